@@ -1,0 +1,46 @@
+"""Validation errors that name the field and the allowed range, in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid value: ``field`` is the machine key, ``message`` is for the patient."""
+
+    field: str
+    message: str
+
+
+class InvalidInput(ValueError):
+    """Raised when any value is invalid; nothing may be written when this is raised."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def range_problem(
+    field: str, label: str, value: float, low: float, high: float, unit: str = "", whole: bool = False
+) -> Problem | None:
+    """A problem if ``value`` is outside ``low``..``high`` (or not whole when ``whole``), else None."""
+    suffix = f" {unit}" if unit else ""
+    allowed = f"{_fmt(low)} to {_fmt(high)}{suffix}"
+    if value != value:  # NaN
+        return Problem(field, f"{label} must be a number from {allowed}.")
+    if whole and value != int(value):
+        return Problem(field, f"{label} must be a whole number from {allowed} (got {_fmt(value)}).")
+    if not low <= value <= high:
+        return Problem(field, f"{label} must be from {allowed} (got {_fmt(value)}{suffix}).")
+    return None
+
+
+def raise_if_any(problems: list[Problem | None]) -> None:
+    found = [p for p in problems if p is not None]
+    if found:
+        raise InvalidInput(found)
