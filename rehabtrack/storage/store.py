@@ -1,0 +1,358 @@
+"""The one facade the rest of the app uses to read and write a RehabTrack database.
+
+It speaks in core dataclasses; SQLModel rows never leave this package. Every write is one
+transaction and is validated by core first, so bad input writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, delete, select
+
+from rehabtrack.core.markers import WEEKLY_MARKERS
+from rehabtrack.core.model import (
+    Activity,
+    ActivityRating,
+    Direction,
+    Discipline,
+    Event,
+    EventKind,
+    Goal,
+    GoalStatus,
+    Patient,
+    WeeklyEntry,
+)
+from rehabtrack.core.rom import RomMode, RomReading, Side
+from rehabtrack.storage import engine as db
+from rehabtrack.storage.tables import (
+    ActivityRatingRow,
+    ActivityRow,
+    EventRow,
+    GoalRow,
+    PatientRow,
+    RomRow,
+    WeeklyEntryRow,
+)
+
+DATABASE_NAME = "rehabtrack.db"
+MARKER_KEYS = tuple(m.key for m in WEEKLY_MARKERS)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_store(data_dir: Path) -> Store:
+    """Open (creating or upgrading if needed) the database in ``data_dir``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        data_dir.chmod(0o700)
+    path = data_dir / DATABASE_NAME
+    revision = db.stored_revision(path)
+    db.check_not_newer(path, revision)
+    engine = db.make_engine(path)
+    if revision != db.HEAD_REVISION:
+        from rehabtrack.storage.migrate import upgrade_to_head  # Alembic only when behind
+
+        upgrade_to_head(engine)
+        db.mark_as_ours(engine)
+    for suffix in ("", "-wal", "-shm"):
+        db.secure_file(path.with_name(path.name + suffix))
+    return Store(engine, path)
+
+
+class Store:
+    def __init__(self, engine: Engine, path: Path) -> None:
+        self.engine = engine
+        self.path = path
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with self._session() as session, session.begin():
+            yield session
+
+    # Patients ---------------------------------------------------------------------------------
+
+    def patients(self, include_archived: bool = False) -> list[Patient]:
+        with self._session() as s:
+            query = select(PatientRow).order_by(col(PatientRow.display_name))
+            if not include_archived:
+                query = query.where(col(PatientRow.archived).is_(False))
+            return [_patient(row) for row in s.exec(query)]
+
+    def patient(self, patient_id: int) -> Patient:
+        with self._session() as s:
+            row = s.get(PatientRow, patient_id)
+            if row is None:
+                raise KeyError(f"no patient with id {patient_id}")
+            return _patient(row)
+
+    def patient_named(self, name: str) -> Patient | None:
+        wanted = name.strip().casefold()
+        return next((p for p in self.patients(True) if p.display_name.strip().casefold() == wanted), None)
+
+    def save_patient(self, patient: Patient) -> Patient:
+        patient.validate()
+        now = _now()
+        with self._transaction() as s:
+            row = s.get(PatientRow, patient.id) if patient.id else None
+            if row is None:
+                row = PatientRow(display_name=patient.display_name, created_at=now, updated_at=now)
+            for name in (
+                "display_name",
+                "condition",
+                "affected_side",
+                "rehab_start",
+                "pt_clinician",
+                "ot_clinician",
+                "archived",
+            ):
+                setattr(row, name, getattr(patient, name))
+            row.display_name = patient.display_name.strip()
+            row.updated_at = now
+            s.add(row)
+            s.flush()
+            return _patient(row)
+
+    # Activities -------------------------------------------------------------------------------
+
+    def activities(self, patient_id: int, include_archived: bool = False) -> list[Activity]:
+        with self._session() as s:
+            query = select(ActivityRow).where(ActivityRow.patient_id == patient_id)
+            if not include_archived:
+                query = query.where(col(ActivityRow.archived).is_(False))
+            rows = s.exec(query.order_by(col(ActivityRow.position), col(ActivityRow.id)))
+            return [_activity(row) for row in rows]
+
+    def save_activity(self, patient_id: int, activity: Activity) -> Activity:
+        activity.validate()
+        with self._transaction() as s:
+            row = s.get(ActivityRow, activity.id) if activity.id else None
+            if row is None:
+                count = len(s.exec(select(ActivityRow.id).where(ActivityRow.patient_id == patient_id)).all())
+                row = ActivityRow(
+                    patient_id=patient_id, name=activity.name, discipline=activity.discipline, position=count
+                )
+            row.name = activity.name.strip()
+            row.discipline = Discipline(activity.discipline).value
+            row.archived = activity.archived
+            s.add(row)
+            s.flush()
+            return _activity(row)
+
+    # Weekly entries ---------------------------------------------------------------------------
+
+    def entries(
+        self, patient_id: int, first: date | None = None, last: date | None = None
+    ) -> list[WeeklyEntry]:
+        """All entries of a patient, oldest first (optionally only weeks in first..last)."""
+        with self._session() as s:
+            query = select(WeeklyEntryRow).where(WeeklyEntryRow.patient_id == patient_id)
+            if first is not None:
+                query = query.where(col(WeeklyEntryRow.week) >= first)
+            if last is not None:
+                query = query.where(col(WeeklyEntryRow.week) <= last)
+            rows = list(s.exec(query.order_by(col(WeeklyEntryRow.week))))
+            ids = [r.id for r in rows]
+            rom: dict[int, list[RomReading]] = {}
+            ratings: dict[int, list[ActivityRating]] = {}
+            if ids:
+                for r in s.exec(select(RomRow).where(col(RomRow.entry_id).in_(ids)).order_by(col(RomRow.id))):
+                    rom.setdefault(r.entry_id, []).append(_rom(r))
+                rating_rows = s.exec(
+                    select(ActivityRatingRow)
+                    .where(col(ActivityRatingRow.entry_id).in_(ids))
+                    .order_by(col(ActivityRatingRow.id))
+                )
+                for a in rating_rows:
+                    ratings.setdefault(a.entry_id, []).append(_rating(a))
+            return [_entry(r, rom.get(r.id or 0, []), ratings.get(r.id or 0, [])) for r in rows]
+
+    def entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
+        found = self.entries(patient_id, week, week)
+        return found[0] if found else None
+
+    def save_entry(self, patient_id: int, entry: WeeklyEntry) -> WeeklyEntry:
+        """Create or replace the patient's entry for ``entry.week``, in one transaction."""
+        names = {a.id: a.name for a in self.activities(patient_id, include_archived=True) if a.id is not None}
+        entry.validate(names)
+        unknown = [r.activity_id for r in entry.activities if r.activity_id not in names]
+        if unknown:
+            raise KeyError(f"activities {unknown} do not belong to patient {patient_id}")
+        with self._transaction() as s:
+            row = s.exec(
+                select(WeeklyEntryRow).where(
+                    WeeklyEntryRow.patient_id == patient_id, WeeklyEntryRow.week == entry.week
+                )
+            ).first()
+            if row is None:
+                row = WeeklyEntryRow(patient_id=patient_id, week=entry.week, updated_at=_now())
+            else:
+                s.exec(delete(RomRow).where(col(RomRow.entry_id) == row.id))
+                s.exec(delete(ActivityRatingRow).where(col(ActivityRatingRow.entry_id) == row.id))
+            for key in MARKER_KEYS:
+                setattr(row, key, entry.values.get(key))
+            row.notes = entry.notes
+            row.updated_at = _now()
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            for reading in entry.rom:
+                s.add(
+                    RomRow(
+                        entry_id=row.id,
+                        joint=reading.joint,
+                        side=Side(reading.side).value,
+                        movement=reading.movement,
+                        degrees=reading.degrees,
+                        mode=RomMode(reading.mode).value,
+                    )
+                )
+            for rating in entry.activities:
+                s.add(
+                    ActivityRatingRow(
+                        entry_id=row.id,
+                        activity_id=rating.activity_id,
+                        rating=int(rating.rating),
+                        minutes=None if rating.minutes is None else int(rating.minutes),
+                    )
+                )
+            return replace(entry, id=row.id)
+
+    def delete_entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
+        """Delete one week's entry; returns what was deleted (for undo), or None."""
+        existing = self.entry(patient_id, week)
+        if existing is None:
+            return None
+        with self._transaction() as s:
+            s.exec(delete(WeeklyEntryRow).where(col(WeeklyEntryRow.id) == existing.id))
+        return existing
+
+    # Goals ------------------------------------------------------------------------------------
+
+    def goals(self, patient_id: int) -> list[Goal]:
+        with self._session() as s:
+            rows = s.exec(select(GoalRow).where(GoalRow.patient_id == patient_id).order_by(col(GoalRow.id)))
+            return [_goal(row) for row in rows]
+
+    def save_goal(self, patient_id: int, goal: Goal) -> Goal:
+        goal.validate()
+        with self._transaction() as s:
+            row = s.get(GoalRow, goal.id) if goal.id else None
+            if row is None:
+                row = GoalRow(
+                    patient_id=patient_id,
+                    discipline=goal.discipline,
+                    title=goal.title,
+                    marker=goal.marker,
+                    target=goal.target,
+                    direction=goal.direction,
+                )
+            for name in ("title", "marker", "baseline", "target", "start", "target_date", "set_by"):
+                setattr(row, name, getattr(goal, name))
+            row.discipline = Discipline(goal.discipline).value
+            row.direction = Direction(goal.direction).value
+            row.status = GoalStatus(goal.status).value
+            s.add(row)
+            s.flush()
+            return _goal(row)
+
+    def delete_goal(self, goal_id: int) -> None:
+        with self._transaction() as s:
+            s.exec(delete(GoalRow).where(col(GoalRow.id) == goal_id))
+
+    # Events -----------------------------------------------------------------------------------
+
+    def events(self, patient_id: int) -> list[Event]:
+        with self._session() as s:
+            rows = s.exec(
+                select(EventRow)
+                .where(EventRow.patient_id == patient_id)
+                .order_by(col(EventRow.day), col(EventRow.id))
+            )
+            return [_event(row) for row in rows]
+
+    def save_event(self, patient_id: int, event: Event) -> Event:
+        event.validate()
+        with self._transaction() as s:
+            row = s.get(EventRow, event.id) if event.id else None
+            if row is None:
+                row = EventRow(patient_id=patient_id, day=event.day, kind=event.kind, text=event.text)
+            row.day, row.kind, row.text = event.day, EventKind(event.kind).value, event.text
+            s.add(row)
+            s.flush()
+            return _event(row)
+
+    def delete_event(self, event_id: int) -> None:
+        with self._transaction() as s:
+            s.exec(delete(EventRow).where(col(EventRow.id) == event_id))
+
+
+# Row -> core conversions ------------------------------------------------------------------------
+
+
+def _patient(row: PatientRow) -> Patient:
+    return Patient(
+        row.display_name,
+        row.condition,
+        row.affected_side,
+        row.rehab_start,
+        row.pt_clinician,
+        row.ot_clinician,
+        row.archived,
+        row.id,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def _activity(row: ActivityRow) -> Activity:
+    return Activity(row.name, Discipline(row.discipline), row.archived, row.id)
+
+
+def _rom(row: RomRow) -> RomReading:
+    return RomReading(row.joint, Side(row.side), row.movement, row.degrees, RomMode(row.mode))
+
+
+def _rating(row: ActivityRatingRow) -> ActivityRating:
+    return ActivityRating(row.activity_id, row.rating, row.minutes)
+
+
+def _entry(row: WeeklyEntryRow, rom: list[RomReading], ratings: list[ActivityRating]) -> WeeklyEntry:
+    values = {key: getattr(row, key) for key in MARKER_KEYS if getattr(row, key) is not None}
+    return WeeklyEntry(row.week, values, tuple(rom), tuple(ratings), row.notes, row.id)
+
+
+def _goal(row: GoalRow) -> Goal:
+    return Goal(
+        Discipline(row.discipline),
+        row.title,
+        row.marker,
+        row.target,
+        Direction(row.direction),
+        row.baseline,
+        row.start,
+        row.target_date,
+        GoalStatus(row.status),
+        row.set_by,
+        row.id,
+    )
+
+
+def _event(row: EventRow) -> Event:
+    return Event(row.day, EventKind(row.kind), row.text, row.id)
