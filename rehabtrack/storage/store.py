@@ -189,50 +189,65 @@ class Store:
 
     def save_entry(self, patient_id: int, entry: WeeklyEntry) -> WeeklyEntry:
         """Create or replace the patient's entry for ``entry.week``, in one transaction."""
+        self._check_entry(patient_id, entry)
+        with self._transaction() as s:
+            return _write_entry(s, patient_id, entry)
+
+    def save_entries(self, patient_id: int, entries: list[WeeklyEntry]) -> None:
+        """Save many weeks all-or-nothing: every entry is validated before anything is written."""
+        for entry in entries:
+            self._check_entry(patient_id, entry)
+        with self._transaction() as s:
+            for entry in entries:
+                _write_entry(s, patient_id, entry)
+
+    def import_weeks(self, histories: dict[str, tuple[list[Activity], list[WeeklyEntry]]]) -> int:
+        """Import already-validated weeks for patients by name, all in one transaction.
+
+        In ``histories`` each entry's ``ActivityRating.activity_id`` is an index into that patient's
+        activity list; patients and activities are matched by name and created when missing.
+        Returns the number of weeks written.
+        """
+        written = 0
+        now = _now()
+        with self._transaction() as s:
+            for name, (activities, entries) in histories.items():
+                row = s.exec(select(PatientRow).where(PatientRow.display_name == name.strip())).first()
+                if row is None:
+                    row = PatientRow(display_name=name.strip(), created_at=now, updated_at=now)
+                    s.add(row)
+                    s.flush()
+                assert row.id is not None
+                existing = {
+                    a.name: a for a in s.exec(select(ActivityRow).where(ActivityRow.patient_id == row.id))
+                }
+                ids: list[int] = []
+                for activity in activities:
+                    act = existing.get(activity.name)
+                    if act is None:
+                        act = ActivityRow(
+                            patient_id=row.id,
+                            name=activity.name,
+                            discipline=activity.discipline,
+                            position=len(existing),
+                        )
+                        s.add(act)
+                        s.flush()
+                        existing[activity.name] = act
+                    assert act.id is not None
+                    ids.append(act.id)
+                for entry in entries:
+                    ratings = tuple(replace(r, activity_id=ids[r.activity_id]) for r in entry.activities)
+                    _write_entry(s, row.id, replace(entry, activities=ratings))
+                    written += 1
+        return written
+
+    def _check_entry(self, patient_id: int, entry: WeeklyEntry) -> None:
         names = {a.id: a.name for a in self.activities(patient_id, include_archived=True) if a.id is not None}
         entry.validate(names)
         unknown = [r.activity_id for r in entry.activities if r.activity_id not in names]
         if unknown:
             raise KeyError(f"activities {unknown} do not belong to patient {patient_id}")
-        with self._transaction() as s:
-            row = s.exec(
-                select(WeeklyEntryRow).where(
-                    WeeklyEntryRow.patient_id == patient_id, WeeklyEntryRow.week == entry.week
-                )
-            ).first()
-            if row is None:
-                row = WeeklyEntryRow(patient_id=patient_id, week=entry.week, updated_at=_now())
-            else:
-                s.exec(delete(RomRow).where(col(RomRow.entry_id) == row.id))
-                s.exec(delete(ActivityRatingRow).where(col(ActivityRatingRow.entry_id) == row.id))
-            for key in MARKER_KEYS:
-                setattr(row, key, entry.values.get(key))
-            row.notes = entry.notes
-            row.updated_at = _now()
-            s.add(row)
-            s.flush()
-            assert row.id is not None
-            for reading in entry.rom:
-                s.add(
-                    RomRow(
-                        entry_id=row.id,
-                        joint=reading.joint,
-                        side=Side(reading.side).value,
-                        movement=reading.movement,
-                        degrees=reading.degrees,
-                        mode=RomMode(reading.mode).value,
-                    )
-                )
-            for rating in entry.activities:
-                s.add(
-                    ActivityRatingRow(
-                        entry_id=row.id,
-                        activity_id=rating.activity_id,
-                        rating=int(rating.rating),
-                        minutes=None if rating.minutes is None else int(rating.minutes),
-                    )
-                )
-            return replace(entry, id=row.id)
 
     def delete_entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
         """Delete one week's entry; returns what was deleted (for undo), or None."""
@@ -301,6 +316,45 @@ class Store:
     def delete_event(self, event_id: int) -> None:
         with self._transaction() as s:
             s.exec(delete(EventRow).where(col(EventRow.id) == event_id))
+
+
+def _write_entry(s: Session, patient_id: int, entry: WeeklyEntry) -> WeeklyEntry:
+    row = s.exec(
+        select(WeeklyEntryRow).where(
+            WeeklyEntryRow.patient_id == patient_id, WeeklyEntryRow.week == entry.week
+        )
+    ).first()
+    if row is None:
+        row = WeeklyEntryRow(patient_id=patient_id, week=entry.week, updated_at=_now())
+    else:
+        s.exec(delete(RomRow).where(col(RomRow.entry_id) == row.id))
+        s.exec(delete(ActivityRatingRow).where(col(ActivityRatingRow.entry_id) == row.id))
+    for key in MARKER_KEYS:
+        setattr(row, key, entry.values.get(key))
+    row.notes = entry.notes
+    row.updated_at = _now()
+    s.add(row)
+    s.flush()
+    assert row.id is not None
+    for r in entry.rom:
+        s.add(
+            RomRow(
+                entry_id=row.id,
+                joint=r.joint,
+                side=Side(r.side).value,
+                movement=r.movement,
+                degrees=r.degrees,
+                mode=RomMode(r.mode).value,
+            )
+        )
+    for rating in entry.activities:
+        minutes = None if rating.minutes is None else int(rating.minutes)
+        s.add(
+            ActivityRatingRow(
+                entry_id=row.id, activity_id=rating.activity_id, rating=int(rating.rating), minutes=minutes
+            )
+        )
+    return replace(entry, id=row.id)
 
 
 # Row -> core conversions ------------------------------------------------------------------------
