@@ -25,11 +25,16 @@ def _fmt(number: float) -> str:
     return f"{number:g}"
 
 
+def with_unit(unit: str) -> str:
+    """The unit as it follows a number: '°' and '%' hug it, words get a space."""
+    return unit if unit in ("°", "%") or not unit else f" {unit}"
+
+
 def range_problem(
     field: str, label: str, value: float, low: float, high: float, unit: str = "", whole: bool = False
 ) -> Problem | None:
     """A problem if ``value`` is outside ``low``..``high`` (or not whole when ``whole``), else None."""
-    suffix = f" {unit}" if unit else ""
+    suffix = with_unit(unit)
     allowed = f"{_fmt(low)} to {_fmt(high)}{suffix}"
     if value != value:  # NaN
         return Problem(field, f"{label} must be a number from {allowed}.")

@@ -9,21 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
+from rehabtrack.storage.errors import NewerSchema, NotRehabTrackDatabase
+
 APPLICATION_ID = 0x52485442  # "RHTB": marks a RehabTrack database (PRAGMA application_id)
 HEAD_REVISION = "0001"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class DatabaseProblem(Exception):
-    """The database cannot be opened as it is; the message says what to do."""
-
-
-class NotRehabTrackDatabase(DatabaseProblem):
-    pass
-
-
-class NewerSchema(DatabaseProblem):
-    pass
 
 
 def make_engine(path: Path) -> Engine:

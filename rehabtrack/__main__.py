@@ -1,0 +1,5 @@
+import sys
+
+from rehabtrack.cli import main
+
+sys.exit(main())

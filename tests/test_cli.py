@@ -1,0 +1,66 @@
+"""The rehabtrack command: version, CSV export/import through the command line, bad files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from rehabtrack import __version__
+
+
+def _run(*args: str, env_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rehabtrack", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_version() -> None:
+    out = _run("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"RehabTrack {__version__}"
+
+
+def test_demo_export_then_import_into_a_data_dir(tmp_path: Path) -> None:
+    csv_file = tmp_path / "demo.csv"
+    out = _run("--demo", "export", "--format", "csv", "--out", str(csv_file))
+    assert out.returncode == 0, out.stderr
+    assert csv_file.read_text().startswith("patient,week,")
+    data = tmp_path / "data"
+    out = _run("--data-dir", str(data), "import", str(csv_file), "--patient", "Copy of demo")
+    assert out.returncode == 0, out.stderr
+    assert "Imported" in out.stdout
+    out = _run(
+        "--data-dir", str(data), "export", "--out", str(tmp_path / "again.csv"), "--patient", "copy of demo"
+    )
+    assert out.returncode == 0, out.stderr
+    assert len(csv_file.read_text().splitlines()) == len((tmp_path / "again.csv").read_text().splitlines())
+
+
+def test_bad_import_says_which_row_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("week,pain\n2025-03-03,15\n")
+    out = _run("--data-dir", str(tmp_path / "data"), "import", str(bad), "--patient", "Ann")
+    assert out.returncode == 1
+    assert "row 2, column 'pain', value '15'" in out.stderr
+    assert "Nothing was imported" in out.stderr
+
+
+def test_unknown_patient_is_named(tmp_path: Path) -> None:
+    out = _run(
+        "--data-dir", str(tmp_path / "data"), "export", "--out", str(tmp_path / "x.csv"), "--patient", "Bob"
+    )
+    assert out.returncode != 0
+    assert "no patient named 'Bob'" in out.stderr
+
+
+def test_a_file_that_is_not_ours_is_refused_unchanged(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "rehabtrack.db"
+    db.write_bytes(b"%PDF-1.4 not a database" * 100)
+    before = db.read_bytes()
+    out = _run("--data-dir", str(data), "export", "--out", str(tmp_path / "x.csv"))
+    assert out.returncode == 2
+    assert "not a RehabTrack database" in out.stderr
+    assert db.read_bytes() == before
