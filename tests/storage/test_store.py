@@ -94,7 +94,9 @@ def test_an_entry_must_be_filed_under_a_monday(store) -> None:
 def test_schema_refuses_what_core_refuses_even_from_a_buggy_caller(store, data_dir: Path) -> None:
     patient = store.save_patient(Patient("Ann"))
     conn = sqlite3.connect(data_dir / DATABASE_NAME)
-    insert = "INSERT INTO weekly_entry (patient_id, week, pain, notes, updated_at) VALUES (?, ?, ?, '', '2025-01-01')"
+    insert = (
+        "INSERT INTO weekly_entry (patient_id, week, pain, notes, updated_at) VALUES (?, ?, ?, '', '2025-01-01')"
+    )
     with pytest.raises(sqlite3.IntegrityError, match="ck_pain_range"):
         conn.execute(insert, (patient.id, "2025-03-03", 11))
     conn.execute(insert, (patient.id, "2025-03-03", 4))
