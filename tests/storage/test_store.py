@@ -95,7 +95,8 @@ def test_schema_refuses_what_core_refuses_even_from_a_buggy_caller(store, data_d
     patient = store.save_patient(Patient("Ann"))
     conn = sqlite3.connect(data_dir / DATABASE_NAME)
     insert = (
-        "INSERT INTO weekly_entry (patient_id, week, pain, notes, updated_at) VALUES (?, ?, ?, '', '2025-01-01')"
+        "INSERT INTO weekly_entry (patient_id, week, pain, notes, updated_at) "
+        "VALUES (?, ?, ?, '', '2025-01-01')"
     )
     with pytest.raises(sqlite3.IntegrityError, match="ck_pain_range"):
         conn.execute(insert, (patient.id, "2025-03-03", 11))
