@@ -1,0 +1,256 @@
+"""Goal progress: baseline, current, percent of the way, projection and status."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rehabtrack.core.model import Direction, Discipline, Goal
+from rehabtrack.core.progress import (
+    ProgressStatus,
+    compare_periods,
+    current_value,
+    default_baseline,
+    format_value,
+    percent_of_way,
+    progress_toward,
+    projected_date,
+    status,
+    summarise_change,
+)
+from rehabtrack.core.series import Point, Series
+
+MONDAY = date(2026, 1, 5)
+KNEE = "rom/knee/right/flexion/active"
+
+
+def weekly(values: list[float], start: date = MONDAY, skip: tuple[int, ...] = ()) -> tuple[Point, ...]:
+    """Points on consecutive Mondays, leaving out the week indexes in ``skip``."""
+    weeks = [i for i in range(len(values) + len(skip)) if i not in skip]
+    return tuple(Point(start + timedelta(weeks=w), v) for w, v in zip(weeks, values, strict=False))
+
+
+def week(i: int) -> date:
+    return MONDAY + timedelta(weeks=i)
+
+
+# --- baseline and current --------------------------------------------------------------------------
+
+
+def test_default_baseline_is_mean_of_first_two_logged_weeks() -> None:
+    assert default_baseline(weekly([6, 8, 3, 2])) == 7.0  # (6 + 8) / 2
+    assert default_baseline(weekly([5])) == 5.0  # only one week logged
+    assert default_baseline(()) is None
+    # Order of the points does not matter; a missed week does not count.
+    assert default_baseline(tuple(reversed(weekly([6, 8, 3], skip=(1,))))) == 7.0
+
+
+def test_current_value_is_mean_of_last_two_logged() -> None:
+    assert current_value(weekly([6, 8, 3, 2])) == 2.5  # (3 + 2) / 2
+    assert current_value(weekly([4])) == 4.0
+    assert current_value(()) is None
+    assert current_value(weekly([1, 2, 3, 4]), weeks=3) == 3.0
+
+
+# --- percent of the way ----------------------------------------------------------------------------
+
+
+def test_percent_hand_computed() -> None:
+    # Knee bend 92° → 108°, target 115°: 16 / 23 = 69.6 %
+    assert percent_of_way(92, 108, 115, Direction.HIGHER) == pytest.approx(69.565, abs=1e-3)
+    # Pain 6 → 4, target 2 (lower is better): the fall is progress: (4 − 6) / (2 − 6) = 50 %
+    assert percent_of_way(6, 4, 2, Direction.LOWER) == 50.0
+    # Setback: pain 6 → 7: (7 − 6) / (2 − 6) = −25 %
+    assert percent_of_way(6, 7, 2, Direction.LOWER) == -25.0
+    # Beyond the target clamps to 100; a big setback clamps to −100.
+    assert percent_of_way(92, 130, 115, Direction.HIGHER) == 100.0
+    assert percent_of_way(92, 40, 115, Direction.HIGHER) == -100.0
+
+
+def test_percent_when_baseline_already_meets_target() -> None:
+    assert percent_of_way(3, 3, 3, Direction.LOWER) == 100.0
+    assert percent_of_way(3, 2, 3, Direction.LOWER) == 100.0
+    assert percent_of_way(3, 4, 3, Direction.LOWER) == 0.0
+    assert percent_of_way(120, 118, 115, Direction.HIGHER) == 100.0
+    assert percent_of_way(120, 110, 115, Direction.HIGHER) == 0.0
+
+
+finite = st.floats(min_value=-500, max_value=500, allow_nan=False)
+
+
+@given(finite, finite, finite, st.sampled_from(list(Direction)))
+def test_percent_sign_follows_the_goal_direction(
+    baseline: float, current: float, target: float, direction: Direction
+) -> None:
+    pct = percent_of_way(baseline, current, target, direction)
+    assert -100 <= pct <= 100
+    higher = direction == Direction.HIGHER
+    already = baseline >= target if higher else baseline <= target
+    if already:
+        assert pct in (0.0, 100.0)
+        return
+    toward = current - baseline if higher else baseline - current
+    if toward > 0:
+        assert pct > 0 or pct == pytest.approx(0, abs=1e-9)  # a fall is progress for a lower-is-better goal
+    elif toward < 0:
+        assert pct < 0 or pct == pytest.approx(0, abs=1e-9)
+    else:
+        assert pct == 0
+    reached = current >= target if higher else current <= target
+    if reached:
+        assert pct == 100.0
+
+
+# --- projected date --------------------------------------------------------------------------------
+
+
+def test_projection_hand_computed() -> None:
+    # 90, 93, 96 in weeks 0–2: Theil–Sen slope 3°/week, line passes 96 at week 2 (today).
+    # Target 105: (105 − 96) / 3 = 3 weeks after today.
+    points = weekly([90, 93, 96])
+    assert projected_date(points, 105, Direction.HIGHER, week(2)) == week(5)
+
+
+def test_projection_with_a_gap_and_a_flare_up() -> None:
+    # Pain 8, 7, (missed), 9 (flare-up), 5, 4 in weeks 0, 1, 3, 4, 5: Theil–Sen ignores the flare-up.
+    points = weekly([8, 7, 9, 5, 4], skip=(2,))
+    projected = projected_date(points, 2, Direction.LOWER, week(5))
+    assert projected is not None and projected > week(5)
+
+
+def test_projection_none_when_flat_or_too_few_points() -> None:
+    assert projected_date(weekly([5, 5, 5, 5]), 2, Direction.LOWER, week(3)) is None
+    assert projected_date(weekly([6, 5]), 2, Direction.LOWER, week(1)) is None
+
+
+def test_projection_when_already_reached() -> None:
+    # Current = (110 + 120) / 2 = 115 ≥ 105; the latest run meeting the target starts at week 1.
+    assert projected_date(weekly([100, 110, 120]), 105, Direction.HIGHER, week(2)) == week(1)
+
+
+@given(
+    start=st.integers(0, 100),
+    step=st.integers(1, 10),
+    n=st.integers(3, 12),
+    distance=st.integers(1, 50),
+    direction=st.sampled_from(list(Direction)),
+)
+def test_projection_none_when_trend_points_away(
+    start: int, step: int, n: int, distance: int, direction: Direction
+) -> None:
+    if direction == Direction.HIGHER:
+        values = [float(start - step * i) for i in range(n)]  # falling
+        target = values[0] + distance  # above where the patient started
+    else:
+        values = [float(start + step * i) for i in range(n)]  # rising
+        target = values[0] - distance
+    points = weekly(values)
+    assert projected_date(points, target, direction, week(n - 1)) is None
+    assert status(points, target, direction, week(n - 1), week(n + 20)) == ProgressStatus.BEHIND
+
+
+# --- status ----------------------------------------------------------------------------------------
+
+
+def test_status() -> None:
+    rising = weekly([90, 93, 96])  # reaches 105 in week 5
+    assert status(rising, 105, Direction.HIGHER, week(2), target_date=week(6)) == ProgressStatus.ON_TRACK
+    assert status(rising, 105, Direction.HIGHER, week(2), target_date=week(5)) == ProgressStatus.ON_TRACK
+    assert status(rising, 105, Direction.HIGHER, week(2), target_date=week(4)) == ProgressStatus.BEHIND
+    assert status(rising, 105, Direction.HIGHER, week(2)) == ProgressStatus.ON_TRACK
+    assert status(rising, 94, Direction.HIGHER, week(2)) == ProgressStatus.ACHIEVED  # (93 + 96) / 2 ≥ 94
+    assert status(weekly([90]), 95, Direction.HIGHER, week(0)) == ProgressStatus.NO_DATA
+    assert status((), 95, Direction.HIGHER, week(0)) == ProgressStatus.NO_DATA
+    # Two points: no projection yet; on track while moving toward the target before the target date.
+    assert status(weekly([90, 92]), 105, Direction.HIGHER, week(1), week(8)) == ProgressStatus.ON_TRACK
+    assert status(weekly([90, 88]), 105, Direction.HIGHER, week(1), week(8)) == ProgressStatus.BEHIND
+    assert ProgressStatus.NO_DATA.label == "Not enough data yet"
+    assert ProgressStatus.ON_TRACK.label == "On track"
+
+
+# --- the whole goal --------------------------------------------------------------------------------
+
+
+def knee_goal(target_date: date | None = date(2026, 4, 1)) -> Goal:
+    return Goal(
+        Discipline.PT, "Bend the knee past 115°", KNEE, 115, Direction.HIGHER, target_date=target_date
+    )
+
+
+def test_progress_toward_knee_goal() -> None:
+    points = weekly([90, 94, 97, 100, 103, 106, 110])
+    series = Series(KNEE, "Right knee flexion", "°", False, points)
+    progress = progress_toward(knee_goal(), series, today=week(6))
+    assert progress.baseline == 92.0  # (90 + 94) / 2
+    assert progress.current == 108.0  # (106 + 110) / 2
+    assert progress.percent == pytest.approx(100 * 16 / 23)
+    assert progress.status == ProgressStatus.ON_TRACK
+    assert progress.meaningful  # +16° ≥ 5°
+    assert progress.projected is not None and progress.projected <= date(2026, 4, 1)
+    assert re.fullmatch(
+        r"Right knee flexion: 92° → 108°, 70% of the way to 115°, on track for \d{1,2} (Feb|Mar)",
+        progress.sentence(),
+    ), progress.sentence()
+
+
+def test_progress_uses_the_goal_baseline_when_set() -> None:
+    points = weekly([6, 6, 5, 4])
+    series = Series("pain", "Pain", "", True, points)
+    goal = Goal(Discipline.PT, "Pain 2 or less", "pain", 2, Direction.LOWER, baseline=8)
+    progress = progress_toward(goal, series, today=week(3))
+    assert progress.baseline == 8
+    # current (5 + 4) / 2 = 4.5; (4.5 − 8) / (2 − 8) = 58.3 %
+    assert progress.percent == pytest.approx(58.333, abs=1e-3)
+    assert progress.sentence().startswith("Pain: 8 → 5, 58% of the way to 2")  # 4.5 shown whole: 5
+
+
+def test_progress_sentences_for_other_statuses() -> None:
+    series = Series(KNEE, "Right knee flexion", "°", False, weekly([100]))
+    assert progress_toward(knee_goal(), series, week(0)).sentence() == (
+        "Right knee flexion: 100° so far; log another week to see progress toward 115°"
+    )
+    empty = Series(KNEE, "Right knee flexion", "°", False, ())
+    assert progress_toward(knee_goal(), empty, week(0)).status == ProgressStatus.NO_DATA
+    done = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 110, 116, 118]))
+    assert progress_toward(knee_goal(), done, week(3)).sentence() == (
+        "Right knee flexion: 105° → 117°, target of 115° reached"
+    )
+    falling = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 98, 96, 94]))
+    sentence = progress_toward(knee_goal(), falling, week(3)).sentence()
+    assert sentence == (
+        "Right knee flexion: 99° → 95°, further from 115° than at the start, "
+        "behind: not moving toward 115° yet"
+    )
+
+
+def test_format_value() -> None:
+    assert format_value(108, "°") == "108°"
+    assert format_value(7.26, "h a night") == "7.3 h a night"
+    assert format_value(7.0, "h a night") == "7 h a night"
+    assert format_value(4.5, whole=True) == "5"
+    assert format_value(-3.0, "°") == "\u22123°"
+
+
+# --- comparing periods -----------------------------------------------------------------------------
+
+
+def test_compare_periods() -> None:
+    points = weekly([7, 7, 6, 6, 4, 3, 3, 2])
+    assert compare_periods(points) == (6.5, 3.0)  # (7+7+6+6)/4, (4+3+3+2)/4
+    # Five points: the periods never overlap; the later one gets 2, the earlier 3.
+    assert compare_periods(weekly([6, 6, 6, 3, 3])) == (6.0, 3.0)
+    assert compare_periods(weekly([5])) == (5.0, None)
+    assert compare_periods(()) == (None, None)
+    assert compare_periods(weekly([1, 2, 3, 4, 5, 6]), first_n=2, last_n=2) == (1.5, 5.5)
+
+
+def test_summarise_change() -> None:
+    series = Series("pain", "Pain", "", True, weekly([7, 7, 6, 6, 4, 3, 3, 2]))
+    change = summarise_change(series)
+    assert change is not None
+    assert change.delta == -3.5 and change.direction == "improved"
+    assert summarise_change(Series("pain", "Pain", "", True, weekly([5]))) is None
