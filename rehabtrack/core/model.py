@@ -16,7 +16,7 @@ from rehabtrack.core.markers import (
     WEEKLY_MARKERS,
 )
 from rehabtrack.core.rom import RomReading
-from rehabtrack.core.validation import InvalidInput, Problem, range_problem, raise_if_any
+from rehabtrack.core.validation import InvalidInput, Problem, raise_if_any, range_problem
 from rehabtrack.core.weeks import is_week_start
 
 
@@ -70,13 +70,17 @@ class Patient:
     updated_at: datetime | None = None
 
     def validate(self) -> None:
-        raise_if_any([
-            _text_problem("display_name", "Name", self.display_name, True, NAME_MAX_CHARS),
-            _text_problem("condition", "Condition", self.condition, False, NAME_MAX_CHARS),
-            _text_problem("affected_side", "Affected side or area", self.affected_side, False, NAME_MAX_CHARS),
-            _text_problem("pt_clinician", "PT clinician", self.pt_clinician, False, NAME_MAX_CHARS),
-            _text_problem("ot_clinician", "OT clinician", self.ot_clinician, False, NAME_MAX_CHARS),
-        ])
+        raise_if_any(
+            [
+                _text_problem("display_name", "Name", self.display_name, True, NAME_MAX_CHARS),
+                _text_problem("condition", "Condition", self.condition, False, NAME_MAX_CHARS),
+                _text_problem(
+                    "affected_side", "Affected side or area", self.affected_side, False, NAME_MAX_CHARS
+                ),
+                _text_problem("pt_clinician", "PT clinician", self.pt_clinician, False, NAME_MAX_CHARS),
+                _text_problem("ot_clinician", "OT clinician", self.ot_clinician, False, NAME_MAX_CHARS),
+            ]
+        )
 
 
 @dataclass(frozen=True)
@@ -100,11 +104,28 @@ class ActivityRating:
 
     def problems(self, label: str = "Activity") -> list[Problem]:
         field_key = f"activity/{self.activity_id}"
-        found = [range_problem(field_key, f"{label} rating", self.rating, ACTIVITY_RATING.low,
-                               ACTIVITY_RATING.high, whole=True)]
+        found = [
+            range_problem(
+                field_key,
+                f"{label} rating",
+                self.rating,
+                ACTIVITY_RATING.low,
+                ACTIVITY_RATING.high,
+                whole=True,
+            )
+        ]
         if self.minutes is not None:
-            found.append(range_problem(f"{field_key}/minutes", f"{label} minutes", self.minutes,
-                                       ACTIVITY_MINUTES.low, ACTIVITY_MINUTES.high, "min", whole=True))
+            found.append(
+                range_problem(
+                    f"{field_key}/minutes",
+                    f"{label} minutes",
+                    self.minutes,
+                    ACTIVITY_MINUTES.low,
+                    ACTIVITY_MINUTES.high,
+                    "min",
+                    whole=True,
+                )
+            )
         return [p for p in found if p is not None]
 
 
@@ -146,9 +167,12 @@ class WeeklyEntry:
         done = self.values.get("exercise_days_done")
         prescribed = self.values.get("exercise_days_prescribed")
         if done is not None and prescribed is not None and done > prescribed:
-            found.append(Problem("exercise_days_done",
-                                 f"Exercise days done ({done:g}) cannot be more than days prescribed "
-                                 f"({prescribed:g})."))
+            found.append(
+                Problem(
+                    "exercise_days_done",
+                    f"Exercise days done ({done:g}) cannot be more than days prescribed ({prescribed:g}).",
+                )
+            )
         seen_rom: set[str] = set()
         for i, reading in enumerate(self.rom):
             found.extend(reading.problems(f"rom/{i}"))
@@ -159,7 +183,9 @@ class WeeklyEntry:
         for rating in self.activities:
             found.extend(rating.problems(names.get(rating.activity_id, "Activity")))
             if rating.activity_id in seen_act:
-                found.append(Problem(f"activity/{rating.activity_id}", "An activity is rated twice this week."))
+                found.append(
+                    Problem(f"activity/{rating.activity_id}", "An activity is rated twice this week.")
+                )
             seen_act.add(rating.activity_id)
         found.append(_text_problem("notes", "Notes", self.notes, False, NOTES_MAX_CHARS))
         return [p for p in found if p is not None]

@@ -87,13 +87,20 @@ class RomReading:
     def problems(self, field: str = "rom") -> list[Problem]:
         limits = ROM_LIMITS.get((self.joint, self.movement))
         if limits is None:
-            return [Problem(field, f"Range of motion: '{self.movement}' of the '{self.joint}' is not a "
-                                   f"movement RehabTrack knows (joints: {', '.join(JOINTS)}).")]
+            return [
+                Problem(
+                    field,
+                    f"Range of motion: '{self.movement}' of the '{self.joint}' is not a "
+                    f"movement RehabTrack knows (joints: {', '.join(JOINTS)}).",
+                )
+            ]
         problem = range_problem(field, f"{self.label}", self.degrees, *limits, unit="°")
         side_problem = None
         if (self.joint in AXIAL_JOINTS) != (self.side == Side.NONE):
-            side_problem = Problem(field, f"{self.label}: side must be "
-                                          f"{'none' if self.joint in AXIAL_JOINTS else 'left or right'}.")
+            side_problem = Problem(
+                field,
+                f"{self.label}: side must be {'none' if self.joint in AXIAL_JOINTS else 'left or right'}.",
+            )
         return [p for p in (problem, side_problem) if p is not None]
 
 

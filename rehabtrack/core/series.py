@@ -69,8 +69,14 @@ def describe(key: str, activities: Sequence[Activity] = ()) -> Marker:
     if key.startswith("activity/"):
         activity_id = int(key.split("/", 1)[1])
         name = next((a.name for a in activities if a.id == activity_id), "Activity")
-        return Marker(key, name.capitalize(), ACTIVITY_RATING.low, ACTIVITY_RATING.high,
-                      low_anchor=ACTIVITY_RATING.low_anchor, high_anchor=ACTIVITY_RATING.high_anchor)
+        return Marker(
+            key,
+            name.capitalize(),
+            ACTIVITY_RATING.low,
+            ACTIVITY_RATING.high,
+            low_anchor=ACTIVITY_RATING.low_anchor,
+            high_anchor=ACTIVITY_RATING.high_anchor,
+        )
     raise KeyError(f"unknown series {key!r}")
 
 

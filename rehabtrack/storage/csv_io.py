@@ -22,11 +22,12 @@ from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.model import Activity, ActivityRating, Discipline, WeeklyEntry
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.validation import Problem
-from rehabtrack.storage.engine import secure_file
+from rehabtrack.storage.engine import write_private_text
 from rehabtrack.storage.store import Store
 
 MARKER_COLUMNS = [m.key for m in WEEKLY_MARKERS]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PREFIXED = (*FORMULA_STARTS, "'")  # a cell that already starts with the prefix is prefixed too
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,19 @@ class CsvImportError(ValueError):
 
 def neutralise(text: str) -> str:
     """Stop a spreadsheet from running a text cell as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(_PREFIXED) else text
 
 
 def _restore(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+    return text[1:] if text.startswith("'") and text[1:].startswith(_PREFIXED) else text
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """Every digit that was stored (never rounded): whole numbers without a decimal point."""
+    if value is None:
+        return ""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
 
 
 def export_csv(store: Store, out: Path, patient_ids: list[int]) -> int:
@@ -87,11 +92,10 @@ def export_csv(store: Store, out: Path, patient_ids: list[int]) -> int:
             rows.append(row)
     header = ["patient", "week", *MARKER_COLUMNS, "notes", *extra]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=header, restval="")  # \r\n: a lone \r in notes gets quoted
     writer.writeheader()
     writer.writerows(rows)
-    out.write_text(buffer.getvalue(), encoding="utf-8")
-    secure_file(out)
+    write_private_text(out, buffer.getvalue())
     return len(rows)
 
 
@@ -153,6 +157,8 @@ def parse_csv(text: str, patient: str | None = None) -> dict[str, tuple[list[Act
                 problems.append(CsvProblem(line, column, cell, "must be a number"))
                 continue
             parts = column.split(":")
+            if parts[0] in ("activity", "minutes"):
+                parts = column.split(":", 2)  # an activity's name may itself contain ':'
             if column in MARKER_COLUMNS:
                 values[column] = number
             elif parts[0] == "rom" and len(parts) == 5:
@@ -228,4 +234,6 @@ def _locate(
 
 def import_csv(store: Store, path: Path, patient: str | None = None) -> int:
     """Import a CSV file all-or-nothing; returns the number of weeks written."""
-    return store.import_weeks(parse_csv(path.read_text(encoding="utf-8-sig"), patient))
+    with path.open(encoding="utf-8-sig", newline="") as f:  # keep line breaks inside notes as they are
+        text = f.read()
+    return store.import_weeks(parse_csv(text, patient))

@@ -1,13 +1,49 @@
-"""Why a database cannot be opened. Kept free of SQLAlchemy so the command line can catch these cheaply."""
+"""Why a database cannot be opened or saved to. Kept free of SQLAlchemy so the command line can catch
+these cheaply. Every message says what happened and what the user can do."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 
 class DatabaseProblem(Exception):
-    """The database cannot be opened as it is; the message says what to do."""
+    """The database cannot be used as it is; the message says what to do.
+
+    ``backup`` is the newest backup the user could restore (the UI offers it), when there is one.
+    """
+
+    def __init__(self, message: str, backup: Path | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup
 
 
 class NotRehabTrackDatabase(DatabaseProblem):
-    pass
+    """Corrupt, truncated, or not a RehabTrack database at all. The file is left untouched."""
 
 
 class NewerSchema(DatabaseProblem):
     pass
+
+
+class MigrationFailed(DatabaseProblem):
+    """A schema upgrade failed; ``backup`` is the copy taken just before it."""
+
+
+class StoreLocked(DatabaseProblem):
+    """Another RehabTrack is already using this data folder."""
+
+
+class CannotSave(DatabaseProblem):
+    """A save was refused by the disk; nothing from it was written and reading still works."""
+
+
+class DiskFull(CannotSave):
+    pass
+
+
+class ReadOnlyDatabase(CannotSave):
+    pass
+
+
+class BackupProblem(DatabaseProblem):
+    """A backup could not be made or restored."""

@@ -6,7 +6,7 @@ transaction and is validated by core first, so bad input writes nothing.
 
 from __future__ import annotations
 
-import os
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -31,6 +31,16 @@ from rehabtrack.core.model import (
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.storage import engine as db
+from rehabtrack.storage.backup import (
+    DATABASE_NAME,
+    DEFAULT_KEEP,
+    backup_dir,
+    backup_now,
+    daily_backup,
+    newest_backup,
+)
+from rehabtrack.storage.errors import BackupProblem, MigrationFailed, NotRehabTrackDatabase, ReadOnlyDatabase
+from rehabtrack.storage.lock import DataDirLock
 from rehabtrack.storage.tables import (
     ActivityRatingRow,
     ActivityRow,
@@ -41,40 +51,108 @@ from rehabtrack.storage.tables import (
     WeeklyEntryRow,
 )
 
-DATABASE_NAME = "rehabtrack.db"
 MARKER_KEYS = tuple(m.key for m in WEEKLY_MARKERS)
+log = logging.getLogger(__name__)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_store(data_dir: Path) -> Store:
-    """Open (creating or upgrading if needed) the database in ``data_dir``."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        data_dir.chmod(0o700)
-    path = data_dir / DATABASE_NAME
-    revision = db.stored_revision(path)
-    db.check_not_newer(path, revision)
-    engine = db.make_engine(path)
-    if revision != db.HEAD_REVISION:
-        from rehabtrack.storage.migrate import upgrade_to_head  # Alembic only when behind
+def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: bool | None = None) -> Store:
+    """Open (creating or upgrading if needed) the database in ``data_dir``.
 
+    The folder is locked for this Store's lifetime (StoreLocked if another RehabTrack has it). A
+    backup is made at most once a day, and always before a schema upgrade. A file that cannot be
+    written (or ``read_only=True``) opens read-only: everything can be viewed, a save raises
+    ReadOnlyDatabase. Damaged or foreign files raise NotRehabTrackDatabase naming the newest backup.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db.secure_dir(data_dir)
+    path = data_dir / DATABASE_NAME
+    writable = db.is_writable(path) if read_only is None else not read_only
+    lock = DataDirLock(data_dir)
+    if writable:
+        lock.acquire()
+    try:
+        try:
+            revision = db.stored_revision(path)
+        except NotRehabTrackDatabase as exc:
+            raise _offer_backup(exc, data_dir) from exc
+        db.check_not_newer(path, revision)
+        if not writable and revision != db.HEAD_REVISION:
+            raise ReadOnlyDatabase(
+                f"{path} is read-only and needs upgrading to this version of RehabTrack (schema "
+                f"{revision or 'none'} to {db.HEAD_REVISION}). Make the file and its folder writable."
+            )
+        if writable and revision is not None:
+            _daily_backup(data_dir, keep_backups)
+        engine = db.make_engine(path, read_only=not writable)
+        if writable and revision != db.HEAD_REVISION:
+            _upgrade(engine, data_dir, revision, keep_backups)
+        for suffix in ("", "-wal", "-shm"):
+            db.secure_file(path.with_name(path.name + suffix))
+        return Store(engine, path, lock if lock.held else None, read_only=not writable)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _daily_backup(data_dir: Path, keep: int) -> None:
+    try:
+        daily_backup(data_dir, keep)
+    except BackupProblem as exc:  # a missed daily backup must not keep the user from their data
+        log.warning("daily backup skipped: %s", exc)
+
+
+def _upgrade(engine: Engine, data_dir: Path, revision: str | None, keep: int) -> None:
+    from rehabtrack.storage.migrate import upgrade_to_head  # Alembic only when behind
+
+    backup = None
+    if revision is not None:
+        backup = backup_now(data_dir, f"before-schema-{db.HEAD_REVISION}", keep)
+    try:
         upgrade_to_head(engine)
         db.mark_as_ours(engine)
-    for suffix in ("", "-wal", "-shm"):
-        db.secure_file(path.with_name(path.name + suffix))
-    return Store(engine, path)
+    except Exception as exc:
+        engine.dispose()
+        if backup is None:
+            raise
+        raise MigrationFailed(
+            f"Upgrading the database from schema {revision} to {db.HEAD_REVISION} failed ({exc}). "
+            f"A copy from just before the upgrade is kept at {backup}. To go back to it, run:\n"
+            f'    rehabtrack restore "{backup}"\n'
+            "or use File → Restore from backup…",
+            backup,
+        ) from exc
+    log.info("database upgraded from schema %s to %s", revision, db.HEAD_REVISION)
+
+
+def _offer_backup(exc: NotRehabTrackDatabase, data_dir: Path) -> NotRehabTrackDatabase:
+    newest = newest_backup(data_dir)
+    if newest is None:
+        hint = f"The file has not been changed. There is no backup in {backup_dir(data_dir)} to restore."
+    else:
+        hint = (
+            f"The file has not been changed. The newest backup is {newest}; to restore it, use "
+            f'File → Restore from backup… or run:\n    rehabtrack restore "{newest}"'
+        )
+    return NotRehabTrackDatabase(f"{exc} {hint}", newest)
 
 
 class Store:
-    def __init__(self, engine: Engine, path: Path) -> None:
+    def __init__(
+        self, engine: Engine, path: Path, lock: DataDirLock | None = None, read_only: bool = False
+    ) -> None:
         self.engine = engine
         self.path = path
+        self.read_only = read_only  # opened read-only: reading works, a save raises ReadOnlyDatabase
+        self._lock = lock
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

@@ -4,6 +4,7 @@ so even a buggy caller cannot store an impossible value or a second entry for on
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import uuid4
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -33,6 +34,11 @@ def _range(column: str, m: Marker, nullable: bool = True) -> CheckConstraint:
     return CheckConstraint(rule, name=f"ck_{column}_range")
 
 
+def new_uid() -> str:
+    """A stable identity for a patient across machines (a bundle imported twice finds the same one)."""
+    return uuid4().hex
+
+
 def _cascade(target: str) -> Column:  # type: ignore[type-arg]
     return Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=False, index=True)
 
@@ -52,6 +58,8 @@ class PatientRow(SQLModel, table=True):
     archived: bool = False
     created_at: datetime
     updated_at: datetime
+    # Nullable only because schema 0001 had no uid; migration 0002 gave every existing patient one.
+    uid: str | None = Field(default_factory=new_uid, unique=True, index=True)
 
 
 class WeeklyEntryRow(SQLModel, table=True):
