@@ -1,0 +1,1008 @@
+"""The weekly check-in: one scrollable form for one week, built from core's marker table.
+
+Everything is typed directly (blank = not logged), reachable by Tab, and has a shortcut. Validation
+comes only from core (``WeeklyEntry.problems``); the form just shows each problem next to its field.
+Saving and deleting go through undoable commands on the window's shared ``QUndoStack``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import shiboken6
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
+from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
+from rehabtrack.core.rom import (
+    AXIAL_JOINTS,
+    JOINTS,
+    ROM_LIMITS,
+    RomMode,
+    RomReading,
+    Side,
+    movements,
+    rom_label,
+)
+from rehabtrack.core.templates import sides_for, template_named
+from rehabtrack.core.validation import Problem
+from rehabtrack.core.weeks import ONE_WEEK, missing_weeks, week_start
+from rehabtrack.storage.store import Store
+from rehabtrack.ui.undo import DELETED, SAVED, DeleteEntryCommand, SaveEntryCommand, short_week
+from rehabtrack.ui.widgets import (
+    Button,
+    ComboBox,
+    ErrorLabel,
+    NotesField,
+    NumberField,
+    _tall,
+    error_label,
+    hint_label,
+)
+
+RomKey = tuple[str, Side, str, RomMode]
+
+SHORTCUTS: dict[str, tuple[str, ...]] = {
+    "save": ("Ctrl+S",),
+    "previous": ("Alt+Left", "Ctrl+PgUp"),
+    "next": ("Alt+Right", "Ctrl+PgDown"),
+    "this_week": ("Alt+Home",),
+    "pick_week": ("Ctrl+G",),
+    "same_as_last": ("Ctrl+L",),
+    "delete": ("Ctrl+Del",),
+    "add_movement": ("Ctrl+M",),
+    "undo": ("Ctrl+Z",),
+    "redo": ("Ctrl+Shift+Z", "Ctrl+Y"),
+}
+
+KEYS_HELP = (
+    "Keys: Tab next field · Alt+← / Alt+→ previous / next week · Ctrl+G pick a week · "
+    "Ctrl+L same as last week · Ctrl+M add a movement · Ctrl+S save · Ctrl+Z undo · Ctrl+Del delete week"
+)
+
+
+def week_text(week: date) -> str:
+    """'Week of 3 Mar 2025'."""
+    return f"Week of {week.day} {week:%b %Y}"
+
+
+def _day_month(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _anchors(m: Marker) -> str:
+    return " · ".join(part for part in (m.low_anchor, m.high_anchor) if part)
+
+
+def _describe_range(m: Marker) -> str:
+    unit = f" {m.unit}" if m.unit else ""
+    whole = ", whole numbers" if m.whole else ""
+    anchors = _anchors(m)
+    return (
+        f"Allowed {m.low:g} to {m.high:g}{unit}{whole}."
+        + (f" {anchors}." if anchors else "")
+        + " Leave blank if not logged this week."
+    )
+
+
+class _UndoPassThrough(QObject):
+    """Lets Ctrl+Z / Ctrl+Shift+Z reach the window's undo stack when a text field has nothing to undo.
+
+    A text field normally claims those keys for its own typing history; once a week is loaded or
+    saved the history is empty and the keys should undo the last save or delete instead.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            is_undo = event.matches(QKeySequence.StandardKey.Undo)
+            is_redo = event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+            )
+            if is_undo or is_redo:
+                undo = getattr(watched, "isUndoAvailable", None)
+                redo = getattr(watched, "isRedoAvailable", None)
+                if isinstance(watched, NotesField):
+                    undo, redo = watched.document().isUndoAvailable, watched.document().isRedoAvailable
+                local = (undo() if is_undo and undo else False) or (redo() if is_redo and redo else False)
+                if not local:
+                    event.ignore()
+                    return True
+        return False
+
+
+class WeekPicker(QDateEdit):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("d MMM yyyy")
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        width = self.fontMetrics().horizontalAdvance("00 Mmm 0000") + 3 * self.fontMetrics().height()
+        return _tall(QSize(max(width, hint.width()), hint.height()), self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
+@dataclass
+class _Field:
+    widget: QWidget
+    error: QLabel
+
+
+class RomRow(QWidget):
+    """One range-of-motion measurement: a tracked movement (fixed label) or a new one (combos)."""
+
+    changed = Signal()
+    remove_requested = Signal(object)
+
+    def __init__(self, key: RomKey | None, degrees: float | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tracked = key is not None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        outer.addLayout(row)
+        self.error = error_label()
+        outer.addWidget(self.error)
+
+        self.label = QLabel()
+        self.joint = ComboBox()
+        self.side = ComboBox()
+        self.movement = ComboBox()
+        self.mode = ComboBox()
+        self.degrees = NumberField(4)
+        self.remove = Button("Remove")
+        for joint in JOINTS:
+            self.joint.addItem(joint.capitalize(), joint)
+        for side, text in ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.NONE, "No side (spine)")):
+            self.side.addItem(text, side)
+        self.mode.addItem("Active", RomMode.ACTIVE)
+        self.mode.addItem("Passive (helped)", RomMode.PASSIVE)
+        self.joint.setAccessibleName("Joint")
+        self.joint.setAccessibleDescription("Which joint was measured.")
+        self.side.setAccessibleName("Side")
+        self.side.setAccessibleDescription("Left, right, or no side for the spine and neck.")
+        self.movement.setAccessibleName("Movement")
+        self.movement.setAccessibleDescription("Which movement of the joint was measured.")
+        self.mode.setAccessibleName("Active or passive")
+        self.mode.setAccessibleDescription(
+            "Active: you moved it yourself. Passive: someone moved it for you."
+        )
+
+        if key is not None:
+            joint, side, movement, mode = key
+            self._key: RomKey = key
+            self.label.setText(rom_label(joint, side, movement, mode).capitalize())
+            row.addWidget(self.label)
+            for combo in (self.joint, self.side, self.movement, self.mode):
+                combo.hide()
+        else:
+            self.label.hide()
+            self.joint.currentIndexChanged.connect(self._joint_changed)
+            for combo in (self.side, self.movement, self.mode):
+                combo.currentIndexChanged.connect(self._combo_changed)
+            for combo in (self.joint, self.side, self.movement, self.mode):
+                row.addWidget(combo)
+            self._joint_changed()
+        row.addWidget(self.degrees)
+        row.addWidget(QLabel("°"))
+        row.addWidget(self.remove)
+        row.addStretch(1)
+        self.degrees.set_value(degrees)
+        self.degrees.textChanged.connect(self.changed)
+        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
+        self._update_names()
+
+    def key(self) -> RomKey:
+        if self.tracked:
+            return self._key
+        return (
+            str(self.joint.currentData()),
+            Side(self.side.currentData()),
+            str(self.movement.currentData()),
+            RomMode(self.mode.currentData()),
+        )
+
+    def reading(self) -> RomReading | None:
+        """The measurement typed, None if blank (not measured); a non-number is NaN for core to refuse."""
+        value = self.degrees.value()
+        if value is None:
+            return None
+        joint, side, movement, mode = self.key()
+        return RomReading(joint, side, movement, value, mode)
+
+    def inputs(self) -> list[QWidget]:
+        if self.tracked:
+            return [self.degrees, self.remove]
+        return [self.joint, self.side, self.movement, self.mode, self.degrees, self.remove]
+
+    def _joint_changed(self) -> None:
+        joint = str(self.joint.currentData())
+        self.movement.blockSignals(True)
+        self.movement.clear()
+        for movement in movements(joint):
+            self.movement.addItem(movement, movement)
+        self.movement.blockSignals(False)
+        axial = joint in AXIAL_JOINTS
+        if axial:
+            self.side.setCurrentIndex(self.side.findData(Side.NONE))
+        elif self.side.currentData() == Side.NONE:
+            self.side.setCurrentIndex(self.side.findData(Side.RIGHT))
+        self._combo_changed()
+
+    def _combo_changed(self) -> None:
+        self._update_names()
+        self.changed.emit()
+
+    def _update_names(self) -> None:
+        joint, side, movement, mode = self.key()
+        label = rom_label(joint, side, movement, mode).capitalize()
+        low, high = ROM_LIMITS.get((joint, movement), (0, 0))
+        self.degrees.setAccessibleName(f"{label}, degrees")
+        self.degrees.setAccessibleDescription(
+            f"Allowed {low:g} to {high:g} degrees. Leave blank if not measured this week."
+        )
+        self.remove.setAccessibleName(f"Remove {label}")
+        self.remove.setAccessibleDescription("Removes this movement from this week's check-in.")
+
+
+class CheckInForm(QWidget):
+    """The weekly check-in for one patient. Signals carry the Monday of the changed week."""
+
+    entry_saved = Signal(object)  # date
+    entry_deleted = Signal(object)  # date
+    week_changed = Signal(object)  # date: the week now shown
+    status = Signal(str)
+
+    def __init__(
+        self, store: Store, patient_id: int, undo_stack: QUndoStack, today: date | None = None
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.patient_id = patient_id
+        self.undo_stack = undo_stack
+        self._today = today
+        self._week = self.current_week()
+        self._loaded: WeeklyEntry | None = None
+        self._entries: list[WeeklyEntry] = []
+        self._activities: list[Activity] = []
+        self._fields: dict[str, _Field] = {}
+        self._rom_rows: list[RomRow] = []
+        self._activity_fields: list[tuple[Activity, NumberField, NumberField]] = []
+        self._pushing = False
+        self._loading = False
+        self._undo_filter = _UndoPassThrough(self)
+        self._grids: list[QGridLayout] = []
+        self.setAccessibleName("Weekly check-in")
+        self._build()
+        self._build_actions()
+        self.show_week(self._week)
+        self._focus_first_input()
+
+    # Public API -------------------------------------------------------------------------------
+
+    @property
+    def week(self) -> date:
+        return self._week
+
+    def current_week(self) -> date:
+        return week_start(self._today or date.today())
+
+    def show_week(self, week: date) -> None:
+        """Show ``week`` (any day of it), reloading from the database; unsaved edits are dropped."""
+        self._week = min(week_start(week), self.current_week())
+        self.reload()
+        self.week_changed.emit(self._week)
+
+    def go_to_week(self, week: date) -> bool:
+        """Show ``week`` after asking what to do with unsaved edits; False if the patient cancelled."""
+        if week_start(week) == self._week:
+            return True
+        if not self._confirm_leave():
+            return False
+        self.show_week(week)
+        return True
+
+    def reload(self) -> None:
+        """Re-read the shown week, the patient's activities and history from the database."""
+        self._loading = True
+        try:
+            self._entries = self.store.entries(self.patient_id)
+            self._loaded = next((e for e in self._entries if e.week == self._week), None)
+            self._fill(self._loaded, self._loaded)
+        finally:
+            self._loading = False
+        self._update_header()
+        self._clear_problems()
+
+    def has_unsaved_changes(self) -> bool:
+        current = self.entry()
+        before = self._loaded or WeeklyEntry(self._week)
+        return _content(current) != _content(before)
+
+    def entry(self) -> WeeklyEntry:
+        """What the form holds now, as a core entry (may be invalid; see ``problems``)."""
+        return self._collect()[0]
+
+    def problems(self) -> list[Problem]:
+        entry, _ = self._collect()
+        return entry.problems(self._activity_names())
+
+    def save(self) -> bool:
+        """Validate and save the shown week (undoable). False, with problems shown, if not saved."""
+        entry, rom_fields = self._collect()
+        problems = entry.problems(self._activity_names())
+        self._show_problems(problems, rom_fields)
+        if problems:
+            self._focus_first(problems, rom_fields)
+            count = len(problems)
+            self._say(
+                f"Not saved: {count} {'value needs' if count == 1 else 'values need'} fixing (shown in red)."
+            )
+            return False
+        if entry.is_empty():
+            if self._loaded is not None:
+                self._say("Nothing typed. To remove this week, use Delete this week (Ctrl+Del).")
+            else:
+                self._say("Nothing to save yet: type at least one value.")
+            return False
+        if self._loaded is not None and not self.has_unsaved_changes():
+            self._say(f"No changes to save for the {short_week(self._week)}.")
+            return True
+        command = SaveEntryCommand(self.store, self.patient_id, entry, self._on_change)
+        self._pushing = True
+        try:
+            self.undo_stack.push(command)
+        finally:
+            self._pushing = False
+        self._say(f"Saved {short_week(self._week)}")
+        return True
+
+    def copy_last_week(self) -> bool:
+        """Prefill from the most recent earlier entry ("same as last week"); nothing is saved yet."""
+        earlier = [e for e in self._entries if e.week < self._week]
+        if not earlier:
+            self._say("There is no earlier week to copy.")
+            return False
+        source = earlier[-1]
+        self._loading = True
+        try:
+            self._fill(replace(source.copied_to(self._week), notes=self.notes.toPlainText()), self._loaded)
+        finally:
+            self._loading = False
+        self._validate_live()
+        self._say(f"Copied from the {short_week(source.week)}. Check the values, then press Ctrl+S to save.")
+        self._focus_first_input()
+        return True
+
+    def delete_week(self, confirm: bool = True) -> bool:
+        """Delete the shown week's entry after confirmation (undoable)."""
+        if self._loaded is None:
+            self._say(f"The {short_week(self._week)} is not logged: nothing to delete.")
+            return False
+        if confirm:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Delete this week?")
+            box.setText(f"Delete the check-in for the {short_week(self._week)}?")
+            box.setInformativeText("You can undo this with Ctrl+Z.")
+            delete = box.addButton("Delete week", QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(delete)
+            box.exec()
+            if box.clickedButton() is not delete:
+                self._say("Nothing deleted.")
+                return False
+        self._pushing = True
+        try:
+            self.undo_stack.push(DeleteEntryCommand(self.store, self.patient_id, self._week, self._on_change))
+        finally:
+            self._pushing = False
+        self._say(f"Deleted {short_week(self._week)}. Ctrl+Z brings it back.")
+        return True
+
+    def add_movement(self) -> RomRow:
+        row = self._add_rom_row(None, None)
+        side = self.store.patient(self.patient_id).affected_side.strip().casefold()
+        if side in (Side.LEFT.value, Side.RIGHT.value):
+            row.side.setCurrentIndex(row.side.findData(Side(side)))
+        self._update_tab_order()
+        self._align_columns()
+        row.joint.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return row
+
+    def missed_weeks(self) -> list[date]:
+        """Weeks not logged since the most recent logged week (before this one)."""
+        logged = [e.week for e in self._entries]
+        current = self.current_week()
+        before = [w for w in logged if w < current]
+        if not before:
+            return []
+        return missing_weeks(logged, max(before) + ONE_WEEK, current - ONE_WEEK)
+
+    # Building ---------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Week shown")
+        self.subtitle = hint_label()
+        self.missed = QLabel()
+        self.missed.setWordWrap(True)
+        self.missed.setTextFormat(Qt.TextFormat.PlainText)
+        outer.addWidget(self.title)
+        outer.addWidget(self.subtitle)
+        outer.addWidget(self.missed)
+
+        nav = QHBoxLayout()
+        self.previous_button = Button("◀  Previous week")
+        self.picker = WeekPicker()
+        self.next_button = Button("Next week  ▶")
+        self.this_week_button = Button("This week")
+        self.previous_button.setAccessibleDescription("Show the week before (Alt+Left).")
+        self.next_button.setAccessibleDescription("Show the week after (Alt+Right).")
+        self.this_week_button.setAccessibleDescription("Show the current week (Alt+Home).")
+        self.picker.setAccessibleName("Pick a week")
+        self.picker.setAccessibleDescription(
+            "Type or choose any day; the form shows the week that contains it. Ctrl+G jumps here, Enter goes."
+        )
+        pick_label = QLabel("Go to week of:")
+        pick_label.setBuddy(self.picker)
+        for widget in (
+            self.previous_button,
+            pick_label,
+            self.picker,
+            self.next_button,
+            self.this_week_button,
+        ):
+            nav.addWidget(widget)
+        nav.addStretch(1)
+        outer.addLayout(nav)
+        self.previous_button.clicked.connect(lambda: self.go_to_week(self._week - ONE_WEEK))
+        self.next_button.clicked.connect(lambda: self.go_to_week(self._week + ONE_WEEK))
+        self.this_week_button.clicked.connect(lambda: self.go_to_week(self.current_week()))
+        self.picker.editingFinished.connect(self._picked)
+        self.picker.calendarWidget().activated.connect(lambda _d: self._picked())
+        self.picker.calendarWidget().clicked.connect(lambda _d: self._picked())
+
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.body = QWidget()
+        self.body_layout = QVBoxLayout(self.body)
+        self.scroll_area.setWidget(self.body)
+        outer.addWidget(self.scroll_area, 1)
+
+        self.general_error = error_label()
+        self.body_layout.addWidget(self.general_error)
+        self._build_markers()
+        self._build_rom()
+        self._build_activities()
+        self._build_notes()
+        self.body_layout.addStretch(1)
+
+        keys = hint_label(KEYS_HELP)
+        outer.addWidget(keys)
+        bar = QHBoxLayout()
+        self.save_button = Button("Save  (Ctrl+S)")
+        self.save_button.setDefault(True)
+        self.copy_button = Button("Same as last week  (Ctrl+L)")
+        self.delete_button = Button("Delete this week…  (Ctrl+Del)")
+        self.save_button.setAccessibleDescription("Saves this week. Ctrl+Z undoes it.")
+        self.copy_button.setAccessibleDescription(
+            "Fills the form with the most recent earlier week's values; nothing is saved until you save."
+        )
+        self.delete_button.setAccessibleDescription(
+            "Deletes this week's check-in after asking. Ctrl+Z undoes it."
+        )
+        self.feedback = QLabel()
+        self.feedback.setWordWrap(True)
+        self.feedback.setAccessibleName("Last action")
+        self.feedback.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.copy_button)
+        bar.addWidget(self.delete_button)
+        bar.addStretch(1)
+        outer.addWidget(self.feedback)
+        outer.addLayout(bar)
+        self.save_button.clicked.connect(self.save)
+        self.copy_button.clicked.connect(self.copy_last_week)
+        self.delete_button.clicked.connect(lambda: self.delete_week())
+        for button, name in (
+            (self.previous_button, "Previous week"),
+            (self.next_button, "Next week"),
+            (self.this_week_button, "This week"),
+            (self.save_button, "Save"),
+            (self.copy_button, "Same as last week"),
+            (self.delete_button, "Delete this week"),
+        ):
+            button.setAccessibleName(name)
+
+    def _group(self, title: str) -> tuple[QGroupBox, QGridLayout]:
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        grid.setColumnStretch(3, 1)
+        self._grids.append(grid)
+        self.body_layout.addWidget(box)
+        return box, grid
+
+    def _build_markers(self) -> None:
+        groups: dict[str, list[Marker]] = {}
+        for m in WEEKLY_MARKERS:
+            groups.setdefault(m.group or "Other", []).append(m)
+        for title, markers in groups.items():
+            _, grid = self._group(title)
+            for m in markers:
+                row = grid.rowCount()
+                field = NumberField(4)
+                label = QLabel(m.label)
+                label.setBuddy(field)
+                unit = QLabel(m.unit)
+                range_text = f"{m.low:g}–{m.high:g}"
+                anchors = _anchors(m)
+                hint = hint_label(f"{range_text}{'  ·  ' + anchors if anchors else ''}")
+                field.setAccessibleName(m.label)
+                field.setAccessibleDescription(_describe_range(m))
+                field.setToolTip(_describe_range(m))
+                error = error_label()
+                grid.addWidget(label, row, 0)
+                grid.addWidget(field, row, 1)
+                grid.addWidget(unit, row, 2)
+                grid.addWidget(hint, row, 3)
+                grid.addWidget(error, row + 1, 1, 1, 3)
+                self._fields[m.key] = _Field(field, error)
+                self._watch(field)
+
+    def _build_rom(self) -> None:
+        box = QGroupBox("Range of motion (degrees)")
+        layout = QVBoxLayout(box)
+        layout.addWidget(hint_label("Measured angles; leave blank if not measured this week."))
+        self.rom_layout = QVBoxLayout()
+        layout.addLayout(self.rom_layout)
+        self.add_movement_button = Button("Add a movement  (Ctrl+M)")
+        self.add_movement_button.setAccessibleName("Add a movement")
+        self.add_movement_button.setAccessibleDescription("Adds a row to log another joint movement.")
+        self.add_movement_button.clicked.connect(self.add_movement)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_movement_button)
+        add_row.addStretch(1)
+        layout.addLayout(add_row)
+        self.body_layout.addWidget(box)
+
+    def _build_activities(self) -> None:
+        self.activity_box = QGroupBox("Daily activities")
+        self.activity_grid = QGridLayout(self.activity_box)
+        self.activity_grid.setColumnStretch(4, 1)
+        self._grids.append(self.activity_grid)
+        self.body_layout.addWidget(self.activity_box)
+
+    def _build_notes(self) -> None:
+        box = QGroupBox("Notes")
+        layout = QVBoxLayout(box)
+        self.notes = NotesField()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setAccessibleDescription(
+            "Anything worth remembering about this week (optional, up to 4000 characters)."
+        )
+        self.notes_error = error_label()
+        layout.addWidget(self.notes)
+        layout.addWidget(self.notes_error)
+        self._fields["notes"] = _Field(self.notes, self.notes_error)
+        self.notes.textChanged.connect(self._validate_live)
+        self.notes.installEventFilter(self._undo_filter)
+        self.body_layout.addWidget(box)
+
+    def _build_actions(self) -> None:
+        def action(name: str, text: str, slot: object) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in SHORTCUTS[name]])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.save_action = action("save", "Save this week", self.save)
+        self.previous_action = action("previous", "Previous week", self.previous_button.click)
+        self.next_action = action("next", "Next week", self.next_button.click)
+        self.this_week_action = action("this_week", "This week", self.this_week_button.click)
+        self.pick_action = action("pick_week", "Pick a week", self._focus_picker)
+        self.copy_action = action("same_as_last", "Same as last week", self.copy_last_week)
+        self.delete_action = action("delete", "Delete this week…", lambda: self.delete_week())
+        self.add_movement_action = action("add_movement", "Add a movement", self.add_movement)
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        for act, name in ((self.undo_action, "undo"), (self.redo_action, "redo")):
+            act.setShortcuts([QKeySequence(k) for k in SHORTCUTS[name]])
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(act)
+
+    def _watch(self, field: NumberField) -> None:
+        field.textChanged.connect(self._validate_live)
+        field.installEventFilter(self._undo_filter)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._align_columns()
+
+    def _align_columns(self) -> None:
+        """Give every section the same label column, so all the fields line up at any font size."""
+        metrics = self.fontMetrics()
+        labels = [m.label for m in WEEKLY_MARKERS] + [
+            row.label.text() for row in self._rom_rows if row.tracked
+        ]
+        width = max(metrics.horizontalAdvance(text) for text in labels) + metrics.averageCharWidth() * 2
+        for grid in self._grids:
+            grid.setColumnMinimumWidth(0, width)
+        for row in self._rom_rows:
+            row.label.setMinimumWidth(width)
+
+    # Filling and reading ----------------------------------------------------------------------
+
+    def _fill(self, entry: WeeklyEntry | None, rated_in: WeeklyEntry | None) -> None:
+        for m in WEEKLY_MARKERS:
+            widget = self._fields[m.key].widget
+            assert isinstance(widget, NumberField)
+            widget.set_value(entry.values.get(m.key) if entry else None)
+        self._fill_rom(entry)
+        self._fill_activities(entry, rated_in)
+        self.notes.setPlainText(entry.notes if entry else "")
+        self._update_tab_order()
+        self._align_columns()
+
+    def _tracked_movements(self) -> list[RomKey]:
+        keys: list[RomKey] = []
+        latest = next((e for e in reversed(self._entries) if e.rom and e.week <= self._week), None)
+        latest = latest or next((e for e in reversed(self._entries) if e.rom), None)
+        if latest is not None:
+            keys = [(r.joint, r.side, r.movement, r.mode) for r in latest.rom]
+        else:
+            patient = self.store.patient(self.patient_id)
+            template = template_named(patient.condition) if patient.condition else None
+            for tracked in template.movements if template else ():
+                for side in sides_for(tracked.joint, tracked.side, patient.affected_side):
+                    keys.append((tracked.joint, side, tracked.movement, tracked.mode))
+        for goal in self.store.goals(self.patient_id):
+            if goal.status == GoalStatus.ACTIVE and goal.marker.startswith("rom/"):
+                _, joint, side_text, movement, mode = goal.marker.split("/")
+                keys.append((joint, Side(side_text), movement, RomMode(mode)))
+        return list(dict.fromkeys(keys))
+
+    def _fill_rom(self, entry: WeeklyEntry | None) -> None:
+        for row in self._rom_rows:
+            self.rom_layout.removeWidget(row)
+            row.deleteLater()
+        self._rom_rows = []
+        logged = {(r.joint, r.side, r.movement, r.mode): r.degrees for r in entry.rom} if entry else {}
+        keys = list(dict.fromkeys([*self._tracked_movements(), *logged]))
+        for key in keys:
+            self._add_rom_row(key, logged.get(key))
+
+    def _add_rom_row(self, key: RomKey | None, degrees: float | None) -> RomRow:
+        row = RomRow(key, degrees)
+        row.changed.connect(self._validate_live)
+        row.remove_requested.connect(self._remove_rom_row)
+        row.degrees.installEventFilter(self._undo_filter)
+        self.rom_layout.addWidget(row)
+        if self.isVisible():
+            row.show()  # now, not on the next event-loop pass: Tab must reach it at once
+        self._rom_rows.append(row)
+        return row
+
+    def _remove_rom_row(self, row: RomRow) -> None:
+        index = self._rom_rows.index(row)
+        self._rom_rows.remove(row)
+        self.rom_layout.removeWidget(row)
+        row.hide()
+        row.deleteLater()
+        self._update_tab_order()
+        self._validate_live()
+        following = self._rom_rows[index:] or self._rom_rows[index - 1 : index]
+        if following:
+            following[0].degrees.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.add_movement_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill_activities(self, entry: WeeklyEntry | None, rated_in: WeeklyEntry | None) -> None:
+        grid = self.activity_grid
+        while grid.count():
+            item = grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        for key in [k for k in self._fields if k.startswith("activity/")]:
+            del self._fields[key]
+        self._activity_fields = []
+        ratings = {r.activity_id: r for r in entry.activities} if entry else {}
+        rated_ids = {r.activity_id for r in rated_in.activities} if rated_in else set()
+        self._activities = [
+            a
+            for a in self.store.activities(self.patient_id, include_archived=True)
+            if not a.archived or a.id in ratings or a.id in rated_ids
+        ]
+        grid.addWidget(
+            hint_label(
+                f"How well you managed each one this week: {ACTIVITY_RATING.low_anchor}, "
+                f"{ACTIVITY_RATING.high_anchor}. Minutes are optional."
+            ),
+            0,
+            0,
+            1,
+            5,
+        )
+        if not self._activities:
+            grid.addWidget(
+                hint_label("No activities yet: they are added when the profile is set up."), 1, 0, 1, 5
+            )
+        headers = ("Activity", "Rating 0–10", "", "Minutes (optional)")
+        if self._activities:
+            for col, text in enumerate(headers):
+                if text:
+                    grid.addWidget(hint_label(text), 1, col)
+        for activity in self._activities:
+            assert activity.id is not None
+            row = grid.rowCount()
+            name = QLabel(f"{activity.name}  ({activity.discipline.value})")
+            name.setWordWrap(True)
+            rating = NumberField(3)
+            minutes = NumberField(4)
+            name.setBuddy(rating)
+            rating.setAccessibleName(f"{activity.name}, rating")
+            rating.setAccessibleDescription(
+                f"Allowed {ACTIVITY_RATING.low:g} to {ACTIVITY_RATING.high:g}, whole numbers. "
+                f"{ACTIVITY_RATING.low_anchor} · {ACTIVITY_RATING.high_anchor}. "
+                "Leave blank if not done this week."
+            )
+            minutes.setAccessibleName(f"{activity.name}, minutes")
+            minutes.setAccessibleDescription(
+                f"Optional: minutes you managed, {ACTIVITY_MINUTES.low:g} to {ACTIVITY_MINUTES.high:g}, "
+                "whole numbers."
+            )
+            rated = ratings.get(activity.id)
+            rating.set_value(rated.rating if rated else None)
+            minutes.set_value(rated.minutes if rated else None)
+            rating_error, minutes_error = error_label(), error_label()
+            grid.addWidget(name, row, 0)
+            grid.addWidget(rating, row, 1)
+            grid.addWidget(QLabel("/10"), row, 2)
+            grid.addWidget(minutes, row, 3)
+            grid.addWidget(rating_error, row + 1, 0, 1, 5)
+            grid.addWidget(minutes_error, row + 2, 0, 1, 5)
+            self._fields[f"activity/{activity.id}"] = _Field(rating, rating_error)
+            self._fields[f"activity/{activity.id}/minutes"] = _Field(minutes, minutes_error)
+            self._activity_fields.append((activity, rating, minutes))
+            self._watch(rating)
+            self._watch(minutes)
+        if self.isVisible():
+            for i in range(grid.count()):
+                item = grid.itemAt(i)
+                widget = item.widget() if item is not None else None
+                if widget is not None and not isinstance(widget, ErrorLabel):
+                    widget.show()
+
+    def _collect(self) -> tuple[WeeklyEntry, dict[str, _Field]]:
+        values: dict[str, float] = {}
+        for m in WEEKLY_MARKERS:
+            widget = self._fields[m.key].widget
+            assert isinstance(widget, NumberField)
+            value = widget.value()
+            if value is not None:
+                values[m.key] = value
+        rom: list[RomReading] = []
+        rom_fields: dict[str, _Field] = {}
+        for row in self._rom_rows:
+            reading = row.reading()
+            if reading is not None:
+                rom_fields[f"rom/{len(rom)}"] = _Field(row.degrees, row.error)
+                rom.append(reading)
+        ratings: list[ActivityRating] = []
+        for activity, rating_field, minutes_field in self._activity_fields:
+            assert activity.id is not None
+            rating, minutes = rating_field.value(), minutes_field.value()
+            if rating is None and minutes is None:
+                continue
+            ratings.append(ActivityRating(activity.id, math.nan if rating is None else rating, minutes))
+        entry = WeeklyEntry(self._week, values, tuple(rom), tuple(ratings), self.notes.toPlainText())
+        return entry, rom_fields
+
+    def _activity_names(self) -> dict[int, str]:
+        return {a.id: a.name for a in self._activities if a.id is not None}
+
+    # Problems ---------------------------------------------------------------------------------
+
+    def _validate_live(self) -> None:
+        if self._loading:
+            return
+        entry, rom_fields = self._collect()
+        self._show_problems(entry.problems(self._activity_names()), rom_fields)
+
+    def _clear_problems(self) -> None:
+        self._show_problems([], {})
+
+    def _all_fields(self, rom_fields: dict[str, _Field]) -> dict[str, _Field]:
+        return {**self._fields, **rom_fields}
+
+    def _show_problems(self, problems: list[Problem], rom_fields: dict[str, _Field]) -> None:
+        fields = self._all_fields(rom_fields)
+        messages: dict[int, list[str]] = {}
+        general: list[str] = []
+        for problem in problems:
+            target = fields.get(problem.field)
+            if target is None:
+                general.append(problem.message)
+            else:
+                messages.setdefault(id(target.error), []).append(problem.message)
+        errors = {id(f.error): f.error for f in fields.values()}
+        errors.update({id(row.error): row.error for row in self._rom_rows})
+        for key, label in errors.items():
+            text = "\n".join(messages.get(key, []))
+            label.setText(text)
+            label.setVisible(bool(text))
+        for f in fields.values():
+            invalid = bool(messages.get(id(f.error)))
+            f.widget.setProperty("invalid", invalid)
+            f.widget.setStyleSheet("border: 2px solid #b00020;" if invalid else "")
+        self.general_error.setText("\n".join(general))
+        self.general_error.setVisible(bool(general))
+
+    def _focus_first(self, problems: list[Problem], rom_fields: dict[str, _Field]) -> None:
+        fields = self._all_fields(rom_fields)
+        order = self._tab_chain()
+        widgets = [fields[p.field].widget for p in problems if p.field in fields]
+        if not widgets:
+            return
+        first = min(widgets, key=lambda w: order.index(w) if w in order else len(order))
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_area.ensureWidgetVisible(first)
+
+    # Navigation and feedback ------------------------------------------------------------------
+
+    def _tab_chain(self) -> list[QWidget]:
+        chain: list[QWidget] = [self._fields[m.key].widget for m in WEEKLY_MARKERS]
+        for row in self._rom_rows:
+            chain.extend(row.inputs())
+        chain.append(self.add_movement_button)
+        for _, rating, minutes in self._activity_fields:
+            chain.extend((rating, minutes))
+        chain.extend(
+            (
+                self.notes,
+                self.save_button,
+                self.copy_button,
+                self.delete_button,
+                self.previous_button,
+                self.picker,
+                self.next_button,
+                self.this_week_button,
+            )
+        )
+        return chain
+
+    def _update_tab_order(self) -> None:
+        chain = self._tab_chain()
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _focus_first_input(self) -> None:
+        first = self._fields[WEEKLY_MARKERS[0].key].widget
+        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll_area.ensureWidgetVisible(first)
+
+    def _focus_picker(self) -> None:
+        self.picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.picker.selectAll()
+
+    def _picked(self) -> None:
+        picked = week_start(_pydate(self.picker.date()))
+        if picked != self._week and not self.go_to_week(picked):
+            self._set_picker(self._week)
+
+    def _set_picker(self, week: date) -> None:
+        self.picker.blockSignals(True)
+        self.picker.setMaximumDate(_qdate(self.current_week() + timedelta(days=6)))
+        self.picker.setDate(_qdate(week))
+        self.picker.blockSignals(False)
+
+    def _confirm_leave(self) -> bool:
+        if not self.has_unsaved_changes():
+            return True
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Save this week?")
+        box.setText(f"The {short_week(self._week)} has changes that are not saved.")
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _update_header(self) -> None:
+        week = self._week
+        logged = self._loaded is not None
+        state = "already logged" if logged else "not logged yet"
+        mark = "✓" if logged else "○"
+        self.title.setText(f"<h2>{week_text(week)} — {mark} {state}</h2>")
+        self.title.setAccessibleDescription(f"{week_text(week)}, {state}")
+        sunday = week + timedelta(days=6)
+        ago = (self.current_week() - week).days // 7
+        when = "this week" if ago == 0 else "last week" if ago == 1 else f"{ago} weeks ago"
+        self.subtitle.setText(
+            f"Monday {_day_month(week)} to Sunday {_day_month(sunday)} {sunday:%Y}  ·  {when}"
+        )
+        missed = self.missed_weeks()
+        if missed:
+            last = max(w for w in (e.week for e in self._entries) if w < self.current_week())
+            shown = ", ".join(_day_month(w) for w in missed[:4]) + (", …" if len(missed) > 4 else "")
+            count = f"{len(missed)} week{'s' if len(missed) != 1 else ''}"
+            self.missed.setText(
+                f"{count} not logged since the {short_week(last)} ({shown}). "
+                "Pick one with Ctrl+G to fill it in, or leave the gap: gaps are fine."
+            )
+        self.missed.setVisible(bool(missed))
+        self.next_button.setEnabled(week < self.current_week())
+        self.next_action.setEnabled(week < self.current_week())
+        self.delete_button.setEnabled(logged)
+        self._set_picker(week)
+
+    def _say(self, message: str) -> None:
+        self.feedback.setText(message)
+        self.status.emit(message)
+
+    def _on_change(self, kind: str, week: date) -> None:
+        """Called by the undo commands after they wrote to the database (save, delete, undo, redo)."""
+        if not shiboken6.isValid(self):
+            return
+        if week == self._week or not self.has_unsaved_changes():
+            self._week = week
+            self.reload()
+            self.week_changed.emit(week)
+        else:
+            self._entries = self.store.entries(self.patient_id)
+            self._update_header()
+        if kind == SAVED:
+            self.entry_saved.emit(week)
+        elif kind == DELETED:
+            self.entry_deleted.emit(week)
+        if not self._pushing:
+            what = "restored" if kind == SAVED else "removed"
+            self._say(f"Undo/redo: {short_week(week)} {what}.")
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+def _content(entry: WeeklyEntry) -> tuple[object, ...]:
+    values = tuple(sorted((k, v) for k, v in entry.values.items()))
+    return values, entry.rom, entry.activities, entry.notes

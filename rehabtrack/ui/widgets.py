@@ -1,0 +1,209 @@
+"""Small input widgets shared by the check-in form and dialogs, plus font-scale and contrast helpers.
+
+Every input here is at least ``HIT_TARGET`` times the font height tall and sizes itself from its
+font, so a window scaled to 200 % text grows instead of clipping.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+HIT_TARGET = 1.8  # minimum input height, in font heights
+FONT_SCALE_MIN = 50
+FONT_SCALE_MAX = 300
+ERROR_COLOR = "#b00020"
+ERROR_COLOR_ON_DARK = "#ff9090"
+
+
+def _tall(hint: QSize, widget: QWidget) -> QSize:
+    height = math.ceil(widget.fontMetrics().height() * HIT_TARGET)
+    return QSize(hint.width(), max(hint.height(), height))
+
+
+def parse_number(text: str) -> float | None:
+    """The number typed in a field: None when blank, NaN when it is not a number.
+
+    NaN is passed on to core validation, which names the field and the allowed range; the UI
+    never judges a value itself. A decimal comma ("7,5") is accepted as well as a point.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+class NumberField(QLineEdit):
+    """A number that may be left blank (= not logged); digits are typed directly."""
+
+    def __init__(self, chars: int = 5, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._chars = chars
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setPlaceholderText("–")
+
+    def value(self) -> float | None:
+        return parse_number(self.text())
+
+    def set_value(self, value: float | None) -> None:
+        self.setText("" if value is None else f"{value:g}")
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        width = metrics.horizontalAdvance("0" * (self._chars + 1)) + metrics.height()
+        return _tall(QSize(width, hint.height()), self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
+class TextField(QLineEdit):
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return _tall(
+            QSize(max(hint.width(), self.fontMetrics().horizontalAdvance("x" * 24)), hint.height()), self
+        )
+
+    def minimumSizeHint(self) -> QSize:
+        return _tall(super().minimumSizeHint(), self)
+
+
+class ComboBox(QComboBox):
+    def sizeHint(self) -> QSize:
+        return _tall(super().sizeHint(), self)
+
+    def minimumSizeHint(self) -> QSize:
+        return _tall(super().minimumSizeHint(), self)
+
+
+class Button(QPushButton):
+    def sizeHint(self) -> QSize:
+        hint = _tall(super().sizeHint(), self)
+        return QSize(hint.width() + self.fontMetrics().horizontalAdvance("xx"), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return _tall(super().minimumSizeHint(), self)
+
+
+class NotesField(QPlainTextEdit):
+    """Free text; Tab moves to the next field instead of typing a tab."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.fontMetrics().lineSpacing() * 4 + 16)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.fontMetrics().lineSpacing() * 3 + 12)
+
+
+class ErrorLabel(QLabel):
+    """A field's problem in plain words, bold and red (light red on a dark, high-contrast palette).
+
+    Only the weight and colour are set, so the label still follows the window's font scale.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAccessibleName("Problem")
+        bold = QFont()
+        bold.setBold(True)
+        self.setFont(bold)
+        self._recolour()
+        self.hide()
+
+    def _recolour(self) -> None:
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        colour = QColor(ERROR_COLOR_ON_DARK if dark else ERROR_COLOR)
+        if self.palette().color(QPalette.ColorRole.WindowText) != colour:
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+            self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._recolour()
+
+
+def error_label() -> QLabel:
+    """A hidden, word-wrapped label for a field's problem, shown next to the field."""
+    return ErrorLabel()
+
+
+def hint_label(text: str = "") -> QLabel:
+    """A secondary, word-wrapped explanation (scale anchors, allowed range)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def apply_font_scale(widget: QWidget, percent: float) -> None:
+    """Scale the text of ``widget`` and all its children to ``percent`` of the application font.
+
+    Set it on the top-level window so the whole window honours it; children that have no font
+    of their own inherit it and layouts grow to fit (nothing here has a fixed size).
+    """
+    percent = min(max(percent, FONT_SCALE_MIN), FONT_SCALE_MAX)
+    base = QApplication.font()
+    font = QFont(widget.font())
+    size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+    font.setPointSizeF(size * percent / 100.0)
+    widget.setFont(font)
+
+
+def high_contrast_palette() -> QPalette:
+    """White-on-black palette with yellow focus/selection, for low-vision users."""
+    palette = QPalette()
+    black, white, yellow = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        palette.setColor(group, QPalette.ColorRole.Window, black)
+        palette.setColor(group, QPalette.ColorRole.WindowText, white)
+        palette.setColor(group, QPalette.ColorRole.Base, black)
+        palette.setColor(group, QPalette.ColorRole.AlternateBase, QColor("#1a1a1a"))
+        palette.setColor(group, QPalette.ColorRole.Text, white)
+        palette.setColor(group, QPalette.ColorRole.Button, black)
+        palette.setColor(group, QPalette.ColorRole.ButtonText, white)
+        palette.setColor(group, QPalette.ColorRole.BrightText, yellow)
+        palette.setColor(group, QPalette.ColorRole.Highlight, yellow)
+        palette.setColor(group, QPalette.ColorRole.HighlightedText, black)
+        palette.setColor(group, QPalette.ColorRole.ToolTipBase, black)
+        palette.setColor(group, QPalette.ColorRole.ToolTipText, white)
+        palette.setColor(group, QPalette.ColorRole.PlaceholderText, QColor("#e0e0e0"))
+        palette.setColor(group, QPalette.ColorRole.Link, QColor("#00ffff"))
+        palette.setColor(group, QPalette.ColorRole.Light, white)
+        palette.setColor(group, QPalette.ColorRole.Mid, QColor("#c0c0c0"))
+        palette.setColor(group, QPalette.ColorRole.Dark, white)
+    grey = QColor("#c0c0c0")
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Window, black)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, black)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Button, black)
+    return palette
