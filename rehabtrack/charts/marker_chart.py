@@ -1,0 +1,606 @@
+"""One marker's weekly values over time, with its rolling mean, trend, goals and events.
+
+The chart draws exactly what the data says: a missed week breaks the line (it is never bridged),
+the trend is the same Theil–Sen line ``core.progress`` projects from, and the shaded band shows how
+big a change must be before it counts as more than normal variation.
+
+Every item is created once in ``__init__`` (goal and event lines come from pools that only grow), so
+the dashboard can call ``set_data`` as often as it likes without the scene filling up.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
+
+from rehabtrack.charts.theme import LIGHT, ChartTheme
+from rehabtrack.core.markers import Marker
+from rehabtrack.core.model import Direction, Event, EventKind, Goal
+from rehabtrack.core.progress import default_baseline, format_value
+from rehabtrack.core.series import Series, describe
+from rehabtrack.core.trend import rolling_mean, trend
+
+ROLLING_WEEKS = 4
+TREND_WEEKS = 12
+EMPTY_MESSAGE = "No weeks logged yet"
+RANGE_PRESETS: tuple[str, ...] = ("4 weeks", "12 weeks", "6 months", "1 year", "All")
+EVENT_LABEL_CHARS = 22
+# Padding around the requested date span so a point on the first or last day is drawn whole.
+X_PAD_DAYS = 3.5
+Y_PAD_FRACTION = 0.12
+# With events, the top of the plot is kept free for their labels, in up to three rows.
+MAX_EVENT_ROWS = 3
+EVENT_LABEL_TOP_PX = 2.0
+MAX_HEADROOM_SHARE = 0.4
+DEFAULT_HEADROOM_SHARE = 0.2  # before the chart has a size
+EVENT_LABEL_GAP_PX = 6.0
+ONE_WEEK = timedelta(days=7)
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+SECONDS_PER_DAY = 86400
+
+
+def timestamp(day: date) -> float:
+    """Seconds since the epoch at midnight UTC of ``day`` (the date axis is drawn in UTC)."""
+    return float((day.toordinal() - EPOCH_ORDINAL) * SECONDS_PER_DAY)
+
+
+def day_of(seconds: float) -> date:
+    return datetime.fromtimestamp(seconds, UTC).date()
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def range_for(preset: str, today: date, first_week: date | None) -> tuple[date, date]:
+    """The dates a range preset shows, ending today.
+
+    "4 weeks" and "12 weeks" are the 28 and 84 days ending today; months and years are calendar ones;
+    "All" starts at the first logged week (or 4 weeks back when nothing is logged yet).
+    """
+    if preset == "4 weeks":
+        return today - timedelta(days=28), today
+    if preset == "12 weeks":
+        return today - timedelta(days=84), today
+    if preset == "6 months":
+        return _months_before(today, 6), today
+    if preset == "1 year":
+        return _months_before(today, 12), today
+    if preset == "All":
+        if first_week is None:
+            return today - timedelta(days=28), today
+        return min(first_week, today), today
+    raise ValueError(f"unknown range preset {preset!r}; known: {', '.join(RANGE_PRESETS)}")
+
+
+def _marker_for(series: Series) -> Marker | None:
+    try:
+        return describe(series.key)
+    except (KeyError, ValueError):
+        return None
+
+
+def value_text(value: float, series: Series) -> str:
+    """A value as a patient reads it: "4/10", "108°", "35 min", "6.5 h a night"."""
+    info = _marker_for(series)
+    whole = info.whole if info is not None else False
+    if info is not None and not series.unit and info.low == 0:
+        return f"{format_value(value, '', whole)}/{info.high:g}"
+    return format_value(value, series.unit, whole)
+
+
+def axis_title(series: Series, separator: str = " ") -> str:
+    """E.g. "Pain (weekly average) 0–10 (lower is better)" or "Right knee flexion (°)".
+
+    ``separator`` goes before "(lower is better)"; the chart uses a line break so the label fits a
+    short chart.
+    """
+    info = _marker_for(series)
+    title = series.label
+    if series.unit:
+        title = f"{title} ({series.unit})"
+    elif info is not None:
+        title = f"{title} {info.low:g}–{info.high:g}"
+    if series.lower_is_better:
+        title = f"{title}{separator}(lower is better)"
+    return title
+
+
+def goal_label(goal: Goal, series: Series, today: date | None = None) -> str:
+    """E.g. "PT goal: ≤ 2/10 by 12 Mar"; the year is added when the target date is in another year."""
+    sign = "≤" if Direction(goal.direction) == Direction.LOWER else "≥"
+    text = f"{goal.discipline} goal: {sign} {value_text(goal.target, series)}"
+    if goal.target_date is not None:
+        ref = today or goal.target_date
+        day = goal.target_date
+        when = f"{day.day} {day:%b}" if day.year == ref.year else f"{day.day} {day:%b %Y}"
+        text = f"{text} by {when}"
+    return text
+
+
+def event_label(event: Event) -> str:
+    """A short label: the kind ("Surgery"), or the note's text when the kind says little."""
+    if EventKind(event.kind) in (EventKind.CLINICIAN_NOTE, EventKind.OTHER) and event.text.strip():
+        text = " ".join(event.text.split())
+        return text if len(text) <= EVENT_LABEL_CHARS else text[: EVENT_LABEL_CHARS - 1].rstrip() + "…"
+    return str(event.kind.value).capitalize()
+
+
+def week_tooltip(week: date, value: float, series: Series) -> str:
+    return f"Week of {week.day} {week:%b %Y}: {value_text(value, series)}"
+
+
+def connect_array(weeks: Sequence[date]) -> np.ndarray:
+    """pyqtgraph ``connect``: 1 where the next point is the very next week, 0 across a missed week."""
+    out = np.zeros(len(weeks), dtype=np.int32)
+    for i in range(len(weeks) - 1):
+        out[i] = 1 if weeks[i + 1] - weeks[i] == ONE_WEEK else 0
+    return out
+
+
+def _pen(colour: str, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> Any:
+    pen = pg.mkPen(color=colour, width=width, style=style)
+    pen.setCosmetic(True)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return pen
+
+
+def _escape(text: str) -> str:
+    """InfLineLabel runs its text through str.format."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
+    """One marker series over time. Build once, then call ``set_data`` whenever the data changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            parent=parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)}
+        )
+        self._theme: ChartTheme = LIGHT
+        self._series: Series | None = None
+        self._weeks: list[date] = []
+        self._values: list[float] = []
+        self._connect = np.zeros(0, dtype=np.int32)
+        self._mean: list[tuple[date, float]] = []
+        self._trend: tuple[tuple[date, float], tuple[date, float]] | None = None
+        self._goals: list[Goal] = []
+        self._events: list[Event] = []
+        self._x_range: tuple[date, date] | None = None
+        self._band: tuple[float, float] | None = None
+
+        plot = self.plotItem
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        self.setMouseEnabled(x=False, y=False)
+        plot.showGrid(x=True, y=True)
+        plot.getAxis("left").setWidth(62)
+
+        self._band_item = pg.LinearRegionItem(
+            values=(0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
+        )
+        self._band_item.setZValue(-20)
+        self._line = pg.PlotCurveItem()
+        self._line.setZValue(0)
+        self._mean_item = pg.PlotCurveItem()
+        self._mean_item.setZValue(5)
+        self._trend_item = pg.PlotCurveItem()
+        self._trend_item.setZValue(6)
+        self._points = pg.ScatterPlotItem(hoverable=True, tip=self._tip)
+        self._points.setZValue(10)
+        self._goal_marks = pg.ScatterPlotItem()
+        self._goal_marks.setZValue(12)
+        self._message = pg.TextItem(EMPTY_MESSAGE, anchor=(0.5, 0.5), border=None)
+        self._message.setZValue(30)
+        for item in (
+            self._band_item,
+            self._line,
+            self._mean_item,
+            self._trend_item,
+            self._points,
+            self._goal_marks,
+            self._message,
+        ):
+            plot.addItem(item, ignoreBounds=True)
+        self._goal_pool: list[pg.InfiniteLine] = []
+        self._event_pool: list[pg.InfiniteLine] = []
+        plot.getViewBox().sigResized.connect(self._on_resized)
+        self.apply_theme(LIGHT)
+
+    # -- data --------------------------------------------------------------------------------------
+
+    def set_data(
+        self,
+        series: Series,
+        goals: Sequence[Goal] = (),
+        events: Sequence[Event] = (),
+        theme: ChartTheme = LIGHT,
+        x_range: tuple[date, date] | None = None,
+        band: float | None = None,
+    ) -> None:
+        """Show ``series``; goals for other series keys are ignored.
+
+        ``band`` is the meaningful-change half-width (see ``core.meaningful_change.threshold_for``): a
+        band of ± that much is shaded around the baseline (the first goal's own baseline if it has
+        one, else the mean of the first two logged weeks). ``x_range`` None fits the data and the
+        goals' target dates.
+        """
+        if theme != self._theme:
+            self.apply_theme(theme)
+        self._series = series
+        points = sorted(series.points, key=lambda p: p.week)
+        self._weeks = [p.week for p in points]
+        self._values = [p.value for p in points]
+        self._connect = connect_array(self._weeks)
+        xs = np.array([timestamp(w) for w in self._weeks], dtype=float)
+        ys = np.array(self._values, dtype=float)
+
+        self._line.setData(xs, ys, connect=self._connect.copy())
+        self._points.setData(x=xs, y=ys, data=list(self._weeks))
+
+        mean = rolling_mean(points, ROLLING_WEEKS)
+        self._mean = [(p.week, p.value) for p in mean]
+        self._mean_item.setData(
+            xs, np.array([v for _, v in self._mean], dtype=float), connect=self._connect.copy()
+        )
+
+        line = trend(points, TREND_WEEKS)
+        if line is not None:
+            window = [w for w in self._weeks if w >= self._weeks[-1] - timedelta(weeks=TREND_WEEKS - 1)]
+            start, end = window[0], window[-1]
+            self._trend = ((start, line.value_at(start)), (end, line.value_at(end)))
+            self._trend_item.setData(
+                [timestamp(start), timestamp(end)], [self._trend[0][1], self._trend[1][1]]
+            )
+            self._trend_item.setVisible(True)
+        else:
+            self._trend = None
+            self._trend_item.setData([], [])
+            self._trend_item.setVisible(False)
+
+        self._goals = [g for g in goals if g.marker == series.key]
+        self._events = sorted(events, key=lambda e: e.day)
+        self._update_goals(series)
+        self._update_events()
+
+        self._band = None
+        if band is not None and band > 0:
+            centre = next((g.baseline for g in self._goals if g.baseline is not None), None)
+            if centre is None:
+                centre = default_baseline(points)
+            if centre is not None:
+                self._band = (centre - band, centre + band)
+        if self._band is not None:
+            self._band_item.setRegion(self._band)
+            self._band_item.setVisible(True)
+        else:
+            self._band_item.setVisible(False)
+
+        self._set_axis_title()
+        self._x_range = x_range
+        self._apply_ranges()
+
+    def _update_goals(self, series: Series) -> None:
+        theme = self._theme
+        while len(self._goal_pool) < len(self._goals):
+            line = pg.InfiniteLine(angle=0, movable=False, label="", labelOpts={"position": 0.02})
+            line.setZValue(8)
+            self.plotItem.addItem(line, ignoreBounds=True)
+            self._goal_pool.append(line)
+        today = self._weeks[-1] if self._weeks else None
+        values = [p.value for p in series.points]
+        middle = (min(values) + max(values)) / 2 if values else None
+        marks: list[dict[str, Any]] = []
+        for i, line in enumerate(self._goal_pool):
+            if i >= len(self._goals):
+                line.setVisible(False)
+                line.label.setVisible(False)
+                continue
+            goal = self._goals[i]
+            style = theme.discipline_style(goal.discipline)
+            line.setPen(_pen(style.colour, theme.goal_width, style.pen_style))
+            line.setHoverPen(_pen(style.colour, theme.goal_width, style.pen_style))
+            line.setValue(goal.target)
+            label = line.label
+            # Put the label on the side of the line with more room: below a goal in the upper half.
+            below = middle is not None and goal.target >= middle
+            label.anchors = [(0, 0), (0, 0)] if below else [(0, 1), (0, 1)]
+            label.orthoPos = min(0.02 + 0.3 * i, 0.8)
+            label.format = _escape(goal_label(goal, series, today))
+            label.setColor(QColor(style.colour))
+            label.fill = pg.mkBrush(theme.label_fill)
+            label.setFont(self._font())
+            line.setVisible(True)
+            label.setVisible(True)
+            label.valueChanged()
+            if goal.target_date is not None:
+                marks.append(
+                    {
+                        "pos": (timestamp(goal.target_date), goal.target),
+                        "symbol": style.symbol,
+                        "brush": pg.mkBrush(style.colour),
+                        "pen": pg.mkPen(theme.background, width=1),
+                        "size": theme.point_size + 6,
+                        "data": goal.target_date,
+                    }
+                )
+        self._goal_marks.setData(marks)
+
+    def _update_events(self) -> None:
+        theme = self._theme
+        while len(self._event_pool) < len(self._events):
+            line = pg.InfiniteLine(angle=90, movable=False, label="", labelOpts={"position": 0.97})
+            line.setZValue(7)
+            self.plotItem.addItem(line, ignoreBounds=True)
+            self._event_pool.append(line)
+        for i, line in enumerate(self._event_pool):
+            if i >= len(self._events):
+                line.setVisible(False)
+                line.label.setVisible(False)
+                continue
+            event = self._events[i]
+            pen = _pen(theme.event, theme.event_width, theme.event_style)
+            line.setPen(pen)
+            line.setHoverPen(pen)
+            line.setValue(timestamp(event.day))
+            line.setToolTip(f"{event.day.day} {event.day:%b %Y}: {event.kind.value}: {event.text}")
+            label = line.label
+            label.format = _escape(event_label(event))
+            label.setColor(QColor(theme.foreground))
+            label.fill = pg.mkBrush(theme.label_fill)
+            label.setFont(self._font(smaller=1.0))
+            line.setVisible(True)
+            label.setVisible(True)
+            label.valueChanged()
+
+    # -- ranges ------------------------------------------------------------------------------------
+
+    def set_x_range(self, start: date, end: date) -> None:
+        """Show ``start``..``end`` (a range preset or a custom span); the data is left as it is."""
+        self._x_range = (start, end)
+        self._apply_ranges()
+
+    def _default_x_range(self) -> tuple[date, date]:
+        days = list(self._weeks)
+        days += [g.target_date for g in self._goals if g.target_date is not None]
+        days += [e.day for e in self._events]
+        if not days:
+            today = date.today()
+            return today - timedelta(days=28), today
+        return min(days), max(days)
+
+    def _apply_ranges(self) -> None:
+        start, end = self._x_range if self._x_range is not None else self._default_x_range()
+        if end <= start:
+            end = start + timedelta(days=1)
+        x0 = timestamp(start) - X_PAD_DAYS * SECONDS_PER_DAY
+        x1 = timestamp(end) + X_PAD_DAYS * SECONDS_PER_DAY
+        view = self.plotItem.getViewBox()
+        view.setXRange(x0, x1, padding=0)
+
+        empty = not self._weeks
+        ys = list(self._values) + [v for _, v in self._mean] + [g.target for g in self._goals]
+        if self._trend is not None:
+            ys += [self._trend[0][1], self._trend[1][1]]
+        if self._band is not None:
+            ys += list(self._band)
+        if empty:
+            # Nothing logged: show the marker's whole scale rather than a sliver around a goal line.
+            info = _marker_for(self._series) if self._series is not None else None
+            ys += [info.low, info.high] if info is not None else [0.0, 1.0]
+        low, high = min(ys), max(ys)
+        span = max(high - low, 1.0)
+        pad = span * Y_PAD_FRACTION
+        bottom, top = low - pad, high + pad
+        self._place_event_lines(x0, x1)
+        # Keep the top of the plot free for the event labels: a share of the height in pixels.
+        headroom = self._layout_event_labels()
+        if headroom > 0:
+            height = float(view.height())
+            share = min(headroom / height, MAX_HEADROOM_SHARE) if height > 0 else DEFAULT_HEADROOM_SHARE
+            top = (top - share * bottom) / (1 - share)
+        view.setYRange(bottom, top, padding=0)
+
+        self._message.setVisible(empty)
+        if empty:
+            self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
+
+    def _place_event_lines(self, x0: float, x1: float) -> None:
+        """Show only the events inside x0..x1: a label without its line would mislead."""
+        for i, line in enumerate(self._event_pool):
+            if i >= len(self._events):
+                continue
+            x = timestamp(self._events[i].day)
+            inside = x0 <= x <= x1
+            line.setVisible(inside)
+            line.label.setVisible(inside)
+
+    def _layout_event_labels(self) -> float:
+        """Put each event label in the first row where it does not overlap an earlier one, right of its
+        line unless that would run past the right edge. Works in pixels, so it is redone on resize.
+
+        Returns the height in pixels the label rows take at the top of the plot (0 without events).
+        """
+        lines = sorted((line for line in self._event_pool if line.isVisible()), key=lambda ln: ln.value())
+        if not lines:
+            return 0.0
+        view = self.plotItem.getViewBox()
+        (x0, x1), _ = view.viewRange()
+        width, height = float(view.width()), float(view.height())
+        row_height = max(float(line.label.boundingRect().height()) for line in lines)
+        if width <= 0 or height <= 0 or x1 <= x0:
+            return row_height * 2
+        scale = width / (x1 - x0)
+        row_ends: list[float] = []
+        for line in lines:
+            px = (float(line.value()) - x0) * scale
+            label_width = float(line.label.boundingRect().width()) + EVENT_LABEL_GAP_PX
+            right = px + label_width <= width
+            left_edge = px if right else px - label_width
+            free = [r for r, end in enumerate(row_ends) if end <= left_edge]
+            if free:
+                row = free[0]
+            elif len(row_ends) < MAX_EVENT_ROWS:
+                row = len(row_ends)
+                row_ends.append(float("-inf"))
+            else:
+                row = min(range(len(row_ends)), key=lambda r: row_ends[r])
+            row_ends[row] = left_edge + label_width
+            line.label.anchors = [(0, 0), (0, 0)] if right else [(1, 0), (1, 0)]
+            line.label.orthoPos = 1 - (EVENT_LABEL_TOP_PX + row * row_height) / height
+            line.label.updatePosition()
+        return EVENT_LABEL_TOP_PX + len(row_ends) * row_height
+
+    def _on_resized(self) -> None:
+        if self._series is not None:
+            self._apply_ranges()
+
+    # -- look --------------------------------------------------------------------------------------
+
+    def _font(self, smaller: float = 0.0) -> QFont:
+        font = QFont()
+        font.setPointSizeF(max(self._theme.font_pt - smaller, 5.0))
+        return font
+
+    def _label_style(self) -> dict[str, str]:
+        return {"color": self._theme.foreground, "font-size": f"{self._theme.font_pt}pt"}
+
+    def apply_theme(self, theme: ChartTheme) -> None:
+        """Restyle every item; ``set_data`` calls this when its theme differs."""
+        self._theme = theme
+        self.setBackground(theme.background)
+        for name in ("left", "bottom"):
+            axis = self.plotItem.getAxis(name)
+            axis.setPen(pg.mkPen(theme.foreground, width=1))
+            axis.setTextPen(pg.mkPen(theme.foreground))
+            axis.setTickFont(self._font())
+            axis.setGrid(theme.grid_alpha)
+        self._band_item.setBrush(pg.mkBrush(theme.band))
+        self._band_item.setHoverBrush(pg.mkBrush(theme.band))
+        self._line.setPen(_pen(theme.data, theme.data_width))
+        self._mean_item.setPen(_pen(theme.rolling_mean, theme.mean_width))
+        self._trend_item.setPen(_pen(theme.trend, theme.trend_width, theme.trend_style))
+        self._points.setPen(pg.mkPen(theme.background, width=1))
+        self._points.setBrush(pg.mkBrush(theme.data))
+        self._points.setSize(theme.point_size)
+        self._message.setColor(QColor(theme.foreground))
+        self._message.fill = pg.mkBrush(theme.label_fill)
+        message_font = self._font()
+        message_font.setPointSizeF(theme.font_pt + 3)
+        self._message.setFont(message_font)
+        if self._series is not None:
+            self._set_axis_title()
+            self._update_goals(self._series)
+            self._update_events()
+            self._apply_ranges()
+
+    def _set_axis_title(self) -> None:
+        if self._series is None:
+            return
+        text = html.escape(axis_title(self._series, separator="\n")).replace("\n", "<br>")
+        self.plotItem.getAxis("left").setLabel(text, **self._label_style())
+
+    def set_interactive(self, enabled: bool) -> None:
+        """Allow wheel zoom and drag pan (off by default: therapists use the range presets)."""
+        self.setMouseEnabled(x=enabled, y=enabled)
+
+    def _tip(self, x: float, y: float, data: Any) -> str:
+        week = data if isinstance(data, date) else day_of(x)
+        if self._series is None:
+            return ""
+        return week_tooltip(week, y, self._series)
+
+    # -- read-only views for tests and the report -------------------------------------------------
+
+    @property
+    def theme(self) -> ChartTheme:
+        return self._theme
+
+    def plotted_points(self) -> tuple[list[date], list[float]]:
+        """The weekly points as drawn (read back from the scatter item), oldest first."""
+        x, y = self._points.getData()
+        return [day_of(float(v)) for v in x], [float(v) for v in y]
+
+    def line_segments(self) -> list[tuple[date, date]]:
+        """Every segment of the weekly line, read back from the curve item and its connect array."""
+        x, _ = self._line.getData()
+        connect = self._line.opts["connect"]
+        if x is None or len(x) < 2:
+            return []
+        if isinstance(connect, str):  # "all": every point joined to the next
+            connect = np.ones(len(x), dtype=np.int32)
+        return [(day_of(float(x[i])), day_of(float(x[i + 1]))) for i in range(len(x) - 1) if connect[i]]
+
+    def gap_after(self) -> list[date]:
+        """Logged weeks after which the line breaks because the next week was missed."""
+        return [w for w, c in zip(self._weeks[:-1], self._connect[:-1], strict=True) if not c]
+
+    def connect(self) -> np.ndarray:
+        return self._connect.copy()
+
+    def rolling_mean_points(self) -> tuple[list[date], list[float]]:
+        x, y = self._mean_item.getData()
+        if x is None:
+            return [], []
+        return [day_of(float(v)) for v in x], [float(v) for v in y]
+
+    def trend_line(self) -> tuple[tuple[date, float], tuple[date, float]] | None:
+        return self._trend
+
+    def goal_lines(self) -> list[tuple[float, str]]:
+        """(target, label) of each visible goal line."""
+        return [
+            (float(line.value()), line.label.toPlainText()) for line in self._goal_pool if line.isVisible()
+        ]
+
+    def goal_line_items(self) -> list[pg.InfiniteLine]:
+        return [line for line in self._goal_pool if line.isVisible()]
+
+    def goal_marks(self) -> list[tuple[date, float]]:
+        x, y = self._goal_marks.getData()
+        return [(day_of(float(a)), float(b)) for a, b in zip(x, y, strict=True)]
+
+    def event_lines(self) -> list[tuple[date, str]]:
+        return [
+            (day_of(float(line.value())), line.label.toPlainText())
+            for line in self._event_pool
+            if line.isVisible()
+        ]
+
+    def band(self) -> tuple[float, float] | None:
+        return self._band if self._band_item.isVisible() else None
+
+    def x_range(self) -> tuple[date, date]:
+        """The date span shown (the view range minus the few days of padding either side)."""
+        (x0, x1), _ = self.plotItem.getViewBox().viewRange()
+        pad = X_PAD_DAYS * SECONDS_PER_DAY
+        return day_of(x0 + pad), day_of(x1 - pad)
+
+    def y_range(self) -> tuple[float, float]:
+        _, (y0, y1) = self.plotItem.getViewBox().viewRange()
+        return float(y0), float(y1)
+
+    def axis_label(self) -> str:
+        """The left axis title as plain text (its line break read as a space)."""
+        text = str(self.plotItem.getAxis("left").labelText)
+        return html.unescape(text.replace("<br>", " "))
+
+    def message(self) -> str | None:
+        """The text shown instead of a plot ("No weeks logged yet"), or None."""
+        return self._message.toPlainText() if self._message.isVisible() else None
+
+    def tooltip_at(self, index: int) -> str:
+        """The hover text of the ``index``-th weekly point."""
+        return self._tip(timestamp(self._weeks[index]), self._values[index], self._weeks[index])
