@@ -315,3 +315,42 @@ def summarise_change(series: Series, first_n: int = 4, last_n: int = 4) -> Chang
         return classify_change(series.key, first, last, series.lower_is_better, series.label)
     except KeyError:
         return None
+
+
+Period = tuple[date, date]  # first and last week, both included
+
+
+def default_periods(
+    points: Sequence[Point], first_n: int = 4, last_n: int = 4
+) -> tuple[Period, Period] | None:
+    """The first ``first_n`` and last ``last_n`` logged weeks, as the session view's default comparison.
+
+    Same split as ``compare_periods``: the periods never share a week. None with fewer than two points.
+    """
+    ordered = _ordered(points)
+    n = len(ordered)
+    if n < 2:
+        return None
+    k_last = min(last_n, n // 2)
+    k_first = min(first_n, n - k_last)
+    return (ordered[0].week, ordered[k_first - 1].week), (ordered[n - k_last].week, ordered[-1].week)
+
+
+def mean_in(points: Sequence[Point], period: Period) -> float | None:
+    """Mean of the values logged in ``period`` (weeks with nothing logged are skipped), None if none."""
+    values = [p.value for p in points if period[0] <= p.week <= period[1]]
+    return _mean(values) if values else None
+
+
+def change_between(series: Series, first: Period, last: Period) -> Change | None:
+    """The change from the mean of period ``first`` to the mean of period ``last``, judged for meaning.
+
+    None when either period has no logged value or RehabTrack has no threshold for the series.
+    """
+    before, after = mean_in(series.points, first), mean_in(series.points, last)
+    if before is None or after is None:
+        return None
+    try:
+        return classify_change(series.key, before, after, series.lower_is_better, series.label)
+    except KeyError:
+        return None

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rehabtrack.core.markers import ACTIVITY_RATING, MARKERS_BY_KEY, Marker
-from rehabtrack.core.model import Activity, WeeklyEntry
+from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, MARKERS_BY_KEY, WEEKLY_MARKERS, Marker
+from rehabtrack.core.model import Activity, Goal, WeeklyEntry
 from rehabtrack.core.rom import ROM_LIMITS, rom_label
+from rehabtrack.core.validation import InvalidInput, Problem, range_problem
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,42 @@ def rom_keys(entries: Iterable[WeeklyEntry]) -> list[str]:
         for reading in entry.rom:
             keys.setdefault(reading.series_key, None)
     return list(keys)
+
+
+ROM_GROUP = "Range of motion"
+ACTIVITY_GROUP = "Daily activities"
+
+
+def chart_keys(entries: Sequence[WeeklyEntry], activities: Sequence[Activity] = ()) -> list[tuple[str, str]]:
+    """(group, series key) of every chartable series with at least one logged week, in display order.
+
+    Weekly markers keep the order and groups of ``WEEKLY_MARKERS`` (exercise adherence stands in for the
+    raw day counts), then each ROM movement, then each of the patient's activities.
+    """
+    found: list[tuple[str, str]] = []
+    for marker in (*WEEKLY_MARKERS, ADHERENCE):
+        if marker.chart and any(value_in(e, marker.key) is not None for e in entries):
+            found.append((marker.group, marker.key))
+    found.extend((ROM_GROUP, key) for key in rom_keys(entries))
+    rated = {r.activity_id for e in entries for r in e.activities}
+    found.extend((ACTIVITY_GROUP, f"activity/{a.id}") for a in activities if a.id in rated)
+    return found
+
+
+def goal_problems(goal: Goal, activities: Sequence[Activity] = ()) -> list[Problem]:
+    """What is wrong with a goal, including a target or baseline outside its marker's scale."""
+    try:
+        goal.validate()
+        found: list[Problem | None] = []
+    except InvalidInput as exc:
+        found = list(exc.problems)
+    try:
+        info = describe(goal.marker, activities)
+    except (KeyError, ValueError):
+        return [p for p in found if p is not None] + [
+            Problem("marker", "Choose what the goal is measured by.")
+        ]
+    for name, label, value in (("target", "Target", goal.target), ("baseline", "Baseline", goal.baseline)):
+        if value is not None:
+            found.append(range_problem(name, label, value, info.low, info.high, info.unit))
+    return [p for p in found if p is not None]

@@ -30,6 +30,8 @@ from rehabtrack.core.model import (
     WeeklyEntry,
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
+from rehabtrack.core.series import goal_problems
+from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage import engine as db
 from rehabtrack.storage.backup import (
     DATABASE_NAME,
@@ -344,7 +346,9 @@ class Store:
             return [_goal(row) for row in rows]
 
     def save_goal(self, patient_id: int, goal: Goal) -> Goal:
-        goal.validate()
+        problems = goal_problems(goal, self.activities(patient_id, include_archived=True))
+        if problems:
+            raise InvalidInput(problems)
         with self._transaction() as s:
             row = s.get(GoalRow, goal.id) if goal.id else None
             if row is None:

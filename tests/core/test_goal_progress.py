@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from rehabtrack.core.model import Direction, Discipline, Goal
 from rehabtrack.core.progress import (
     ProgressStatus,
+    change_between,
     compare_periods,
     current_value,
     default_baseline,
+    default_periods,
     format_value,
     percent_of_way,
     progress_toward,
@@ -254,3 +256,41 @@ def test_summarise_change() -> None:
     assert change is not None
     assert change.delta == -3.5 and change.direction == "improved"
     assert summarise_change(Series("pain", "Pain", "", True, weekly([5]))) is None
+
+
+# Comparing two chosen periods (session view) -------------------------------------------------------
+
+
+def _weekly(values: list[float | None], key: str = "pain") -> Series:
+    start = date(2026, 1, 5)
+    pts = tuple(Point(start + timedelta(weeks=i), v) for i, v in enumerate(values) if v is not None)
+    return Series(key, "Pain", "", True, pts)
+
+
+def test_default_periods_are_the_first_and_last_four_logged_weeks_skipping_missed_ones() -> None:
+    series = _weekly([6, None, 6, 5, 5, 4, None, 3, 3, 2, 2])
+    first, last = default_periods(series.points)  # type: ignore[misc]
+    assert first == (date(2026, 1, 5), date(2026, 2, 2))  # weeks 0, 2, 3, 4: week 1 was missed
+    assert last == (date(2026, 2, 23), date(2026, 3, 16))
+
+
+def test_change_between_periods_uses_the_means_and_the_meaningful_change_threshold() -> None:
+    series = _weekly([6, 7, 6, 7, 5, 5, 4, 4])
+    first, last = default_periods(series.points)  # type: ignore[misc]
+    change = change_between(series, first, last)
+    assert change is not None
+    assert (change.before, change.after) == (6.5, 4.5)  # (6+7+6+7)/4 and (5+5+4+4)/4
+    assert change.meaningful and change.improved  # pain fell by 2 points: the NPRS threshold is 2
+    small = change_between(
+        series, (date(2026, 1, 5), date(2026, 1, 12)), (date(2026, 1, 19), date(2026, 1, 26))
+    )
+    assert small is not None and not small.meaningful and not small.improved
+
+
+def test_a_period_with_nothing_logged_has_no_change() -> None:
+    series = _weekly([6, None, None, 4])
+    assert (
+        change_between(series, (date(2026, 1, 12), date(2026, 1, 19)), (date(2026, 1, 26), date(2026, 1, 26)))
+        is None
+    )
+    assert default_periods(_weekly([5]).points) is None
