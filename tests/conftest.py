@@ -16,6 +16,23 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+# Screenshots and rendered PDF pages land here, to be looked at by a person after a test run.
+SHOTS = Path(os.environ.get("REHABTRACK_SHOTS", "/tmp/rehabtrack-shots"))
+
+
+def save_shot(source: object, name: str) -> Path:
+    """Save a widget's picture (or copy a PNG file) as ``SHOTS/name``; returns the saved path."""
+    import shutil
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    target = SHOTS / name
+    if isinstance(source, Path):
+        shutil.copy(source, target)
+    else:
+        assert source.grab().save(str(target)), f"could not save {target}"  # type: ignore[attr-defined]
+    return target
+
+
 # A fixed "today" so the demo patient's weeks, and every date in a screenshot, are repeatable.
 TODAY = date(2026, 11, 24)
 
@@ -86,3 +103,14 @@ def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
     yield guard
     if guard.attempts:  # even if the code under test swallowed the error
         pytest.fail(f"the test used the network: {guard.attempts}")
+
+
+@pytest.fixture
+def today() -> date:
+    return TODAY
+
+
+@pytest.fixture
+def shot():  # type: ignore[no-untyped-def]
+    """``shot(widget_or_png, "name.png")`` saves a picture for a person to look at (see SHOTS)."""
+    return save_shot

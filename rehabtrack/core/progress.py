@@ -217,8 +217,12 @@ class GoalProgress:
         """Whether baseline → current is at least the series' meaningful change."""
         return self.change is not None and self.change.meaningful
 
-    def _fmt(self, value: float, unit: bool = True) -> str:
-        return format_value(value, self.unit if unit else "", self.whole)
+    def _fmt(self, value: float, unit: bool = True, whole: bool | None = None) -> str:
+        return format_value(value, self.unit if unit else "", self.whole if whole is None else whole)
+
+    def _mean(self, value: float, unit: bool = True) -> str:
+        """Baseline and current are means of two weeks: keep their decimal, so 8.5 never reads as a met 9."""
+        return self._fmt(value, unit, whole=False)
 
     def sentence(self) -> str:
         """E.g. "Right knee flexion: 92° → 108°, 70% of the way to 115°, on track for 12 Mar"."""
@@ -226,10 +230,10 @@ class GoalProgress:
         if self.baseline is None or self.current is None:
             return f"{self.label}: nothing logged yet; target {target}"
         if self.status == ProgressStatus.NO_DATA:
-            so_far = f"{self.label}: {self._fmt(self.current)} so far"
+            so_far = f"{self.label}: {self._mean(self.current)} so far"
             return f"{so_far}; log another week to see progress toward {target}"
         hug = self.unit in ("°", "%")
-        head = f"{self.label}: {self._fmt(self.baseline, hug)} → {self._fmt(self.current)}"
+        head = f"{self.label}: {self._mean(self.baseline, hug)} → {self._mean(self.current)}"
         if self.status == ProgressStatus.ACHIEVED:
             return f"{head}, target of {target} reached"
         percent = self.percent if self.percent is not None else 0.0

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -74,11 +76,23 @@ class MainWindow(QMainWindow):
     # Menus --------------------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
+        def add(menu, text: str, slot, keys: str | QKeySequence.StandardKey | None = None) -> QAction:  # type: ignore[no-untyped-def]
+            action = menu.addAction(text)
+            if keys is not None:
+                action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            return action
+
         file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        add(file_menu, "&Profiles…", self.show_profiles, "Ctrl+Shift+P")
+        file_menu.addSeparator()
+        self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
+        file_menu.addSeparator()
+        add(file_menu, "&Back up now", self.backup_now)
+        add(file_menu, "&Restore from backup…", self.restore_backup)
+        file_menu.addSeparator()
+        add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
         edit_menu = self.menuBar().addMenu("&Edit")
         # The check-in form owns the Ctrl+Z / Ctrl+Shift+Z keys (it lets a text field undo its typing
         # first); binding them here too would make them ambiguous, so the menu only shows them.
@@ -88,7 +102,122 @@ class MainWindow(QMainWindow):
         redo.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(redo.setEnabled)
-        self.file_menu, self.edit_menu = file_menu, edit_menu
+
+        view_menu = self.menuBar().addMenu("&View")
+        add(view_menu, "&Session view", self.open_session_view, "F11")
+
+        help_menu = self.menuBar().addMenu("&Help")
+        add(help_menu, "&Keys and help", self.show_help, QKeySequence.StandardKey.HelpContents)
+        add(help_menu, "Open &data folder", self.open_data_folder)
+        add(help_menu, "&About RehabTrack", self.show_about)
+        self.file_menu, self.edit_menu, self.view_menu, self.help_menu = (
+            file_menu,
+            edit_menu,
+            view_menu,
+            help_menu,
+        )
+
+    # File and help actions --------------------------------------------------------------------
+
+    def data_folder(self) -> Path | None:
+        return self.store.path.parent if self.store is not None else None
+
+    def show_profiles(self) -> None:
+        if self.store is None:
+            return
+        from rehabtrack.ui.profiles import ProfilesDialog
+
+        dialog = ProfilesDialog(self.store, self.patient.id if self.patient else None, self)
+        dialog.patient_chosen.connect(self.set_patient)
+        dialog.exec()
+        if self.patient is not None and self.patient.id is not None:  # a rename shows at once
+            self.set_patient(self.patient.id)
+
+    def export_csv(self) -> None:
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return
+        from rehabtrack.storage.csv_io import export_csv
+
+        name = f"{self.patient.display_name} weekly data.csv"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export weekly data", str(Path.home() / name), "CSV (*.csv)"
+        )
+        if path:
+            rows = export_csv(self.store, Path(path), [self.patient.id])
+            self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
+
+    def backup_now(self) -> None:
+        folder = self.data_folder()
+        if folder is None:
+            return
+        from rehabtrack.storage.backup import backup_now
+
+        made = backup_now(folder)
+        self.statusBar().showMessage(f"Backed up to {made}", 8000)
+
+    def restore_backup(self) -> None:
+        """Put a backup back in place: the current file is kept aside first, then the app re-opens it."""
+        folder = self.data_folder()
+        if folder is None or self.store is None:
+            return
+        from rehabtrack.storage.backup import backup_dir, restore
+        from rehabtrack.storage.errors import DatabaseProblem
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Restore from backup", str(backup_dir(folder)), "RehabTrack backups (*.db)"
+        )
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Restore from backup",
+            f"Replace your records with the backup {Path(path).name}?\n\n"
+            "What is there now is kept as a backup of its own, so this can be undone.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.store.close()
+        self.store = None
+        try:
+            kept = restore(folder, Path(path))
+        except DatabaseProblem as exc:
+            QMessageBox.critical(self, "Restore from backup", str(exc))
+            kept = None
+        self.load()
+        if kept is not None:
+            self.statusBar().showMessage(f"Restored. Your previous records are kept in {kept}", 10000)
+
+    def open_session_view(self) -> None:
+        if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):
+            self.dashboard.open_session()
+
+    def show_help(self) -> None:
+        from rehabtrack.ui.checkin import KEYS_HELP
+
+        QMessageBox.information(
+            self,
+            "RehabTrack keys",
+            f"Check-in: {KEYS_HELP.removeprefix('Keys: ')}\n\n"
+            "Dashboard: Alt+1…5 time range · F11 session view (← → step, C compare, N add a note)\n\n"
+            "Everything you log stays on this computer; RehabTrack never uses the network.",
+        )
+
+    def open_data_folder(self) -> None:
+        folder = self.data_folder()
+        if folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def show_about(self) -> None:
+        from rehabtrack import __version__
+
+        QMessageBox.about(
+            self,
+            "About RehabTrack",
+            f"<b>RehabTrack {__version__}</b><br>"
+            "Weekly recovery tracker for physical and occupational therapy."
+            f"<br><br>Your records: {self.data_folder() or 'not opened'}"
+            "<br>They stay on this computer and are never sent anywhere.",
+        )
 
     # Loading ------------------------------------------------------------------------------------
 

@@ -207,7 +207,8 @@ def test_progress_uses_the_goal_baseline_when_set() -> None:
     assert progress.baseline == 8
     # current (5 + 4) / 2 = 4.5; (4.5 − 8) / (2 − 8) = 58.3 %
     assert progress.percent == pytest.approx(58.333, abs=1e-3)
-    assert progress.sentence().startswith("Pain: 8 → 5, 58% of the way to 2")  # 4.5 shown whole: 5
+    # current is a mean: its decimal stays, so a 4.5 is never shown as a 5 (or an 8.5 as a met 9)
+    assert progress.sentence().startswith("Pain: 8 → 4.5, 58% of the way to 2")
 
 
 def test_progress_sentences_for_other_statuses() -> None:

@@ -1,0 +1,403 @@
+"""The patient's dashboard: a goals panel (PT and OT side by side) and small charts, one group at a time.
+
+Only the charts of the group on screen exist and are redrawn (a repaint costs ~6 ms per chart here):
+other groups are built the first time they are shown and refreshed when shown again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rehabtrack.charts.marker_chart import RANGE_PRESETS, MarkerChart, range_for
+from rehabtrack.charts.theme import LIGHT, ChartTheme
+from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
+from rehabtrack.core.progress import GoalProgress, progress_toward
+from rehabtrack.core.series import Series, chart_keys, series_for
+from rehabtrack.storage.store import Store
+from rehabtrack.ui.widgets import Button, hint_label
+
+GOALS_GROUP = "Goals"
+DEFAULT_PRESET = "6 months"
+CHART_COLUMNS = 2
+CHART_MIN_HEIGHT = 240
+DISCIPLINE_TITLES = {Discipline.PT: "PT goals: moving better", Discipline.OT: "OT goals: managing daily life"}
+
+
+def band_for(key: str) -> float | None:
+    """The meaningful-change half-width shaded around a chart's baseline, if RehabTrack has one."""
+    try:
+        return threshold_for(key).value
+    except KeyError:
+        return None
+
+
+class PatientData:
+    """Everything the dashboard and session view draw for one patient, read once per refresh."""
+
+    def __init__(self, store: Store, patient_id: int, today: date) -> None:
+        self.today = today
+        self.entries: list[WeeklyEntry] = store.entries(patient_id)
+        self.activities: list[Activity] = store.activities(patient_id, include_archived=True)
+        self.goals: list[Goal] = store.goals(patient_id)
+        self.events: list[Event] = store.events(patient_id)
+        self._series: dict[str, Series] = {}
+
+    def series(self, key: str) -> Series:
+        if key not in self._series:
+            self._series[key] = series_for(key, self.entries, self.activities)
+        return self._series[key]
+
+    def groups(self) -> dict[str, list[str]]:
+        """Chart group → series keys, goals first (one chart per open goal's marker)."""
+        groups: dict[str, list[str]] = {}
+        goal_keys = list(dict.fromkeys(g.marker for g in self.open_goals()))
+        if goal_keys:
+            groups[GOALS_GROUP] = goal_keys
+        for group, key in chart_keys(self.entries, self.activities):
+            groups.setdefault(group, []).append(key)
+        return groups
+
+    def open_goals(self) -> list[Goal]:
+        return [g for g in self.goals if g.status == GoalStatus.ACTIVE]
+
+    def goals_for(self, key: str) -> list[Goal]:
+        return [g for g in self.open_goals() if g.marker == key]
+
+    def progress(self, goal: Goal) -> GoalProgress:
+        return progress_toward(goal, self.series(goal.marker), self.today)
+
+    def first_week(self) -> date | None:
+        """Where "All" starts: the first logged week, or an earlier event (the surgery, say)."""
+        first = min((e.week for e in self.entries), default=None)
+        if first is None:
+            return None
+        return min([first, *(e.day for e in self.events)])
+
+
+class GoalsPanel(QTreeWidget):
+    """One row per goal, PT and OT grouped, in plain words."""
+
+    COLUMNS = ("Goal", "Status", "Progress")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderLabels(list(self.COLUMNS))
+        self.setAccessibleName("Goals")
+        self.setAccessibleDescription("PT and OT goals with how far each has come. Enter edits a goal.")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setRootIsDecorated(False)
+        self.setWordWrap(True)  # a progress sentence is never cut off: it wraps
+        self.setUniformRowHeights(False)
+        self.header().setStretchLastSection(True)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+    def show_goals(self, data: PatientData) -> None:
+        selected = self.current_goal()
+        self.clear()
+        for discipline in (Discipline.PT, Discipline.OT):
+            goals = [g for g in data.goals if g.discipline == discipline]
+            head = QTreeWidgetItem([f"{DISCIPLINE_TITLES[discipline]} ({len(goals)})", "", ""])
+            font = head.font(0)
+            font.setBold(True)
+            head.setFont(0, font)
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.addTopLevelItem(head)
+            if not goals:
+                head.addChild(QTreeWidgetItem(["", "", f"No {discipline.value} goals yet."]))
+            for goal in goals:
+                item = QTreeWidgetItem(self._row(goal, data))
+                item.setData(0, Qt.ItemDataRole.UserRole, goal)
+                item.setToolTip(2, item.text(2))
+                head.addChild(item)
+                if selected is not None and goal.id == selected.id:
+                    self.setCurrentItem(item)
+            head.setExpanded(True)
+
+    @staticmethod
+    def _row(goal: Goal, data: PatientData) -> list[str]:
+        if goal.status != GoalStatus.ACTIVE:
+            return [goal.title, goal.status.value.capitalize(), data.progress(goal).sentence()]
+        progress = data.progress(goal)
+        return [goal.title, progress.status.label, progress.sentence()]
+
+    def current_goal(self) -> Goal | None:
+        item = self.currentItem()
+        goal = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        return goal if isinstance(goal, Goal) else None
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(discipline, title, progress sentence, status) of every goal row, top to bottom."""
+        found = []
+        for i in range(self.topLevelItemCount()):
+            head = self.topLevelItem(i)
+            assert head is not None
+            for j in range(head.childCount()):
+                child = head.child(j)
+                assert child is not None
+                goal = child.data(0, Qt.ItemDataRole.UserRole)
+                if isinstance(goal, Goal):
+                    found.append((goal.discipline.value, child.text(0), child.text(2), child.text(1)))
+        return found
+
+
+class Dashboard(QWidget):
+    """Goals panel on top, chart groups on the left, the charts of the chosen group on the right."""
+
+    goals_changed = Signal()
+    session_requested = Signal()
+
+    def __init__(
+        self, store: Store, patient_id: int, today: date | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.patient_id = patient_id
+        self.today = today or date.today()
+        self.theme: ChartTheme = LIGHT
+        self.preset = DEFAULT_PRESET
+        self.data = PatientData(store, patient_id, self.today)
+        self._pages: dict[str, tuple[QWidget, list[MarkerChart]]] = {}
+        self._stale: set[str] = set()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_toolbar())
+        self.goals_panel = GoalsPanel()
+        self.goals_panel.itemActivated.connect(lambda *_: self.edit_goal())
+        goal_buttons = QHBoxLayout()
+        self.add_goal_button = Button("&Add goal…")
+        self.edit_goal_button = Button("&Edit goal…")
+        self.achieved_button = Button("Mark a&chieved")
+        self.discontinue_button = Button("Dis&continue")
+        for button, slot in (
+            (self.add_goal_button, self.add_goal),
+            (self.edit_goal_button, self.edit_goal),
+            (self.achieved_button, lambda: self.set_goal_status(GoalStatus.ACHIEVED)),
+            (self.discontinue_button, lambda: self.set_goal_status(GoalStatus.DISCONTINUED)),
+        ):
+            button.clicked.connect(slot)
+            goal_buttons.addWidget(button)
+        goal_buttons.addStretch(1)
+        goals_box = QWidget()
+        goals_layout = QVBoxLayout(goals_box)
+        goals_layout.setContentsMargins(0, 0, 0, 0)
+        goals_layout.addWidget(self.goals_panel, 1)
+        goals_layout.addLayout(goal_buttons)
+
+        self.group_list = QListWidget()
+        self.group_list.setAccessibleName("Chart groups")
+        self.group_list.setAccessibleDescription("Choose which charts to show. Up and down arrows move.")
+        self.group_list.currentTextChanged.connect(self.show_group)
+        self.chart_area = QScrollArea()
+        self.chart_area.setWidgetResizable(True)
+        self.chart_area.setAccessibleName("Charts")
+        charts_split = QSplitter(Qt.Orientation.Horizontal)
+        charts_split.addWidget(self.group_list)
+        charts_split.addWidget(self.chart_area)
+        charts_split.setStretchFactor(1, 1)
+        charts_split.setSizes([180, 900])
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(goals_box)
+        self.splitter.addWidget(charts_split)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([220, 600])
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(
+            hint_label(
+                "Keys: Alt+1…5 time range · F11 session view · Enter on a goal edits it · hover a point"
+            )
+        )
+        QShortcut(QKeySequence("F11"), self, self.session_requested.emit)
+        self.session_requested.connect(self.open_session)
+        self._fill()
+
+    # Building -----------------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show:"))
+        self.range_buttons = QButtonGroup(self)
+        self.range_buttons.setExclusive(True)
+        for number, preset in enumerate(RANGE_PRESETS, start=1):
+            button = Button(f"&{number} {preset}")
+            button.setCheckable(True)
+            button.setAccessibleName(f"Show {preset}")
+            button.setChecked(preset == self.preset)
+            button.clicked.connect(lambda _=False, p=preset: self.set_range(p))
+            self.range_buttons.addButton(button)
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.session_button = Button("&Session view (F11)")
+        self.session_button.clicked.connect(self.session_requested.emit)
+        bar.addWidget(self.session_button)
+        return bar
+
+    def _fill(self) -> None:
+        """(Re)build the goals panel and the group list from ``self.data``."""
+        self.goals_panel.show_goals(self.data)
+        self.goals_panel.expandAll()
+        groups = self.data.groups()
+        shown = self.group_list.currentItem().text() if self.group_list.currentItem() else None
+        self.group_list.blockSignals(True)
+        self.group_list.clear()
+        self.group_list.addItems(list(groups))
+        self.group_list.blockSignals(False)
+        for name, (page, _charts) in list(self._pages.items()):
+            if name not in groups:
+                page.deleteLater()
+                del self._pages[name]
+        self._stale = set(self._pages)
+        if not groups:
+            self.chart_area.setWidget(QLabel("Charts appear here once a week is logged."))
+            return
+        names = list(groups)
+        self.group_list.setCurrentRow(names.index(shown) if shown in names else 0)
+        self.show_group(self.group_list.currentItem().text())
+
+    def _build_page(self, keys: Sequence[str]) -> tuple[QWidget, list[MarkerChart]]:
+        page = QWidget()
+        grid = QGridLayout(page)
+        charts = []
+        for i in range(len(keys)):
+            chart = MarkerChart()
+            chart.setMinimumHeight(CHART_MIN_HEIGHT)
+            grid.addWidget(chart, i // CHART_COLUMNS, i % CHART_COLUMNS)
+            charts.append(chart)
+        grid.setRowStretch(grid.rowCount(), 1)
+        return page, charts
+
+    def _draw(self, charts: Sequence[MarkerChart], keys: Sequence[str]) -> None:
+        x_range = range_for(self.preset, self.today, self.data.first_week())
+        for chart, key in zip(charts, keys, strict=True):
+            chart.set_data(
+                self.data.series(key),
+                self.data.goals_for(key),
+                self.data.events,
+                self.theme,
+                x_range,
+                band_for(key),
+            )
+
+    # Showing ------------------------------------------------------------------------------------
+
+    def show_group(self, name: str) -> None:
+        keys = self.data.groups().get(name)
+        if not keys:
+            return
+        current = self.chart_area.widget()
+        if name not in self._pages or len(self._pages[name][1]) != len(keys):
+            if name in self._pages:
+                self._pages.pop(name)[0].deleteLater()
+            self._pages[name] = self._build_page(keys)
+            self._stale.add(name)
+        page, charts = self._pages[name]
+        if name in self._stale:
+            self._draw(charts, keys)
+            self._stale.discard(name)
+        if current is not page:
+            if current is not None:
+                self.chart_area.takeWidget()  # keep the built page for later
+                if current not in (p for p, _ in self._pages.values()):
+                    current.deleteLater()
+            self.chart_area.setWidget(page)
+
+    def visible_group(self) -> str | None:
+        item = self.group_list.currentItem()
+        return item.text() if item is not None else None
+
+    def visible_charts(self) -> list[MarkerChart]:
+        name = self.visible_group()
+        return list(self._pages[name][1]) if name in self._pages else []
+
+    def set_range(self, preset: str) -> None:
+        """Change the time range of the charts on screen (the others follow when shown)."""
+        self.preset = preset
+        for button in self.range_buttons.buttons():
+            button.setChecked(button.accessibleName() == f"Show {preset}")
+        start, end = range_for(preset, self.today, self.data.first_week())
+        for chart in self.visible_charts():
+            chart.set_x_range(start, end)
+        self._stale = set(self._pages) - {self.visible_group() or ""}
+
+    def set_theme(self, theme: ChartTheme) -> None:
+        self.theme = theme
+        self._stale = set(self._pages)
+        name = self.visible_group()
+        if name:
+            self.show_group(name)
+
+    def refresh(self, entries: Sequence[WeeklyEntry] | None = None) -> None:
+        """Re-read the patient's data after a save, a delete or a goal change, and redraw what is visible."""
+        self.data = PatientData(self.store, self.patient_id, self.today)
+        self._fill()
+
+    def open_session(self) -> None:
+        from rehabtrack.ui.session_view import SessionView
+
+        view = SessionView(self.store, self.patient_id, self.today, self.theme, self)
+        view.showFullScreen()
+        view.exec()
+        if view.changed:
+            self.refresh()
+
+    # Goals --------------------------------------------------------------------------------------
+
+    def add_goal(self) -> None:
+        from rehabtrack.ui.goal_dialog import GoalDialog
+
+        dialog = GoalDialog(self.store, self.patient_id, self.data, None, self)
+        if dialog.exec():
+            self._after_goal_change(f"Goal added: {dialog.saved_title()}")
+
+    def edit_goal(self) -> None:
+        from rehabtrack.ui.goal_dialog import GoalDialog
+
+        goal = self.goals_panel.current_goal()
+        if goal is None:
+            return
+        dialog = GoalDialog(self.store, self.patient_id, self.data, goal, self)
+        if dialog.exec():
+            self._after_goal_change(f"Goal saved: {dialog.saved_title()}")
+
+    def set_goal_status(self, status: GoalStatus, confirm: bool = True) -> None:
+        from dataclasses import replace
+
+        goal = self.goals_panel.current_goal()
+        if goal is None or goal.status == status:
+            return
+        if confirm:
+            answer = QMessageBox.question(self, "RehabTrack", f"Mark “{goal.title}” as {status.value}?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.store.save_goal(self.patient_id, replace(goal, status=status))
+        self._after_goal_change(f"“{goal.title}” marked {status.value}")
+
+    def _after_goal_change(self, message: str) -> None:
+        self.refresh()
+        self.goals_changed.emit()
+        window = self.window()
+        status_bar = getattr(window, "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(message, 5000)

@@ -1,0 +1,174 @@
+"""The dashboard on the demo patient: goals in plain words, charts that plot exactly what was logged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus
+from rehabtrack.core.progress import progress_toward
+from rehabtrack.core.series import series_for, value_in
+from rehabtrack.storage.store import Store
+from rehabtrack.ui.dashboard import GOALS_GROUP, Dashboard
+from rehabtrack.ui.goal_dialog import GoalDialog
+
+
+def _patient(store: Store) -> int:
+    [patient] = store.patients()
+    assert patient.id is not None
+    return patient.id
+
+
+@pytest.fixture
+def dashboard(qtbot, demo_store: Store, today: date) -> Dashboard:  # type: ignore[no-untyped-def]
+    board = Dashboard(demo_store, _patient(demo_store), today)
+    board.resize(1280, 900)
+    qtbot.addWidget(board)
+    board.show()
+    board.activateWindow()
+    qtbot.waitActive(board)  # keyboard shortcuts only reach the active window
+    return board
+
+
+def test_goals_panel_says_each_goals_progress_in_core_words_pt_then_ot(
+    dashboard: Dashboard, demo_store: Store, today: date
+) -> None:
+    pid = _patient(demo_store)
+    entries, activities = demo_store.entries(pid), demo_store.activities(pid, include_archived=True)
+    goals = demo_store.goals(pid)
+    expected = []
+    for discipline in (Discipline.PT, Discipline.OT):
+        for goal in (g for g in goals if g.discipline == discipline):
+            progress = progress_toward(goal, series_for(goal.marker, entries, activities), today)
+            expected.append((discipline.value, goal.title, progress.sentence(), progress.status.label))
+    assert dashboard.goals_panel.rows() == expected
+    assert {row[0] for row in expected} == {"PT", "OT"}
+    assert any("% of the way to" in row[2] for row in expected)
+
+
+def test_goal_charts_plot_the_stored_values_with_gaps_and_the_goal_line(
+    dashboard: Dashboard, demo_store: Store, shot
+) -> None:  # type: ignore[no-untyped-def]
+    pid = _patient(demo_store)
+    entries = sorted(demo_store.entries(pid), key=lambda e: e.week)
+    assert dashboard.visible_group() == GOALS_GROUP
+    open_goals = [g for g in demo_store.goals(pid) if g.status == GoalStatus.ACTIVE]
+    charts = dashboard.visible_charts()
+    assert len(charts) == len({g.marker for g in open_goals})
+    knee = next(g for g in open_goals if g.marker.startswith("rom/knee/right/flexion"))
+    chart = next(c for c in charts if c.axis_label().startswith("Right knee flexion"))
+
+    logged = [(e.week, value_in(e, knee.marker)) for e in entries if value_in(e, knee.marker) is not None]
+    weeks, values = chart.plotted_points()
+    assert list(zip(weeks, values, strict=True)) == logged
+    missed = [w for w, nxt in zip(weeks, weeks[1:], strict=False) if nxt - w > timedelta(days=7)]
+    assert missed, "the demo patient missed weeks"
+    assert chart.gap_after() == missed  # no line is drawn across a missed week
+    assert (knee.target, f"PT goal: ≥ {knee.target:g}°") in [
+        (v, label.split(" by")[0]) for v, label in chart.goal_lines()
+    ]
+    shot(dashboard, "dashboard.png")
+
+
+def test_only_the_group_on_screen_is_built_and_other_groups_follow_the_range(
+    dashboard: Dashboard, qtbot, today: date
+) -> None:  # type: ignore[no-untyped-def]
+    assert list(dashboard._pages) == [GOALS_GROUP]
+    four_weeks = next(b for b in dashboard.range_buttons.buttons() if b.accessibleName() == "Show 4 weeks")
+    qtbot.mouseClick(four_weeks, Qt.MouseButton.LeftButton)
+    assert four_weeks.isChecked()
+    for chart in dashboard.visible_charts():
+        assert chart.x_range() == (today - timedelta(days=28), today)
+
+    dashboard.group_list.setFocus()
+    qtbot.keyClick(dashboard.group_list, Qt.Key.Key_Down)  # keyboard only: next group
+    assert dashboard.visible_group() == "Morning stiffness"
+    assert set(dashboard._pages) == {GOALS_GROUP, "Morning stiffness"}
+    for chart in dashboard.visible_charts():
+        assert chart.x_range() == (today - timedelta(days=28), today)
+
+    qtbot.keyClick(dashboard.group_list, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)  # Alt+5: All
+    qtbot.waitUntil(lambda: dashboard.preset == "All")  # a mnemonic "animates" its click first
+    first = min(dashboard.data.first_week() or today, today)
+    for chart in dashboard.visible_charts():
+        assert chart.x_range() == (first, today)
+
+
+def test_a_goal_with_a_target_off_the_scale_is_refused_and_nothing_is_written(
+    dashboard: Dashboard, demo_store: Store, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    pid = _patient(demo_store)
+    before = demo_store.goals(pid)
+    dialog = GoalDialog(demo_store, pid, dashboard.data, None, dashboard)
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Sleep through the night")
+    dialog.marker.setCurrentIndex(dialog.marker.findData("pain"))
+    assert dialog.direction.currentData() == Direction.LOWER  # pain: lower is better, chosen for the patient
+    qtbot.keyClicks(dialog.target, "11")
+    dialog.accept()
+    assert dialog.result() == 0
+    assert dialog.errors["target"].text() == "Target must be from 0 to 10 (got 11)."
+    assert demo_store.goals(pid) == before
+
+
+def test_a_new_ot_goal_shows_in_the_panel_and_as_a_line_on_its_chart(
+    dashboard: Dashboard, demo_store: Store, qtbot, today: date
+) -> None:  # type: ignore[no-untyped-def]
+    pid = _patient(demo_store)
+    dialog = GoalDialog(demo_store, pid, dashboard.data, None, dashboard)
+    qtbot.addWidget(dialog)
+    dialog.discipline.setCurrentIndex(dialog.discipline.findData(Discipline.OT))
+    dialog.title.setText("Sleep 7 hours")
+    dialog.marker.setCurrentIndex(dialog.marker.findData("sleep_hours"))
+    qtbot.keyClicks(dialog.target, "7")
+    dialog.accept()
+    assert dialog.result() == 1
+    saved = [g for g in demo_store.goals(pid) if g.title == "Sleep 7 hours"]
+    assert [(g.discipline, g.target, g.direction, g.start) for g in saved] == [
+        (Discipline.OT, 7.0, Direction.HIGHER, today)
+    ]
+    dashboard.refresh()
+    assert ("OT", "Sleep 7 hours") in [(r[0], r[1]) for r in dashboard.goals_panel.rows()]
+    sleep_chart = next(c for c in dashboard.visible_charts() if c.axis_label().startswith("Sleep"))
+    assert [v for v, _label in sleep_chart.goal_lines()] == [7.0]
+
+
+def test_marking_a_goal_achieved_takes_its_chart_off_the_goals_group(
+    dashboard: Dashboard, demo_store: Store
+) -> None:
+    pid = _patient(demo_store)
+    goals = demo_store.goals(pid)
+    before = len(dashboard.visible_charts())
+    target = next(g for g in goals if g.marker == "pain")
+    panel = dashboard.goals_panel
+    item = next(
+        panel.topLevelItem(i).child(j)  # type: ignore[union-attr]
+        for i in range(panel.topLevelItemCount())
+        for j in range(panel.topLevelItem(i).childCount())  # type: ignore[union-attr]
+        if panel.topLevelItem(i).child(j).text(0) == target.title  # type: ignore[union-attr]
+    )
+    panel.setCurrentItem(item)
+    dashboard.set_goal_status(GoalStatus.ACHIEVED, confirm=False)
+    [saved] = [g for g in demo_store.goals(pid) if g.id == target.id]
+    assert saved.status == GoalStatus.ACHIEVED
+    assert len(dashboard.visible_charts()) == before - 1
+    assert ("PT", target.title) in [(r[0], r[1]) for r in dashboard.goals_panel.rows()]
+
+
+def test_a_patient_with_nothing_logged_sees_where_charts_will_appear(
+    qtbot, store: Store, today: date
+) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.core.model import Patient
+
+    patient = store.save_patient(Patient("New Person"))
+    assert patient.id is not None
+    store.save_goal(patient.id, Goal(Discipline.PT, "Less pain", "pain", 2, Direction.LOWER))
+    board = Dashboard(store, patient.id, today)
+    qtbot.addWidget(board)
+    [(discipline, title, sentence, _status)] = board.goals_panel.rows()
+    assert (discipline, title) == ("PT", "Less pain")
+    assert "nothing logged yet" in sentence
+    [chart] = board.visible_charts()
+    assert chart.message() == "No weeks logged yet"
