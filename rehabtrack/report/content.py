@@ -1,0 +1,442 @@
+"""What the progress report says, worked out once from the store: no painting, no Qt.
+
+Every number comes from ``core``: goal progress from ``core.progress.progress_toward``, the summary of
+change from ``core.progress.summarise_change`` (judged by ``core.meaningful_change``). This module only
+picks what goes in and turns it into text; ``report.pdf`` lays it out.
+
+Period rules:
+- the period runs from the week of ``start`` to ``end``; by default from the first logged week to today;
+- summary of change, charts and the weekly table use the weeks inside the period;
+- goals use each goal's whole history up to the end of the period, as of ``min(today, end)``, which is
+  what the app's goal cards show for the same day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from rehabtrack import __version__
+from rehabtrack.core.markers import MARKERS_BY_KEY, WEEKLY_MARKERS
+from rehabtrack.core.meaningful_change import MINUS, Change, threshold_for
+from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
+from rehabtrack.core.progress import (
+    GoalProgress,
+    ProgressStatus,
+    format_value,
+    progress_toward,
+    summarise_change,
+)
+from rehabtrack.core.series import Series, describe, rom_keys, series_for, value_in
+from rehabtrack.core.weeks import week_start, weeks_between
+from rehabtrack.storage.store import Store
+
+DASH = "\u2014"
+NOT_LOGGED = "not logged"
+SUMMARY_WEEKS = 4  # first 4 logged weeks vs last 4, as the issue asks
+CHART_REACH = timedelta(weeks=13)  # how far past the period a chart stretches to show a target date
+MAX_WEEKLY_COLUMNS = 9  # data columns per weekly table, besides the week, so A4 portrait stays legible
+
+
+class PeriodError(ValueError):
+    """A period that makes no sense (end before start); the message names the field."""
+
+
+def format_day(day: date | None) -> str:
+    """Unambiguous in any country: '3 Mar 2026'."""
+    return DASH if day is None else f"{day.day} {day:%b %Y}"
+
+
+def format_percent(percent: float | None) -> str:
+    """Percent of the way as core rounds it for the goal sentence: whole, half up, real minus sign."""
+    return DASH if percent is None else format_value(percent, "%", whole=True)
+
+
+def _number(value: float | None, whole: bool = False) -> str:
+    return DASH if value is None else format_value(value, "", whole)
+
+
+def _unit_suffix(unit: str) -> str:
+    return f" ({unit})" if unit else ""
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One line of the summary of change: first weeks vs last weeks of one series."""
+
+    key: str
+    measure: str  # label with unit, e.g. "Right knee flexion (°)"
+    first: str  # mean of the first weeks
+    last: str  # mean of the last weeks
+    change: str  # signed, with unit: "−3.1 points"
+    judgement: str  # core's phrase: "improved", "worse", "within normal variation", or why there is none
+    threshold: str  # the meaningful change: "2 points"
+    meaningful: str  # "Yes" / "No" / "—"
+    result: Change | None = None
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    discipline: Discipline
+    title: str
+    measure: str  # what the goal is measured by
+    baseline: str
+    current: str
+    target: str
+    percent: str  # "70%": core's percent of the way, rounded as core rounds it
+    target_date: str
+    projected: str
+    status: str
+    progress: GoalProgress
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: a series over the period, with the goal lines and events the app draws on it."""
+
+    key: str
+    title: str
+    series: Series
+    goals: tuple[Goal, ...]
+    x_range: tuple[date, date]
+    band: float | None  # the meaningful change, shaded ± around the baseline; None when core has none
+
+
+@dataclass(frozen=True)
+class WeeklyTable:
+    title: str
+    columns: tuple[str, ...]  # first column is the week
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    day: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    week: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    patient_name: str
+    header: tuple[HeaderField, ...]
+    period_start: date  # Monday of the first week in the period
+    period_end: date
+    as_of: date  # the day goals are judged on: min(today, period_end)
+    generated: date
+    version: str
+    weeks_logged: int
+    weeks_in_period: int
+    changes: tuple[ChangeRow, ...]
+    pt_goals: tuple[GoalRow, ...]
+    ot_goals: tuple[GoalRow, ...]
+    charts: tuple[ChartSpec, ...]
+    weekly_tables: tuple[WeeklyTable, ...]
+    events: tuple[EventRow, ...]
+    notes: tuple[NoteRow, ...]
+    chart_events: tuple[Event, ...] = field(default=())  # events inside the period, for the charts
+
+    @property
+    def title(self) -> str:
+        return "Progress report"
+
+    @property
+    def period_text(self) -> str:
+        return f"{format_day(self.period_start)} to {format_day(self.period_end)}"
+
+    @property
+    def subject(self) -> str:
+        """For PDF metadata: says what the document is without saying anything about the patient."""
+        return f"Weekly rehabilitation progress, {self.period_text}"
+
+
+def build_content(
+    store: Store,
+    patient_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> ReportContent:
+    """Everything the report says about one patient over ``start``..``end``.
+
+    ``start`` defaults to the first logged week (else the rehab start, else 25 weeks before ``end``),
+    ``end`` to ``today``. Raises PeriodError when ``end`` is before ``start``; KeyError for an unknown
+    patient.
+    """
+    today = today or date.today()
+    patient = store.patient(patient_id)
+    all_entries = store.entries(patient_id)
+    activities = store.activities(patient_id, include_archived=True)
+    goals = store.goals(patient_id)
+    events = store.events(patient_id)
+    return content_from(patient, all_entries, activities, goals, events, start, end, today)
+
+
+def content_from(
+    patient: Patient,
+    all_entries: list[WeeklyEntry],
+    activities: list[Activity],
+    goals: list[Goal],
+    events: list[Event],
+    start: date | None,
+    end: date | None,
+    today: date,
+) -> ReportContent:
+    """As ``build_content``, from core objects (no store needed)."""
+    end = end or today
+    if start is None:
+        if all_entries:
+            start = min(e.week for e in all_entries)
+        elif patient.rehab_start is not None:
+            start = patient.rehab_start
+        else:
+            start = end - timedelta(weeks=25)
+    if end < start:
+        raise PeriodError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    first_week = week_start(start)
+    weeks = list(weeks_between(first_week, end))
+    in_period = [e for e in all_entries if first_week <= e.week <= end]
+    up_to_end = [e for e in all_entries if e.week <= end]
+    as_of = min(today, end)
+
+    keys = _series_keys(in_period, activities)
+    period_series = {key: series_for(key, in_period, activities) for key in keys}
+    goal_rows = [_goal_row(g, series_for(g.marker, up_to_end, activities), as_of, activities) for g in goals]
+    charts = _charts(goals, keys, in_period, activities, (first_week, end))
+    period_events = tuple(e for e in events if first_week <= e.day <= end)
+    listed_events = [e for e in events if e.day <= end]  # earlier ones (the surgery) are context
+    weeks_logged = sum(1 for e in in_period if not e.is_empty())
+    header = (
+        HeaderField("Patient", patient.display_name),
+        HeaderField("Condition", patient.condition or DASH),
+        HeaderField("Affected side or area", patient.affected_side or DASH),
+        HeaderField("Rehab start", format_day(patient.rehab_start)),
+        HeaderField("PT clinician", patient.pt_clinician or DASH),
+        HeaderField("OT clinician", patient.ot_clinician or DASH),
+        HeaderField("Period covered", f"{format_day(first_week)} to {format_day(end)}"),
+        HeaderField("Weeks logged", f"{weeks_logged} of {len(weeks)} weeks in the period"),
+        HeaderField("Generated", f"{format_day(today)} by RehabTrack {__version__}"),
+    )
+    return ReportContent(
+        patient_name=patient.display_name,
+        header=header,
+        period_start=first_week,
+        period_end=end,
+        as_of=as_of,
+        generated=today,
+        version=__version__,
+        weeks_logged=weeks_logged,
+        weeks_in_period=len(weeks),
+        changes=tuple(_change_row(period_series[k]) for k in keys if period_series[k].points),
+        pt_goals=tuple(r for r in goal_rows if r.discipline == Discipline.PT),
+        ot_goals=tuple(r for r in goal_rows if r.discipline == Discipline.OT),
+        charts=charts,
+        weekly_tables=_weekly_tables(weeks, in_period, keys, activities),
+        events=tuple(EventRow(format_day(e.day), str(e.kind).capitalize(), e.text) for e in listed_events),
+        notes=tuple(
+            NoteRow(format_day(e.week), e.notes.strip())
+            for e in sorted(in_period, key=lambda e: e.week)
+            if e.notes.strip()
+        ),
+        chart_events=period_events,
+    )
+
+
+def _series_keys(entries: list[WeeklyEntry], activities: list[Activity]) -> list[str]:
+    """Every series with at least one value in ``entries``: markers, adherence, ROM, then activities."""
+    keys = [m.key for m in WEEKLY_MARKERS if m.chart] + ["exercise_adherence"]
+    keys += rom_keys(entries)
+    rated = {r.activity_id for e in entries for r in e.activities}
+    keys += [f"activity/{a.id}" for a in activities if a.id in rated]
+    return [k for k in keys if series_for(k, entries, activities).points]
+
+
+def _measure(series: Series) -> str:
+    if series.key.startswith("activity/"):
+        return f"{series.label} (0–10)"
+    return f"{series.label}{_unit_suffix(series.unit)}"
+
+
+def _change_row(series: Series) -> ChangeRow:
+    change = summarise_change(series, SUMMARY_WEEKS, SUMMARY_WEEKS)
+    if change is None:
+        return ChangeRow(
+            series.key, _measure(series), DASH, DASH, DASH, "not enough weeks to compare", DASH, DASH
+        )
+    threshold = change.threshold
+    size = abs(change.delta)
+    # A second decimal when one would hide which side of the threshold the change falls on.
+    decimals = 1 if (round(size, 1) >= threshold.value) == (size >= threshold.value) else 2
+    if change.delta == 0:
+        moved = "0"
+    else:
+        sign = "+" if change.delta > 0 else MINUS
+        amount = f"{size:.{decimals}f}".rstrip("0").rstrip(".")
+        unit = threshold.unit
+        if unit and unit not in ("°", "%"):
+            unit = " " + (unit.rstrip("s") if amount == "1" else unit)
+        moved = f"{sign}{amount}{unit}"
+    return ChangeRow(
+        key=series.key,
+        measure=_measure(series),
+        first=_number(change.before),
+        last=_number(change.after),
+        change=moved,
+        judgement=change.direction,
+        threshold=threshold.amount(threshold.value),
+        meaningful="Yes" if change.meaningful else "No",
+        result=change,
+    )
+
+
+def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity]) -> GoalRow:
+    gp = progress_toward(goal, series, as_of)
+
+    def fmt(value: float | None, whole: bool = gp.whole) -> str:
+        return DASH if value is None else format_value(value, gp.unit, whole)
+
+    status = gp.status.label
+    if goal.status == GoalStatus.DISCONTINUED:
+        status = f"{status} (goal discontinued)"
+    return GoalRow(
+        discipline=Discipline(goal.discipline),
+        title=goal.title,
+        measure=_measure(series) if series.label else goal.marker,
+        # Baseline and current are means of two weeks: one decimal, so "8.5 of 9" is not shown as "9".
+        baseline=fmt(gp.baseline, whole=False),
+        current=fmt(gp.current, whole=False),
+        target=fmt(gp.target),
+        percent=format_percent(gp.percent),
+        target_date=format_day(goal.target_date),
+        projected=_projected(gp),
+        status=status,
+        progress=gp,
+    )
+
+
+def _projected(gp: GoalProgress) -> str:
+    """The projected date; for an achieved goal core gives the week it was reached instead."""
+    if gp.projected is not None and gp.status == ProgressStatus.ACHIEVED:
+        return f"reached {format_day(gp.projected)}"
+    return format_day(gp.projected)
+
+
+def _charts(
+    goals: list[Goal],
+    keys: list[str],
+    entries: list[WeeklyEntry],
+    activities: list[Activity],
+    period: tuple[date, date],
+) -> tuple[ChartSpec, ...]:
+    """Goal markers first (PT then OT goals, in order), then every other series with data.
+
+    Each chart spans the period, stretched (by at most CHART_REACH) to show a goal's target date.
+    """
+    ordered = sorted(goals, key=lambda g: 0 if g.discipline == Discipline.PT else 1)
+    chart_keys = list(dict.fromkeys([g.marker for g in ordered] + keys))
+    specs = []
+    for key in chart_keys:
+        try:
+            series = series_for(key, entries, activities)
+        except (KeyError, ValueError):
+            continue
+        on_it = tuple(g for g in ordered if g.marker == key)
+        start, end = period
+        targets = [g.target_date for g in on_it if g.target_date is not None and g.target_date > end]
+        if targets:
+            end = min(max(targets), end + CHART_REACH)
+        try:
+            band: float | None = threshold_for(key).value
+        except KeyError:
+            band = None
+        specs.append(ChartSpec(key, _measure(series), series, on_it, (start, end), band))
+    return tuple(specs)
+
+
+_SHORT = {
+    "stiffness_minutes": "Stiffness (min)",
+    "stiffness_severity": "Stiffness (0–10)",
+    "flareup_count": "Flare-ups",
+    "flareup_worst": "Worst flare (0–10)",
+    "pain": "Pain (0–10)",
+    "sleep_hours": "Sleep (h)",
+    "sleep_quality": "Sleep quality (0–10)",
+    "nights_woken": "Nights woken",
+    "exercise_days_done": "Exercise days done",
+    "exercise_days_prescribed": "Exercise days set",
+    "sessions_attended": "Sessions",
+    "exercise_adherence": "Adherence (%)",
+}
+
+
+def _column_title(key: str, activities: list[Activity]) -> str:
+    if key in _SHORT:
+        return _SHORT[key]
+    info = describe(key, activities)
+    return f"{info.label}{_unit_suffix(info.unit)}" if key.startswith("rom/") else f"{info.label} (0–10)"
+
+
+def _whole(key: str) -> bool:
+    found = MARKERS_BY_KEY.get(key)
+    return found.whole if found is not None else key.startswith("activity/")
+
+
+def _weekly_tables(
+    weeks: list[date], entries: list[WeeklyEntry], keys: list[str], activities: list[Activity]
+) -> tuple[WeeklyTable, ...]:
+    """The weekly values in a few tables of at most MAX_WEEKLY_COLUMNS columns, every week a row."""
+    by_week = {e.week: e for e in entries}
+    logged = set(keys)
+    symptoms = [m.key for m in WEEKLY_MARKERS if m.chart and m.key in logged]
+    plain_extra = [m.key for m in WEEKLY_MARKERS if not m.chart and any(m.key in e.values for e in entries)]
+    exercise = plain_extra + [k for k in ("exercise_adherence",) if k in logged]
+    rom = [k for k in keys if k.startswith("rom/")]
+    acts = [k for k in keys if k.startswith("activity/")]
+    groups = [
+        ("Symptoms and sleep", symptoms),
+        ("Home exercises and therapy", exercise),
+        ("Range of motion", rom),
+        ("Daily activities", acts),
+    ]
+    # Split groups too wide for a page, then pack neighbours that fit together into one table.
+    pieces: list[tuple[str, list[str]]] = []
+    for title, group in (g for g in groups if g[1]):
+        chunks = [group[i : i + MAX_WEEKLY_COLUMNS] for i in range(0, len(group), MAX_WEEKLY_COLUMNS)]
+        for n, chunk in enumerate(chunks):
+            pieces.append((title if len(chunks) == 1 else f"{title} ({n + 1} of {len(chunks)})", chunk))
+    packed: list[tuple[str, list[str]]] = []
+    for title, chunk in pieces:
+        if packed and len(packed[-1][1]) + len(chunk) <= MAX_WEEKLY_COLUMNS:
+            packed[-1] = (f"{packed[-1][0]} · {title}", packed[-1][1] + chunk)
+        else:
+            packed.append((title, chunk))
+    tables = []
+    for name, chunk in packed:
+        if chunk:  # always: empty groups were left out
+            columns = ("Week of", *(_column_title(k, activities) for k in chunk))
+            rows = []
+            for monday in weeks:
+                entry = by_week.get(monday)
+                if entry is None or entry.is_empty():
+                    rows.append((format_day(monday), NOT_LOGGED, *([""] * (len(chunk) - 1))))
+                    continue
+                rows.append((format_day(monday), *(_cell(entry, k) for k in chunk)))
+            tables.append(WeeklyTable(name, columns, tuple(rows)))
+    return tuple(tables)
+
+
+def _cell(entry: WeeklyEntry, key: str) -> str:
+    value = value_in(entry, key)
+    return DASH if value is None else format_value(value, "", _whole(key))
