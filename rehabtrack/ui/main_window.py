@@ -86,6 +86,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         add(file_menu, "&Profiles…", self.show_profiles, "Ctrl+Shift+P")
         file_menu.addSeparator()
+        self.export_report_action = add(file_menu, "&Export progress report…", self.export_report, "Ctrl+E")
+        self.print_action = add(
+            file_menu, "&Print progress report…", self.print_report, QKeySequence.StandardKey.Print
+        )
         self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
         file_menu.addSeparator()
         add(file_menu, "&Back up now", self.backup_now)
@@ -132,6 +136,26 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if self.patient is not None and self.patient.id is not None:  # a rename shows at once
             self.set_patient(self.patient.id)
+
+    def export_report(self) -> None:
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return
+        from rehabtrack.ui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.store, self.patient.id, self._today or date.today(), parent=self)
+        if dialog.exec() and dialog.written is not None:
+            self.statusBar().showMessage(
+                f"Progress report saved: {dialog.written} ({dialog.pages} pages)", 10000
+            )
+
+    def print_report(self) -> None:
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return
+        from rehabtrack.ui.report_dialog import print_progress_report
+
+        pages = print_progress_report(self.store, self.patient.id, self._today or date.today(), self)
+        if pages:
+            self.statusBar().showMessage(f"Sent {pages} pages to the printer", 8000)
 
     def export_csv(self) -> None:
         if self.store is None or self.patient is None or self.patient.id is None:
@@ -235,7 +259,7 @@ class MainWindow(QMainWindow):
         if not patients:
             patient_id = self._run_setup_wizard()
             if patient_id is None:
-                self.patient_label.setText("No patient yet: use File → New patient…")
+                self.patient_label.setText("No patient yet: use File → Profiles… to add one")
                 return
             patients = self.store.patients()
         self.set_patient(patients[0].id or 0)

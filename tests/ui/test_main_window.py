@@ -1,0 +1,171 @@
+"""The real main window: a week typed in the check-in reaches the database, the history and the chart."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from rehabtrack.core.model import Patient
+from rehabtrack.core.weeks import week_start
+from rehabtrack.storage.demo import seed_demo
+from rehabtrack.storage.store import Store, open_store
+from rehabtrack.ui.main_window import MainWindow
+from rehabtrack.ui.report_dialog import ReportDialog, trim_sections
+from rehabtrack.ui.widgets import NumberField
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _window(qtbot: QtBot, data_dir: Path, today: date) -> MainWindow:
+    window = MainWindow(lambda: open_store(data_dir), today)
+    qtbot.addWidget(window)
+    window.resize(1280, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.load()
+    return window
+
+
+def test_a_saved_week_reaches_the_database_the_history_and_the_pain_chart(
+    qtbot: QtBot, data_dir: Path, today: date, shot
+) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(data_dir)
+    seed_demo(store, today)
+    [patient] = store.patients()
+    this_week = week_start(today)
+    store.delete_entry(patient.id, this_week)  # type: ignore[arg-type]
+    store.close()
+
+    window = _window(qtbot, data_dir, today)
+    assert window.patient is not None and window.patient.display_name == "Margaret Demo"
+    assert window.tabs.tabText(0) == "&Check-in" and window.tabs.currentIndex() == 0
+    form = window.checkin
+    assert form is not None and form.week == this_week  # type: ignore[attr-defined]
+    pain = form._fields["pain"].widget  # type: ignore[attr-defined]
+    assert isinstance(pain, NumberField)
+    pain.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pain)
+    qtbot.keyClicks(pain, "3")
+    qtbot.keyClick(pain, Qt.Key.Key_S, CTRL)
+
+    assert window.store is not None and window.patient.id is not None
+    saved = window.store.entry(window.patient.id, this_week)
+    assert saved is not None and saved.values == {"pain": 3}
+    assert window.history_model.rowCount() > 0
+    top = window.history_model.index(0, 0).data()
+    assert top == f"{this_week.day} {this_week:%b %Y}"  # newest week first
+
+    window.tabs.setCurrentWidget(window.dashboard)
+    dashboard = window.dashboard
+    dashboard.group_list.setCurrentRow(  # type: ignore[union-attr]
+        [dashboard.group_list.item(i).text() for i in range(dashboard.group_list.count())].index("Pain")  # type: ignore[union-attr]
+    )
+    [chart] = dashboard.visible_charts()  # type: ignore[union-attr]
+    weeks, values = chart.plotted_points()
+    assert (weeks[-1], values[-1]) == (this_week, 3.0)
+    shot(window, "main-window-dashboard.png")
+
+    # Undo from the Edit menu takes the week out again, everywhere.
+    undo = next(a for a in window.edit_menu.actions() if a.text().startswith("&Undo"))
+    assert undo.isEnabled()
+    undo.trigger()
+    assert window.store.entry(window.patient.id, this_week) is None
+    weeks, _values = dashboard.visible_charts()[0].plotted_points()  # type: ignore[union-attr]
+    assert weeks[-1] < this_week
+
+
+def test_first_run_with_no_patient_offers_the_setup_wizard(qtbot: QtBot, data_dir: Path, today: date) -> None:
+    from PySide6.QtCore import QTimer
+
+    seen: list[str] = []
+
+    def cancel_wizard() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            QTimer.singleShot(20, cancel_wizard)
+            return
+        seen.append(modal.windowTitle())
+        modal.reject()
+
+    QTimer.singleShot(0, cancel_wizard)
+    window = _window(qtbot, data_dir, today)
+    assert seen == ["Set up RehabTrack"]
+    assert window.patient is None
+    assert window.patient_label.text() == "No patient yet: use File → Profiles… to add one"
+
+
+def test_export_report_dialog_writes_the_chosen_period_and_sections(
+    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
+) -> None:
+    [patient] = demo_store.patients()
+    assert patient.id is not None
+    dialog = ReportDialog(demo_store, patient.id, today, paper="letter")
+    qtbot.addWidget(dialog)
+    out = tmp_path / "report.pdf"
+
+    dialog.file.setText(str(tmp_path / "missing-folder" / "r.pdf"))
+    dialog.open_after.setChecked(False)
+    dialog.accept()
+    assert dialog.result() == 0 and dialog.error.text().startswith("File:")
+    assert not (tmp_path / "missing-folder").exists()
+
+    dialog.file.setText(str(out))
+    dialog.period.setCurrentText("Last 12 weeks")
+    start, end = dialog.period_dates()
+    assert (end - start).days == 84 and end == today
+    dialog.weekly.setChecked(False)
+    dialog.accept()
+    assert dialog.result() == 1 and dialog.written == out
+    reader = PdfReader(out)
+    assert len(reader.pages) == dialog.pages
+    width_in = float(reader.pages[0].mediabox.width) / 72
+    assert abs(width_in - 8.5) < 0.05  # Letter, as chosen
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    monday = week_start(start)
+    assert f"{monday.day} {monday:%b %Y}" in text  # the period covered (whole weeks), in the header
+    assert "Weekly data" not in text  # the unticked section is left out
+
+
+def test_trimmed_sections_keep_header_summary_and_goals(demo_store: Store, today: date) -> None:
+    from rehabtrack.report.content import build_content
+
+    [patient] = demo_store.patients()
+    content = build_content(demo_store, patient.id, None, today, today)  # type: ignore[arg-type]
+    trimmed = trim_sections(content, charts=False, weekly=False, events=False)
+    assert (
+        trimmed.charts == () and trimmed.weekly_tables == () and trimmed.events == () and trimmed.notes == ()
+    )
+    assert (trimmed.header, trimmed.changes, trimmed.pt_goals, trimmed.ot_goals) == (
+        content.header,
+        content.changes,
+        content.pt_goals,
+        content.ot_goals,
+    )
+    assert content.charts and content.weekly_tables
+
+
+def test_switching_profiles_shows_the_other_patient_everywhere(
+    qtbot: QtBot, data_dir: Path, today: date
+) -> None:
+    store = open_store(data_dir)
+    seed_demo(store, today)
+    other = store.save_patient(Patient("Bob Second", "Low back pain"))
+    store.close()
+    window = _window(qtbot, data_dir, today)
+    assert other.id is not None
+    window.set_patient(other.id)
+    assert window.patient_label.text().startswith("Bob Second")
+    assert window.windowTitle() == "RehabTrack — Bob Second"
+    assert window.store is not None and window.store.entries(other.id) == []
+    assert all(
+        "not logged" in window.history_model.index(r, 0).data()
+        for r in range(window.history_model.rowCount())
+    )
+    assert window.dashboard is not None and window.dashboard.patient_id == other.id  # type: ignore[attr-defined]
