@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
+from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.markers import Marker
 from rehabtrack.core.model import Direction, Event, EventKind, Goal
@@ -472,7 +473,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
     def _font(self, smaller: float = 0.0) -> QFont:
         font = QFont()
         font.setPointSizeF(max(self._theme.font_pt - smaller, 5.0))
-        return font
+        return without_ligatures(font)
 
     def _label_style(self) -> dict[str, str]:
         return {"color": self._theme.foreground, "font-size": f"{self._theme.font_pt}pt"}
@@ -510,7 +511,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if self._series is None:
             return
         text = html.escape(axis_title(self._series, separator="\n")).replace("\n", "<br>")
-        self.plotItem.getAxis("left").setLabel(text, **self._label_style())
+        axis = self.plotItem.getAxis("left")
+        axis.setLabel(text, **self._label_style())
+        axis.label.setFont(self._font())
 
     def set_interactive(self, enabled: bool) -> None:
         """Allow wheel zoom and drag pan (off by default: therapists use the range presets)."""

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter
 
 from rehabtrack import __version__
+from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.report.content import ChartSpec, GoalRow, ReportContent
 
 Paper = Literal["a4", "letter"]
@@ -101,10 +102,7 @@ def _font(pixels: float, bold: bool = False, italic: bool = False) -> QFont:
     font.setItalic(italic)
     # Unhinted metrics are the same on screen, in the PDF and on a printer, so measuring = drawing.
     font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-    # No ligatures: "ﬀ" would make "Affected" unsearchable and uncopyable in some PDF readers.
-    for tag in ("liga", "clig", "dlig"):
-        font.setFeature(QFont.Tag(tag), 0)
-    return font
+    return without_ligatures(font)
 
 
 class Fonts:

@@ -41,6 +41,10 @@ GOALS_GROUP = "Goals"
 DEFAULT_PRESET = "6 months"
 CHART_COLUMNS = 2
 CHART_MIN_HEIGHT = 240
+CHART_LEGEND = (
+    "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
+    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation"
+)
 DISCIPLINE_TITLES = {Discipline.PT: "PT goals: moving better", Discipline.OT: "OT goals: managing daily life"}
 
 
@@ -212,9 +216,14 @@ class Dashboard(QWidget):
         self.chart_area = QScrollArea()
         self.chart_area.setWidgetResizable(True)
         self.chart_area.setAccessibleName("Charts")
+        charts_box = QWidget()
+        charts_layout = QVBoxLayout(charts_box)
+        charts_layout.setContentsMargins(0, 0, 0, 0)
+        charts_layout.addWidget(hint_label(CHART_LEGEND))
+        charts_layout.addWidget(self.chart_area, 1)
         charts_split = QSplitter(Qt.Orientation.Horizontal)
         charts_split.addWidget(self.group_list)
-        charts_split.addWidget(self.chart_area)
+        charts_split.addWidget(charts_box)
         charts_split.setStretchFactor(1, 1)
         charts_split.setSizes([180, 900])
 
@@ -322,6 +331,22 @@ class Dashboard(QWidget):
                 if current not in (p for p, _ in self._pages.values()):
                     current.deleteLater()
             self.chart_area.setWidget(page)
+
+    def self_check(self) -> list[str]:
+        """Show every chart group once (as ``rehabtrack self-test`` does) and list what failed to plot."""
+        problems = []
+        shown = self.visible_group()
+        for row, (name, keys) in enumerate(self.data.groups().items()):
+            self.group_list.setCurrentRow(row)
+            for chart, key in zip(self.visible_charts(), keys, strict=True):
+                logged = len(self.data.series(key).points)
+                if len(chart.plotted_points()[0]) != logged:
+                    problems.append(
+                        f"dashboard: {name} / {key} plotted {len(chart.plotted_points()[0])} of {logged}"
+                    )
+        if shown is not None:
+            self.group_list.setCurrentRow(list(self.data.groups()).index(shown))
+        return problems
 
     def visible_group(self) -> str | None:
         item = self.group_list.currentItem()

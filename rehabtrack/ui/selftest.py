@@ -52,9 +52,22 @@ def _run(screenshots: Path | None) -> int:
             if not window.grab().save(str(path)):
                 problems.append(f"could not save {path}")
         print(f"ok: {window.tabs.tabText(index).replace('&', '')}")
+    problems.extend(_check_report(window))
     window.close()
     if problems:
         print("self-test FAILED:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 1
     print(f"self-test passed: {window.tabs.count()} views")
     return 0
+
+
+def _check_report(window) -> list[str]:  # type: ignore[no-untyped-def]
+    """Write the demo patient's progress report in memory: the PDF code and its fonts work here too."""
+    from rehabtrack.report.content import build_content
+    from rehabtrack.report.pdf import render_pdf
+
+    data, pages = render_pdf(build_content(window.store, window.patient.id))
+    if pages < 1 or not data.startswith(b"%PDF"):
+        return ["progress report: no PDF was written"]
+    print(f"ok: progress report ({pages} pages, {len(data) // 1024} KB)")
+    return []
