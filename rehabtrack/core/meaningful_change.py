@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rehabtrack.core.numbers import plain
 from rehabtrack.core.resources import load_json
 from rehabtrack.core.series import describe
 
@@ -96,9 +97,7 @@ def _side(size: float, threshold: float) -> int:
 
 
 def _num(number: float, decimals: int = 1) -> str:
-    """At most ``decimals`` decimals, no trailing zeros, no "-0"."""
-    text = f"{number:.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text.replace("-", MINUS)
+    return plain(number, decimals)
 
 
 def _singular(unit: str) -> str:

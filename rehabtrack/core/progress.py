@@ -23,6 +23,7 @@ from enum import Enum
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.meaningful_change import Change, classify_change
 from rehabtrack.core.model import Direction, Goal
+from rehabtrack.core.numbers import plain, round_half_up
 from rehabtrack.core.series import Point, Series
 from rehabtrack.core.trend import DAYS_PER_WEEK, Trend, trend
 from rehabtrack.core.validation import with_unit
@@ -173,14 +174,7 @@ def status(
 
 def format_value(value: float, unit: str = "", whole: bool = False) -> str:
     """A number as shown to a patient: whole markers as whole numbers, others to one decimal."""
-    text = str(int(_round_half_up(value))) if whole else f"{value:.1f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return f"{text.replace('-', MINUS)}{with_unit(unit)}"
-
-
-def _round_half_up(value: float) -> float:
-    return float(int(value + 0.5)) if value >= 0 else -float(int(-value + 0.5))
+    return f"{plain(value, 0 if whole else 1)}{with_unit(unit)}"
 
 
 def format_day(day: date, today: date) -> str:
@@ -240,7 +234,7 @@ class GoalProgress:
         if percent < 0:
             where = f"further from {target} than at the start"
         else:
-            where = f"{int(_round_half_up(percent))}% of the way to {target}"
+            where = f"{int(round_half_up(percent))}% of the way to {target}"
         if self.status == ProgressStatus.ON_TRACK:
             when = f"on track for {format_day(self.projected, self.today)}" if self.projected else "on track"
             return f"{head}, {where}, {when}"
