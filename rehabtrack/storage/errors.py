@@ -32,6 +32,10 @@ class MigrationFailed(DatabaseProblem):
 class StoreLocked(DatabaseProblem):
     """Another RehabTrack is already using this data folder."""
 
+    def __init__(self, message: str, data_dir: Path | None = None) -> None:
+        super().__init__(message, None)
+        self.data_dir = data_dir
+
 
 class CannotSave(DatabaseProblem):
     """A save was refused by the disk; nothing from it was written and reading still works."""

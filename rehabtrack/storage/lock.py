@@ -64,7 +64,8 @@ class DataDirLock:
             os.close(fd)
             raise StoreLocked(
                 f"RehabTrack is already open on this data folder ({self.path.parent}), in another window "
-                "or by another user session. Switch to that window, or close it and try again."
+                "or by another user session. Switch to that window, or close it and try again.",
+                data_dir=self.path.parent,
             )
         with contextlib.suppress(OSError):  # who holds it, for someone looking at the folder
             os.ftruncate(fd, 0)
