@@ -1,0 +1,42 @@
+"""File → Import… and Export patient bundle…: the outcome the window shows, and what reached the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rehabtrack.storage.store import Store, open_store
+from rehabtrack.ui.transfer import export_patient_bundle, import_file
+
+
+def test_a_bundle_moves_a_whole_patient_and_importing_it_twice_adds_nothing(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    [patient] = demo_store.patients()
+    assert patient.id is not None
+    exported = export_patient_bundle(demo_store, patient.id, tmp_path / "margaret")
+    assert exported.ok and (tmp_path / "margaret.rtbundle").exists()
+    assert (tmp_path / "margaret.rtbundle").stat().st_mode & 0o777 == 0o600
+
+    therapist = open_store(tmp_path / "therapist")
+    first = import_file(therapist, tmp_path / "margaret.rtbundle")
+    weeks = len(demo_store.entries(patient.id))
+    assert first.ok and first.message == f"Imported Margaret Demo's records: {weeks} weeks."
+    again = import_file(therapist, tmp_path / "margaret.rtbundle")
+    assert again.ok and again.patient_id == first.patient_id
+    assert [p.display_name for p in therapist.patients()] == ["Margaret Demo"]
+    assert len(therapist.goals(first.patient_id)) == len(demo_store.goals(patient.id))  # type: ignore[arg-type]
+    therapist.close()
+
+
+def test_a_csv_with_a_bad_row_imports_nothing_and_names_row_column_and_range(
+    store: Store, tmp_path: Path
+) -> None:
+    bad = tmp_path / "weeks.csv"
+    bad.write_text("patient,week,pain\nAnn,2026-11-16,4\nAnn,2026-11-23,11\n", encoding="utf-8")
+    outcome = import_file(store, bad)
+    assert not outcome.ok
+    assert outcome.message.startswith("Nothing was imported: 1 problem(s) in weeks.csv.")
+    assert (
+        "3" in outcome.message.splitlines()[1] and "pain" in outcome.message and "0 to 10" in outcome.message
+    )
+    assert store.patients() == []
