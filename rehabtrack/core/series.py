@@ -3,7 +3,11 @@
 A series key names what is measured:
 - a weekly marker key (``pain``, ``sleep_hours``, ``exercise_adherence``),
 - a ROM series (``rom/knee/right/flexion/active``, see ``rom.rom_key``),
-- an activity rating (``activity/<activity id>``).
+- an activity rating (``activity/<activity id>``),
+- a questionnaire score (``measure/<INSTRUMENT>``, e.g. ``measure/LEFS``; see ``core.measures``). Its
+  direction is the instrument's: QuickDASH, ODI and NPRS are higher-is-worse. Scores are not weekly
+  entries, so ``value_in`` and ``series_for`` never find one: ``core.measure_series.measure_series``
+  builds them from questionnaire results.
 """
 
 from __future__ import annotations
@@ -78,7 +82,29 @@ def describe(key: str, activities: Sequence[Activity] = ()) -> Marker:
             low_anchor=ACTIVITY_RATING.low_anchor,
             high_anchor=ACTIVITY_RATING.high_anchor,
         )
+    if key.startswith("measure/"):
+        return _measure_marker(key)
     raise KeyError(f"unknown series {key!r}")
+
+
+def _measure_marker(key: str) -> Marker:
+    from rehabtrack.core.measures import instrument_for_series  # measures imports this module
+
+    inst = instrument_for_series(key)
+    if inst is None:
+        raise KeyError(f"unknown series {key!r}")
+    better = "worse" if inst.lower_is_better else "better"
+    return Marker(
+        key,
+        inst.name,
+        inst.low,
+        inst.high,
+        whole=inst.key == "LEFS",
+        lower_is_better=inst.lower_is_better,
+        high_anchor=f"higher is {better}",
+        group="Questionnaires",
+        chart=False,
+    )
 
 
 def series_for(key: str, entries: Iterable[WeeklyEntry], activities: Sequence[Activity] = ()) -> Series:

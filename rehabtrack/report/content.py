@@ -13,12 +13,21 @@ Period rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from rehabtrack import __version__
+from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import MARKERS_BY_KEY, WEEKLY_MARKERS
 from rehabtrack.core.meaningful_change import MINUS, Change, threshold_for
+from rehabtrack.core.measure_series import (
+    MeasureResult,
+    overall_changes,
+    psfs_series,
+    score_keys,
+    score_text,
+)
+from rehabtrack.core.measures import classify, instrument
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.progress import (
     GoalProgress,
@@ -129,6 +138,21 @@ class NoteRow:
 
 
 @dataclass(frozen=True)
+class MeasureRow:
+    """One questionnaire score over the period: every result, and first against latest."""
+
+    key: str  # instrument key, e.g. "LEFS" or "COPM_performance"
+    name: str  # "LEFS"
+    scale: str  # "0–80, higher is better"
+    scores: str  # "3 Jun 2026: 24 · 1 Jul 2026: 33 · …"
+    change: str  # "24 → 58 (+34 points)", or a dash with one score
+    threshold: str  # "9 points"
+    meaningful: str  # "meaningful change: yes" / "meaningful change: no" / "… not yet (one score)"
+    judgement: str  # core's words: "improved", "worse", "within normal variation", or ""
+    result: Change | None = None
+
+
+@dataclass(frozen=True)
 class ReportContent:
     patient_name: str
     header: tuple[HeaderField, ...]
@@ -147,6 +171,9 @@ class ReportContent:
     events: tuple[EventRow, ...]
     notes: tuple[NoteRow, ...]
     chart_events: tuple[Event, ...] = field(default=())  # events inside the period, for the charts
+    measures: tuple[MeasureRow, ...] = field(default=())  # questionnaire scores in the period
+    maintenance: str = ""  # "Maintenance phase since …": empty when not in one
+    recurrence: tuple[str, ...] = field(default=())  # recurrence-watch messages (maintenance phase only)
 
     @property
     def title(self) -> str:
@@ -181,7 +208,18 @@ def build_content(
     activities = store.activities(patient_id, include_archived=True)
     goals = store.goals(patient_id)
     events = store.events(patient_id)
-    return content_from(patient, all_entries, activities, goals, events, start, end, today)
+    return content_from(
+        patient,
+        all_entries,
+        activities,
+        goals,
+        events,
+        start,
+        end,
+        today,
+        measures=store.measures(patient_id),
+        plan=store.maintenance(patient_id),
+    )
 
 
 def content_from(
@@ -193,6 +231,8 @@ def content_from(
     start: date | None,
     end: date | None,
     today: date,
+    measures: list[MeasureResult] | None = None,
+    plan: MaintenancePlan | None = None,
 ) -> ReportContent:
     """As ``build_content``, from core objects (no store needed)."""
     end = end or today
@@ -251,7 +291,84 @@ def content_from(
             if e.notes.strip()
         ),
         chart_events=period_events,
+        measures=_measure_rows(
+            [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
+        ),
+        maintenance=_maintenance_text(plan),
+        recurrence=tuple(
+            a.message for a in recurrence_alerts(plan or MaintenancePlan(), up_to_end, activities)
+        ),
     )
+
+
+def _maintenance_text(plan: MaintenancePlan | None) -> str:
+    if plan is None or not plan.active or plan.since is None:
+        return ""
+    return f"Maintenance phase since {format_day(plan.since)}: a check-in every {plan.every_weeks} weeks."
+
+
+def _scale(key: str) -> str:
+    inst = instrument(key)
+    better = "higher is worse" if inst.lower_is_better else "higher is better"
+    return f"{format_value(inst.low, '')}–{format_value(inst.high, '')}, {better}"
+
+
+def _change_text(change: Change) -> str:
+    """ "24 → 58 (+34 points)"."""
+    before, after = format_value(change.before, ""), format_value(change.after, "")
+    if change.delta == 0:
+        return f"{before} → {after} (no change)"
+    sign = "+" if change.delta > 0 else MINUS
+    return f"{before} → {after} ({sign}{change.threshold.amount(abs(change.delta))})"
+
+
+def _measure_row(key: str, points: list[tuple[date, float]], change: Change | None) -> MeasureRow:
+    inst = instrument(key)
+    threshold = threshold_for(inst.series_key)
+    if change is None:
+        meaningful, judgement, moved = "meaningful change: not yet (one score)", "", DASH
+    else:
+        meaningful = f"meaningful change: {'yes' if change.meaningful else 'no'}"
+        judgement, moved = change.direction, _change_text(change)
+    return MeasureRow(
+        key=key,
+        name=inst.name,
+        scale=_scale(key),
+        scores=" · ".join(f"{format_day(day)}: {score_text(key, value)}" for day, value in points),
+        change=moved,
+        threshold=threshold.amount(threshold.value),
+        meaningful=meaningful,
+        judgement=judgement,
+        result=change,
+    )
+
+
+def _measure_rows(
+    results: list[MeasureResult], entries: list[WeeklyEntry], activities: list[Activity]
+) -> tuple[MeasureRow, ...]:
+    """PSFS (from the weekly activity ratings: first and latest check-in), then each questionnaire."""
+    rows = []
+    psfs = psfs_series(entries, activities)
+    if psfs.points:
+        first, last = psfs.points[0], psfs.points[-1]
+        change = classify("PSFS", first.value, last.value) if len(psfs.points) > 1 else None
+        shown = [(first.week, first.value)] + ([(last.week, last.value)] if len(psfs.points) > 1 else [])
+        row = _measure_row("PSFS", shown, change)
+        rows.append(
+            replace(
+                row, scores=f"{row.scores} (from the weekly activity ratings, {len(psfs.points)} check-ins)"
+            )
+        )
+    for overall in overall_changes(results):
+        family = overall.first.instrument
+        points = [
+            (r.taken, value)
+            for r in sorted(results, key=lambda r: (r.taken, r.id or 0))
+            if r.instrument == family and (value := r.value(overall.key)) is not None
+        ]
+        assert overall.key in score_keys(family)
+        rows.append(_measure_row(overall.key, points, overall.change))
+    return tuple(rows)
 
 
 def _series_keys(entries: list[WeeklyEntry], activities: list[Activity]) -> list[str]:

@@ -466,6 +466,50 @@ def _goals(flow: Flow, content: ReportContent) -> None:
         )
 
 
+def _questionnaires(flow: Flow, content: ReportContent) -> None:
+    """Questionnaire scores over time, first against latest per instrument, and the recurrence watch."""
+    if not (content.measures or content.maintenance or content.recurrence):
+        return
+    flow.skip(SECTION_GAP)
+    if content.measures:
+        columns = [
+            Column("Questionnaire", 17),
+            Column("Scores over time", 37),
+            Column("First → latest", 16, RIGHT),
+            Column("Meaningful change", 11, RIGHT),
+            Column("Beyond it?", 19),
+        ]
+        rows: list[list[Cell]] = [
+            [(r.name, r.scale), r.scores, r.change, r.threshold, (r.meaningful, r.judgement)]
+            for r in content.measures
+        ]
+        note = (
+            "Scored exactly as published (sources in the app's Questionnaires view). First → latest compares "
+            "the first and the latest score in the period; a change smaller than the meaningful change is "
+            "within normal variation. QuickDASH and ODI: higher is worse, so a fall is an improvement. PSFS: "
+            "the mean of the weekly activity ratings (the same items, not asked twice)."
+        )
+        place_table(flow, "Questionnaire scores", columns, rows, Fonts.small, level=1, note=note)
+    else:
+        place_heading(flow, "Questionnaire scores", 20)
+        place_paragraph(flow, "No questionnaire filled in during this period.")
+    if content.maintenance or content.recurrence:
+        flow.skip(SECTION_GAP / 2)
+        place_heading(flow, "Recurrence watch", 30, Fonts.h2)
+        if content.maintenance:
+            place_paragraph(flow, content.maintenance, Fonts.body, BLACK)
+        for message in content.recurrence:
+            place_paragraph(flow, message, Fonts.bold, BLACK)
+        if content.maintenance and not content.recurrence:
+            place_paragraph(
+                flow,
+                "No marker has been worse than at discharge by more than its meaningful change for two "
+                "check-ins in a row.",
+                Fonts.body,
+                BLACK,
+            )
+
+
 def _legend(flow: Flow) -> None:
     from rehabtrack.charts.theme import PRINT
 
@@ -643,6 +687,7 @@ def layout_pages(
     _header(flow, content)
     _summary(flow, content)
     _goals(flow, content)
+    _questionnaires(flow, content)
     _charts(flow, content, [paint_chart] if charts else [])
     _weekly(flow, content)
     _events_and_notes(flow, content)

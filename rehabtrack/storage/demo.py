@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from rehabtrack.core.measure_series import GasGoal, MeasureResult
+from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
     Activity,
     ActivityRating,
@@ -215,4 +217,67 @@ def seed_demo(store: Store, today: date | None = None) -> Patient:
     ):
         assert day is not None
         store.save_event(pid, Event(day, kind, text))
+    _seed_questionnaires(store, pid, first_week)
     return patient
+
+
+# Questionnaires: (week index, score-making item sum). LEFS rises well past its 9-point meaningful change
+# (with a dip after the week-13 flare-up); QuickDASH falls (better) by more than its 14 points, and once
+# one item is left unanswered (10 of 11 still score). The COPM performance score improves by 2 points
+# or more but satisfaction does not; GAS is reviewed at weeks 12 and 24.
+LEFS_SUMS = {0: 24, 4: 33, 8: 40, 12: 46, 16: 45, 20: 53, 24: 58}
+QUICKDASH_SUMS = {0: 38, 4: 35, 8: 28, 12: 28, 16: 27, 20: 23, 24: 21}
+QUICKDASH_SKIPPED = {8: 10}  # week index -> the item (1-based) left unanswered
+COPM_PROBLEMS = ("Button a shirt", "Cook a meal for the family", "Type for an hour at work")
+COPM_RATINGS = {  # week index -> (importance, performance, satisfaction) per problem
+    1: ((9, 3, 3), (8, 4, 4), (7, 5, 4)),
+    21: ((9, 6, 4), (8, 7, 5), (7, 7, 5)),
+}
+GAS_GOALS = (
+    ("Bend the knee to 115°", 2.0),
+    ("Walk 30 minutes without stopping", 1.0),
+    ("Dress independently", 1.0),
+    ("Cook a meal for the family", 1.0),
+)
+GAS_LEVELS = {12: (-1, -1, 0, -1), 24: (0, 1, 1, 0)}
+
+
+def _spread(total: int, count: int, low: int, high: int, rng: random.Random) -> list[float | None]:
+    """``count`` whole answers from ``low`` to ``high`` adding up to ``total``, a little uneven."""
+    values = [low] * count
+    left = total - low * count
+    while left > 0:
+        i = rng.randrange(count)
+        if values[i] < high:
+            values[i] += 1
+            left -= 1
+    return [float(v) for v in values]
+
+
+def _seed_questionnaires(store: Store, pid: int, first_week: date) -> None:
+    rng = random.Random(20250304)  # its own generator: the weekly entries above stay as they were
+
+    def day(week: int) -> date:
+        return first_week + timedelta(weeks=week, days=2)
+
+    for week, total in LEFS_SUMS.items():
+        store.save_measure(pid, MeasureResult("LEFS", day(week), tuple(_spread(total, 20, 0, 4, rng))))
+    for week, total in QUICKDASH_SUMS.items():
+        skipped = QUICKDASH_SKIPPED.get(week)
+        answers = _spread(total, 11 if skipped is None else 10, 1, 5, rng)
+        if skipped is not None:
+            answers.insert(skipped - 1, None)
+        store.save_measure(pid, MeasureResult("QuickDASH", day(week), tuple(answers)))
+    for week, ratings in COPM_RATINGS.items():
+        problems = tuple(
+            CopmProblem(name, imp, perf, sat)
+            for name, (imp, perf, sat) in zip(COPM_PROBLEMS, ratings, strict=True)
+        )
+        store.save_measure(pid, MeasureResult("COPM", day(week), copm=problems))
+    goal_ids = {g.title: g.id for g in store.goals(pid)}
+    for week, levels in GAS_LEVELS.items():
+        goals = tuple(
+            GasGoal(title, level, weight, goal_ids.get(title))
+            for (title, weight), level in zip(GAS_GOALS, levels, strict=True)
+        )
+        store.save_measure(pid, MeasureResult("GAS", day(week), gas=goals))

@@ -6,6 +6,7 @@ transaction and is validated by core first, so bad input writes nothing.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
+from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
+from rehabtrack.core.measure_series import FILLED_IN, GasGoal, MeasureResult, family_instrument, scored
+from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
     Activity,
     ActivityRating,
@@ -31,7 +35,7 @@ from rehabtrack.core.model import (
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.series import goal_problems
-from rehabtrack.core.validation import InvalidInput
+from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage import engine as db
 from rehabtrack.storage.backup import (
     DATABASE_NAME,
@@ -48,6 +52,9 @@ from rehabtrack.storage.tables import (
     ActivityRow,
     EventRow,
     GoalRow,
+    MeasureItemRow,
+    MeasureItemTextRow,
+    MeasureResultRow,
     PatientRow,
     RomRow,
     WeeklyEntryRow,
@@ -399,6 +406,160 @@ class Store:
         with self._transaction() as s:
             s.exec(delete(EventRow).where(col(EventRow.id) == event_id))
 
+    # Questionnaires (outcome measures) -------------------------------------------------------
+
+    def measures(self, patient_id: int, instrument: str | None = None) -> list[MeasureResult]:
+        """The patient's questionnaire results, oldest first (only ``instrument``'s, if given)."""
+        with self._session() as s:
+            query = select(MeasureResultRow).where(MeasureResultRow.patient_id == patient_id)
+            if instrument is not None:
+                query = query.where(MeasureResultRow.instrument == instrument)
+            rows = list(s.exec(query.order_by(col(MeasureResultRow.taken), col(MeasureResultRow.id))))
+            items: dict[int, list[MeasureItemRow]] = {}
+            ids = [r.id for r in rows]
+            if ids:
+                item_rows = s.exec(
+                    select(MeasureItemRow)
+                    .where(col(MeasureItemRow.result_id).in_(ids))
+                    .order_by(col(MeasureItemRow.position))
+                )
+                for item in item_rows:
+                    items.setdefault(item.result_id, []).append(item)
+            return [_measure(r, items.get(r.id or 0, [])) for r in rows]
+
+    def measure(self, measure_id: int) -> MeasureResult | None:
+        with self._session() as s:
+            row = s.get(MeasureResultRow, measure_id)
+            if row is None:
+                return None
+            items = s.exec(
+                select(MeasureItemRow)
+                .where(MeasureItemRow.result_id == measure_id)
+                .order_by(col(MeasureItemRow.position))
+            )
+            return _measure(row, list(items))
+
+    def save_measure(self, patient_id: int, result: MeasureResult) -> MeasureResult:
+        """Score ``result`` with core (InvalidInput names each wrong answer; nothing is written) and
+        save it: a new result, or a replacement of ``result.id``. Returns it with score and id."""
+        done = scored(result)
+        goal_ids = {g.id for g in self.goals(patient_id)}
+        linked = [("goal", done.goal_id)] + [(f"GAS/{i}/goal", g.goal_id) for i, g in enumerate(done.gas, 1)]
+        wrong = [
+            Problem(f, "That goal is not one of this patient's goals.")
+            for f, gid in linked
+            if gid is not None and gid not in goal_ids
+        ]
+        if wrong:
+            raise InvalidInput(wrong)
+        assert done.score is not None
+        with self._transaction() as s:
+            row = s.get(MeasureResultRow, done.id) if done.id else None
+            if row is not None and row.patient_id != patient_id:
+                raise KeyError(f"questionnaire result {done.id} does not belong to patient {patient_id}")
+            if row is None:
+                row = MeasureResultRow(
+                    patient_id=patient_id,
+                    instrument=done.instrument,
+                    taken=done.taken,
+                    score=done.score,
+                    created_at=_now(),
+                )
+            else:
+                s.exec(delete(MeasureItemRow).where(col(MeasureItemRow.result_id) == row.id))
+            row.instrument = done.instrument
+            row.taken = done.taken
+            row.answers = json.dumps([None if a is None else float(a) for a in done.answers])
+            row.score = done.score
+            row.satisfaction = done.satisfaction
+            row.goal_id = done.goal_id
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            for position, problem in enumerate(done.copm, start=1):
+                s.add(
+                    MeasureItemRow(
+                        result_id=row.id,
+                        position=position,
+                        label=problem.name.strip(),
+                        importance=int(problem.importance),
+                        performance=int(problem.performance),
+                        satisfaction=int(problem.satisfaction),
+                    )
+                )
+            for position, goal in enumerate(done.gas, start=1):
+                s.add(
+                    MeasureItemRow(
+                        result_id=row.id,
+                        position=position,
+                        label=goal.goal.strip(),
+                        level=int(goal.level),
+                        weight=float(goal.weight),
+                        goal_id=goal.goal_id,
+                    )
+                )
+            return replace(done, id=row.id)
+
+    def delete_measure(self, measure_id: int) -> MeasureResult | None:
+        """Delete one questionnaire result; returns what was deleted (for undo), or None."""
+        existing = self.measure(measure_id)
+        if existing is None:
+            return None
+        with self._transaction() as s:
+            s.exec(delete(MeasureResultRow).where(col(MeasureResultRow.id) == measure_id))
+        return existing
+
+    def item_texts(self, instrument: str) -> list[str]:
+        """The questionnaire's item wording: the clinic's where it typed some in, else the shipped text
+        (placeholders such as "Item 3" where the licence does not allow shipping the wording)."""
+        texts = list(family_instrument(instrument).items)
+        with self._session() as s:
+            rows = s.exec(select(MeasureItemTextRow).where(MeasureItemTextRow.instrument == instrument))
+            for row in rows:
+                if 1 <= row.position <= len(texts) and row.text.strip():
+                    texts[row.position - 1] = row.text
+        return texts
+
+    def save_item_texts(self, instrument: str, texts: list[str]) -> None:
+        """Store the clinic's item wording (a blank text goes back to the shipped placeholder)."""
+        if instrument not in FILLED_IN:
+            raise InvalidInput([Problem("instrument", f"{instrument!r} is not a questionnaire to fill in.")])
+        too_long = [
+            Problem(f"{instrument}/{i}", f"Item {i} wording must be at most 500 characters (got {len(t)}).")
+            for i, t in enumerate(texts, start=1)
+            if len(t) > 500
+        ]
+        if too_long:
+            raise InvalidInput(too_long)
+        with self._transaction() as s:
+            s.exec(delete(MeasureItemTextRow).where(col(MeasureItemTextRow.instrument) == instrument))
+            for position, text in enumerate(texts, start=1):
+                if text.strip():
+                    s.add(MeasureItemTextRow(instrument=instrument, position=position, text=text.strip()))
+
+    # Maintenance phase -------------------------------------------------------------------------
+
+    def maintenance(self, patient_id: int) -> MaintenancePlan:
+        with self._session() as s:
+            row = s.get(PatientRow, patient_id)
+            if row is None:
+                raise KeyError(f"no patient with id {patient_id}")
+            return MaintenancePlan(row.discharged_on, row.maintenance_every_weeks, row.maintenance_since)
+
+    def save_maintenance(self, patient_id: int, plan: MaintenancePlan) -> MaintenancePlan:
+        """Store whether the patient is discharged and in a maintenance phase (check-in cadence)."""
+        plan.validate()
+        with self._transaction() as s:
+            row = s.get(PatientRow, patient_id)
+            if row is None:
+                raise KeyError(f"no patient with id {patient_id}")
+            row.discharged_on = plan.discharged_on
+            row.maintenance_every_weeks = plan.every_weeks
+            row.maintenance_since = plan.since
+            row.updated_at = _now()
+            s.add(row)
+        return plan
+
 
 def _write_entry(s: Session, patient_id: int, entry: WeeklyEntry) -> WeeklyEntry:
     row = s.exec(
@@ -492,3 +653,20 @@ def _goal(row: GoalRow) -> Goal:
 
 def _event(row: EventRow) -> Event:
     return Event(row.day, EventKind(row.kind), row.text, row.id)
+
+
+def _measure(row: MeasureResultRow, items: list[MeasureItemRow]) -> MeasureResult:
+    answers = tuple(None if a is None else float(a) for a in json.loads(row.answers or "[]"))
+    copm = tuple(
+        CopmProblem(i.label, float(i.importance or 0), float(i.performance or 0), float(i.satisfaction or 0))
+        for i in items
+        if i.performance is not None
+    )
+    gas = tuple(
+        GasGoal(i.label, int(i.level), float(i.weight or 1.0), i.goal_id)
+        for i in items
+        if i.level is not None
+    )
+    return MeasureResult(
+        row.instrument, row.taken, answers, copm, gas, row.goal_id, row.score, row.satisfaction, row.id
+    )

@@ -3,12 +3,14 @@ so even a buggy caller cannot store an impossible value or a second entry for on
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from uuid import uuid4
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from rehabtrack.core.maintenance import CADENCES
 from rehabtrack.core.markers import (
     ACTIVITY_MINUTES,
     ACTIVITY_RATING,
@@ -16,6 +18,8 @@ from rehabtrack.core.markers import (
     WEEKLY_MARKERS,
     Marker,
 )
+from rehabtrack.core.measure_series import FILLED_IN, LABEL_MAX_CHARS
+from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import NAME_MAX_CHARS, Direction, Discipline, EventKind, GoalStatus
 from rehabtrack.core.rom import ROM_LIMITS, RomMode, Side
 
@@ -60,6 +64,21 @@ class PatientRow(SQLModel, table=True):
     updated_at: datetime
     # Nullable only because schema 0001 had no uid; migration 0002 gave every existing patient one.
     uid: str | None = Field(default_factory=new_uid, unique=True, index=True)
+    # Maintenance phase after therapy (schema 0003): see core.maintenance.MaintenancePlan.
+    discharged_on: date | None = None
+    # A column CHECK, so migration 0003 can add it with ALTER TABLE (no rebuild of the patient table).
+    maintenance_every_weeks: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            CheckConstraint(
+                f"maintenance_every_weeks IN ({', '.join(str(c) for c in CADENCES)})",
+                name="ck_patient_maintenance_every",
+            ),
+            nullable=True,
+        ),
+    )
+    maintenance_since: date | None = None
 
 
 class WeeklyEntryRow(SQLModel, table=True):
@@ -170,4 +189,95 @@ class EventRow(SQLModel, table=True):
     patient_id: int = Field(sa_column=_cascade("patient.id"))
     day: date
     kind: str
+    text: str
+
+
+def _score_ranges() -> str:
+    """Each questionnaire's score range (whole numbers around GAS's 17.1–82.9)."""
+    rules = []
+    for family in FILLED_IN:
+        inst = next(i for i in INSTRUMENTS.values() if i.family == family)
+        low, high = math.floor(inst.low), math.ceil(inst.high)
+        rules.append(f"(instrument = '{family}' AND score BETWEEN {low} AND {high})")
+    return " OR ".join(rules)
+
+
+class MeasureResultRow(SQLModel, table=True):
+    """One questionnaire filled in (see core.measure_series.MeasureResult). Item answers are JSON."""
+
+    __tablename__ = "measure_result"
+    __table_args__ = (
+        CheckConstraint(_in("instrument", list(FILLED_IN)), name="ck_measure_instrument"),
+        CheckConstraint(_score_ranges(), name="ck_measure_score_range"),
+        CheckConstraint(
+            "(instrument = 'COPM' AND satisfaction IS NOT NULL AND satisfaction BETWEEN 1 AND 10)"
+            " OR (instrument <> 'COPM' AND satisfaction IS NULL)",
+            name="ck_measure_satisfaction",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(sa_column=_cascade("patient.id"))
+    instrument: str
+    taken: date
+    answers: str = "[]"  # JSON list of the item answers in order, null for an unanswered item
+    score: float
+    satisfaction: float | None = None
+    goal_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("goal.id", ondelete="SET NULL"), nullable=True)
+    )
+    created_at: datetime
+
+
+class MeasureItemRow(SQLModel, table=True):
+    """A COPM problem (importance, performance, satisfaction) or a GAS goal (level, weight)."""
+
+    __tablename__ = "measure_item"
+    __table_args__ = (
+        UniqueConstraint("result_id", "position", name="uq_measure_item_position"),
+        CheckConstraint("position >= 1", name="ck_measure_item_position"),
+        CheckConstraint(f"length(trim(label)) BETWEEN 1 AND {LABEL_MAX_CHARS}", name="ck_measure_item_label"),
+        CheckConstraint(
+            "importance IS NULL OR importance BETWEEN 1 AND 10", name="ck_measure_item_importance"
+        ),
+        CheckConstraint(
+            "performance IS NULL OR performance BETWEEN 1 AND 10", name="ck_measure_item_performance"
+        ),
+        CheckConstraint(
+            "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 10", name="ck_measure_item_satisfaction"
+        ),
+        CheckConstraint("level IS NULL OR level BETWEEN -2 AND 2", name="ck_measure_item_level"),
+        CheckConstraint("weight IS NULL OR weight > 0", name="ck_measure_item_weight"),
+        CheckConstraint(
+            "(level IS NULL AND weight IS NULL AND performance IS NOT NULL)"
+            " OR (level IS NOT NULL AND weight IS NOT NULL AND performance IS NULL)",
+            name="ck_measure_item_kind",
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    result_id: int = Field(sa_column=_cascade("measure_result.id"))
+    position: int
+    label: str
+    importance: int | None = None
+    performance: int | None = None
+    satisfaction: int | None = None
+    level: int | None = None
+    weight: float | None = None
+    goal_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("goal.id", ondelete="SET NULL"), nullable=True)
+    )
+
+
+class MeasureItemTextRow(SQLModel, table=True):
+    """Item wording a clinic typed in from its licensed copy of a questionnaire (shared by all patients)."""
+
+    __tablename__ = "measure_item_text"
+    __table_args__ = (
+        UniqueConstraint("instrument", "position", name="uq_measure_item_text"),
+        CheckConstraint(_in("instrument", list(FILLED_IN)), name="ck_measure_item_text_instrument"),
+        CheckConstraint("position >= 1", name="ck_measure_item_text_position"),
+        CheckConstraint("length(text) <= 500", name="ck_measure_item_text_length"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    instrument: str
+    position: int
     text: str

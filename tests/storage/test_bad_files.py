@@ -16,6 +16,7 @@ import pytest
 
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.storage.backup import backup_now
+from rehabtrack.storage.engine import HEAD_REVISION
 from rehabtrack.storage.errors import NewerSchema, NotRehabTrackDatabase, StoreLocked
 from rehabtrack.storage.lock import LOCK_NAME
 from rehabtrack.storage.store import DATABASE_NAME, open_store
@@ -118,7 +119,9 @@ def test_a_database_from_a_newer_rehabtrack_is_refused_naming_the_version(data_d
         conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
     digest = _sha(path)
-    with pytest.raises(NewerSchema, match=r"newer version of RehabTrack \(schema 9999\).*up to schema 0002"):
+    with pytest.raises(
+        NewerSchema, match=rf"newer version of RehabTrack \(schema 9999\).*up to schema {HEAD_REVISION}"
+    ):
         open_store(data_dir)
     assert _sha(path) == digest
 

@@ -1,0 +1,128 @@
+"""The maintenance phase after therapy: a lighter check-in routine and a recurrence watch.
+
+Once every active goal is met, or the patient marks themselves discharged, RehabTrack offers a
+maintenance phase: a check-in every 2 or 4 weeks (the patient's choice). While it lasts, each
+symptom, range-of-motion and activity series is watched (``core.recurrence.watch``): two check-ins
+in a row worse than at discharge by more than the meaningful change give one plain message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rehabtrack.core.model import Activity, Goal, GoalStatus, WeeklyEntry
+from rehabtrack.core.progress import ProgressStatus, progress_toward
+from rehabtrack.core.recurrence import RecurrenceAlert, watch
+from rehabtrack.core.series import rom_keys, series_for
+from rehabtrack.core.validation import InvalidInput, Problem
+
+CADENCES: tuple[int, ...] = (2, 4)  # weeks between maintenance check-ins
+WATCHED_MARKERS: tuple[str, ...] = (
+    "pain",
+    "stiffness_minutes",
+    "stiffness_severity",
+    "flareup_count",
+    "flareup_worst",
+)
+
+
+@dataclass(frozen=True)
+class MaintenancePlan:
+    """Where a patient stands after therapy. ``every_weeks`` None: not in the maintenance phase."""
+
+    discharged_on: date | None = None
+    every_weeks: int | None = None
+    since: date | None = None  # the day the maintenance phase (and the recurrence watch) started
+
+    @property
+    def active(self) -> bool:
+        return self.every_weeks is not None and self.since is not None
+
+    def problems(self) -> list[Problem]:
+        found = []
+        if self.every_weeks is not None and self.every_weeks not in CADENCES:
+            choices = " or ".join(str(c) for c in CADENCES)
+            found.append(
+                Problem(
+                    "every_weeks",
+                    f"Maintenance check-ins are every {choices} weeks (got {self.every_weeks}).",
+                )
+            )
+        if (self.every_weeks is None) != (self.since is None):
+            found.append(
+                Problem("since", "A maintenance phase needs both a start day and a check-in interval.")
+            )
+        return found
+
+    def validate(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise InvalidInput(problems)
+
+    def next_check_in(self, last_logged: date | None) -> date | None:
+        """When the next maintenance check-in is due: ``every_weeks`` after the last logged week
+        (or the start of the phase, if nothing was logged since)."""
+        if not self.active:
+            return None
+        assert self.since is not None and self.every_weeks is not None
+        start = self.since if last_logged is None or last_logged < self.since else last_logged
+        return start + timedelta(weeks=self.every_weeks)
+
+
+def goals_met(
+    goals: Sequence[Goal], entries: Sequence[WeeklyEntry], activities: Sequence[Activity], today: date
+) -> bool:
+    """True when there is at least one goal and every goal still being worked on is met.
+
+    A goal counts as met when it is marked achieved or its progress says achieved; discontinued
+    goals are left out.
+    """
+    live = [g for g in goals if g.status != GoalStatus.DISCONTINUED]
+    if not live:
+        return False
+    for goal in live:
+        if goal.status == GoalStatus.ACHIEVED:
+            continue
+        try:
+            series = series_for(goal.marker, entries, activities)
+        except (KeyError, ValueError):
+            return False
+        if progress_toward(goal, series, today).status != ProgressStatus.ACHIEVED:
+            return False
+    return True
+
+
+def should_offer(plan: MaintenancePlan, goals_are_met: bool) -> bool:
+    """Offer a maintenance phase when not in one and the patient is discharged or met every goal."""
+    return not plan.active and (plan.discharged_on is not None or goals_are_met)
+
+
+def watched_keys(entries: Sequence[WeeklyEntry], activities: Sequence[Activity]) -> list[str]:
+    """Symptoms, then every range-of-motion movement, then each current activity's rating."""
+    keys = list(WATCHED_MARKERS) + rom_keys(entries)
+    keys += [f"activity/{a.id}" for a in activities if not a.archived and a.id is not None]
+    return keys
+
+
+def recurrence_alerts(
+    plan: MaintenancePlan, entries: Sequence[WeeklyEntry], activities: Sequence[Activity]
+) -> list[RecurrenceAlert]:
+    """Every watched series worse than at discharge for two check-ins in a row; none outside
+    the maintenance phase."""
+    if not plan.active:
+        return []
+    assert plan.since is not None
+    found = []
+    for key in watched_keys(entries, activities):
+        series = series_for(key, entries, activities)
+        if not series.points:
+            continue
+        try:
+            alert = watch(series, plan.since)
+        except KeyError:
+            continue
+        if alert is not None:
+            found.append(alert)
+    return found
