@@ -32,7 +32,7 @@ from rehabtrack.core.measures import (
 )
 from rehabtrack.core.model import Activity, WeeklyEntry
 from rehabtrack.core.progress import format_value
-from rehabtrack.core.series import Point, Series, describe
+from rehabtrack.core.series import Point, Series, describe, series_for
 from rehabtrack.core.validation import InvalidInput, Problem
 
 # Questionnaires a patient fills in (the PSFS comes from the check-in's activity ratings instead).
@@ -355,4 +355,30 @@ def overall_changes(results: Sequence[MeasureResult]) -> list[OverallChange]:
                 assert a is not None and b is not None
                 change = classify(key, a, b)
             found.append(OverallChange(key, instrument(key).name, first, latest, change))
+    return found
+
+
+def any_series(
+    key: str,
+    entries: Sequence[WeeklyEntry],
+    activities: Sequence[Activity] = (),
+    results: Iterable[MeasureResult] = (),
+) -> Series:
+    """Series ``key`` from wherever it lives: weekly check-ins, or questionnaire results (PSFS from both)."""
+    if key == f"{SERIES_PREFIX}PSFS":
+        return psfs_series(entries, activities)
+    if key.startswith(SERIES_PREFIX):
+        return measure_series(key, results)
+    return series_for(key, entries, activities)
+
+
+def measure_keys(
+    entries: Sequence[WeeklyEntry], activities: Sequence[Activity], results: Iterable[MeasureResult]
+) -> list[str]:
+    """Every questionnaire series with at least one score: PSFS (from the check-ins), then each instrument."""
+    found = [f"{SERIES_PREFIX}PSFS"] if psfs_series(entries, activities).points else []
+    for key in INSTRUMENTS:
+        series_key = f"{SERIES_PREFIX}{key}"
+        if series_key not in found and measure_series(series_key, results).points:
+            found.append(series_key)
     return found

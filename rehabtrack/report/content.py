@@ -22,6 +22,7 @@ from rehabtrack.core.markers import MARKERS_BY_KEY, WEEKLY_MARKERS
 from rehabtrack.core.meaningful_change import MINUS, Change, threshold_for
 from rehabtrack.core.measure_series import (
     MeasureResult,
+    any_series,
     overall_changes,
     psfs_series,
     score_keys,
@@ -253,8 +254,13 @@ def content_from(
 
     keys = _series_keys(in_period, activities)
     period_series = {key: series_for(key, in_period, activities) for key in keys}
-    goal_rows = [_goal_row(g, series_for(g.marker, up_to_end, activities), as_of, activities) for g in goals]
-    charts = _charts(goals, keys, in_period, activities, (first_week, end))
+    scores_to_end = [r for r in measures or [] if r.taken <= end]
+    goal_rows = [  # a goal may be measured by a questionnaire score as well as by a weekly marker
+        _goal_row(g, any_series(g.marker, up_to_end, activities, scores_to_end), as_of, activities)
+        for g in goals
+    ]
+    in_period_scores = [r for r in scores_to_end if r.taken >= first_week]
+    charts = _charts(goals, keys, in_period, activities, (first_week, end), in_period_scores)
     period_events = tuple(e for e in events if first_week <= e.day <= end)
     listed_events = [e for e in events if e.day <= end]  # earlier ones (the surgery) are context
     weeks_logged = sum(1 for e in in_period if not e.is_empty())
@@ -456,6 +462,7 @@ def _charts(
     entries: list[WeeklyEntry],
     activities: list[Activity],
     period: tuple[date, date],
+    results: list[MeasureResult],
 ) -> tuple[ChartSpec, ...]:
     """Goal markers first (PT then OT goals, in order), then every other series with data.
 
@@ -466,7 +473,7 @@ def _charts(
     specs = []
     for key in chart_keys:
         try:
-            series = series_for(key, entries, activities)
+            series = any_series(key, entries, activities, results)
         except (KeyError, ValueError):
             continue
         on_it = tuple(g for g in ordered if g.marker == key)

@@ -31,13 +31,15 @@ from PySide6.QtWidgets import (
 from rehabtrack.charts.marker_chart import RANGE_PRESETS, MarkerChart, range_for
 from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.measure_series import MeasureResult, any_series, measure_keys
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.progress import GoalProgress, progress_toward
-from rehabtrack.core.series import Series, chart_keys, series_for
+from rehabtrack.core.series import Series, chart_keys
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import Button, hint_label
 
 GOALS_GROUP = "Goals"
+QUESTIONNAIRES_GROUP = "Questionnaires"
 DEFAULT_PRESET = "6 months"
 CHART_COLUMNS = 2
 CHART_MIN_HEIGHT = 240
@@ -65,11 +67,12 @@ class PatientData:
         self.activities: list[Activity] = store.activities(patient_id, include_archived=True)
         self.goals: list[Goal] = store.goals(patient_id)
         self.events: list[Event] = store.events(patient_id)
+        self.results: list[MeasureResult] = store.measures(patient_id)
         self._series: dict[str, Series] = {}
 
     def series(self, key: str) -> Series:
         if key not in self._series:
-            self._series[key] = series_for(key, self.entries, self.activities)
+            self._series[key] = any_series(key, self.entries, self.activities, self.results)
         return self._series[key]
 
     def groups(self) -> dict[str, list[str]]:
@@ -80,6 +83,9 @@ class PatientData:
             groups[GOALS_GROUP] = goal_keys
         for group, key in chart_keys(self.entries, self.activities):
             groups.setdefault(group, []).append(key)
+        scores = measure_keys(self.entries, self.activities, self.results)
+        if scores:
+            groups[QUESTIONNAIRES_GROUP] = scores
         return groups
 
     def open_goals(self) -> list[Goal]:

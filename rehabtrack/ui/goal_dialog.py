@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.core.markers import ADHERENCE, WEEKLY_MARKERS
+from rehabtrack.core.measure_series import measure_keys
 from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus
 from rehabtrack.core.progress import default_baseline, format_value
 from rehabtrack.core.series import describe, goal_problems, rom_keys
@@ -38,6 +39,7 @@ def measurable_keys(data: PatientData) -> list[str]:
     keys = [m.key for m in (*WEEKLY_MARKERS, ADHERENCE) if m.chart]
     keys += rom_keys(data.entries)
     keys += [f"activity/{a.id}" for a in data.activities if not a.archived]
+    keys += measure_keys(data.entries, data.activities, data.results)
     return keys
 
 

@@ -172,3 +172,14 @@ def test_a_patient_with_nothing_logged_sees_where_charts_will_appear(
     assert "nothing logged yet" in sentence
     [chart] = board.visible_charts()
     assert chart.message() == "No weeks logged yet"
+
+
+def test_questionnaire_scores_are_charted_like_any_marker(dashboard: Dashboard, demo_store: Store) -> None:
+    pid = _patient(demo_store)
+    lefs = [(r.taken, r.score) for r in demo_store.measures(pid, "LEFS")]
+    assert len(lefs) >= 2
+    names = [dashboard.group_list.item(i).text() for i in range(dashboard.group_list.count())]  # type: ignore[union-attr]
+    dashboard.group_list.setCurrentRow(names.index("Questionnaires"))
+    chart = next(c for c in dashboard.visible_charts() if c.axis_label().startswith("LEFS"))
+    weeks, values = chart.plotted_points()
+    assert list(zip(weeks, values, strict=True)) == lefs
