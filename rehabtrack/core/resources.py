@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+def _base() -> Path:
+    """The folder holding ``resources/``: a PyInstaller bundle's ``sys._MEIPASS``, else the checkout."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return Path(bundle) if bundle else Path(__file__).resolve().parents[2]
+
+
+RESOURCES = _base() / "resources"
 
 
 def resource_path(*parts: str) -> Path:

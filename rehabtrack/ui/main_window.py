@@ -27,14 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.ui.history import HistoryModel
+from rehabtrack.ui.preferences import DesktopBehaviour
+from rehabtrack.ui.settings import Settings
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from rehabtrack.core.model import Patient
+    from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, open_store: Callable[[], Store], today: date | None = None) -> None:
+    def __init__(
+        self, open_store: Callable[[], Store], today: date | None = None, *, settings: Settings | None = None
+    ) -> None:
         super().__init__()
         self._open_store = open_store
         self._today = today
@@ -72,6 +79,8 @@ class MainWindow(QMainWindow):
         self.dashboard: QWidget | None = None
         self._build_menus()
         self.statusBar().showMessage("Starting…")
+        # Preferences, window state, reminder. Without settings given, they live in memory only.
+        self.desktop = DesktopBehaviour(self, settings if settings is not None else Settings())
 
     # Menus --------------------------------------------------------------------------------------
 
@@ -91,6 +100,8 @@ class MainWindow(QMainWindow):
             file_menu, "&Print progress report…", self.print_report, QKeySequence.StandardKey.Print
         )
         self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
+        add(file_menu, "Export patient &bundle…", self.export_bundle)
+        add(file_menu, "&Import patient or CSV…", self.import_records, "Ctrl+I")
         file_menu.addSeparator()
         add(file_menu, "&Back up now", self.backup_now)
         add(file_menu, "&Restore from backup…", self.restore_backup)
@@ -142,7 +153,8 @@ class MainWindow(QMainWindow):
             return
         from rehabtrack.ui.report_dialog import ReportDialog
 
-        dialog = ReportDialog(self.store, self.patient.id, self._today or date.today(), parent=self)
+        paper = self.desktop.prefs.paper_size()
+        dialog = ReportDialog(self.store, self.patient.id, self._today or date.today(), paper, parent=self)
         if dialog.exec() and dialog.written is not None:
             self.statusBar().showMessage(
                 f"Progress report saved: {dialog.written} ({dialog.pages} pages)", 10000
@@ -170,13 +182,50 @@ class MainWindow(QMainWindow):
             rows = export_csv(self.store, Path(path), [self.patient.id])
             self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
 
+    def export_bundle(self) -> None:
+        """One file with the patient's whole history, for their therapist's RehabTrack (or a new computer)."""
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return
+        from rehabtrack.ui.transfer import BUNDLE_FILTER, export_patient_bundle
+
+        suggested = str(Path.home() / f"{self.patient.display_name}.rtbundle")
+        path, _ = QFileDialog.getSaveFileName(self, "Export patient bundle", suggested, BUNDLE_FILTER)
+        if path:
+            outcome = export_patient_bundle(self.store, self.patient.id, Path(path))
+            self._tell(outcome.ok, "Export patient bundle", outcome.message)
+
+    def import_records(self) -> None:
+        if self.store is None:
+            return
+        from rehabtrack.ui.transfer import IMPORT_FILTER, import_file
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a patient or weekly data", str(Path.home()), IMPORT_FILTER
+        )
+        if not path:
+            return
+        outcome = import_file(self.store, Path(path), self.patient.display_name if self.patient else None)
+        self._tell(outcome.ok, "Import", outcome.message)
+        if outcome.ok:
+            target = outcome.patient_id or (self.patient.id if self.patient else None)
+            if target is None and self.store.patients():
+                target = self.store.patients()[0].id
+            if target is not None:
+                self.set_patient(target)
+
+    def _tell(self, ok: bool, title: str, message: str) -> None:
+        if ok:
+            self.statusBar().showMessage(message, 10000)
+        else:
+            QMessageBox.warning(self, title, message)
+
     def backup_now(self) -> None:
         folder = self.data_folder()
         if folder is None:
             return
         from rehabtrack.storage.backup import backup_now
 
-        made = backup_now(folder)
+        made = backup_now(folder, keep=self.desktop.prefs.backups_kept)
         self.statusBar().showMessage(f"Backed up to {made}", 8000)
 
     def restore_backup(self) -> None:
@@ -243,18 +292,52 @@ class MainWindow(QMainWindow):
             "<br>They stay on this computer and are never sent anywhere.",
         )
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._unsaved_week_settled():
+            event.ignore()
+            return
+        self.desktop.save_state()
+        super().closeEvent(event)
+
+    def _unsaved_week_settled(self) -> bool:
+        """A typed but unsaved week is never lost silently: save it, drop it on purpose, or stay."""
+        form = self.checkin
+        if form is None or not form.has_unsaved_changes():  # type: ignore[attr-defined]
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Save this week?",
+            f"The check-in for the week of {form.week:%-d %B} has changes that are not saved yet.",  # type: ignore[attr-defined]
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return bool(form.save())  # type: ignore[attr-defined]  # a bad value keeps the window open
+        return answer == QMessageBox.StandardButton.Discard
+
     # Loading ------------------------------------------------------------------------------------
 
     def load(self) -> None:
         """Open the database and show the first patient (or run the setup wizard)."""
-        from rehabtrack.storage.errors import DatabaseProblem
+        from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
 
         try:
             self.store = self._open_store()
+        except StoreLocked as exc:
+            self._already_open(exc)
+            return
         except DatabaseProblem as exc:
             self.patient_label.setText("Your records could not be opened")
-            QMessageBox.critical(self, "RehabTrack", str(exc))
+            if exc.backup is None:
+                QMessageBox.critical(self, "RehabTrack", str(exc))
+            elif self._offer_restore(exc):
+                self.load()
             return
+        from rehabtrack.ui.single_instance import InstanceServer
+
+        self.instance_server = InstanceServer(self.store.path.parent, self.bring_forward, self)
         patients = self.store.patients()
         if not patients:
             patient_id = self._run_setup_wizard()
@@ -263,6 +346,52 @@ class MainWindow(QMainWindow):
                 return
             patients = self.store.patients()
         self.set_patient(patients[0].id or 0)
+
+    def _already_open(self, exc: StoreLocked) -> None:
+        """A second copy on the same records: bring the first one forward and step aside."""
+        from rehabtrack.ui.single_instance import wake_running
+
+        self.patient_label.setText("RehabTrack is already open on these records")
+        if exc.data_dir is not None and wake_running(exc.data_dir):
+            self.statusBar().showMessage("The RehabTrack window already open was brought to the front.")
+            QMessageBox.information(
+                self,
+                "RehabTrack",
+                "RehabTrack is already open on your records; that window has been brought to the front.\n\n"
+                "This copy will close, so the two never write at the same time.",
+            )
+            self.close()
+            return
+        QMessageBox.warning(self, "RehabTrack", str(exc))
+
+    def _offer_restore(self, exc: DatabaseProblem) -> bool:
+        """The database cannot be used: say why and offer the newest backup. True if it was restored."""
+        from rehabtrack.storage.backup import restore
+
+        assert exc.backup is not None
+        answer = QMessageBox.question(
+            self,
+            "Your records could not be opened",
+            f"{exc}\n\nRestore the newest backup ({exc.backup.name})? The file that could not be opened "
+            "is kept, unchanged, beside the backups.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            restore(exc.backup.parent.parent, exc.backup)
+        except DatabaseProblem as problem:
+            QMessageBox.critical(self, "Restore from backup", str(problem))
+            return False
+        return True
+
+    def bring_forward(self) -> None:
+        """Another copy was started on these records: show this window instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage("RehabTrack is already open here.", 5000)
 
     def _run_setup_wizard(self) -> int | None:
         from rehabtrack.ui.wizard import SetupWizard
@@ -294,9 +423,16 @@ class MainWindow(QMainWindow):
         self.dashboard = self._make_dashboard(patient_id)
         if self.dashboard is not None:
             self.tabs.addTab(self.dashboard, "&Dashboard")
+        from rehabtrack.ui.questionnaires import QuestionnairesView
+
+        questionnaires = QuestionnairesView(self.store, patient_id, self._today or date.today())
+        questionnaires.status.connect(self.statusBar().showMessage)
+        self.checkin.entry_saved.connect(lambda *_: questionnaires.refresh())  # type: ignore[attr-defined]
+        self.tabs.addTab(questionnaires, "&Questionnaires")
         self.tabs.setCurrentIndex(max(current, 0))
         self.refresh()
         self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
+        self.desktop.patient_shown()
 
     def _make_dashboard(self, patient_id: int) -> QWidget | None:
         from rehabtrack.ui.dashboard import Dashboard

@@ -24,8 +24,19 @@ class Outcome:
     patient_id: int | None = None
 
 
+def _has_patient_column(path: Path) -> bool:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f), [])
+    return "patient" in (h.strip() for h in header)
+
+
 def import_file(store: Store, path: Path, patient_name: str | None = None) -> Outcome:
-    """Import a patient bundle or a CSV file (CSV rows go to ``patient_name`` when given)."""
+    """Import a patient bundle or a CSV file.
+
+    A CSV file without a ``patient`` column goes to ``patient_name`` (the patient on screen).
+    """
     if is_bundle(path):
         try:
             patient_id = import_bundle(store, path)
@@ -35,7 +46,7 @@ def import_file(store: Store, path: Path, patient_name: str | None = None) -> Ou
         weeks = len(store.entries(patient_id))
         return Outcome(True, f"Imported {patient.display_name}'s records: {weeks} weeks.", patient_id)
     try:
-        weeks = import_csv(store, path, patient_name)
+        weeks = import_csv(store, path, None if _has_patient_column(path) else patient_name)
     except CsvImportError as exc:
         lines = [str(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
         more = len(exc.problems) - len(lines)

@@ -169,3 +169,37 @@ def test_switching_profiles_shows_the_other_patient_everywhere(
         for r in range(window.history_model.rowCount())
     )
     assert window.dashboard is not None and window.dashboard.patient_id == other.id  # type: ignore[attr-defined]
+
+
+def test_closing_with_a_typed_but_unsaved_week_asks_and_cancel_keeps_it(
+    qtbot: QtBot, data_dir: Path, today: date
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    store = open_store(data_dir)
+    patient = store.save_patient(Patient("Ann Example"))
+    store.close()
+    window = _window(qtbot, data_dir, today)
+    pain = window.checkin._fields["pain"].widget  # type: ignore[union-attr]
+    pain.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pain)
+    qtbot.keyClicks(pain, "6")
+
+    def answer(button: QMessageBox.StandardButton, seen: list[str]) -> None:
+        modal = QApplication.activeModalWidget()
+        if not isinstance(modal, QMessageBox):
+            QTimer.singleShot(20, lambda: answer(button, seen))
+            return
+        seen.append(modal.windowTitle())
+        modal.button(button).click()  # type: ignore[union-attr]
+
+    seen: list[str] = []
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Cancel, seen))
+    assert not window.close()
+    assert seen == ["Save this week?"] and window.isVisible() and pain.text() == "6"
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Save, seen))
+    assert window.close()
+    assert window.store is not None and patient.id is not None
+    assert window.store.entry(patient.id, week_start(today)).values == {"pain": 6}  # type: ignore[union-attr]

@@ -40,3 +40,17 @@ def test_a_csv_with_a_bad_row_imports_nothing_and_names_row_column_and_range(
         "3" in outcome.message.splitlines()[1] and "pain" in outcome.message and "0 to 10" in outcome.message
     )
     assert store.patients() == []
+
+
+def test_a_csv_without_a_patient_column_goes_to_the_patient_on_screen(store: Store, tmp_path: Path) -> None:
+    from rehabtrack.core.model import Patient
+
+    ann = store.save_patient(Patient("Ann Example"))
+    weeks = tmp_path / "weeks.csv"
+    weeks.write_text("week,pain\n2026-11-16,4\n2026-11-23,3\n", encoding="utf-8")
+    outcome = import_file(store, weeks, "Ann Example")
+    assert outcome.ok and outcome.message == "Imported 2 weeks from weeks.csv."
+    assert [(e.week.isoformat(), e.values) for e in store.entries(ann.id)] == [  # type: ignore[arg-type]
+        ("2026-11-16", {"pain": 4}),
+        ("2026-11-23", {"pain": 3}),
+    ]

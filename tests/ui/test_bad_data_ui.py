@@ -1,0 +1,99 @@
+"""What the window does with records it cannot use: a second copy, a damaged file, a restore."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from rehabtrack.core.model import Patient, WeeklyEntry
+from rehabtrack.storage.backup import backup_dir, backup_now
+from rehabtrack.storage.store import DATABASE_NAME, open_store
+from rehabtrack.ui.main_window import MainWindow
+
+MONDAY = date(2026, 11, 16)
+
+
+def _answer_modals(button: QMessageBox.StandardButton, seen: list[str]) -> QTimer:
+    """Answer every message box that opens with ``button``, noting its text."""
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            seen.append(modal.text())
+            target = modal.button(button) or modal.button(QMessageBox.StandardButton.Ok)
+            if target is not None:
+                target.click()
+            else:
+                modal.accept()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(20)
+    return timer
+
+
+def _window(qtbot: QtBot, data_dir: Path, today: date) -> MainWindow:
+    window = MainWindow(lambda: open_store(data_dir), today)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _records(data_dir: Path) -> None:
+    store = open_store(data_dir)
+    ann = store.save_patient(Patient("Ann Example"))
+    assert ann.id is not None
+    store.save_entry(ann.id, WeeklyEntry(MONDAY, {"pain": 4}))
+    store.close()
+
+
+def test_a_second_copy_brings_the_first_forward_and_does_not_open_the_records(
+    qtbot: QtBot, data_dir: Path, today: date
+) -> None:
+    _records(data_dir)
+    first = _window(qtbot, data_dir, today)
+    first.load()
+    assert first.patient is not None and first.patient.display_name == "Ann Example"
+
+    seen: list[str] = []
+    timer = _answer_modals(QMessageBox.StandardButton.Ok, seen)
+    second = _window(qtbot, data_dir, today)
+    second.load()
+    timer.stop()
+    assert second.store is None  # never opened for writing
+    assert seen and "already open on your records" in seen[0]
+    assert not second.isVisible()
+    qtbot.waitUntil(lambda: first.statusBar().currentMessage() == "RehabTrack is already open here.")
+    first.store.close()  # type: ignore[union-attr]
+
+
+def test_a_damaged_database_is_kept_unchanged_and_the_newest_backup_offered_and_restored(
+    qtbot: QtBot, data_dir: Path, today: date
+) -> None:
+    _records(data_dir)
+    backup_now(data_dir)
+    database = data_dir / DATABASE_NAME
+    for leftover in data_dir.glob(DATABASE_NAME + "-*"):
+        leftover.unlink()
+    database.write_bytes(b"%PDF-1.7 this is not a database" * 200)
+    damaged = hashlib.sha256(database.read_bytes()).hexdigest()
+
+    seen: list[str] = []
+    timer = _answer_modals(QMessageBox.StandardButton.Yes, seen)
+    window = _window(qtbot, data_dir, today)
+    window.load()
+    timer.stop()
+    assert seen and "Restore the newest backup" in seen[0]
+    assert window.patient is not None and window.patient.display_name == "Ann Example"
+    assert window.store is not None and window.store.entry(window.patient.id, MONDAY).values == {"pain": 4}  # type: ignore[arg-type, union-attr]
+    kept = [
+        p for p in backup_dir(data_dir).iterdir() if hashlib.sha256(p.read_bytes()).hexdigest() == damaged
+    ]
+    assert kept, "the file that could not be opened is kept, byte for byte"
+    window.store.close()

@@ -1,0 +1,133 @@
+"""Themes: high contrast (and dark) meet WCAG AA, switching repaints the charts, a screenshot per theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT, ChartTheme
+from rehabtrack.storage.store import Store
+from rehabtrack.ui.main_window import MainWindow
+from rehabtrack.ui.preferences import apply_app_theme, chart_theme, dark_palette
+from rehabtrack.ui.settings import Preferences, Settings, Theme
+from rehabtrack.ui.widgets import high_contrast_palette
+
+AA_TEXT = 4.5  # WCAG 2.x 1.4.3, normal text
+AA_GRAPHICS = 3.0  # WCAG 2.x 1.4.11, lines and other graphical objects
+
+R = QPalette.ColorRole
+TEXT_PAIRS = [
+    (R.WindowText, R.Window),
+    (R.Text, R.Base),
+    (R.Text, R.AlternateBase),
+    (R.ButtonText, R.Button),
+    (R.HighlightedText, R.Highlight),
+    (R.ToolTipText, R.ToolTipBase),
+    (R.PlaceholderText, R.Base),
+    (R.Link, R.Base),
+]
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+    )
+
+
+def contrast(a: str | QColor, b: str | QColor) -> float:
+    """WCAG contrast ratio of two opaque colours (1 to 21)."""
+    la, lb = sorted((_luminance(QColor(a)), _luminance(QColor(b))), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_contrast_formula_matches_known_values() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("make", [high_contrast_palette, dark_palette], ids=["high-contrast", "dark"])
+def test_palette_text_meets_aa(qapp: QApplication, make: Callable[[], QPalette]) -> None:
+    palette = make()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for fg, bg in TEXT_PAIRS:
+            ratio = contrast(palette.color(group, fg), palette.color(group, bg))
+            assert ratio >= AA_TEXT, f"{fg.name} on {bg.name}: {ratio:.2f}"
+
+
+def _lines(theme: ChartTheme) -> dict[str, str]:
+    return {
+        "data": theme.data,
+        "rolling mean": theme.rolling_mean,
+        "trend": theme.trend,
+        "goal": theme.goal,
+        "event": theme.event,
+        "PT goals": theme.pt.colour,
+        "OT goals": theme.ot.colour,
+    }
+
+
+@pytest.mark.parametrize("theme", [HIGH_CONTRAST, DARK, LIGHT], ids=lambda t: t.name)
+def test_chart_text_and_lines_meet_aa(theme: ChartTheme) -> None:
+    assert contrast(theme.foreground, theme.background) >= AA_TEXT  # tick labels, titles, messages
+    for name, colour in _lines(theme).items():
+        assert contrast(colour, theme.background) >= AA_GRAPHICS, name
+    if theme is HIGH_CONTRAST:  # high contrast holds its lines to the text standard too
+        for name, colour in _lines(theme).items():
+            assert contrast(colour, theme.background) >= AA_TEXT, name
+
+
+def test_follow_system_picks_chart_theme_from_the_palette(qapp: QApplication) -> None:
+    assert chart_theme(Theme.SYSTEM, dark_palette()) is DARK
+    light = QPalette(QColor("#f0f0f0"))
+    assert chart_theme(Theme.SYSTEM, light) is LIGHT
+    assert chart_theme(Theme.HIGH_CONTRAST) is HIGH_CONTRAST
+
+
+# In the window -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dashboard_window(qtbot: QtBot, demo_store: Store, today: date) -> Iterator[MainWindow]:
+    window = MainWindow(lambda: demo_store, today, settings=Settings())
+    qtbot.addWidget(window)
+    window.resize(1280, 900)
+    window.show()
+    window.load()
+    window.tabs.setCurrentWidget(window.dashboard)
+    yield window
+    apply_app_theme(Theme.SYSTEM)
+
+
+def _chart_corner(window: MainWindow) -> QColor:
+    chart = window.dashboard.visible_charts()[0]  # type: ignore[union-attr]
+    QApplication.processEvents()
+    return chart.grab().toImage().pixelColor(3, 3)
+
+
+@pytest.mark.parametrize("theme", [Theme.DARK, Theme.HIGH_CONTRAST, Theme.LIGHT])
+def test_switching_theme_repaints_the_charts(dashboard_window: MainWindow, theme: Theme) -> None:
+    dashboard_window.desktop.apply(Preferences(theme=theme))
+    expected = chart_theme(theme)
+    assert _chart_corner(dashboard_window) == QColor(expected.background)
+    window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
+    assert (window_colour.lightness() < 128) == (theme != Theme.LIGHT)
+
+
+@pytest.mark.parametrize(
+    ("theme", "name"),
+    [(Theme.LIGHT, "light"), (Theme.DARK, "dark"), (Theme.HIGH_CONTRAST, "high-contrast")],
+)
+def test_dashboard_screenshot(
+    dashboard_window: MainWindow, theme: Theme, name: str, shot: Callable[[object, str], object]
+) -> None:
+    dashboard_window.desktop.apply(Preferences(theme=theme))
+    QApplication.processEvents()
+    shot(dashboard_window, f"dashboard-{name}.png")
