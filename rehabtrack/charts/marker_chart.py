@@ -45,6 +45,8 @@ MAX_HEADROOM_SHARE = 0.4
 DEFAULT_HEADROOM_SHARE = 0.2  # before the chart has a size
 EVENT_LABEL_GAP_PX = 6.0
 ONE_WEEK = timedelta(days=7)
+MIN_TITLE_PT = 6.5
+LEFT_AXIS_PX_PER_PT = 62 / 9
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SECONDS_PER_DAY = 86400
 
@@ -181,13 +183,13 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._events: list[Event] = []
         self._x_range: tuple[date, date] | None = None
         self._band: tuple[float, float] | None = None
+        self._axis_text, self._axis_room = "", 0.0
 
         plot = self.plotItem
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.setMouseEnabled(x=False, y=False)
         plot.showGrid(x=True, y=True)
-        plot.getAxis("left").setWidth(62)
 
         self._band_item = pg.LinearRegionItem(
             values=(0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
@@ -467,6 +469,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
     def _on_resized(self) -> None:
         if self._series is not None:
             self._apply_ranges()
+            self._set_axis_title()
 
     # -- look --------------------------------------------------------------------------------------
 
@@ -475,13 +478,16 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         font.setPointSizeF(max(self._theme.font_pt - smaller, 5.0))
         return without_ligatures(font)
 
-    def _label_style(self) -> dict[str, str]:
-        return {"color": self._theme.foreground, "font-size": f"{self._theme.font_pt}pt"}
+    def _label_style(self, points: float | None = None) -> dict[str, str]:
+        return {"color": self._theme.foreground, "font-size": f"{points or self._theme.font_pt:.1f}pt"}
 
     def apply_theme(self, theme: ChartTheme) -> None:
         """Restyle every item; ``set_data`` calls this when its theme differs."""
         self._theme = theme
+        self._axis_text = ""  # restyle the axis title too
         self.setBackground(theme.background)
+        # room for the tick values and a two-line title at the theme's text size (62 px at 9 pt)
+        self.plotItem.getAxis("left").setWidth(round(LEFT_AXIS_PX_PER_PT * theme.font_pt))
         for name in ("left", "bottom"):
             axis = self.plotItem.getAxis(name)
             axis.setPen(pg.mkPen(theme.foreground, width=1))
@@ -508,12 +514,27 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             self._apply_ranges()
 
     def _set_axis_title(self) -> None:
+        """The left axis title in the theme's size, made smaller (not below MIN_TITLE_PT) when its
+        longest line would not fit the plot's height and would be cut off."""
         if self._series is None:
             return
         text = html.escape(axis_title(self._series, separator="\n")).replace("\n", "<br>")
+        room = self.plotItem.getViewBox().height() - 4
+        if text == self._axis_text and room == self._axis_room:
+            return
+        self._axis_text, self._axis_room = text, room
         axis = self.plotItem.getAxis("left")
-        axis.setLabel(text, **self._label_style())
-        axis.label.setFont(self._font())
+        points = self._theme.font_pt
+        for _ in range(2):  # measure the label as drawn, then shrink it once to fit
+            font = self._font()
+            font.setPointSizeF(points)
+            axis.label.setFont(font)
+            axis.setLabel(text, **self._label_style(points))
+            axis.resizeEvent()  # re-centre the label for its new size (pyqtgraph does so only on resize)
+            length = axis.label.boundingRect().width()
+            if room <= 0 or length <= room or points <= MIN_TITLE_PT:
+                break
+            points = max(MIN_TITLE_PT, points * room / length)
 
     def set_interactive(self, enabled: bool) -> None:
         """Allow wheel zoom and drag pan (off by default: therapists use the range presets)."""
