@@ -67,9 +67,14 @@ def trend(points: Sequence[Point], window_weeks: int | None = 12) -> Trend | Non
 def rolling_mean(points: Sequence[Point], weeks: int = 4) -> list[Point]:
     """Mean of the values logged in the ``weeks`` calendar weeks ending at each point."""
     ordered = sorted(points, key=lambda p: p.week)
+    values = [p.value for p in ordered]
     out = []
+    first = 0  # index of the oldest point inside the window; it only moves forward
     for i, p in enumerate(ordered):
         start = p.week - timedelta(weeks=weeks - 1)
-        window = [q.value for q in ordered[: i + 1] if q.week >= start]
+        while first <= i and ordered[first].week < start:
+            first += 1
+        # Summed oldest to newest, exactly as before: the means are bit-for-bit the same.
+        window = values[first : i + 1]
         out.append(Point(p.week, sum(window) / len(window)))
     return out

@@ -20,12 +20,15 @@ from rehabtrack.core.model import (
     WeeklyEntry,
 )
 from rehabtrack.core.rom import ROM_LIMITS, RomReading, Side, rom_key
+from rehabtrack.core.series import describe
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.store import Store, open_store
 
 YEARS = 10
 WEEKS = 52 * YEARS
 PATIENTS = 3
+GOALS = 20
+EVENTS = 50
 ROM_SERIES = (
     ("knee", Side.RIGHT, "flexion"),
     ("knee", Side.RIGHT, "extension"),
@@ -46,9 +49,11 @@ ACTIVITIES = (
 )
 
 
-def entries_for(rng: random.Random, first: date, activity_ids: list[int]) -> list[WeeklyEntry]:
+def entries_for(
+    rng: random.Random, first: date, activity_ids: list[int], weeks: int = WEEKS
+) -> list[WeeklyEntry]:
     entries = []
-    for i in range(WEEKS):
+    for i in range(weeks):
         values: dict[str, float] = {}
         for m in WEEKLY_MARKERS:
             if m.whole:
@@ -64,18 +69,23 @@ def entries_for(rng: random.Random, first: date, activity_ids: list[int]) -> lis
     return entries
 
 
-def build(data_dir: Path, today: date | None = None) -> Store:
-    """Create the data set in ``data_dir`` (about 10 s on a 2-core machine); returns the open store."""
+def build(data_dir: Path, today: date | None = None, weeks: int = WEEKS) -> Store:
+    """Create the data set in ``data_dir`` (about 10 s on a 2-core machine); returns the open store.
+
+    Each patient gets 520 weekly entries (every weekly marker, 6 ROM series, 8 activity ratings),
+    20 goals (one per chartable series: 6 ROM, 8 activities, 6 weekly markers) and 50 events.
+    ``weeks`` shortens the history (the fast shape test); the benchmarks use the full 520.
+    """
     store = open_store(data_dir)
     rng = random.Random(7)
-    first = week_start(today or date.today()) - timedelta(weeks=WEEKS - 1)
+    first = week_start(today or date.today()) - timedelta(weeks=weeks - 1)
     for n in range(PATIENTS):
         patient = store.save_patient(
             Patient(f"Benchmark patient {n + 1}", "Knee and wrist", "Right knee", first)
         )
         assert patient.id is not None
         ids = [store.save_activity(patient.id, Activity(name, d)).id or 0 for name, d in ACTIVITIES]
-        store.save_entries(patient.id, entries_for(rng, first, ids))
+        store.save_entries(patient.id, entries_for(rng, first, ids, weeks))
         markers = [rom_key(j, s, mv) for j, s, mv in ROM_SERIES] + [f"activity/{a}" for a in ids]
         markers += [
             "pain",
@@ -85,23 +95,25 @@ def build(data_dir: Path, today: date | None = None) -> Store:
             "exercise_adherence",
             "sleep_quality",
         ]
-        for g in range(20):
-            discipline = Discipline.PT if g % 2 == 0 else Discipline.OT
+        for g, marker in enumerate(markers[:GOALS]):
+            info = describe(marker)  # a target on the marker's own scale (out-of-scale goals are refused)
+            lower = info.lower_is_better
+            share = 0.3 if lower else 0.7
             store.save_goal(
                 patient.id,
                 Goal(
-                    discipline,
+                    Discipline.PT if g % 2 == 0 else Discipline.OT,
                     f"Goal {g + 1}",
-                    markers[g],
-                    50,
-                    Direction.HIGHER,
+                    marker,
+                    round(info.low + share * (info.high - info.low)),
+                    Direction.LOWER if lower else Direction.HIGHER,
                     None,
                     first,
-                    first + timedelta(weeks=WEEKS + 10),
+                    first + timedelta(weeks=weeks + 10),
                 ),
             )
         kinds = list(EventKind)
-        for e in range(50):
-            day = first + timedelta(days=rng.randint(0, WEEKS * 7))
+        for e in range(EVENTS):
+            day = first + timedelta(days=rng.randint(0, weeks * 7 - 1))  # inside the history
             store.save_event(patient.id, Event(day, kinds[e % len(kinds)], f"Event {e + 1}"))
     return store

@@ -1,0 +1,462 @@
+"""The measurements behind issue 9's table, shared by ``test_benchmarks.py`` and ``run_all.py``.
+
+Every function returns a :class:`Figure` (value, goal, verdict and the raw numbers). The machine has
+2 cores shared with other people's test runs, so each figure with a ratio goal is measured against
+its floor in the same run, interleaved (floor, app, floor, app, …), as a median of several repeats:
+a busy machine slows both sides of a pair alike.
+
+A ``Runner`` runs ``target`` ``rounds`` times, calling ``setup`` (untimed) before each, after
+``warmup`` rounds that are not kept, and returns the timed durations. ``plain_runner`` does that with
+``time.perf_counter``; ``test_benchmarks.py`` passes pytest-benchmark's ``pedantic`` instead, so
+the same code feeds its report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+PROBE = HERE / "startup_probe.py"
+MB = 1024 * 1024
+
+# Goals from issue 9.
+FIRST_PAINT_RATIO = 1.1
+DASHBOARD_START_RATIO = 1.3
+SAVE_P95_MS = 10.0
+REDRAW_RATIO = 1.2
+REDRAW_MEDIAN_MS = 100.0
+REPORT_MEDIAN_S = 1.5
+CSV_IMPORT_MEDIAN_S = 2.0
+PEAK_RSS_MB = 250.0
+
+FIGURES: list[Figure] = []  # what test_benchmarks.py measured, printed at the end of the pytest run
+
+
+class Runner(Protocol):
+    def __call__(
+        self, target: Callable[[], object], setup: Callable[[], object] | None, rounds: int, warmup: int
+    ) -> list[float]: ...
+
+
+def plain_runner(
+    target: Callable[[], object], setup: Callable[[], object] | None, rounds: int, warmup: int
+) -> list[float]:
+    times = []
+    for i in range(warmup + rounds):
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        target()
+        elapsed = time.perf_counter() - start
+        if i >= warmup:
+            times.append(elapsed)
+    return times
+
+
+@dataclass
+class Figure:
+    what: str
+    measured_as: str
+    value: str  # as shown in the table
+    goal: str
+    met: bool
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        return "met" if self.met else "MISSED"
+
+    def row(self) -> str:
+        return f"| {self.what} | {self.measured_as} | {self.value} | {self.goal} | {self.verdict} |"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: Sequence[float]) -> float:
+    """95th percentile, nearest-rank (with 200 values: the 190th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, -(-95 * len(ordered) // 100))
+    return ordered[rank - 1]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+# Fresh processes -----------------------------------------------------------------------------
+
+
+def probe_env(config_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["XDG_CONFIG_HOME"] = str(config_dir)  # no saved window size or preferences leak in
+    env.pop("REHABTRACK_DATA_DIR", None)
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+def run_probe(mode: str, data_dir: Path | None, env: dict[str, str]) -> dict[str, Any]:
+    """Start a fresh ``startup_probe.py MODE`` and return its report, with ``seconds`` from start."""
+    args = [sys.executable, str(PROBE), mode] + ([str(data_dir)] if data_dir is not None else [])
+    started = time.time()
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"probe {mode} failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-3000:]}")
+    found: dict[str, Any] = json.loads(lines[-1])
+    found["seconds"] = found["t"] - started
+    return found
+
+
+def paired_probes(
+    runner: Runner, floor_mode: str, app_mode: str, data_dir: Path | None, rounds: int, warmup: int = 1
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run floor and app probes interleaved; returns the kept (floor, app) reports, pair by pair."""
+    floors: list[dict[str, Any]] = []
+    apps: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-config-") as config:
+        env = probe_env(Path(config))
+        runner(
+            lambda: apps.append(run_probe(app_mode, data_dir, env)),
+            lambda: floors.append(run_probe(floor_mode, data_dir, env)),
+            rounds,
+            warmup,
+        )
+    return floors[warmup:], apps[warmup:]
+
+
+def ratio_figure(
+    what: str,
+    measured_as: str,
+    floors: list[dict[str, Any]],
+    apps: list[dict[str, Any]],
+    goal: float,
+) -> Figure:
+    floor_s = [f["seconds"] for f in floors]
+    app_s = [a["seconds"] for a in apps]
+    ratios = [a / f for a, f in zip(app_s, floor_s, strict=True)]
+    ratio = median(ratios)
+    return Figure(
+        what,
+        measured_as,
+        f"{ratio:.2f}× ({median(app_s):.2f} s vs floor {median(floor_s):.2f} s)",
+        f"≤ {goal}×",
+        ratio <= goal,
+        {
+            "ratio_median_of_pairs": ratio,
+            "ratio_of_medians": median(app_s) / median(floor_s),
+            "app_s": app_s,
+            "floor_s": floor_s,
+            "app_report": {k: v for k, v in apps[-1].items() if k not in ("t", "seconds")},
+        },
+    )
+
+
+def first_paint(runner: Runner = plain_runner, data_dir: Path | None = None, rounds: int = 9) -> Figure:
+    """RehabTrack's first paint (``run_app``) against a bare PySide6 + pyqtgraph window, fresh processes."""
+    floors, apps = paired_probes(runner, "bare", "app", data_dir, rounds)
+    return ratio_figure(
+        "first paint (frame and layout)",
+        "ratio to a bare PySide6 + pyqtgraph window with one PlotWidget, fresh processes, "
+        f"median of {rounds}",
+        floors,
+        apps,
+        FIRST_PAINT_RATIO,
+    )
+
+
+def startup_to_dashboard(runner: Runner = plain_runner, *, data_dir: Path, rounds: int = 5) -> Figure:
+    """Process start until the dashboard tab shows the 10-year patient's charts, against the floor."""
+    floors, apps = paired_probes(runner, "floor", "dashboard", data_dir, rounds)
+    figure = ratio_figure(
+        "start-up to the dashboard showing 10 years",
+        f"ratio to bare window + `import sqlmodel` + one query, fresh processes, median of {rounds}",
+        floors,
+        apps,
+        DASHBOARD_START_RATIO,
+    )
+    report = figure.details["app_report"]
+    assert report["dashboard_shown"] and report["weeks"] >= 520, report
+    return figure
+
+
+def peak_memory(*, data_dir: Path, rounds: int = 3) -> Figure:
+    """Peak RSS (ru_maxrss) of a fresh app process: dashboard open on 10 years, every group shown at "All"."""
+    with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-config-") as config:
+        env = probe_env(Path(config))
+        dashboards = [run_probe("dashboard", data_dir, env)["maxrss_mb"] for _ in range(rounds)]
+        browsing = [run_probe("memory", data_dir, env)["maxrss_mb"] for _ in range(rounds)]
+        bare = [run_probe("bare", None, env)["maxrss_mb"] for _ in range(rounds)]
+    peak = median(browsing)
+    return Figure(
+        "peak memory, 10-year data set open",
+        f"peak RSS (VmHWM) of a fresh process, median of {rounds}: dashboard shown / every chart group shown",
+        f"{median(dashboards):.0f} MB / {peak:.0f} MB (bare window {median(bare):.0f} MB)",
+        f"< {PEAK_RSS_MB:.0f} MB",
+        peak < PEAK_RSS_MB,
+        {"dashboard_mb": dashboards, "all_groups_mb": browsing, "bare_window_mb": bare},
+    )
+
+
+# In this process -----------------------------------------------------------------------------
+
+
+def copy_data(data_dir: Path, into: Path) -> Path:
+    target = into / "data"
+    shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns("*.lock"))
+    return target
+
+
+def save_checkin(runner: Runner = plain_runner, *, data_dir: Path, saves: int = 200) -> Figure:
+    """``Store.save_entry`` of this week's check-in (validate + commit) into a copy of the 10-year database.
+
+    Before each save (untimed) the week is deleted, so every timed save writes a new check-in, as on
+    the first save of a week.
+    """
+    from rehabtrack.storage.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-save-") as tmp:
+        store = open_store(copy_data(data_dir, Path(tmp)))
+        try:
+            patient_id = store.patients()[0].id
+            assert patient_id is not None
+            latest = store.entries(patient_id)[-1]
+            entry = replace(latest, id=None, notes="Saved by the benchmark")
+            with store.engine.connect() as conn:
+                journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+                synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar()
+            times = runner(
+                lambda: store.save_entry(patient_id, entry),
+                lambda: store.delete_entry(patient_id, entry.week),
+                saves,
+                5,
+            )
+            assert store.entry(patient_id, entry.week) is not None
+        finally:
+            store.close()
+    return Figure(
+        "saving a check-in (validate + commit)",
+        f"`Store.save_entry` into the 10-year database, {len(times)} saves, journal_mode={journal}",
+        f"median {ms(median(times))}, p95 {ms(p95(times))}",
+        f"p95 < {SAVE_P95_MS:.0f} ms",
+        p95(times) * 1000 < SAVE_P95_MS,
+        {"times_s": times, "journal_mode": journal, "synchronous": synchronous},
+    )
+
+
+def csv_import(runner: Runner = plain_runner, *, data_dir: Path, rounds: int = 5) -> Figure:
+    """``import_csv`` of 10 years × 3 patients (exported from the data set) into a new, empty store."""
+    from rehabtrack.storage.csv_io import export_csv, import_csv
+    from rehabtrack.storage.store import Store, open_store
+
+    with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-csv-") as tmp:
+        source = open_store(copy_data(data_dir, Path(tmp)))
+        csv_path = Path(tmp) / "ten-years.csv"
+        try:
+            rows = export_csv(source, csv_path, [p.id or 0 for p in source.patients()])
+        finally:
+            source.close()
+        stores: list[Store] = []
+        written: list[int] = []
+
+        def fresh_store() -> None:
+            while stores:
+                stores.pop().close()
+            stores.append(open_store(Path(tempfile.mkdtemp(dir=tmp)) / "data"))
+
+        try:
+            times = runner(lambda: written.append(import_csv(stores[-1], csv_path)), fresh_store, rounds, 1)
+        finally:
+            while stores:
+                stores.pop().close()
+    assert rows == written[-1] == 3 * 520, (rows, written)
+    return Figure(
+        "CSV import, 10 years × 3 patients",
+        f"`import_csv` of {rows} weeks into a new database, median of {len(times)}",
+        f"median {median(times):.2f} s",
+        f"< {CSV_IMPORT_MEDIAN_S:g} s",
+        median(times) < CSV_IMPORT_MEDIAN_S,
+        {"times_s": times, "rows": rows, "csv_bytes": csv_path.stat().st_size if csv_path.exists() else None},
+    )
+
+
+def dashboard_redraw(
+    runner: Runner = plain_runner, *, data_dir: Path, today: date, rounds: int = 15
+) -> Figure:
+    """``Dashboard.set_range("All")`` and the repaint of its chart area, against as many bare
+    PlotWidgets with the same points in a scroll area of the same size, repainted the same way.
+
+    Each round first goes back to "1 year" (untimed), then times the floor's change to all ten years,
+    then the dashboard's: the change, then ``processEvents()``, in which Qt repaints what the change
+    made dirty and is on screen (the charts scrolled out of view are not painted). An explicit
+    ``repaint()`` would paint nothing more here: offscreen, the paint has already happened. The
+    ``Paint`` events of the charts' viewports are counted to show every timed change was painted.
+    """
+    import pyqtgraph as pg
+    from PySide6.QtCore import QEvent, QObject, QPoint, QRect
+    from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QWidget
+
+    from rehabtrack.charts.marker_chart import range_for, timestamp
+    from rehabtrack.storage.store import open_store
+    from rehabtrack.ui.dashboard import CHART_COLUMNS, CHART_MIN_HEIGHT, Dashboard
+
+    app = QApplication.instance() or QApplication([])
+    store = open_store(data_dir)
+    try:
+        patient_id = store.patients()[0].id or 0
+        dashboard = Dashboard(store, patient_id, today)
+        dashboard.resize(1200, 760)
+        dashboard.show()
+        app.processEvents()
+        charts = dashboard.visible_charts()
+        keys = dashboard.data.groups()[dashboard.visible_group() or ""]
+
+        floor = QScrollArea()
+        floor.setWidgetResizable(True)
+        page = QWidget()
+        grid = QGridLayout(page)
+        plots = []
+        for i, key in enumerate(keys):
+            plot = pg.PlotWidget()
+            plot.setMinimumHeight(CHART_MIN_HEIGHT)
+            points = dashboard.data.series(key).points
+            plot.plot([timestamp(p.week) for p in points], [p.value for p in points])
+            grid.addWidget(plot, i // CHART_COLUMNS, i % CHART_COLUMNS)
+            plots.append(plot)
+        grid.setRowStretch(grid.rowCount(), 1)
+        floor.setWidget(page)
+        floor.resize(dashboard.chart_area.size())
+        floor.show()
+        app.processEvents()
+
+        first = dashboard.data.first_week()
+        paints = {"dashboard": 0, "floor": 0}
+        chart_views = {chart.viewport(): "dashboard" for chart in charts}
+        chart_views.update({plot.viewport(): "floor" for plot in plots})
+
+        class PaintCounter(QObject):
+            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt's name)
+                if event.type() == QEvent.Type.Paint and obj in chart_views:
+                    paints[chart_views[obj]] += 1
+                return False
+
+        counter = PaintCounter()
+        app.installEventFilter(counter)
+
+        def floor_to(preset: str) -> None:
+            start, end = range_for(preset, today, first)
+            for plot in plots:
+                plot.setXRange(timestamp(start), timestamp(end), padding=0)
+            app.processEvents()
+
+        def dashboard_to(preset: str) -> None:
+            dashboard.set_range(preset)
+            app.processEvents()
+
+        floor_times: list[float] = []
+        paints_per_change: dict[str, list[int]] = {"dashboard": [], "floor": []}
+
+        def setup() -> None:
+            dashboard_to("1 year")
+            floor_to("1 year")
+            paints["floor"] = 0
+            start = time.perf_counter()
+            floor_to("All")
+            floor_times.append(time.perf_counter() - start)
+            paints_per_change["floor"].append(paints["floor"])
+            paints["dashboard"] = 0
+
+        def target() -> None:
+            dashboard_to("All")
+            paints_per_change["dashboard"].append(paints["dashboard"])
+
+        app_times = runner(target, setup, rounds, 2)
+        app.removeEventFilter(counter)
+        floor_times = floor_times[2:]
+        assert min(paints_per_change["dashboard"]) > 0 and min(paints_per_change["floor"]) > 0, (
+            paints_per_change
+        )
+        viewport = dashboard.chart_area.viewport()
+        on_screen = sum(  # charts the scroll area actually shows, whole or in part
+            1 for c in charts if QRect(c.mapTo(viewport, QPoint(0, 0)), c.size()).intersects(viewport.rect())
+        )
+        points_drawn = sum(len(c.plotted_points()[0]) for c in charts)
+        floor.close()
+        dashboard.close()
+        floor.deleteLater()
+        dashboard.deleteLater()
+        app.processEvents()
+    finally:
+        store.close()
+    ratios = [a / f for a, f in zip(app_times, floor_times, strict=True)]
+    ratio = median(ratios)
+    app_median = median(app_times)
+    return Figure(
+        "dashboard redraw after a range change, 10 years",
+        f"`set_range('All')` + Qt's repaint of the charts on screen ({on_screen} of {len(charts)}) vs "
+        f"{len(plots)} bare PlotWidgets with the same points, interleaved, median of {len(app_times)}",
+        f"{ratio:.2f}×; median {ms(app_median)} (floor {ms(median(floor_times))})",
+        f"≤ {REDRAW_RATIO}×; < {REDRAW_MEDIAN_MS:.0f} ms",
+        ratio <= REDRAW_RATIO and app_median * 1000 < REDRAW_MEDIAN_MS,
+        {
+            "ratio_median_of_pairs": ratio,
+            "app_s": app_times,
+            "floor_s": floor_times,
+            "charts_in_group": len(charts),
+            "charts_on_screen": on_screen,
+            "points_in_group": points_drawn,
+            "chart_paints_per_change": {k: median(v) for k, v in paints_per_change.items()},
+        },
+    )
+
+
+def report_pdf(rounds_note: str = "median of 7") -> Figure:
+    """Runs the (separately owned) ``test_report_benchmark.py`` and reads its median."""
+    with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-report-") as tmp:
+        out = Path(tmp) / "report.json"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                str(HERE / "test_report_benchmark.py"),
+                "--benchmark-only",
+                f"--benchmark-json={out}",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            check=False,
+            timeout=600,
+        )
+        if not out.exists():
+            raise RuntimeError(f"report benchmark failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        stats = json.loads(out.read_text())["benchmarks"][0]["stats"]
+    value = float(stats["median"])
+    return Figure(
+        "progress PDF, 52 weeks, all sections",
+        f"`test_report_benchmark.py` (build + write), {rounds_note}",
+        f"median {value:.2f} s",
+        f"< {REPORT_MEDIAN_S} s",
+        value < REPORT_MEDIAN_S,
+        {"median_s": value, "min_s": stats["min"], "max_s": stats["max"], "pytest_rc": done.returncode},
+    )
