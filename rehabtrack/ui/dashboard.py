@@ -7,10 +7,11 @@ other groups are built the first time they are shown and refreshed when shown ag
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -61,9 +62,11 @@ def band_for(key: str) -> float | None:
 class PatientData:
     """Everything the dashboard and session view draw for one patient, read once per refresh."""
 
-    def __init__(self, store: Store, patient_id: int, today: date) -> None:
+    def __init__(
+        self, store: Store, patient_id: int, today: date, entries: Sequence[WeeklyEntry] | None = None
+    ) -> None:
         self.today = today
-        self.entries: list[WeeklyEntry] = store.entries(patient_id)
+        self.entries: list[WeeklyEntry] = list(entries) if entries is not None else store.entries(patient_id)
         self.activities: list[Activity] = store.activities(patient_id, include_archived=True)
         self.goals: list[Goal] = store.goals(patient_id)
         self.events: list[Event] = store.events(patient_id)
@@ -103,6 +106,16 @@ class PatientData:
         if first is None:
             return None
         return min([first, *(e.day for e in self.events)])
+
+
+@dataclass
+class ChartPage:
+    """One group's charts; ``drawn`` holds the indices whose chart shows the current data and range."""
+
+    widget: QWidget
+    charts: list[MarkerChart]
+    keys: list[str]
+    drawn: set[int] = field(default_factory=set)
 
 
 class GoalsPanel(QTreeWidget):
@@ -188,8 +201,7 @@ class Dashboard(QWidget):
         self.theme: ChartTheme = LIGHT
         self.preset = DEFAULT_PRESET
         self.data = PatientData(store, patient_id, self.today)
-        self._pages: dict[str, tuple[QWidget, list[MarkerChart]]] = {}
-        self._stale: set[str] = set()
+        self._pages: dict[str, ChartPage] = {}
 
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_toolbar())
@@ -270,30 +282,33 @@ class Dashboard(QWidget):
         return bar
 
     def _fill(self) -> None:
-        """(Re)build the goals panel and the group list from ``self.data``."""
+        """(Re)build the goals panel and the group list from ``self.data``; charts redraw when seen."""
         self.goals_panel.show_goals(self.data)
         self.goals_panel.expandAll()
         groups = self.data.groups()
-        shown = self.group_list.currentItem().text() if self.group_list.currentItem() else None
+        shown = self.visible_group()
         self.group_list.blockSignals(True)
         self.group_list.clear()
         self.group_list.addItems(list(groups))
         self.group_list.blockSignals(False)
-        for name, (page, _charts) in list(self._pages.items()):
-            if name not in groups:
-                page.deleteLater()
+        for name, page in list(self._pages.items()):
+            if page.keys != groups.get(name):
+                if self.chart_area.widget() is page.widget:
+                    self.chart_area.takeWidget()
+                page.widget.deleteLater()
                 del self._pages[name]
-        self._stale = set(self._pages)
+            else:
+                page.drawn.clear()
         if not groups:
             self.chart_area.setWidget(QLabel("Charts appear here once a week is logged."))
             return
         names = list(groups)
         self.group_list.setCurrentRow(names.index(shown) if shown in names else 0)
-        self.show_group(self.group_list.currentItem().text())
+        self.show_group(names[self.group_list.currentRow()])
 
-    def _build_page(self, keys: Sequence[str]) -> tuple[QWidget, list[MarkerChart]]:
-        page = QWidget()
-        grid = QGridLayout(page)
+    def _build_page(self, keys: list[str]) -> ChartPage:
+        widget = QWidget()
+        grid = QGridLayout(widget)
         charts = []
         for i in range(len(keys)):
             chart = MarkerChart()
@@ -301,19 +316,32 @@ class Dashboard(QWidget):
             grid.addWidget(chart, i // CHART_COLUMNS, i % CHART_COLUMNS)
             charts.append(chart)
         grid.setRowStretch(grid.rowCount(), 1)
-        return page, charts
+        return ChartPage(widget, charts, keys)
 
-    def _draw(self, charts: Sequence[MarkerChart], keys: Sequence[str]) -> None:
+    def _draw(self, page: ChartPage, index: int) -> None:
+        key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
-        for chart, key in zip(charts, keys, strict=True):
-            chart.set_data(
-                self.data.series(key),
-                self.data.goals_for(key),
-                self.data.events,
-                self.theme,
-                x_range,
-                band_for(key),
-            )
+        page.charts[index].set_data(
+            self.data.series(key),
+            self.data.goals_for(key),
+            self.data.events,
+            self.theme,
+            x_range,
+            band_for(key),
+        )
+        page.drawn.add(index)
+
+    def draw_on_screen(self) -> int:
+        """Bring the charts the scroll area shows up to date (only those); returns how many were drawn."""
+        page = self._pages.get(self.visible_group() or "")
+        if page is None or not self.isVisible():
+            return 0
+        drawn = 0
+        for index, chart in enumerate(page.charts):
+            if index not in page.drawn and not chart.visibleRegion().isEmpty():
+                self._draw(page, index)
+                drawn += 1
+        return drawn
 
     # Showing ------------------------------------------------------------------------------------
 
@@ -321,22 +349,26 @@ class Dashboard(QWidget):
         keys = self.data.groups().get(name)
         if not keys:
             return
-        current = self.chart_area.widget()
-        if name not in self._pages or len(self._pages[name][1]) != len(keys):
-            if name in self._pages:
-                self._pages.pop(name)[0].deleteLater()
+        if name not in self._pages:
             self._pages[name] = self._build_page(keys)
-            self._stale.add(name)
-        page, charts = self._pages[name]
-        if name in self._stale:
-            self._draw(charts, keys)
-            self._stale.discard(name)
-        if current is not page:
+        page = self._pages[name]
+        current = self.chart_area.widget()
+        if current is not page.widget:
             if current is not None:
                 self.chart_area.takeWidget()  # keep the built page for later
-                if current not in (p for p, _ in self._pages.values()):
+                if current not in (p.widget for p in self._pages.values()):
                     current.deleteLater()
-            self.chart_area.setWidget(page)
+            self.chart_area.setWidget(page.widget)
+        self.draw_on_screen()
+        QTimer.singleShot(0, self.draw_on_screen)  # once the new page is laid out
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.draw_on_screen)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.draw_on_screen)
 
     def self_check(self) -> list[str]:
         """Show every chart group once (as ``rehabtrack self-test`` does) and list what failed to plot."""
@@ -359,29 +391,42 @@ class Dashboard(QWidget):
         return item.text() if item is not None else None
 
     def visible_charts(self) -> list[MarkerChart]:
-        name = self.visible_group()
-        return list(self._pages[name][1]) if name in self._pages else []
+        """Every chart of the group shown, each brought up to date (scrolled out of view or not)."""
+        page = self._pages.get(self.visible_group() or "")
+        if page is None:
+            return []
+        for index in range(len(page.charts)):
+            if index not in page.drawn:
+                self._draw(page, index)
+        return list(page.charts)
 
     def set_range(self, preset: str) -> None:
-        """Change the time range of the charts on screen (the others follow when shown)."""
+        """Change the time range: the charts on screen at once, the others when they are next seen."""
         self.preset = preset
         for button in self.range_buttons.buttons():
             button.setChecked(button.accessibleName() == f"Show {preset}")
         start, end = range_for(preset, self.today, self.data.first_week())
-        for chart in self.visible_charts():
-            chart.set_x_range(start, end)
-        self._stale = set(self._pages) - {self.visible_group() or ""}
+        shown = self._pages.get(self.visible_group() or "")
+        for page in self._pages.values():
+            for index, chart in enumerate(page.charts):
+                if page is shown and index in page.drawn and not chart.visibleRegion().isEmpty():
+                    chart.set_x_range(start, end)
+                else:
+                    page.drawn.discard(index)
+        self.draw_on_screen()
 
     def set_theme(self, theme: ChartTheme) -> None:
+        if theme == self.theme:
+            return
         self.theme = theme
-        self._stale = set(self._pages)
-        name = self.visible_group()
-        if name:
-            self.show_group(name)
+        for page in self._pages.values():
+            page.drawn.clear()
+        self.draw_on_screen()
 
     def refresh(self, entries: Sequence[WeeklyEntry] | None = None) -> None:
-        """Re-read the patient's data after a save, a delete or a goal change, and redraw what is visible."""
-        self.data = PatientData(self.store, self.patient_id, self.today)
+        """Re-read the patient's data after a save, a delete or a goal change (``entries`` when the caller
+        has just read them), and redraw what is on screen."""
+        self.data = PatientData(self.store, self.patient_id, self.today, entries)
         self._fill()
 
     def open_session(self) -> None:

@@ -33,7 +33,7 @@ from rehabtrack.ui.settings import Settings
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
-    from rehabtrack.core.model import Patient
+    from rehabtrack.core.model import Patient, WeeklyEntry
     from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
 
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         self.checkin.entry_saved.connect(lambda *_: questionnaires.refresh())  # type: ignore[attr-defined]
         self.tabs.addTab(questionnaires, "&Questionnaires")
         self.tabs.setCurrentIndex(max(current, 0))
-        self.refresh()
+        self._show_history(self.dashboard.data.entries if self.dashboard is not None else None)  # type: ignore[attr-defined]
         self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
         self.desktop.patient_shown()
 
@@ -444,12 +444,18 @@ class MainWindow(QMainWindow):
         """Re-read what a save or delete changed."""
         if self.store is None or self.patient is None or self.patient.id is None:
             return
-        from rehabtrack.core.weeks import week_start
-
-        entries = self.store.entries(self.patient.id)
-        self.history_model.set_entries(entries, week_start(self._today or date.today()))
+        entries = self._show_history()
         if self.dashboard is not None:
             self.dashboard.refresh(entries)  # type: ignore[attr-defined]
+
+    def _show_history(self, entries: list[WeeklyEntry] | None = None) -> list[WeeklyEntry]:
+        """Fill the history table (from ``entries`` when they were just read); returns the entries."""
+        from rehabtrack.core.weeks import week_start
+
+        assert self.store is not None and self.patient is not None and self.patient.id is not None
+        entries = entries if entries is not None else self.store.entries(self.patient.id)
+        self.history_model.set_entries(entries, week_start(self._today or date.today()))
+        return entries
 
     def _open_history_week(self, index) -> None:  # type: ignore[no-untyped-def]
         if self.checkin is None:
