@@ -323,9 +323,13 @@ class Store:
                         existing[activity.name] = act
                     assert act.id is not None
                     ids.append(act.id)
+                weeks = {
+                    w.week: w
+                    for w in s.exec(select(WeeklyEntryRow).where(WeeklyEntryRow.patient_id == row.id))
+                }
                 for entry in entries:
                     ratings = tuple(replace(r, activity_id=ids[r.activity_id]) for r in entry.activities)
-                    _write_entry(s, row.id, replace(entry, activities=ratings))
+                    _write_entry(s, row.id, replace(entry, activities=ratings), True, weeks.get(entry.week))
                     written += 1
         return written
 
@@ -561,12 +565,21 @@ class Store:
         return plan
 
 
-def _write_entry(s: Session, patient_id: int, entry: WeeklyEntry) -> WeeklyEntry:
-    row = s.exec(
-        select(WeeklyEntryRow).where(
-            WeeklyEntryRow.patient_id == patient_id, WeeklyEntryRow.week == entry.week
-        )
-    ).first()
+def _write_entry(
+    s: Session,
+    patient_id: int,
+    entry: WeeklyEntry,
+    looked_up: bool = False,
+    row: WeeklyEntryRow | None = None,
+) -> WeeklyEntry:
+    """Insert or replace one week's entry. With ``looked_up`` the caller already found its ``row`` (None:
+    there is none yet), saving a query per week on a large import."""
+    if not looked_up:
+        row = s.exec(
+            select(WeeklyEntryRow).where(
+                WeeklyEntryRow.patient_id == patient_id, WeeklyEntryRow.week == entry.week
+            )
+        ).first()
     if row is None:
         row = WeeklyEntryRow(patient_id=patient_id, week=entry.week, updated_at=_now())
     else:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -234,6 +234,7 @@ class Dashboard(QWidget):
         self.chart_area = QScrollArea()
         self.chart_area.setWidgetResizable(True)
         self.chart_area.setAccessibleName("Charts")
+        self.chart_area.verticalScrollBar().valueChanged.connect(lambda _value: self.draw_on_screen())
         charts_box = QWidget()
         charts_layout = QVBoxLayout(charts_box)
         charts_layout.setContentsMargins(0, 0, 0, 0)
@@ -338,10 +339,17 @@ class Dashboard(QWidget):
             return 0
         drawn = 0
         for index, chart in enumerate(page.charts):
-            if index not in page.drawn and not chart.visibleRegion().isEmpty():
+            if index not in page.drawn and self._on_screen(chart):
                 self._draw(page, index)
                 drawn += 1
         return drawn
+
+    def _on_screen(self, chart: MarkerChart) -> bool:
+        """Whether any of ``chart`` shows through the scroll area (visibleRegion() is empty offscreen)."""
+        viewport = self.chart_area.viewport()
+        if not (self.isVisible() and chart.isVisible()):
+            return False
+        return QRect(chart.mapTo(viewport, QPoint(0, 0)), chart.size()).intersects(viewport.rect())
 
     # Showing ------------------------------------------------------------------------------------
 
@@ -409,7 +417,7 @@ class Dashboard(QWidget):
         shown = self._pages.get(self.visible_group() or "")
         for page in self._pages.values():
             for index, chart in enumerate(page.charts):
-                if page is shown and index in page.drawn and not chart.visibleRegion().isEmpty():
+                if page is shown and index in page.drawn and self._on_screen(chart):
                     chart.set_x_range(start, end)
                 else:
                     page.drawn.discard(index)

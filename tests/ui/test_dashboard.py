@@ -183,3 +183,15 @@ def test_questionnaire_scores_are_charted_like_any_marker(dashboard: Dashboard, 
     chart = next(c for c in dashboard.visible_charts() if c.axis_label().startswith("LEFS"))
     weeks, values = chart.plotted_points()
     assert list(zip(weeks, values, strict=True)) == lefs
+
+
+def test_only_charts_on_screen_are_drawn_and_scrolling_draws_the_rest(dashboard: Dashboard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = dashboard._pages[GOALS_GROUP]
+    qtbot.waitUntil(lambda: len(page.drawn) > 0)
+    assert len(page.drawn) < len(page.charts), "charts scrolled out of view wait until they are seen"
+    undrawn = [c for i, c in enumerate(page.charts) if i not in page.drawn]
+    assert all(c.plotted_points() == ([], []) for c in undrawn)
+    bar = dashboard.chart_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: len(page.drawn) == len(page.charts))
+    assert all(c.plotted_points()[0] for c in page.charts)
