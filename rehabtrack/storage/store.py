@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -248,27 +250,27 @@ class Store:
         self, patient_id: int, first: date | None = None, last: date | None = None
     ) -> list[WeeklyEntry]:
         """All entries of a patient, oldest first (optionally only weeks in first..last)."""
-        with self._session() as s:
-            query = select(WeeklyEntryRow).where(WeeklyEntryRow.patient_id == patient_id)
-            if first is not None:
-                query = query.where(col(WeeklyEntryRow.week) >= first)
-            if last is not None:
-                query = query.where(col(WeeklyEntryRow.week) <= last)
-            rows = list(s.exec(query.order_by(col(WeeklyEntryRow.week))))
-            ids = [r.id for r in rows]
+        # Plain rows, not ORM objects: ten years of weeks read 4-5x faster, and nothing here is written.
+        entry_t, rom_t, rating_t = (
+            sa.inspect(t).local_table for t in (WeeklyEntryRow, RomRow, ActivityRatingRow)
+        )
+        where = [entry_t.c.patient_id == patient_id]
+        if first is not None:
+            where.append(entry_t.c.week >= first)
+        if last is not None:
+            where.append(entry_t.c.week <= last)
+        ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)))
             rom: dict[int, list[RomReading]] = {}
             ratings: dict[int, list[ActivityRating]] = {}
-            if ids:
-                for r in s.exec(select(RomRow).where(col(RomRow.entry_id).in_(ids)).order_by(col(RomRow.id))):
+            if rows:
+                for r in conn.execute(sa.select(rom_t).where(rom_t.c.entry_id.in_(ids)).order_by(rom_t.c.id)):
                     rom.setdefault(r.entry_id, []).append(_rom(r))
-                rating_rows = s.exec(
-                    select(ActivityRatingRow)
-                    .where(col(ActivityRatingRow.entry_id).in_(ids))
-                    .order_by(col(ActivityRatingRow.id))
-                )
-                for a in rating_rows:
+                rating_query = sa.select(rating_t).where(rating_t.c.entry_id.in_(ids)).order_by(rating_t.c.id)
+                for a in conn.execute(rating_query):
                     ratings.setdefault(a.entry_id, []).append(_rating(a))
-            return [_entry(r, rom.get(r.id or 0, []), ratings.get(r.id or 0, [])) for r in rows]
+        return [_entry(r, rom.get(r.id or 0, []), ratings.get(r.id or 0, [])) for r in rows]
 
     def entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
         found = self.entries(patient_id, week, week)
@@ -635,15 +637,17 @@ def _activity(row: ActivityRow) -> Activity:
     return Activity(row.name, Discipline(row.discipline), row.archived, row.id)
 
 
-def _rom(row: RomRow) -> RomReading:
+def _rom(row: RomRow | sa.Row[Any]) -> RomReading:
     return RomReading(row.joint, Side(row.side), row.movement, row.degrees, RomMode(row.mode))
 
 
-def _rating(row: ActivityRatingRow) -> ActivityRating:
+def _rating(row: ActivityRatingRow | sa.Row[Any]) -> ActivityRating:
     return ActivityRating(row.activity_id, row.rating, row.minutes)
 
 
-def _entry(row: WeeklyEntryRow, rom: list[RomReading], ratings: list[ActivityRating]) -> WeeklyEntry:
+def _entry(
+    row: WeeklyEntryRow | sa.Row[Any], rom: list[RomReading], ratings: list[ActivityRating]
+) -> WeeklyEntry:
     values = {key: getattr(row, key) for key in MARKER_KEYS if getattr(row, key) is not None}
     return WeeklyEntry(row.week, values, tuple(rom), tuple(ratings), row.notes, row.id)
 
