@@ -220,6 +220,8 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             plot.addItem(item, ignoreBounds=True)
         self._goal_pool: list[pg.InfiniteLine] = []
         self._event_pool: list[pg.InfiniteLine] = []
+        self._line_of: dict[int, pg.InfiniteLine] = {}  # event index -> its line, set up for the theme
+        self._shown_events: list[int] | None = None
         plot.getViewBox().sigResized.connect(self._on_resized)
         self.apply_theme(LIGHT)
 
@@ -343,31 +345,43 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._goal_marks.setData(marks)
 
     def _update_events(self) -> None:
+        """New events or a new theme: every line is set up again when next shown."""
+        for line in self._event_pool:
+            line.setVisible(False)
+            line.label.setVisible(False)
+        self._line_of.clear()
+        self._shown_events = None
+
+    def _event_line(self, index: int) -> pg.InfiniteLine:
+        """The line of ``self._events[index]``, set up the first time it is needed."""
+        line = self._line_of.get(index)
+        if line is None:
+            used = set(map(id, self._line_of.values()))
+            line = next((ln for ln in self._event_pool if id(ln) not in used), None)
+            if line is None:
+                line = pg.InfiniteLine(angle=90, movable=False, label="", labelOpts={"position": 0.97})
+                line.setZValue(7)
+                self.plotItem.addItem(line, ignoreBounds=True)
+                self._event_pool.append(line)
+            self._show_event(line, self._events[index])
+            self._line_of[index] = line
+        return line
+
+    def _show_event(self, line: pg.InfiniteLine, event: Event) -> None:
         theme = self._theme
-        while len(self._event_pool) < len(self._events):
-            line = pg.InfiniteLine(angle=90, movable=False, label="", labelOpts={"position": 0.97})
-            line.setZValue(7)
-            self.plotItem.addItem(line, ignoreBounds=True)
-            self._event_pool.append(line)
-        for i, line in enumerate(self._event_pool):
-            if i >= len(self._events):
-                line.setVisible(False)
-                line.label.setVisible(False)
-                continue
-            event = self._events[i]
-            pen = _pen(theme.event, theme.event_width, theme.event_style)
-            line.setPen(pen)
-            line.setHoverPen(pen)
-            line.setValue(timestamp(event.day))
-            line.setToolTip(f"{event.day.day} {event.day:%b %Y}: {event.kind.value}: {event.text}")
-            label = line.label
-            label.format = _escape(event_label(event))
-            label.setColor(QColor(theme.foreground))
-            label.fill = pg.mkBrush(theme.label_fill)
-            label.setFont(self._font(smaller=1.0))
-            line.setVisible(True)
-            label.setVisible(True)
-            label.valueChanged()
+        pen = _pen(theme.event, theme.event_width, theme.event_style)
+        line.setPen(pen)
+        line.setHoverPen(pen)
+        line.setValue(timestamp(event.day))
+        line.setToolTip(f"{event.day.day} {event.day:%b %Y}: {event.kind.value}: {event.text}")
+        label = line.label
+        label.format = _escape(event_label(event))
+        label.setColor(QColor(theme.foreground))
+        label.fill = pg.mkBrush(theme.label_fill)
+        label.setFont(self._font(smaller=1.0))
+        line.setVisible(True)
+        label.setVisible(True)
+        label.valueChanged()
 
     # -- ranges ------------------------------------------------------------------------------------
 
@@ -426,14 +440,18 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
 
     def _place_event_lines(self, x0: float, x1: float) -> None:
-        """Show only the events inside x0..x1: a label without its line would mislead."""
-        for i, line in enumerate(self._event_pool):
-            if i >= len(self._events):
-                continue
-            x = timestamp(self._events[i].day)
-            inside = x0 <= x <= x1
-            line.setVisible(inside)
-            line.label.setVisible(inside)
+        """Lines only for the events inside x0..x1 (a label without its line would mislead). Each is
+        made when first needed, as most ranges hold only a few of a patient's events."""
+        inside = [i for i, e in enumerate(self._events) if x0 <= timestamp(e.day) <= x1]
+        if inside == self._shown_events:
+            return
+        self._shown_events = inside
+        for index in inside:
+            self._event_line(index)
+        for index, line in self._line_of.items():
+            shown = x0 <= timestamp(self._events[index].day) <= x1
+            line.setVisible(shown)
+            line.label.setVisible(shown)
 
     def _layout_event_labels(self) -> float:
         """Put each event label in the first row where it does not overlap an earlier one, right of its
