@@ -51,7 +51,14 @@ from rehabtrack.ui.settings import (
     Settings,
     Theme,
 )
-from rehabtrack.ui.widgets import Button, ComboBox, apply_font_scale, high_contrast_palette, hint_label
+from rehabtrack.ui.widgets import (
+    Button,
+    ComboBox,
+    apply_app_font_scale,
+    apply_font_scale,
+    high_contrast_palette,
+    hint_label,
+)
 
 if TYPE_CHECKING:
     from rehabtrack.storage.store import Store
@@ -404,6 +411,7 @@ class DesktopBehaviour(QObject):
 
     def apply(self, prefs: Preferences) -> None:
         """Font scale, palette and chart theme, now."""
+        apply_app_font_scale(prefs.font_scale)  # dialogs and message boxes opened later
         apply_font_scale(self.window, prefs.font_scale)
         apply_app_theme(prefs.theme)
         dashboard = getattr(self.window, "dashboard", None)

@@ -25,6 +25,7 @@ HIT_TARGET = 1.8  # minimum input height, in font heights
 FONT_SCALE_MIN = 50
 FONT_SCALE_MAX = 300
 ERROR_COLOR = "#b00020"
+BASE_FONT_PROPERTY = "rehabtrackBaseFontPt"
 ERROR_COLOR_ON_DARK = "#ff9090"
 
 
@@ -170,12 +171,29 @@ def apply_font_scale(widget: QWidget, percent: float) -> None:
     Set it on the top-level window so the whole window honours it; children that have no font
     of their own inherit it and layouts grow to fit (nothing here has a fixed size).
     """
-    percent = min(max(percent, FONT_SCALE_MIN), FONT_SCALE_MAX)
-    base = QApplication.font()
     font = QFont(widget.font())
-    size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
-    font.setPointSizeF(size * percent / 100.0)
+    font.setPointSizeF(scaled_point_size(percent))
     widget.setFont(font)
+
+
+def scaled_point_size(percent: float) -> float:
+    """``percent`` of the desktop's own text size (remembered before RehabTrack first scales it)."""
+    app = QApplication.instance()
+    base = app.property(BASE_FONT_PROPERTY) if app is not None else None
+    if not base:
+        size = QApplication.font().pointSizeF()
+        base = size if size > 0 else 10.0
+        if app is not None:
+            app.setProperty(BASE_FONT_PROPERTY, base)
+    percent = min(max(percent, FONT_SCALE_MIN), FONT_SCALE_MAX)
+    return float(base) * percent / 100.0
+
+
+def apply_app_font_scale(percent: float) -> None:
+    """Scale the application's text, so dialogs and message boxes opened later follow it too."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(scaled_point_size(percent))
+    QApplication.setFont(font)
 
 
 def high_contrast_palette() -> QPalette:

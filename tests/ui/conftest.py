@@ -19,3 +19,22 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = open_store(tmp_path / "data")
     yield opened
     opened.close()
+
+
+@pytest.fixture(autouse=True)
+def _app_look_restored() -> Iterator[None]:
+    """Text size and theme are set on the whole application: give every test the look it started with."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        yield
+        return
+    font, palette, style = app.font(), app.palette(), app.style().name()
+    base = app.property("rehabtrackBaseFontPt")
+    yield
+    app.setFont(font)
+    app.setPalette(palette)
+    if app.style().name() != style:
+        app.setStyle(style)
+    app.setProperty("rehabtrackBaseFontPt", base)

@@ -200,3 +200,17 @@ def test_preferences_dialog_screenshot_at_175_percent(
     assert dialog.font().pointSizeF() == pytest.approx(window.font().pointSizeF())  # follows the scale
     assert dialog.width() <= 1000, "fits a small laptop screen at 175 %"
     shot(dialog, "preferences-175-high-contrast.png")
+
+
+def test_dialogs_opened_after_a_text_size_change_follow_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from rehabtrack.ui.widgets import apply_app_font_scale, scaled_point_size
+
+    base = scaled_point_size(100)
+    apply_app_font_scale(175)
+    box = QMessageBox(QMessageBox.Icon.Information, "RehabTrack", "Saved")
+    qtbot.addWidget(box)
+    assert box.font().pointSizeF() == pytest.approx(base * 1.75)
+    apply_app_font_scale(100)  # back: the base is the desktop's size, not the scaled one
+    assert QApplication.font().pointSizeF() == pytest.approx(base)
