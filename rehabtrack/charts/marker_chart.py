@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.markers import Marker
+from rehabtrack.core.measures import SERIES_PREFIX
 from rehabtrack.core.model import Direction, Event, EventKind, Goal
 from rehabtrack.core.progress import default_baseline, format_value
 from rehabtrack.core.series import Series, describe
@@ -146,12 +147,20 @@ def week_tooltip(week: date, value: float, series: Series) -> str:
     return f"Week of {week.day} {week:%b %Y}: {value_text(value, series)}"
 
 
-def connect_array(weeks: Sequence[date]) -> np.ndarray:
-    """pyqtgraph ``connect``: 1 where the next point is the very next week, 0 across a missed week."""
+def connect_array(weeks: Sequence[date], weekly: bool = True) -> np.ndarray:
+    """pyqtgraph ``connect``: 1 where the next point is the very next week, 0 across a missed week.
+
+    A questionnaire taken now and then (``weekly`` False) has no missed weeks: its scores are joined.
+    """
     out = np.zeros(len(weeks), dtype=np.int32)
     for i in range(len(weeks) - 1):
-        out[i] = 1 if weeks[i + 1] - weeks[i] == ONE_WEEK else 0
+        out[i] = 1 if not weekly or weeks[i + 1] - weeks[i] == ONE_WEEK else 0
     return out
+
+
+def is_weekly(series: Series) -> bool:
+    """Logged every week (a gap means a missed week), unlike questionnaire scores (PSFS is weekly)."""
+    return not series.key.startswith(SERIES_PREFIX) or series.key == f"{SERIES_PREFIX}PSFS"
 
 
 def _pen(colour: str, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> Any:
@@ -249,7 +258,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         points = sorted(series.points, key=lambda p: p.week)
         self._weeks = [p.week for p in points]
         self._values = [p.value for p in points]
-        self._connect = connect_array(self._weeks)
+        self._connect = connect_array(self._weeks, is_weekly(series))
         xs = np.array([timestamp(w) for w in self._weeks], dtype=float)
         ys = np.array(self._values, dtype=float)
 

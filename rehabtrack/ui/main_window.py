@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.ui.history import HistoryModel
+from rehabtrack.ui.lazy_tab import LazyTab
 from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
 
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.history_view.activated.connect(self._open_history_week)
         self.checkin: QWidget | None = None
         self.dashboard: QWidget | None = None
+        self.questionnaires: LazyTab | None = None
         self._build_menus()
         self.statusBar().showMessage("Starting…")
         # Preferences, window state, reminder. Without settings given, they live in memory only.
@@ -423,16 +425,27 @@ class MainWindow(QMainWindow):
         self.dashboard = self._make_dashboard(patient_id)
         if self.dashboard is not None:
             self.tabs.addTab(self.dashboard, "&Dashboard")
-        from rehabtrack.ui.questionnaires import QuestionnairesView
-
-        questionnaires = QuestionnairesView(self.store, patient_id, self._today or date.today())
-        questionnaires.status.connect(self.statusBar().showMessage)
-        self.checkin.entry_saved.connect(lambda *_: questionnaires.refresh())  # type: ignore[attr-defined]
-        self.tabs.addTab(questionnaires, "&Questionnaires")
+        self.questionnaires = LazyTab(lambda: self._make_questionnaires(patient_id))
+        self.checkin.entry_saved.connect(self._refresh_questionnaires)  # type: ignore[attr-defined]
+        self.tabs.addTab(self.questionnaires, "&Questionnaires")
         self.tabs.setCurrentIndex(max(current, 0))
         self._show_history(self.dashboard.data.entries if self.dashboard is not None else None)  # type: ignore[attr-defined]
         self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
         self.desktop.patient_shown()
+
+    def _make_questionnaires(self, patient_id: int) -> QWidget:
+        from rehabtrack.ui.questionnaires import QuestionnairesView
+
+        assert self.store is not None
+        view = QuestionnairesView(self.store, patient_id, self._today or date.today())
+        view.status.connect(self.statusBar().showMessage)
+        return view
+
+    def _refresh_questionnaires(self, *_: object) -> None:
+        """A saved week changes the PSFS score the questionnaires view shows (once it is built)."""
+        content = self.questionnaires.content if self.questionnaires is not None else None
+        if content is not None:
+            content.refresh()  # type: ignore[attr-defined]
 
     def _make_dashboard(self, patient_id: int) -> QWidget | None:
         from rehabtrack.ui.dashboard import Dashboard

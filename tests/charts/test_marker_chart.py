@@ -277,3 +277,19 @@ def test_demo_patient_knee_chart(qtbot: QtBot, demo_store: Store) -> None:
     inside = [e.day for e in demo_store.events(patient.id) if first - timedelta(days=3) <= e.day <= TODAY]
     assert [d for d, _ in chart.event_lines()] == inside
     assert chart.x_range() == (first, TODAY)
+
+
+def test_questionnaire_scores_weeks_apart_are_joined_but_weekly_gaps_stay_gaps(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.core.series import Point, Series
+
+    days = [date(2026, 6, 1), date(2026, 6, 29), date(2026, 7, 27)]
+    lefs = Series(
+        "measure/LEFS", "LEFS", "", False, tuple(Point(d, v) for d, v in zip(days, [30, 40, 52], strict=True))
+    )
+    chart = MarkerChart()
+    qtbot.addWidget(chart)
+    chart.set_data(lefs)
+    assert chart.gap_after() == []  # taken every 4 weeks: nothing was missed
+    pain = Series("pain", "Pain", "", True, tuple(Point(d, v) for d, v in zip(days, [6, 5, 4], strict=True)))
+    chart.set_data(pain)
+    assert chart.gap_after() == days[:2]  # weekly marker: each 4-week jump is 3 missed weeks

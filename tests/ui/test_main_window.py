@@ -203,3 +203,15 @@ def test_closing_with_a_typed_but_unsaved_week_asks_and_cancel_keeps_it(
     assert window.close()
     assert window.store is not None and patient.id is not None
     assert window.store.entry(patient.id, week_start(today)).values == {"pain": 6}  # type: ignore[union-attr]
+
+
+def test_the_questionnaires_tab_is_built_when_first_opened(qtbot: QtBot, data_dir: Path, today: date) -> None:
+    store = open_store(data_dir)
+    seed_demo(store, today)
+    store.close()
+    window = _window(qtbot, data_dir, today)
+    tab = window.questionnaires
+    assert tab is not None and tab.content is None  # opening the patient did not pay for it
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.content is not None)
+    assert tab.content is not None and tab.content.isVisible()
