@@ -48,6 +48,7 @@ EVENT_LABEL_GAP_PX = 6.0
 ONE_WEEK = timedelta(days=7)
 MIN_TITLE_PT = 6.5
 GRID_MAX_DAYS = 400
+MAX_LABELLED_EVENTS = 12  # more events than this in the range: plain lines, as their labels would pile up
 LEFT_AXIS_PX_PER_PT = 62 / 9
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SECONDS_PER_DAY = 86400
@@ -215,6 +216,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._points.setZValue(10)
         self._goal_marks = pg.ScatterPlotItem()
         self._goal_marks.setZValue(12)
+        # Over a long range with many events: one item of plain vertical lines, no labels to overlap.
+        self._dense_events = pg.PlotCurveItem(connect="pairs")
+        self._dense_events.setZValue(7)
+        self._dense_xs: list[float] = []
         self._message = pg.TextItem(EMPTY_MESSAGE, anchor=(0.5, 0.5), border=None)
         self._message.setZValue(30)
         for item in (
@@ -224,6 +229,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             self._trend_item,
             self._points,
             self._goal_marks,
+            self._dense_events,
             self._message,
         ):
             plot.addItem(item, ignoreBounds=True)
@@ -443,6 +449,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             share = min(headroom / height, MAX_HEADROOM_SHARE) if height > 0 else DEFAULT_HEADROOM_SHARE
             top = (top - share * bottom) / (1 - share)
         view.setYRange(bottom, top, padding=0)
+        if self._dense_xs:
+            xs = np.repeat(np.array(self._dense_xs, dtype=float), 2)
+            self._dense_events.setData(xs, np.tile([bottom, top], len(self._dense_xs)))
 
         self._message.setVisible(empty)
         if empty:
@@ -455,10 +464,13 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if inside == self._shown_events:
             return
         self._shown_events = inside
-        for index in inside:
+        dense = len(inside) > MAX_LABELLED_EVENTS
+        self._dense_xs = [timestamp(self._events[i].day) for i in inside] if dense else []
+        self._dense_events.setVisible(dense)
+        for index in [] if dense else inside:
             self._event_line(index)
         for index, line in self._line_of.items():
-            shown = x0 <= timestamp(self._events[index].day) <= x1
+            shown = not dense and x0 <= timestamp(self._events[index].day) <= x1
             line.setVisible(shown)
             line.label.setVisible(shown)
 
@@ -531,6 +543,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._line.setPen(_pen(theme.data, theme.data_width))
         self._mean_item.setPen(_pen(theme.rolling_mean, theme.mean_width))
         self._trend_item.setPen(_pen(theme.trend, theme.trend_width, theme.trend_style))
+        self._dense_events.setPen(_pen(theme.event, theme.event_width, theme.event_style))
         self._points.setPen(pg.mkPen(theme.background, width=1))
         self._points.setBrush(pg.mkBrush(theme.data))
         self._points.setSize(theme.point_size)
@@ -629,6 +642,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         return [(day_of(float(a)), float(b)) for a, b in zip(x, y, strict=True)]
 
     def event_lines(self) -> list[tuple[date, str]]:
+        """(day, label) of each event line drawn; the label is "" when the range holds too many to label."""
+        if self._dense_events.isVisible():
+            return [(day_of(x), "") for x in self._dense_xs]
         return [
             (day_of(float(line.value())), line.label.toPlainText())
             for line in self._event_pool

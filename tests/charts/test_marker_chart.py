@@ -143,6 +143,19 @@ def test_event_lines_at_event_dates(chart: MarkerChart, make_series: SeriesMaker
     assert [d for d, _ in chart.event_lines()] == [week(2) + timedelta(days=2)]
 
 
+def test_a_range_crowded_with_events_draws_plain_lines_and_labels_them_when_zoomed_in(
+    chart: MarkerChart, make_series: SeriesMaker, week: Week
+) -> None:
+    events = [Event(week(i), EventKind.CLINICIAN_NOTE, f"Note {i}") for i in range(20)]
+    chart.set_data(make_series([5] * 20), events=events)
+    lines = chart.event_lines()
+    assert [d for d, _ in lines] == [e.day for e in events]  # every event still has its line ...
+    assert {label for _, label in lines} == {""}  # ... but 20 labels would pile up: none are drawn
+    assert not any(line.isVisible() for line in chart._event_pool)
+    chart.set_x_range(week(0), week(3))
+    assert chart.event_lines() == [(week(i), f"Note {i}") for i in range(4)]
+
+
 def test_band_is_the_meaningful_change_around_the_baseline(
     chart: MarkerChart, make_series: SeriesMaker
 ) -> None:
