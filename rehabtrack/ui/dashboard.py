@@ -110,12 +110,26 @@ class PatientData:
 
 @dataclass
 class ChartPage:
-    """One group's charts; ``drawn`` holds the indices whose chart shows the current data and range."""
+    """One group's grid of cells. A cell holds an empty placeholder until it first scrolls into view,
+    then its chart; ``drawn`` holds the indices whose chart shows the current data and range."""
 
     widget: QWidget
-    charts: list[MarkerChart]
+    grid: QGridLayout
+    cells: list[QWidget]
     keys: list[str]
     drawn: set[int] = field(default_factory=set)
+
+    def chart(self, index: int) -> MarkerChart:
+        """The chart of cell ``index``, made now if the cell still holds its placeholder."""
+        cell = self.cells[index]
+        if isinstance(cell, MarkerChart):
+            return cell
+        chart = MarkerChart()
+        chart.setMinimumHeight(CHART_MIN_HEIGHT)
+        self.grid.replaceWidget(cell, chart)
+        cell.deleteLater()
+        self.cells[index] = chart
+        return chart
 
 
 class GoalsPanel(QTreeWidget):
@@ -310,19 +324,19 @@ class Dashboard(QWidget):
     def _build_page(self, keys: list[str]) -> ChartPage:
         widget = QWidget()
         grid = QGridLayout(widget)
-        charts = []
+        cells = []
         for i in range(len(keys)):
-            chart = MarkerChart()
-            chart.setMinimumHeight(CHART_MIN_HEIGHT)
-            grid.addWidget(chart, i // CHART_COLUMNS, i % CHART_COLUMNS)
-            charts.append(chart)
+            cell = QWidget()  # a chart widget costs ~14 ms to make: only those scrolled to are made
+            cell.setMinimumHeight(CHART_MIN_HEIGHT)
+            grid.addWidget(cell, i // CHART_COLUMNS, i % CHART_COLUMNS)
+            cells.append(cell)
         grid.setRowStretch(grid.rowCount(), 1)
-        return ChartPage(widget, charts, keys)
+        return ChartPage(widget, grid, cells, keys)
 
     def _draw(self, page: ChartPage, index: int) -> None:
         key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
-        page.charts[index].set_data(
+        page.chart(index).set_data(
             self.data.series(key),
             self.data.goals_for(key),
             self.data.events,
@@ -338,18 +352,18 @@ class Dashboard(QWidget):
         if page is None or not self.isVisible():
             return 0
         drawn = 0
-        for index, chart in enumerate(page.charts):
-            if index not in page.drawn and self._on_screen(chart):
+        for index, cell in enumerate(page.cells):
+            if index not in page.drawn and self._on_screen(cell):
                 self._draw(page, index)
                 drawn += 1
         return drawn
 
-    def _on_screen(self, chart: MarkerChart) -> bool:
-        """Whether any of ``chart`` shows through the scroll area (visibleRegion() is empty offscreen)."""
+    def _on_screen(self, cell: QWidget) -> bool:
+        """Whether any of ``cell`` shows through the scroll area (visibleRegion() is empty offscreen)."""
         viewport = self.chart_area.viewport()
-        if not (self.isVisible() and chart.isVisible()):
+        if not (self.isVisible() and cell.isVisible()):
             return False
-        return QRect(chart.mapTo(viewport, QPoint(0, 0)), chart.size()).intersects(viewport.rect())
+        return QRect(cell.mapTo(viewport, QPoint(0, 0)), cell.size()).intersects(viewport.rect())
 
     # Showing ------------------------------------------------------------------------------------
 
@@ -403,10 +417,10 @@ class Dashboard(QWidget):
         page = self._pages.get(self.visible_group() or "")
         if page is None:
             return []
-        for index in range(len(page.charts)):
+        for index in range(len(page.cells)):
             if index not in page.drawn:
                 self._draw(page, index)
-        return list(page.charts)
+        return [page.chart(index) for index in range(len(page.cells))]
 
     def set_range(self, preset: str) -> None:
         """Change the time range: the charts on screen at once, the others when they are next seen."""
@@ -416,9 +430,9 @@ class Dashboard(QWidget):
         start, end = range_for(preset, self.today, self.data.first_week())
         shown = self._pages.get(self.visible_group() or "")
         for page in self._pages.values():
-            for index, chart in enumerate(page.charts):
-                if page is shown and index in page.drawn and self._on_screen(chart):
-                    chart.set_x_range(start, end)
+            for index, cell in enumerate(page.cells):
+                if page is shown and index in page.drawn and self._on_screen(cell):
+                    page.chart(index).set_x_range(start, end)
                 else:
                     page.drawn.discard(index)
         self.draw_on_screen()
