@@ -3,9 +3,18 @@
 The format is versioned (``format``/``version``). Activities are referred to by name, so ratings and
 activity goals are remapped to the importing database's ids. The patient is matched by ``uid``
 (a random id given to every patient and kept in the bundle), so importing the same bundle twice
-creates no duplicates and an updated bundle updates: the profile and every week in the bundle are
-replaced, goals are matched by discipline and title, events by day, kind and text. Nothing that is
-only in the importing database is deleted.
+creates no duplicates and an updated bundle updates: the profile (with the maintenance plan) and
+every week in the bundle are replaced, goals are matched by discipline and title, events by day, kind
+and text, questionnaire results by instrument and day taken (the n-th result of one instrument on one
+day replaces the n-th one there). Nothing that is only in the importing database is deleted.
+
+Questionnaire results carry their answers, COPM problems and GAS goals, never a score: the importing
+RehabTrack scores them again with ``core``, so a bundle cannot bring in a score its answers do not
+give. A result (or a GAS goal) measuring one of the patient's goals refers to it by the goal's
+identity in the bundle, its discipline and title, and is linked to that goal in the importing database.
+
+Version history: 1 had the profile, activities, weeks, goals and events; 2 adds ``measures`` and
+``maintenance``. Version-1 bundles still import (they bring no results and leave the plan as it is).
 """
 
 from __future__ import annotations
@@ -16,9 +25,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from rehabtrack import __version__
+from rehabtrack.core.maintenance import MaintenancePlan
+from rehabtrack.core.measure_series import GasGoal, MeasureResult, scored
+from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
     Activity,
     ActivityRating,
@@ -32,13 +44,21 @@ from rehabtrack.core.model import (
     WeeklyEntry,
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
-from rehabtrack.core.validation import InvalidInput
+from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.engine import write_private_text
 from rehabtrack.storage.store import Store, _write_entry
-from rehabtrack.storage.tables import ActivityRow, EventRow, GoalRow, PatientRow, new_uid
+from rehabtrack.storage.tables import (
+    ActivityRow,
+    EventRow,
+    GoalRow,
+    MeasureItemRow,
+    MeasureResultRow,
+    PatientRow,
+    new_uid,
+)
 
 FORMAT = "rehabtrack-patient-bundle"
-VERSION = 1
+VERSION = 2  # 2: questionnaire results and the maintenance plan
 SUFFIX = ".rtbundle"
 ACTIVITY_MARKER = "activity/"
 
@@ -75,6 +95,14 @@ def bundle_data(store: Store, patient_id: int) -> dict[str, Any]:
         if marker.startswith(ACTIVITY_MARKER):
             return {"activity": names[int(marker.removeprefix(ACTIVITY_MARKER))]}
         return marker
+
+    goals = store.goals(patient_id)
+    goal_keys = {g.id: {"discipline": str(g.discipline), "title": g.title} for g in goals}
+
+    def goal_out(goal_id: int | None) -> dict[str, str] | None:
+        return None if goal_id is None else goal_keys.get(goal_id)
+
+    plan = store.maintenance(patient_id)
 
     return {
         "format": FORMAT,
@@ -130,12 +158,39 @@ def bundle_data(store: Store, patient_id: int) -> dict[str, Any]:
                 "status": str(g.status),
                 "set_by": g.set_by,
             }
-            for g in store.goals(patient_id)
+            for g in goals
         ],
         "events": [
             {"day": ev.day.isoformat(), "kind": str(ev.kind), "text": ev.text}
             for ev in store.events(patient_id)
         ],
+        "measures": [
+            {
+                "instrument": m.instrument,
+                "taken": m.taken.isoformat(),
+                "answers": list(m.answers),
+                "copm": [
+                    {
+                        "name": c.name,
+                        "importance": c.importance,
+                        "performance": c.performance,
+                        "satisfaction": c.satisfaction,
+                    }
+                    for c in m.copm
+                ],
+                "gas": [
+                    {"goal": g.goal, "level": g.level, "weight": g.weight, "linked_goal": goal_out(g.goal_id)}
+                    for g in m.gas
+                ],
+                "goal": goal_out(m.goal_id),
+            }
+            for m in store.measures(patient_id)
+        ],
+        "maintenance": {
+            "discharged_on": _day_out(plan.discharged_on),
+            "every_weeks": plan.every_weeks,
+            "since": _day_out(plan.since),
+        },
     }
 
 
@@ -173,6 +228,9 @@ class _Parsed:
         self.entries: list[WeeklyEntry] = []  # ratings' activity_id: index into self.activities
         self.goals: list[tuple[Goal, str | None]] = []  # (goal, activity name of an activity goal)
         self.events: list[Event] = []
+        # Scored results; their goal ids and their GAS goals' are indexes into self.goals.
+        self.measures: list[MeasureResult] = []
+        self.maintenance: MaintenancePlan | None = None  # None: the bundle says nothing (version 1)
 
 
 def read_bundle(path: Path) -> _Parsed:
@@ -190,7 +248,7 @@ def read_bundle(path: Path) -> _Parsed:
             f"bundle version {VERSION}. Install the newer RehabTrack to import it."
         )
     try:
-        return _parse(data)
+        return _parse(data, version)
     except InvalidInput as exc:
         problems = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
         raise BundleError(f"Nothing was imported: {path} has invalid data.\n{problems}") from exc
@@ -208,7 +266,19 @@ def _number(value: Any) -> float:
     return value
 
 
-def _parse(data: dict[str, Any]) -> _Parsed:
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{what} is not a list")
+    return value
+
+
+def _parse(data: dict[str, Any], version: int = VERSION) -> _Parsed:
     parsed = _Parsed()
     p = data["patient"]
     parsed.uid = str(p["uid"])
@@ -287,7 +357,67 @@ def _parse(data: dict[str, Any]) -> _Parsed:
         event = Event(date.fromisoformat(ev["day"]), EventKind(ev["kind"]), str(ev["text"]))
         event.validate()
         parsed.events.append(event)
+    if version >= 2:
+        parsed.measures = _parse_measures(_list(data["measures"], "measures"), parsed)
+        m = data["maintenance"]
+        plan = MaintenancePlan(
+            _day(m.get("discharged_on")),
+            None if m.get("every_weeks") is None else _whole(m["every_weeks"]),
+            _day(m.get("since")),
+        )
+        plan.validate()
+        parsed.maintenance = plan
     return parsed
+
+
+def _parse_measures(items: list[Any], parsed: _Parsed) -> list[MeasureResult]:
+    """Every result scored by core; InvalidInput names each wrong answer with the result it is in."""
+    goal_index = {(Discipline(g.discipline).value, g.title): i for i, (g, _) in enumerate(parsed.goals)}
+
+    def goal_in(ref: Any, what: str) -> int | None:
+        if ref is None:
+            return None
+        key = (Discipline(ref["discipline"]).value, str(ref["title"]))
+        if key not in goal_index:
+            raise ValueError(f"{what} refers to goal {key[1]!r} ({key[0]}), which is not in the bundle")
+        return goal_index[key]
+
+    found: list[MeasureResult] = []
+    problems: list[Problem] = []
+    for position, m in enumerate(items, start=1):
+        taken = date.fromisoformat(m["taken"])
+        name = f"questionnaire {position} ({m['instrument']!s} of {taken})"
+        result = MeasureResult(
+            str(m["instrument"]),
+            taken,
+            tuple(None if a is None else _number(a) for a in _list(m.get("answers", []), f"{name} answers")),
+            tuple(
+                CopmProblem(
+                    str(c["name"]),
+                    _number(c["importance"]),
+                    _number(c["performance"]),
+                    _number(c["satisfaction"]),
+                )
+                for c in _list(m.get("copm", []), f"{name} COPM problems")
+            ),
+            tuple(
+                GasGoal(
+                    str(g["goal"]),
+                    _whole(g["level"]),
+                    _number(g.get("weight", 1.0)),
+                    goal_in(g.get("linked_goal"), f"{name} GAS goal {i}"),
+                )
+                for i, g in enumerate(_list(m.get("gas", []), f"{name} GAS goals"), start=1)
+            ),
+            goal_in(m.get("goal"), name),
+        )
+        try:
+            found.append(scored(result))
+        except InvalidInput as exc:
+            problems.extend(Problem(f"{name} {p.field}", p.message) for p in exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return found
 
 
 def import_bundle(store: Store, path: Path) -> int:
@@ -339,6 +469,7 @@ def import_bundle(store: Store, path: Path) -> int:
             _write_entry(s, pid, replace(entry, activities=ratings))
 
         goals = {(g.discipline, g.title): g for g in s.exec(select(GoalRow).where(GoalRow.patient_id == pid))}
+        written: list[GoalRow] = []
         for goal, activity_name in parsed.goals:
             marker = goal.marker
             if activity_name is not None:
@@ -359,6 +490,15 @@ def import_bundle(store: Store, path: Path) -> int:
             goal_row.direction = Direction(goal.direction).value
             goal_row.status = GoalStatus(goal.status).value
             s.add(goal_row)
+            written.append(goal_row)
+        s.flush()
+        goal_ids = [g.id for g in written]  # the row each goal of the bundle went to, in order
+        _write_measures(s, pid, parsed.measures, goal_ids, now)
+        if parsed.maintenance is not None:
+            row.discharged_on = parsed.maintenance.discharged_on
+            row.maintenance_every_weeks = parsed.maintenance.every_weeks
+            row.maintenance_since = parsed.maintenance.since
+            s.add(row)
 
         known = {(e.day, e.kind, e.text) for e in s.exec(select(EventRow).where(EventRow.patient_id == pid))}
         for event in parsed.events:
@@ -367,3 +507,65 @@ def import_bundle(store: Store, path: Path) -> int:
                 s.add(EventRow(patient_id=pid, day=event.day, kind=key[1], text=event.text))
                 known.add(key)
     return pid
+
+
+def _write_measures(
+    s: Session, pid: int, measures: list[MeasureResult], goal_ids: list[int | None], now: datetime
+) -> None:
+    """Insert or replace each (scored) result: the n-th one of an instrument on a day replaces the
+    n-th one already there (oldest first), so a re-import updates instead of adding a copy."""
+    there: dict[tuple[str, date], list[MeasureResultRow]] = {}
+    query = (
+        select(MeasureResultRow)
+        .where(MeasureResultRow.patient_id == pid)
+        .order_by(col(MeasureResultRow.taken), col(MeasureResultRow.id))
+    )
+    for existing in s.exec(query):
+        there.setdefault((existing.instrument, existing.taken), []).append(existing)
+
+    def linked(index: int | None) -> int | None:
+        return None if index is None else goal_ids[index]
+
+    for result in measures:
+        assert result.score is not None
+        same = there.get((result.instrument, result.taken), [])
+        row = same.pop(0) if same else None
+        if row is None:
+            row = MeasureResultRow(
+                patient_id=pid,
+                instrument=result.instrument,
+                taken=result.taken,
+                score=result.score,
+                created_at=now,
+            )
+        else:
+            s.exec(delete(MeasureItemRow).where(col(MeasureItemRow.result_id) == row.id))
+        row.answers = json.dumps([None if a is None else float(a) for a in result.answers])
+        row.score = result.score
+        row.satisfaction = result.satisfaction
+        row.goal_id = linked(result.goal_id)
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        for position, problem in enumerate(result.copm, start=1):
+            s.add(
+                MeasureItemRow(
+                    result_id=row.id,
+                    position=position,
+                    label=problem.name.strip(),
+                    importance=int(problem.importance),
+                    performance=int(problem.performance),
+                    satisfaction=int(problem.satisfaction),
+                )
+            )
+        for position, goal in enumerate(result.gas, start=1):
+            s.add(
+                MeasureItemRow(
+                    result_id=row.id,
+                    position=position,
+                    label=goal.goal.strip(),
+                    level=int(goal.level),
+                    weight=float(goal.weight),
+                    goal_id=linked(goal.goal_id),
+                )
+            )

@@ -154,7 +154,11 @@ def run_rehabtrack(data_dir: str | None, mode: str) -> None:
         """What the user does: wait for the records, then click the Dashboard tab."""
         original_load(window)
         dashboard = window.dashboard
-        charts = dashboard.visible_charts()
+        window.tabs.setCurrentWidget(dashboard)
+        QApplication.processEvents()  # the tab is laid out; the dashboard draws the charts on screen
+        dashboard.draw_on_screen()
+        page = dashboard._pages[dashboard.visible_group()]
+        charts = [page.chart(i) for i in sorted(page.drawn)]
         points = sum(len(chart.plotted_points()[0]) for chart in charts)
         if mode == "memory":
             for name in list(dashboard.data.groups()):

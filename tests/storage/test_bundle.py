@@ -13,7 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
+from rehabtrack.core.measure_series import MeasureResult, scored
 from rehabtrack.core.model import (
     Activity,
     ActivityRating,
@@ -30,8 +32,33 @@ from rehabtrack.storage.csv_io import export_csv, import_csv
 from rehabtrack.storage.store import Store, open_store
 
 
+def _measures(store: Store, patient_id: int) -> list[tuple[object, ...]]:
+    """The patient's questionnaire results, goal ids replaced by goal titles; each score is computed
+    again by core from the stored answers and must equal the stored one."""
+    titles = {g.id: (g.discipline, g.title) for g in store.goals(patient_id)}
+    found = []
+    for r in store.measures(patient_id):
+        again = scored(r)
+        assert (again.score, again.satisfaction) == (r.score, r.satisfaction)
+        found.append(
+            (
+                r.instrument,
+                r.taken,
+                r.answers,
+                r.copm,
+                tuple(
+                    (g.goal, g.level, g.weight, titles.get(g.goal_id) if g.goal_id else None) for g in r.gas
+                ),
+                titles[r.goal_id] if r.goal_id else None,
+                again.score,
+                again.satisfaction,
+            )
+        )
+    return found
+
+
 def _history(store: Store, patient_id: int) -> dict[str, object]:
-    """Everything about a patient, with database ids replaced by activity names."""
+    """Everything about a patient, with database ids replaced by activity names and goal titles."""
     acts = store.activities(patient_id, include_archived=True)
     names = {a.id: a.name for a in acts}
 
@@ -57,23 +84,65 @@ def _history(store: Store, patient_id: int) -> dict[str, object]:
             for g in store.goals(patient_id)
         ],
         "events": [(e.day, e.kind, e.text) for e in store.events(patient_id)],
+        "measures": _measures(store, patient_id),
+        "maintenance": store.maintenance(patient_id),
     }
+
+
+def _counts(store: Store) -> tuple[int, ...]:
+    """Patients, and the patient's weeks, goals, events and questionnaire results (one patient)."""
+    [p] = store.patients(True)
+    assert p.id is not None
+    return (
+        len(store.patients(True)),
+        len(store.entries(p.id)),
+        len(store.goals(p.id)),
+        len(store.events(p.id)),
+        len(store.measures(p.id)),
+    )
+
+
+def _discharge(store: Store, patient_id: int) -> MaintenancePlan:
+    plan = MaintenancePlan(date(2026, 10, 1), 4, date(2026, 10, 5))
+    return store.save_maintenance(patient_id, plan)
 
 
 def test_bundle_round_trip_of_the_demo_patient(demo_store, tmp_path: Path) -> None:
     [patient] = demo_store.patients()
+    plan = _discharge(demo_store, patient.id)
     out = tmp_path / "margaret.rtbundle"
     assert export_bundle(demo_store, patient.id, out) == len(demo_store.entries(patient.id))
     assert out.stat().st_mode & 0o777 == 0o600
     data = json.loads(out.read_text())
-    assert (data["format"], data["version"]) == ("rehabtrack-patient-bundle", 1)
+    assert (data["format"], data["version"]) == ("rehabtrack-patient-bundle", 2)
     assert any(isinstance(g["marker"], dict) for g in data["goals"])  # activity goals refer by name
+    assert {m["instrument"] for m in data["measures"]} == {"LEFS", "QuickDASH", "COPM", "GAS"}
+    assert all("score" not in m for m in data["measures"])  # scores are computed again on import
+    gas_links = [g["linked_goal"] for m in data["measures"] for g in m["gas"]]
+    assert {"discipline": "PT", "title": "Walk 30 minutes without stopping"} in gas_links  # by identity
 
     other = open_store(tmp_path / "therapist")
     other.save_patient(Patient("Someone else"))
     other.save_activity(other.patients()[0].id, Activity("Knit", Discipline.OT))  # ids differ there
     pid = import_bundle(other, out)
     assert _history(other, pid) == _history(demo_store, patient.id)
+    assert other.maintenance(pid) == plan
+
+    # Spelled out: the measures the demo patient's history is judged by came across intact.
+    mine, theirs = demo_store.measures(patient.id), other.measures(pid)
+    assert len(theirs) == len(mine) > 0
+    assert [r.score for r in theirs] == [scored(r).score for r in mine]
+    [copm_mine, *_] = [r for r in mine if r.instrument == "COPM"]
+    [copm_theirs, *_] = [r for r in theirs if r.instrument == "COPM"]
+    assert copm_theirs.copm == copm_mine.copm and copm_theirs.satisfaction == copm_mine.satisfaction
+    goals_there = {g.id: g.title for g in other.goals(pid)}
+    gas_theirs = [r for r in theirs if r.instrument == "GAS"]
+    gas_mine = [r for r in mine if r.instrument == "GAS"]
+    assert [[(g.goal, g.level, g.weight) for g in r.gas] for r in gas_theirs] == [
+        [(g.goal, g.level, g.weight) for g in r.gas] for r in gas_mine
+    ]
+    linked = [(g.goal, goals_there[g.goal_id]) for r in gas_theirs for g in r.gas if g.goal_id is not None]
+    assert linked and all(goal == title for goal, title in linked)  # linked to the imported goals
     other.close()
 
 
@@ -85,7 +154,9 @@ def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_upd
     export_bundle(demo_store, patient.id, first)
     other = open_store(tmp_path / "therapist")
     pid = import_bundle(other, first)
+    counts = _counts(other)
     assert import_bundle(other, first) == pid
+    assert _counts(other) == counts
     assert len(other.patients(True)) == 1
     before = _history(other, pid)
     assert before == _history(demo_store, patient.id)
@@ -97,16 +168,84 @@ def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_upd
     demo_store.save_patient(Patient("Margaret D.", id=patient.id))
     demo_store.save_event(patient.id, Event(last.week, EventKind.OTHER, "Back at work"))
     walk = demo_store.activities(patient.id)[0]
-    demo_store.save_goal(patient.id, Goal(Discipline.PT, "Walk an hour", f"activity/{walk.id}", 9, "higher"))
+    goal = demo_store.save_goal(
+        patient.id, Goal(Discipline.PT, "Walk an hour", f"activity/{walk.id}", 9, "higher")
+    )
+    # …refills the latest LEFS (same day: an update), adds a pain rating for the new goal, is discharged.
+    lefs = demo_store.measures(patient.id, "LEFS")[-1]
+    demo_store.save_measure(patient.id, MeasureResult("LEFS", lefs.taken, (4.0,) * 20, id=lefs.id))
+    demo_store.save_measure(patient.id, MeasureResult("NPRS", last.week, (2.0,), goal_id=goal.id))
+    _discharge(demo_store, patient.id)
     second = tmp_path / "v2.rtbundle"
     export_bundle(demo_store, patient.id, second)
 
     assert import_bundle(other, second) == pid
     assert [p.display_name for p in other.patients(True)] == ["Margaret D."]
     assert _history(other, pid) == _history(demo_store, patient.id)
+    counts = _counts(other)
+    assert counts[-1] == len(before["measures"]) + 1  # type: ignore[arg-type]  # the LEFS was updated
+    assert other.measures(pid, "LEFS")[-1].score == 80
+    [nprs] = other.measures(pid, "NPRS")
+    assert [g.title for g in other.goals(pid) if g.id == nprs.goal_id] == ["Walk an hour"]
     assert import_bundle(other, second) == pid
     assert _history(other, pid) == _history(demo_store, patient.id)
+    assert _counts(other) == counts
     other.close()
+
+
+def test_a_version_1_bundle_without_measures_still_imports(tmp_path: Path) -> None:
+    bundle = {
+        "format": "rehabtrack-patient-bundle",
+        "version": 1,
+        "exported_at": "2025-06-01T10:00:00+00:00",
+        "exported_by": "RehabTrack 0.9",
+        "patient": {
+            "uid": "0123456789abcdef0123456789abcdef",
+            "display_name": "Old Bundle",
+            "archived": False,
+        },
+        "activities": [{"name": "Walk", "discipline": "PT", "archived": False}],
+        "entries": [
+            {
+                "week": "2025-05-05",
+                "values": {"pain": 4},
+                "rom": [],
+                "activities": [{"activity": "Walk", "rating": 6, "minutes": 20}],
+                "notes": "first week",
+            }
+        ],
+        "goals": [
+            {
+                "discipline": "PT",
+                "title": "Walk further",
+                "marker": {"activity": "Walk"},
+                "target": 9,
+                "direction": "higher",
+                "status": "active",
+            }
+        ],
+        "events": [{"day": "2025-05-06", "kind": "other", "text": "Started"}],
+    }
+    out = tmp_path / "old.rtbundle"
+    out.write_text(json.dumps(bundle))
+    store = open_store(tmp_path / "therapist")
+    pid = import_bundle(store, out)
+    [entry] = store.entries(pid)
+    assert (store.patient(pid).display_name, entry.values, entry.notes) == (
+        "Old Bundle",
+        {"pain": 4},
+        "first week",
+    )
+    assert [g.title for g in store.goals(pid)] == ["Walk further"]
+    assert store.measures(pid) == []
+    assert store.maintenance(pid) == MaintenancePlan()
+
+    # A version-1 bundle says nothing about measures or the plan, so it leaves what is there alone.
+    store.save_measure(pid, MeasureResult("NPRS", date(2025, 5, 7), (3.0,)))
+    plan = _discharge(store, pid)
+    assert import_bundle(store, out) == pid
+    assert len(store.measures(pid)) == 1 and store.maintenance(pid) == plan
+    store.close()
 
 
 def test_a_bad_bundle_imports_nothing(demo_store, tmp_path: Path) -> None:
@@ -128,6 +267,67 @@ def test_a_bad_bundle_imports_nothing(demo_store, tmp_path: Path) -> None:
         import_bundle(other, out)
     assert other.patients(True) == []
     other.close()
+
+
+def _bad(data: dict[str, object], change) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    copy = json.loads(json.dumps(data))
+    change(copy)
+    return copy
+
+
+def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(demo_store, tmp_path: Path) -> None:
+    [patient] = demo_store.patients()
+    out = tmp_path / "p.rtbundle"
+    export_bundle(demo_store, patient.id, out)
+    good = json.loads(out.read_text())
+    lefs = next(i for i, m in enumerate(good["measures"]) if m["instrument"] == "LEFS")
+    taken = good["measures"][lefs]["taken"]
+    gas = next(i for i, m in enumerate(good["measures"]) if m["instrument"] == "GAS")
+
+    def answer_7(d):  # type: ignore[no-untyped-def]
+        d["measures"][lefs]["answers"][3] = 7
+
+    def copm_11(d):  # type: ignore[no-untyped-def]
+        next(m for m in d["measures"] if m["instrument"] == "COPM")["copm"][0]["performance"] = 11
+
+    def gas_level_3(d):  # type: ignore[no-untyped-def]
+        d["measures"][gas]["gas"][0]["level"] = 3
+
+    def unknown_goal(d):  # type: ignore[no-untyped-def]
+        d["measures"][gas]["gas"][0]["linked_goal"] = {"discipline": "PT", "title": "Not a goal"}
+
+    def cadence_3(d):  # type: ignore[no-untyped-def]
+        d["maintenance"] = {"discharged_on": None, "every_weeks": 3, "since": "2026-01-05"}
+
+    def no_measures(d):  # type: ignore[no-untyped-def]
+        del d["measures"]
+
+    cases = [
+        (
+            answer_7,
+            rf"(?s)Nothing was imported.*questionnaire {lefs + 1} \(LEFS of {taken}\) LEFS/4: "
+            r"LEFS item 4 must be from 0 to 4 \(got 7\)",
+        ),
+        (copm_11, r"(?s)Nothing was imported.*COPM problem 1 performance must be from 1 to 10"),
+        (gas_level_3, r"(?s)Nothing was imported.*GAS goal 1 must be from -2 to 2"),
+        (unknown_goal, r"Nothing was imported.*GAS goal 1 refers to goal 'Not a goal'"),
+        (cadence_3, r"(?s)Nothing was imported.*every 2 or 4 weeks \(got 3\)"),
+        (no_measures, r"Nothing was imported.*damaged.*measures"),
+    ]
+    # A fresh store gets nothing; a store holding an earlier import of the patient keeps it unchanged.
+    fresh = open_store(tmp_path / "fresh")
+    holding = open_store(tmp_path / "holding")
+    pid = import_bundle(holding, out)
+    before = _history(holding, pid)
+    for change, message in cases:
+        out.write_text(json.dumps(_bad(good, change)))
+        for store in (fresh, holding):
+            with pytest.raises(BundleError, match=message):
+                import_bundle(store, out)
+    assert fresh.patients(True) == []
+    assert _history(holding, pid) == before
+    fresh.close()
+    holding.close()
 
 
 def test_bundle_from_the_command_line(tmp_path: Path) -> None:
