@@ -17,6 +17,7 @@ from rehabtrack.core.progress import ProgressStatus, progress_toward
 from rehabtrack.core.recurrence import RecurrenceAlert, watch
 from rehabtrack.core.series import rom_keys, series_for
 from rehabtrack.core.validation import InvalidInput, Problem
+from rehabtrack.core.weeks import week_start
 
 CADENCES: tuple[int, ...] = (2, 4)  # weeks between maintenance check-ins
 WATCHED_MARKERS: tuple[str, ...] = (
@@ -126,3 +127,22 @@ def recurrence_alerts(
         if alert is not None:
             found.append(alert)
     return found
+
+
+def checkin_period(plan: MaintenancePlan, today: date) -> tuple[date, date]:
+    """The first and last Monday of the check-in period ``today`` is in: this week, or in the
+    maintenance phase the block of ``every_weeks`` weeks counted from the week it started."""
+    this_week = week_start(today)
+    if not plan.active:
+        return this_week, this_week
+    assert plan.since is not None and plan.every_weeks is not None
+    start = week_start(plan.since)
+    blocks = max(0, (this_week - start).days // 7 // plan.every_weeks)
+    first = start + timedelta(weeks=blocks * plan.every_weeks)
+    return first, first + timedelta(weeks=plan.every_weeks - 1)
+
+
+def checkin_logged(plan: MaintenancePlan, logged_weeks: Sequence[date], today: date) -> bool:
+    """Whether the current check-in period already has a logged week (so no reminder is due)."""
+    first, last = checkin_period(plan, today)
+    return any(first <= week <= last for week in logged_weeks)

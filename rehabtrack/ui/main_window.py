@@ -62,6 +62,12 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.patient_label.setFont(font)
         layout.addWidget(self.patient_label)
+        # After therapy: says plainly when a marker has been worse for two check-ins in a row.
+        self.watch_notice = QLabel()
+        self.watch_notice.setWordWrap(True)
+        self.watch_notice.setAccessibleName("Recurrence watch")
+        self.watch_notice.hide()
+        layout.addWidget(self.watch_notice)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
         layout.addWidget(self.tabs, 1)
@@ -429,7 +435,8 @@ class MainWindow(QMainWindow):
         self.checkin.entry_saved.connect(self._refresh_questionnaires)  # type: ignore[attr-defined]
         self.tabs.addTab(self.questionnaires, "&Questionnaires")
         self.tabs.setCurrentIndex(max(current, 0))
-        self._show_history(self.dashboard.data.entries if self.dashboard is not None else None)  # type: ignore[attr-defined]
+        entries = self._show_history(self.dashboard.data.entries if self.dashboard is not None else None)  # type: ignore[attr-defined]
+        self._show_watch(entries)
         self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
         self.desktop.patient_shown()
 
@@ -458,8 +465,20 @@ class MainWindow(QMainWindow):
         if self.store is None or self.patient is None or self.patient.id is None:
             return
         entries = self._show_history()
+        self._show_watch(entries)
         if self.dashboard is not None:
             self.dashboard.refresh(entries)  # type: ignore[attr-defined]
+
+    def _show_watch(self, entries: list[WeeklyEntry]) -> None:
+        """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
+        from rehabtrack.core.maintenance import recurrence_alerts
+
+        assert self.store is not None and self.patient is not None and self.patient.id is not None
+        plan = self.store.maintenance(self.patient.id)
+        activities = self.store.activities(self.patient.id, include_archived=True)
+        alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
+        self.watch_notice.setText("\n".join(alert.message for alert in alerts))
+        self.watch_notice.setVisible(bool(alerts))
 
     def _show_history(self, entries: list[WeeklyEntry] | None = None) -> list[WeeklyEntry]:
         """Fill the history table (from ``entries`` when they were just read); returns the entries."""

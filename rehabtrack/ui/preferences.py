@@ -407,7 +407,12 @@ class DesktopBehaviour(QObject):
         patient = getattr(self.window, "patient", None)
         if store is None or patient is None or patient.id is None:
             return True  # nobody to remind
-        return store.entry(patient.id, week_start(day)) is not None
+        from rehabtrack.core.maintenance import checkin_logged, checkin_period
+
+        plan = store.maintenance(patient.id)  # in the maintenance phase a check-in covers 2 or 4 weeks
+        first, last = checkin_period(plan, day)
+        weeks = [e.week for e in store.entries(patient.id, first, last)]
+        return checkin_logged(plan, weeks, day)
 
     def apply(self, prefs: Preferences) -> None:
         """Font scale, palette and chart theme, now."""

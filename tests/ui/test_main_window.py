@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from rehabtrack.core.model import Patient
+from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import Store, open_store
@@ -215,3 +215,36 @@ def test_the_questionnaires_tab_is_built_when_first_opened(qtbot: QtBot, data_di
     window.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.content is not None)
     assert tab.content is not None and tab.content.isVisible()
+
+
+def test_in_maintenance_two_worse_check_ins_show_a_plain_notice_one_blip_does_not(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    from datetime import timedelta
+
+    from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
+
+    today = date(2026, 11, 25)
+    store = open_store(data_dir)
+    joe = store.save_patient(Patient("Joe Example", "Stroke"))
+    assert joe.id is not None
+    monday = week_start(today)
+    first = monday - timedelta(weeks=10)
+    since = first + timedelta(weeks=4)  # discharged after four weeks at pain 2
+    for i, pain in enumerate([2, 2, 2, 2, 6, 2, 2, 2]):  # in maintenance: one bad week, then back to 2
+        store.save_entry(joe.id, WeeklyEntry(first + timedelta(weeks=i), {"pain": pain}))
+    store.save_maintenance(joe.id, MaintenancePlan(since, 2, since))
+    store.close()
+
+    window = _window(qtbot, data_dir, today)
+    assert not window.watch_notice.isVisible()  # a one-week blip is not a recurrence
+
+    assert window.store is not None
+    window.store.save_entry(joe.id, WeeklyEntry(monday - timedelta(weeks=1), {"pain": 5}))
+    window.store.save_entry(joe.id, WeeklyEntry(monday, {"pain": 6}))
+    window.refresh()
+    entries = window.store.entries(joe.id)
+    alerts = recurrence_alerts(window.store.maintenance(joe.id), entries, window.store.activities(joe.id))
+    assert len(alerts) == 1
+    assert window.watch_notice.isVisible() and window.watch_notice.text() == alerts[0].message
+    assert "therapist" in alerts[0].message
