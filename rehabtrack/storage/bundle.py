@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from rehabtrack import __version__
 from rehabtrack.core.maintenance import MaintenancePlan
@@ -46,12 +46,11 @@ from rehabtrack.core.model import (
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.engine import write_private_text
-from rehabtrack.storage.store import Store, _write_entry
+from rehabtrack.storage.store import Store, _write_entry, _write_measure
 from rehabtrack.storage.tables import (
     ActivityRow,
     EventRow,
     GoalRow,
-    MeasureItemRow,
     MeasureResultRow,
     PatientRow,
     new_uid,
@@ -493,7 +492,7 @@ def import_bundle(store: Store, path: Path) -> int:
             written.append(goal_row)
         s.flush()
         goal_ids = [g.id for g in written]  # the row each goal of the bundle went to, in order
-        _write_measures(s, pid, parsed.measures, goal_ids, now)
+        _write_measures(s, pid, parsed.measures, goal_ids)
         if parsed.maintenance is not None:
             row.discharged_on = parsed.maintenance.discharged_on
             row.maintenance_every_weeks = parsed.maintenance.every_weeks
@@ -509,9 +508,7 @@ def import_bundle(store: Store, path: Path) -> int:
     return pid
 
 
-def _write_measures(
-    s: Session, pid: int, measures: list[MeasureResult], goal_ids: list[int | None], now: datetime
-) -> None:
+def _write_measures(s: Session, pid: int, measures: list[MeasureResult], goal_ids: list[int | None]) -> None:
     """Insert or replace each (scored) result: the n-th one of an instrument on a day replaces the
     n-th one already there (oldest first), so a re-import updates instead of adding a copy."""
     there: dict[tuple[str, date], list[MeasureResultRow]] = {}
@@ -527,45 +524,10 @@ def _write_measures(
         return None if index is None else goal_ids[index]
 
     for result in measures:
-        assert result.score is not None
         same = there.get((result.instrument, result.taken), [])
-        row = same.pop(0) if same else None
-        if row is None:
-            row = MeasureResultRow(
-                patient_id=pid,
-                instrument=result.instrument,
-                taken=result.taken,
-                score=result.score,
-                created_at=now,
-            )
-        else:
-            s.exec(delete(MeasureItemRow).where(col(MeasureItemRow.result_id) == row.id))
-        row.answers = json.dumps([None if a is None else float(a) for a in result.answers])
-        row.score = result.score
-        row.satisfaction = result.satisfaction
-        row.goal_id = linked(result.goal_id)
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        for position, problem in enumerate(result.copm, start=1):
-            s.add(
-                MeasureItemRow(
-                    result_id=row.id,
-                    position=position,
-                    label=problem.name.strip(),
-                    importance=int(problem.importance),
-                    performance=int(problem.performance),
-                    satisfaction=int(problem.satisfaction),
-                )
-            )
-        for position, goal in enumerate(result.gas, start=1):
-            s.add(
-                MeasureItemRow(
-                    result_id=row.id,
-                    position=position,
-                    label=goal.goal.strip(),
-                    level=int(goal.level),
-                    weight=float(goal.weight),
-                    goal_id=linked(goal.goal_id),
-                )
-            )
+        local = replace(
+            result,
+            goal_id=linked(result.goal_id),
+            gas=tuple(replace(g, goal_id=linked(g.goal_id)) for g in result.gas),
+        )
+        _write_measure(s, pid, local, same.pop(0) if same else None)

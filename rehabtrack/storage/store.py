@@ -463,48 +463,7 @@ class Store:
             row = s.get(MeasureResultRow, done.id) if done.id else None
             if row is not None and row.patient_id != patient_id:
                 raise KeyError(f"questionnaire result {done.id} does not belong to patient {patient_id}")
-            if row is None:
-                row = MeasureResultRow(
-                    patient_id=patient_id,
-                    instrument=done.instrument,
-                    taken=done.taken,
-                    score=done.score,
-                    created_at=_now(),
-                )
-            else:
-                s.exec(delete(MeasureItemRow).where(col(MeasureItemRow.result_id) == row.id))
-            row.instrument = done.instrument
-            row.taken = done.taken
-            row.answers = json.dumps([None if a is None else float(a) for a in done.answers])
-            row.score = done.score
-            row.satisfaction = done.satisfaction
-            row.goal_id = done.goal_id
-            s.add(row)
-            s.flush()
-            assert row.id is not None
-            for position, problem in enumerate(done.copm, start=1):
-                s.add(
-                    MeasureItemRow(
-                        result_id=row.id,
-                        position=position,
-                        label=problem.name.strip(),
-                        importance=int(problem.importance),
-                        performance=int(problem.performance),
-                        satisfaction=int(problem.satisfaction),
-                    )
-                )
-            for position, goal in enumerate(done.gas, start=1):
-                s.add(
-                    MeasureItemRow(
-                        result_id=row.id,
-                        position=position,
-                        label=goal.goal.strip(),
-                        level=int(goal.level),
-                        weight=float(goal.weight),
-                        goal_id=goal.goal_id,
-                    )
-                )
-            return replace(done, id=row.id)
+            return _write_measure(s, patient_id, done, row)
 
     def delete_measure(self, measure_id: int) -> MeasureResult | None:
         """Delete one questionnaire result; returns what was deleted (for undo), or None."""
@@ -565,6 +524,55 @@ class Store:
             row.updated_at = _now()
             s.add(row)
         return plan
+
+
+def _write_measure(
+    s: Session, patient_id: int, done: MeasureResult, row: MeasureResultRow | None
+) -> MeasureResult:
+    """Insert a scored result, or replace ``row`` with it (its item rows too)."""
+    assert done.score is not None
+    if row is None:
+        row = MeasureResultRow(
+            patient_id=patient_id,
+            instrument=done.instrument,
+            taken=done.taken,
+            score=done.score,
+            created_at=_now(),
+        )
+    else:
+        s.exec(delete(MeasureItemRow).where(col(MeasureItemRow.result_id) == row.id))
+    row.instrument = done.instrument
+    row.taken = done.taken
+    row.answers = json.dumps([None if a is None else float(a) for a in done.answers])
+    row.score = done.score
+    row.satisfaction = done.satisfaction
+    row.goal_id = done.goal_id
+    s.add(row)
+    s.flush()
+    assert row.id is not None
+    for position, problem in enumerate(done.copm, start=1):
+        s.add(
+            MeasureItemRow(
+                result_id=row.id,
+                position=position,
+                label=problem.name.strip(),
+                importance=int(problem.importance),
+                performance=int(problem.performance),
+                satisfaction=int(problem.satisfaction),
+            )
+        )
+    for position, goal in enumerate(done.gas, start=1):
+        s.add(
+            MeasureItemRow(
+                result_id=row.id,
+                position=position,
+                label=goal.goal.strip(),
+                level=int(goal.level),
+                weight=float(goal.weight),
+                goal_id=goal.goal_id,
+            )
+        )
+    return replace(done, id=row.id)
 
 
 def _write_entry(
