@@ -206,6 +206,13 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             values=(0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
         )
         self._band_item.setZValue(-20)
+        # The typical (normal) range of a ROM movement: fainter than the meaningful-change band, behind it.
+        self._typical_item = pg.LinearRegionItem(
+            values=(0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
+        )
+        self._typical_item.setZValue(-30)
+        self._typical_item.setVisible(False)
+        self._typical: tuple[float, float] | None = None
         self._line = pg.PlotCurveItem()
         self._line.setZValue(0)
         self._mean_item = pg.PlotCurveItem()
@@ -223,6 +230,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._message = pg.TextItem(EMPTY_MESSAGE, anchor=(0.5, 0.5), border=None)
         self._message.setZValue(30)
         for item in (
+            self._typical_item,
             self._band_item,
             self._line,
             self._mean_item,
@@ -250,6 +258,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         theme: ChartTheme = LIGHT,
         x_range: tuple[date, date] | None = None,
         band: float | None = None,
+        typical: tuple[float, float] | None = None,
     ) -> None:
         """Show ``series``; goals for other series keys are ignored.
 
@@ -308,6 +317,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             self._band_item.setVisible(True)
         else:
             self._band_item.setVisible(False)
+        self._typical = typical if typical is not None and typical[1] > typical[0] else None
+        if self._typical is not None:
+            self._typical_item.setRegion(self._typical)
+        self._typical_item.setVisible(self._typical is not None)
 
         self._set_axis_title()
         self._x_range = x_range
@@ -433,6 +446,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             ys += [self._trend[0][1], self._trend[1][1]]
         if self._band is not None:
             ys += list(self._band)
+        if self._typical is not None and self._series is not None:
+            # Show how far there is to go: the typical bound on the better side, not the whole range
+            # (0–135° would squash a knee moving from 84° to 118° into a third of the chart).
+            ys.append(self._typical[0] if self._series.lower_is_better else self._typical[1])
         if empty:
             # Nothing logged: show the marker's whole scale rather than a sliver around a goal line.
             info = _marker_for(self._series) if self._series is not None else None
@@ -539,6 +556,8 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             axis.setTickFont(self._font())
             axis.setGrid(theme.grid_alpha)
         self._band_item.setBrush(pg.mkBrush(theme.band))
+        self._typical_item.setBrush(pg.mkBrush(theme.typical))
+        self._typical_item.setHoverBrush(pg.mkBrush(theme.typical))
         self._band_item.setHoverBrush(pg.mkBrush(theme.band))
         self._line.setPen(_pen(theme.data, theme.data_width))
         self._mean_item.setPen(_pen(theme.rolling_mean, theme.mean_width))
@@ -653,6 +672,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
 
     def band(self) -> tuple[float, float] | None:
         return self._band if self._band_item.isVisible() else None
+
+    def typical_band(self) -> tuple[float, float] | None:
+        """The typical range of motion shown behind the data, if any."""
+        return self._typical if self._typical_item.isVisible() else None
 
     def x_range(self) -> tuple[date, date]:
         """The date span shown (the view range minus the few days of padding either side)."""

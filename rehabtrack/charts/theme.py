@@ -46,6 +46,7 @@ class ChartTheme:
     trend_style: Qt.PenStyle = Qt.PenStyle.DashLine
     event_style: Qt.PenStyle = Qt.PenStyle.DotLine
     label_fill: str = "#FFFFFFC0"  # behind goal/event labels so they stay readable over data
+    typical: str = "#009E731F"  # the typical range of motion: a faint green wash behind everything
 
     def discipline_style(self, discipline: Discipline | str) -> DisciplineStyle:
         if Discipline(discipline) == Discipline.OT:

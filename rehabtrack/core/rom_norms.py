@@ -63,3 +63,11 @@ def typical_range(joint: str, movement: str, source: str = DEFAULT_SOURCE) -> tu
     """(low, high) typical active range in degrees, or None when ``source`` has no value for it."""
     found = norm(joint, movement, source)
     return None if found is None else (found.low, found.high)
+
+
+def norm_for_series(key: str, source: str = DEFAULT_SOURCE) -> RomNorm | None:
+    """The typical range for a ROM series key (``rom/knee/right/flexion/active``); None for any other."""
+    parts = key.split("/")
+    if len(parts) != 5 or parts[0] != "rom":
+        return None
+    return norm(parts[1], parts[3], source)

@@ -35,6 +35,7 @@ from rehabtrack.core.meaningful_change import threshold_for
 from rehabtrack.core.measure_series import MeasureResult, any_series, measure_keys
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.progress import GoalProgress, progress_toward
+from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import Series, chart_keys
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import Button, hint_label
@@ -46,9 +47,16 @@ CHART_COLUMNS = 2
 CHART_MIN_HEIGHT = 240
 CHART_LEGEND = (
     "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
-    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation"
+    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation · "
+    "green wash: typical range of motion"
 )
 DISCIPLINE_TITLES = {Discipline.PT: "PT goals: moving better", Discipline.OT: "OT goals: managing daily life"}
+
+
+def typical_for(key: str, source: str = DEFAULT_SOURCE) -> tuple[float, float] | None:
+    """The typical range of motion of a ROM series from the chosen table; None for other series."""
+    found = norm_for_series(key, source)
+    return None if found is None else (found.low, found.high)
 
 
 def band_for(key: str) -> float | None:
@@ -128,6 +136,7 @@ class ChartPage:
         chart.setMinimumHeight(CHART_MIN_HEIGHT)
         self.grid.replaceWidget(cell, chart)
         cell.deleteLater()
+        chart.show()  # a widget added to a page already on screen would otherwise stay hidden
         self.cells[index] = chart
         return chart
 
@@ -214,6 +223,7 @@ class Dashboard(QWidget):
         self.today = today or date.today()
         self.theme: ChartTheme = LIGHT
         self.preset = DEFAULT_PRESET
+        self.rom_norms = DEFAULT_SOURCE
         self.data = PatientData(store, patient_id, self.today)
         self._pages: dict[str, ChartPage] = {}
 
@@ -343,6 +353,7 @@ class Dashboard(QWidget):
             self.theme,
             x_range,
             band_for(key),
+            typical_for(key, self.rom_norms),
         )
         page.drawn.add(index)
 
@@ -435,6 +446,15 @@ class Dashboard(QWidget):
                     page.chart(index).set_x_range(start, end)
                 else:
                     page.drawn.discard(index)
+        self.draw_on_screen()
+
+    def set_rom_norms(self, source: str) -> None:
+        """Which table of typical range of motion the ROM charts show (Preferences)."""
+        if source == self.rom_norms:
+            return
+        self.rom_norms = source
+        for page in self._pages.values():
+            page.drawn.clear()
         self.draw_on_screen()
 
     def set_theme(self, theme: ChartTheme) -> None:

@@ -22,6 +22,7 @@ from rehabtrack.core.markers import ADHERENCE, WEEKLY_MARKERS
 from rehabtrack.core.measure_series import measure_keys
 from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus
 from rehabtrack.core.progress import default_baseline, format_value
+from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import describe, goal_problems, rom_keys
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
@@ -59,6 +60,7 @@ class GoalDialog(QDialog):
         super().__init__(parent)
         self.store, self.patient_id, self.data, self.goal = store, patient_id, data, goal
         self.saved: Goal | None = None
+        self.rom_norms = str(getattr(parent, "rom_norms", DEFAULT_SOURCE))  # the table chosen in Preferences
         self.setWindowTitle("Edit goal" if goal else "New goal")
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -144,9 +146,12 @@ class GoalDialog(QDialog):
         self.baseline.setPlaceholderText(
             f"{format_value(baseline, '', info.whole)} (first two weeks)" if baseline is not None else "auto"
         )
+        typical = norm_for_series(key, self.rom_norms)  # suggests a target
+        self.target.setPlaceholderText(f"{typical.high:g}" if typical is not None else "")
         self.scale_hint.setText(
             f"{info.label}: allowed {info.allowed}. "
-            "Leave Baseline blank to use the mean of the first two logged weeks."
+            + (f"Most people without an injury reach {typical.text}. " if typical is not None else "")
+            + "Leave Baseline blank to use the mean of the first two logged weeks."
         )
 
     def goal_from_form(self) -> Goal:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT, ChartTheme
 from rehabtrack.core.resources import resource_path
+from rehabtrack.core.rom_norms import sources as rom_sources
 from rehabtrack.core.weeks import week_start
 from rehabtrack.ui.reminder import ReminderBanner, WeeklyReminder
 from rehabtrack.ui.settings import (
@@ -64,6 +65,10 @@ if TYPE_CHECKING:
     from rehabtrack.storage.store import Store
 
 ICON = ("icons", "rehabtrack.svg")
+ROM_NORM_TITLES = {
+    "AAOS": "AAOS (American Academy of Orthopaedic Surgeons)",
+    "VA": "VA rating schedule (38 CFR 4.71a)",
+}
 PAPER_TITLES = {"a4": "A4", "letter": "US Letter"}
 
 
@@ -287,6 +292,14 @@ class PreferencesDialog(QDialog):
             self.paper.addItem(PAPER_TITLES[paper], paper)
         self.paper.setCurrentIndex(max(self.paper.findData(prefs.paper), 0))
         form.addRow("&Paper for reports:", self.paper)
+        self.rom_norms = ComboBox()
+        for source in rom_sources():
+            self.rom_norms.addItem(ROM_NORM_TITLES.get(source, source), source)
+        self.rom_norms.setCurrentIndex(max(self.rom_norms.findData(prefs.rom_norms), 0))
+        self.rom_norms.setAccessibleDescription(
+            "The typical range shown as a faint band on range-of-motion charts."
+        )
+        form.addRow("Typical &range of motion:", self.rom_norms)
         self.backups = QSpinBox()
         self.backups.setRange(BACKUPS_MIN, BACKUPS_MAX)
         self.backups.setValue(prefs.backups_kept)
@@ -328,6 +341,7 @@ class PreferencesDialog(QDialog):
             self.font_scale.valueChanged,
             self.theme.currentIndexChanged,
             self.paper.currentIndexChanged,
+            self.rom_norms.currentIndexChanged,
             self.backups.valueChanged,
         ):
             signal.connect(lambda *_: self.changed.emit(self.preferences()))
@@ -341,6 +355,7 @@ class PreferencesDialog(QDialog):
             font_scale=self.font_scale.value(),
             theme=Theme(self.theme.currentData()),
             paper=str(self.paper.currentData()),
+            rom_norms=str(self.rom_norms.currentData()),
             backups_kept=self.backups.value(),
         )
 
@@ -421,6 +436,7 @@ class DesktopBehaviour(QObject):
         apply_app_theme(prefs.theme)
         dashboard = getattr(self.window, "dashboard", None)
         if dashboard is not None and hasattr(dashboard, "set_theme"):
+            dashboard.set_rom_norms(prefs.rom_norms)
             dashboard.set_theme(chart_theme(prefs.theme))
 
     def patient_shown(self) -> None:
@@ -429,6 +445,7 @@ class DesktopBehaviour(QObject):
         dashboard = getattr(self.window, "dashboard", None)
         if dashboard is not None:
             if hasattr(dashboard, "set_theme"):
+                dashboard.set_rom_norms(self.prefs.rom_norms)
                 dashboard.set_theme(chart_theme(self.prefs.theme))
             for name, splitter in self._splitters(dashboard):
                 state = self.settings.state(name)

@@ -32,10 +32,11 @@ from rehabtrack.charts.marker_chart import MarkerChart, range_for
 from rehabtrack.charts.theme import ChartTheme
 from rehabtrack.core.model import Discipline, Event, EventKind, Goal
 from rehabtrack.core.progress import Period, change_between, default_periods, mean_in
+from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import PatientData, band_for
+from rehabtrack.ui.dashboard import PatientData, band_for, typical_for
 from rehabtrack.ui.widgets import Button, ComboBox, NotesField, error_label, hint_label
 
 SESSION_FONT_SCALE = 1.6
@@ -226,6 +227,7 @@ class SessionView(QDialog):
         font.setPointSizeF(font.pointSizeF() * SESSION_FONT_SCALE)
         self.setFont(font)
         self.changed = False  # a note was added: the dashboard should re-read
+        self.rom_norms = str(getattr(parent, "rom_norms", DEFAULT_SOURCE))
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -313,7 +315,10 @@ class SessionView(QDialog):
             self.sentence.setText(change.describe() if change else "Not enough weeks logged to compare.")
         self.position.setText(f"{self.index + 1} of {len(self.slides)}")
         x_range = range_for(SESSION_RANGE, self.today, self.data.first_week())
-        self.chart.set_data(series, goals, self.data.events, self.theme, x_range, band_for(slide.key))
+        typical = typical_for(slide.key, self.rom_norms)
+        self.chart.set_data(
+            series, goals, self.data.events, self.theme, x_range, band_for(slide.key), typical
+        )
 
     def show_compare(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.compare if on else self.chart)

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from rehabtrack.core.rom_norms import DEFAULT_SOURCE, sources
+
 FONT_SCALE_MIN = 100
 FONT_SCALE_MAX = 200
 BACKUPS_MIN = 1
@@ -53,6 +55,7 @@ class Preferences:
     paper: str = ""  # "a4", "letter", or "" for the locale's paper (see paper_size())
     backups_kept: int = DEFAULT_BACKUPS_KEPT
     data_folder: str = ""  # "" for the platform's data folder
+    rom_norms: str = DEFAULT_SOURCE  # which table of typical range of motion the charts show: AAOS or VA
 
     def paper_size(self) -> str:
         """The paper to print on: the chosen one, else the locale's (Letter in the US, else A4)."""
@@ -70,6 +73,7 @@ class Preferences:
             font_scale=min(max(self.font_scale, FONT_SCALE_MIN), FONT_SCALE_MAX),
             paper=self.paper if self.paper in PAPERS else "",
             backups_kept=min(max(self.backups_kept, BACKUPS_MIN), BACKUPS_MAX),
+            rom_norms=self.rom_norms if self.rom_norms in sources() else DEFAULT_SOURCE,
         )
 
 
@@ -135,6 +139,7 @@ class Settings:
             paper=str(v("report/paper", d.paper) or ""),
             backups_kept=_int(v("data/backups_kept", d.backups_kept), d.backups_kept),
             data_folder=str(v("data/folder", d.data_folder) or ""),
+            rom_norms=str(v("charts/rom_norms", d.rom_norms) or d.rom_norms),
         ).checked()
 
     def save_preferences(self, prefs: Preferences) -> None:
@@ -147,6 +152,7 @@ class Settings:
         s("report/paper", prefs.paper)
         s("data/backups_kept", prefs.backups_kept)
         s("data/folder", prefs.data_folder)
+        s("charts/rom_norms", prefs.rom_norms)
         self.backend.sync()
 
     # Reminder ------------------------------------------------------------------------------------

@@ -199,3 +199,39 @@ def test_only_charts_on_screen_are_made_and_drawn_and_scrolling_brings_the_rest(
     bar.setValue(bar.maximum())
     qtbot.waitUntil(lambda: len(page.drawn) == len(page.cells))
     assert all(isinstance(cell, MarkerChart) and cell.plotted_points()[0] for cell in page.cells)
+    assert all(cell.isVisible() for cell in page.cells)  # made while the page was on screen: shown too
+
+
+def test_rom_charts_show_the_typical_range_from_the_chosen_table(
+    dashboard: Dashboard, demo_store: Store, shot
+) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.core.rom_norms import typical_range
+
+    names = [dashboard.group_list.item(i).text() for i in range(dashboard.group_list.count())]  # type: ignore[union-attr]
+    dashboard.group_list.setCurrentRow(names.index("Range of motion"))
+    knee = next(c for c in dashboard.visible_charts() if c.axis_label().startswith("Right knee flexion"))
+    assert knee.typical_band() == typical_range("knee", "flexion", "AAOS")
+    assert knee.isVisible()
+    shot(dashboard, "dashboard-range-of-motion.png")
+    dashboard.set_rom_norms("VA")
+    knee = next(c for c in dashboard.visible_charts() if c.axis_label().startswith("Right knee flexion"))
+    assert knee.typical_band() == typical_range("knee", "flexion", "VA")
+
+
+def test_the_goal_editor_suggests_the_typical_range_for_a_movement(
+    dashboard: Dashboard, demo_store: Store, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.core.rom_norms import norm
+
+    dialog = GoalDialog(demo_store, _patient(demo_store), dashboard.data, None, dashboard)
+    qtbot.addWidget(dialog)
+    knee = next(
+        dialog.marker.itemData(i)
+        for i in range(dialog.marker.count())
+        if "knee/right/flexion" in str(dialog.marker.itemData(i))
+    )
+    dialog.marker.setCurrentIndex(dialog.marker.findData(knee))
+    typical = norm("knee", "flexion", "AAOS")
+    assert typical is not None
+    assert typical.text in dialog.scale_hint.text()
+    assert dialog.target.placeholderText() == f"{typical.high:g}"
