@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rehabtrack.core.measure_series import MeasureResult, any_series
 from rehabtrack.core.model import Activity, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.progress import ProgressStatus, progress_toward
 from rehabtrack.core.recurrence import RecurrenceAlert, watch
@@ -73,7 +74,11 @@ class MaintenancePlan:
 
 
 def goals_met(
-    goals: Sequence[Goal], entries: Sequence[WeeklyEntry], activities: Sequence[Activity], today: date
+    goals: Sequence[Goal],
+    entries: Sequence[WeeklyEntry],
+    activities: Sequence[Activity],
+    today: date,
+    results: Sequence[MeasureResult] = (),
 ) -> bool:
     """True when there is at least one goal and every goal still being worked on is met.
 
@@ -87,7 +92,7 @@ def goals_met(
         if goal.status == GoalStatus.ACHIEVED:
             continue
         try:
-            series = series_for(goal.marker, entries, activities)
+            series = any_series(goal.marker, entries, activities, results)  # a score may measure a goal
         except (KeyError, ValueError):
             return False
         if progress_toward(goal, series, today).status != ProgressStatus.ACHIEVED:

@@ -849,7 +849,7 @@ class QuestionnairesView(QWidget):
         plan = self.store.maintenance(self.patient_id)
         entries = self.store.entries(self.patient_id)
         activities = self.store.activities(self.patient_id, include_archived=True)
-        met = goals_met(self.store.goals(self.patient_id), entries, activities, self.today)
+        met = goals_met(self.store.goals(self.patient_id), entries, activities, self.today, self.results)
         if plan.active:
             assert plan.since is not None
             last = max((e.week for e in entries), default=None)

@@ -29,3 +29,17 @@ def test_every_four_weeks() -> None:
     plan = MaintenancePlan(date(2026, 8, 28), 4, SINCE)
     assert checkin_period(plan, date(2026, 9, 30)) == (date(2026, 9, 28), date(2026, 10, 19))
     assert checkin_logged(plan, [date(2026, 10, 5)], date(2026, 10, 21))
+
+
+def test_a_goal_measured_by_a_questionnaire_counts_when_its_score_reaches_the_target() -> None:
+    from rehabtrack.core.maintenance import goals_met
+    from rehabtrack.core.measure_series import MeasureResult, scored
+    from rehabtrack.core.model import Direction, Discipline, Goal
+
+    goal = Goal(Discipline.PT, "Stairs without pain", "measure/LEFS", 60, Direction.HIGHER)
+    results = [
+        scored(MeasureResult("LEFS", date(2026, 10, 5), tuple([3.0] * 20))),  # 60/80
+        scored(MeasureResult("LEFS", date(2026, 11, 2), tuple([3.0] * 20))),
+    ]
+    assert goals_met([goal], [], [], date(2026, 11, 4), results)
+    assert not goals_met([goal], [], [], date(2026, 11, 4))  # without the scores there is no progress
