@@ -705,8 +705,15 @@ def _footer(painter: QPainter, content: ReportContent, width: float, top: float,
     right.draw(painter, width * 0.75, top + 10)
 
 
-def paint_document(painter: QPainter, device: QPagedPaintDevice, content: ReportContent) -> int:
-    """Paint every page onto an active painter on ``device``; returns the number of pages."""
+Progress = Callable[[int, int], None]  # (pages done, pages in all), called after each page
+
+
+def paint_document(
+    painter: QPainter, device: QPagedPaintDevice, content: ReportContent, progress: Progress | None = None
+) -> int:
+    """Paint every page onto an active painter on ``device``; returns the number of pages.
+
+    ``progress`` lets a window show how far it is and keep repainting while a long report is written."""
     scale = device.logicalDpiX() / DPI
     width = device.width() / scale
     height = device.height() / scale
@@ -725,6 +732,8 @@ def paint_document(painter: QPainter, device: QPagedPaintDevice, content: Report
             _footer(painter, content, width, body, n, len(pages))
         finally:
             painter.restore()
+        if progress is not None:
+            progress(n, len(pages))
     return len(pages)
 
 
@@ -739,7 +748,9 @@ def _page_layout(paper: str) -> QPageLayout:
     )
 
 
-def render_pdf(content: ReportContent, paper: str = "a4") -> tuple[bytes, int]:
+def render_pdf(
+    content: ReportContent, paper: str = "a4", progress: Progress | None = None
+) -> tuple[bytes, int]:
     """The report as PDF bytes, and its page count."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -752,7 +763,7 @@ def render_pdf(content: ReportContent, paper: str = "a4") -> tuple[bytes, int]:
     if not painter.begin(writer):
         raise OSError("could not start the PDF writer")
     try:
-        pages = paint_document(painter, writer, content)
+        pages = paint_document(painter, writer, content, progress)
     finally:
         painter.end()
     data = bytes(buffer.data().data())
@@ -760,9 +771,11 @@ def render_pdf(content: ReportContent, paper: str = "a4") -> tuple[bytes, int]:
     return _with_subject(data, content.subject), pages
 
 
-def write_report(content: ReportContent, path: Path | str, paper: str = "a4") -> int:
+def write_report(
+    content: ReportContent, path: Path | str, paper: str = "a4", progress: Progress | None = None
+) -> int:
     """Write the report to ``path`` (replaced whole, or left untouched on failure); returns pages."""
-    data, pages = render_pdf(content, paper)
+    data, pages = render_pdf(content, paper, progress)
     out = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:

@@ -155,11 +155,16 @@ class ReportDialog(QDialog):
             self.file.setFocus()
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.export_button.setEnabled(False)
+        self.setEnabled(False)  # nothing to press while it writes; the window still repaints
         self.export_button.setText("Writing the report…")
         QApplication.processEvents()
+
+        def page_done(done: int, total: int) -> None:  # the window keeps repainting between pages
+            self.export_button.setText(f"Writing page {done + 1 if done < total else total} of {total}…")
+            QApplication.processEvents()
+
         try:
-            self.pages = write_report(self.content(), path, str(self.paper.currentData()))
+            self.pages = write_report(self.content(), path, str(self.paper.currentData()), page_done)
         except PeriodError as exc:
             self.error.setText(f"Period: {exc}")
             return
@@ -168,7 +173,7 @@ class ReportDialog(QDialog):
             return
         finally:
             QApplication.restoreOverrideCursor()
-            self.export_button.setEnabled(True)
+            self.setEnabled(True)
             self.export_button.setText("E&xport")
         self.written = path
         if self.open_after.isChecked():
