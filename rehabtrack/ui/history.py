@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.model import WeeklyEntry
+from rehabtrack.core.numbers import plain
 from rehabtrack.core.series import value_in
 from rehabtrack.core.weeks import weeks_between
 
@@ -68,9 +69,11 @@ class HistoryModel(QAbstractTableModel):
             return QBrush(QColor("#777777"))
         if role == Qt.ItemDataRole.AccessibleTextRole and entry is None:
             return f"Week of {week:%d %b %Y}: not logged"
+        col = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole and 0 < col <= len(COLUMNS) and entry is not None:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # numbers line up
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        col = index.column()
         if col == 0:
             return f"{week.day} {week:%b %Y}"
         if entry is None:
@@ -78,6 +81,4 @@ class HistoryModel(QAbstractTableModel):
         if col == len(COLUMNS) + 1:
             return entry.notes.replace("\n", " ")
         value = value_in(entry, COLUMNS[col - 1])
-        return (
-            "" if value is None else f"{value:.0f}" if value == int(value) or value > 20 else f"{value:.1f}"
-        )
+        return "" if value is None else plain(value, 0 if value > 20 else 1)
