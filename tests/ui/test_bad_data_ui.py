@@ -97,3 +97,30 @@ def test_a_damaged_database_is_kept_unchanged_and_the_newest_backup_offered_and_
     ]
     assert kept, "the file that could not be opened is kept, byte for byte"
     window.store.close()
+
+
+def test_file_restore_from_backup_brings_the_records_back_and_keeps_the_current_ones(
+    qtbot: QtBot, data_dir: Path, today: date, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    from rehabtrack.storage.backup import list_backups
+
+    _records(data_dir)
+    window = _window(qtbot, data_dir, today)
+    window.load()
+    assert window.store is not None and window.patient is not None and window.patient.id is not None
+    made = backup_now(data_dir)
+    window.store.save_entry(window.patient.id, WeeklyEntry(MONDAY, {"pain": 9}))  # a change made after
+    before = set(list_backups(data_dir))
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(made), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    restore = next(a for a in window.file_menu.actions() if a.text() == "&Restore from backup…")
+    restore.trigger()
+
+    assert window.store is not None and window.patient is not None
+    assert window.store.entry(window.patient.id, MONDAY).values == {"pain": 4}  # type: ignore[arg-type, union-attr]
+    kept = set(list_backups(data_dir)) - before
+    assert kept, "what was there before the restore is kept as a backup of its own"
+    window.store.close()
