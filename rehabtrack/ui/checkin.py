@@ -430,6 +430,11 @@ class CheckInForm(QWidget):
         row.joint.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return row
 
+    @property
+    def entries(self) -> list[WeeklyEntry]:
+        """Every logged week of the patient, as last read (other views can share the read)."""
+        return list(self._entries)
+
     def missed_weeks(self) -> list[date]:
         """Weeks not logged since the most recent logged week (before this one)."""
         logged = [e.week for e in self._entries]

@@ -215,7 +215,12 @@ class Dashboard(QWidget):
     session_requested = Signal()
 
     def __init__(
-        self, store: Store, patient_id: int, today: date | None = None, parent: QWidget | None = None
+        self,
+        store: Store,
+        patient_id: int,
+        today: date | None = None,
+        parent: QWidget | None = None,
+        entries: Sequence[WeeklyEntry] | None = None,  # already read by the caller: not read again
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -224,7 +229,7 @@ class Dashboard(QWidget):
         self.theme: ChartTheme = LIGHT
         self.preset = DEFAULT_PRESET
         self.rom_norms = DEFAULT_SOURCE
-        self.data = PatientData(store, patient_id, self.today)
+        self.data = PatientData(store, patient_id, self.today, entries)
         self._pages: dict[str, ChartPage] = {}
 
         layout = QVBoxLayout(self)

@@ -458,7 +458,8 @@ class MainWindow(QMainWindow):
         from rehabtrack.ui.dashboard import Dashboard
 
         assert self.store is not None
-        return Dashboard(self.store, patient_id, self._today)
+        entries = self.checkin.entries if self.checkin is not None else None  # type: ignore[attr-defined]
+        return Dashboard(self.store, patient_id, self._today, entries=entries)
 
     def refresh(self, *_: object) -> None:
         """Re-read what a save or delete changed."""
