@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
@@ -86,8 +87,9 @@ class PatientData:
             self._series[key] = any_series(key, self.entries, self.activities, self.results)
         return self._series[key]
 
-    def groups(self) -> dict[str, list[str]]:
-        """Chart group → series keys, goals first (one chart per open goal's marker)."""
+    @cached_property
+    def chart_groups(self) -> dict[str, list[str]]:
+        """Chart group → series keys, goals first (one chart per open goal's marker); worked out once."""
         groups: dict[str, list[str]] = {}
         goal_keys = list(dict.fromkeys(g.marker for g in self.open_goals()))
         if goal_keys:
@@ -315,7 +317,7 @@ class Dashboard(QWidget):
         """(Re)build the goals panel and the group list from ``self.data``; charts redraw when seen."""
         self.goals_panel.show_goals(self.data)
         self.goals_panel.expandAll()
-        groups = self.data.groups()
+        groups = self.data.chart_groups
         shown = self.visible_group()
         self.group_list.blockSignals(True)
         self.group_list.clear()
@@ -384,7 +386,7 @@ class Dashboard(QWidget):
     # Showing ------------------------------------------------------------------------------------
 
     def show_group(self, name: str) -> None:
-        keys = self.data.groups().get(name)
+        keys = self.data.chart_groups.get(name)
         if not keys:
             return
         if name not in self._pages:
@@ -412,7 +414,7 @@ class Dashboard(QWidget):
         """Show every chart group once (as ``rehabtrack self-test`` does) and list what failed to plot."""
         problems = []
         shown = self.visible_group()
-        for row, (name, keys) in enumerate(self.data.groups().items()):
+        for row, (name, keys) in enumerate(self.data.chart_groups.items()):
             self.group_list.setCurrentRow(row)
             for chart, key in zip(self.visible_charts(), keys, strict=True):
                 logged = len(self.data.series(key).points)
@@ -421,7 +423,7 @@ class Dashboard(QWidget):
                         f"dashboard: {name} / {key} plotted {len(chart.plotted_points()[0])} of {logged}"
                     )
         if shown is not None:
-            self.group_list.setCurrentRow(list(self.data.groups()).index(shown))
+            self.group_list.setCurrentRow(list(self.data.chart_groups).index(shown))
         return problems
 
     def visible_group(self) -> str | None:

@@ -241,32 +241,43 @@ class MainWindow(QMainWindow):
         folder = self.data_folder()
         if folder is None or self.store is None:
             return
-        from rehabtrack.storage.backup import backup_dir, restore
-        from rehabtrack.storage.errors import DatabaseProblem
+        from rehabtrack.storage.backup import backup_dir
 
         path, _ = QFileDialog.getOpenFileName(
             self, "Restore from backup", str(backup_dir(folder)), "RehabTrack backups (*.db)"
         )
         if not path:
             return
-        answer = QMessageBox.question(
-            self,
+        restored, kept = self._restore_after_asking(
+            folder,
+            Path(path),
             "Restore from backup",
             f"Replace your records with the backup {Path(path).name}?\n\n"
             "What is there now is kept as a backup of its own, so this can be undone.",
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self.store.close()
-        self.store = None
-        try:
-            kept = restore(folder, Path(path))
-        except DatabaseProblem as exc:
-            QMessageBox.critical(self, "Restore from backup", str(exc))
-            kept = None
-        self.load()
-        if kept is not None:
+        if self.store is None:  # closed for the restore (done or not): open the records again
+            self.load()
+        if restored and kept is not None:
             self.statusBar().showMessage(f"Restored. Your previous records are kept in {kept}", 10000)
+
+    def _restore_after_asking(
+        self, folder: Path, backup: Path, title: str, question: str
+    ) -> tuple[bool, Path | None]:
+        """Ask; then close the records and put ``backup`` back (what was there is kept aside, see
+        storage.backup.restore). Returns (restored, where the previous records went); says why not."""
+        from rehabtrack.storage.backup import restore
+        from rehabtrack.storage.errors import DatabaseProblem
+
+        if QMessageBox.question(self, title, question) != QMessageBox.StandardButton.Yes:
+            return False, None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        try:
+            return True, restore(folder, backup)
+        except DatabaseProblem as exc:
+            QMessageBox.critical(self, title, str(exc))
+            return False, None
 
     def open_session_view(self) -> None:
         if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):
@@ -374,23 +385,15 @@ class MainWindow(QMainWindow):
 
     def _offer_restore(self, exc: DatabaseProblem) -> bool:
         """The database cannot be used: say why and offer the newest backup. True if it was restored."""
-        from rehabtrack.storage.backup import restore
-
         assert exc.backup is not None
-        answer = QMessageBox.question(
-            self,
+        restored, _kept = self._restore_after_asking(
+            exc.backup.parent.parent,  # the data folder holding backups/
+            exc.backup,
             "Your records could not be opened",
             f"{exc}\n\nRestore the newest backup ({exc.backup.name})? The file that could not be opened "
             "is kept, unchanged, beside the backups.",
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            restore(exc.backup.parent.parent, exc.backup)
-        except DatabaseProblem as problem:
-            QMessageBox.critical(self, "Restore from backup", str(problem))
-            return False
-        return True
+        return restored
 
     def bring_forward(self) -> None:
         """Another copy was started on these records: show this window instead."""

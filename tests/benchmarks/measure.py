@@ -324,7 +324,7 @@ def dashboard_redraw(
         dashboard.show()
         app.processEvents()
         charts = dashboard.visible_charts()
-        keys = dashboard.data.groups()[dashboard.visible_group() or ""]
+        keys = dashboard.data.chart_groups[dashboard.visible_group() or ""]
 
         floor = QScrollArea()
         floor.setWidgetResizable(True)

@@ -161,12 +161,12 @@ def run_rehabtrack(data_dir: str | None, mode: str) -> None:
         charts = [page.chart(i) for i in sorted(page.drawn)]
         points = sum(len(chart.plotted_points()[0]) for chart in charts)
         if mode == "memory":
-            for name in list(dashboard.data.groups()):
-                dashboard.group_list.setCurrentRow(list(dashboard.data.groups()).index(name))
+            for name in list(dashboard.data.chart_groups):
+                dashboard.group_list.setCurrentRow(list(dashboard.data.chart_groups).index(name))
                 dashboard.set_range("All")
                 window.tabs.setCurrentWidget(dashboard)
                 dashboard.repaint()
-            report(mode=mode, groups=len(dashboard.data.groups()))
+            report(mode=mode, groups=len(dashboard.data.chart_groups))
         first_chart_view = charts[0].viewport()
         when(
             lambda obj, event: obj is first_chart_view and event.type() == QEvent.Type.Paint,
