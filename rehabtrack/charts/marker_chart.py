@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
+from rehabtrack.charts.axes import DateAxis, ValueAxis
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.markers import Marker
@@ -181,7 +182,8 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
-            parent=parent, axisItems={"bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)}
+            parent=parent,
+            axisItems={"bottom": DateAxis(orientation="bottom", utcOffset=0), "left": ValueAxis("left")},
         )
         self._theme: ChartTheme = LIGHT
         self._series: Series | None = None
@@ -473,6 +475,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._message.setVisible(empty)
         if empty:
             self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
+        if not view.rect().isEmpty():
+            # pyqtgraph moves the view to its new range at the start of the next paint, which marks
+            # the chart dirty again: Qt would paint every changed chart twice. Move it now.
+            view.prepareForPaint()
 
     def _place_event_lines(self, x0: float, x1: float) -> None:
         """Lines only for the events inside x0..x1 (a label without its line would mislead). Each is

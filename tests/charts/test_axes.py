@@ -1,0 +1,73 @@
+"""The charts' fast grid draws exactly what pyqtgraph's own axes draw, and each chart is painted once
+per range change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from rehabtrack.charts.axes import DateAxis, ValueAxis
+from rehabtrack.charts.marker_chart import MarkerChart, timestamp
+from rehabtrack.core.series import Series
+
+SeriesMaker = Callable[..., Series]
+
+
+def grid_plot(qtbot: QtBot, fast: bool, days: int) -> pg.PlotWidget:
+    axes = (
+        {"left": ValueAxis("left"), "bottom": DateAxis(orientation="bottom", utcOffset=0)}
+        if fast
+        else {"left": pg.AxisItem("left"), "bottom": pg.DateAxisItem(orientation="bottom", utcOffset=0)}
+    )
+    plot = pg.PlotWidget(axisItems=axes, background="w")
+    qtbot.addWidget(plot)
+    plot.showGrid(x=True, y=True, alpha=0.3)
+    start = timestamp(date(2026, 1, 5))
+    xs = [start + i * 7 * 86400 for i in range(days // 7)]
+    plot.plot(xs, [3 + (i % 5) * 0.7 for i in range(len(xs))], pen="k")
+    plot.resize(436, 240)
+    plot.show()
+    qtbot.waitExposed(plot)
+    return plot
+
+
+def pixels(plot: pg.PlotWidget) -> QImage:
+    return plot.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_grid_and_ticks_are_pixel_for_pixel_pyqtgraphs(qtbot: QtBot) -> None:
+    for days in (28, 365, 3650):  # weekly, monthly and yearly ticks, with minor grid levels
+        ours, stock = grid_plot(qtbot, True, days), grid_plot(qtbot, False, days)
+        assert pixels(ours) == pixels(stock), f"{days} days: the grids differ"
+        ours.close()
+        stock.close()
+
+
+def test_a_range_change_paints_the_chart_once(
+    qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker, week: Callable[[int], date]
+) -> None:
+    chart.set_data(make_series([5.0 - 0.03 * i for i in range(120)]))
+    chart.resize(436, 240)
+    chart.show()
+    qtbot.waitExposed(chart)
+    paints = []
+
+    class Counter(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if obj is chart.viewport() and event.type() == QEvent.Type.Paint:
+                paints.append(event)
+            return False
+
+    counter = Counter()
+    chart.viewport().installEventFilter(counter)
+    for start in (week(60), week(0), week(100)):
+        paints.clear()
+        chart.set_x_range(start, week(119))
+        qtbot.wait(50)
+        assert len(paints) == 1, f"{len(paints)} paints for one range change"
+    chart.viewport().removeEventFilter(counter)
