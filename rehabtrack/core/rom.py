@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from rehabtrack.core.validation import Problem, range_problem
 
@@ -75,9 +76,10 @@ class RomReading:
     degrees: float
     mode: RomMode = RomMode.ACTIVE
 
-    @property
+    @cached_property
     def series_key(self) -> str:
-        """Identifies one ROM series: the same joint, side, movement and mode week after week."""
+        """Identifies one ROM series: the same joint, side, movement and mode week after week.
+        Worked out once per reading: every chart and goal looks it up week after week."""
         return rom_key(self.joint, self.side, self.movement, self.mode)
 
     @property

@@ -12,7 +12,7 @@ A series key names what is measured:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,20 +47,19 @@ class Series:
 
 def value_in(entry: WeeklyEntry, key: str) -> float | None:
     """The value of series ``key`` in one entry, or None when it was not logged that week."""
+    return reader_for(key)(entry)
+
+
+def reader_for(key: str) -> Callable[[WeeklyEntry], float | None]:
+    """``value_in`` for one key, with the key parsed once: a series reads it from every week."""
     if key == "exercise_adherence":
-        return entry.adherence
+        return lambda entry: entry.adherence
     if key.startswith("rom/"):
-        for reading in entry.rom:
-            if reading.series_key == key:
-                return reading.degrees
-        return None
+        return lambda entry: next((r.degrees for r in entry.rom if r.series_key == key), None)
     if key.startswith("activity/"):
         activity_id = int(key.split("/", 1)[1])
-        for rating in entry.activities:
-            if rating.activity_id == activity_id:
-                return rating.rating
-        return None
-    return entry.values.get(key)
+        return lambda entry: next((a.rating for a in entry.activities if a.activity_id == activity_id), None)
+    return lambda entry: entry.values.get(key)
 
 
 def describe(key: str, activities: Sequence[Activity] = ()) -> Marker:
@@ -109,9 +108,10 @@ def _measure_marker(key: str) -> Marker:
 
 def series_for(key: str, entries: Iterable[WeeklyEntry], activities: Sequence[Activity] = ()) -> Series:
     info = describe(key, activities)
+    read = reader_for(key)
     points = []
     for entry in sorted(entries, key=lambda e: e.week):
-        value = value_in(entry, key)
+        value = read(entry)
         if value is not None:
             points.append(Point(entry.week, float(value)))
     return Series(key, info.label, info.unit, info.lower_is_better, tuple(points))
