@@ -183,6 +183,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             parent=parent,
+            enableMenu=False,  # the right-click menu is off: not built at all
             axisItems={"bottom": DateAxis(orientation="bottom", utcOffset=0), "left": ValueAxis("left")},
         )
         self._theme: ChartTheme = LIGHT
