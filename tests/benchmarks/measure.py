@@ -295,121 +295,110 @@ def csv_import(runner: Runner = plain_runner, *, data_dir: Path, rounds: int = 5
     )
 
 
-def dashboard_redraw(
-    runner: Runner = plain_runner, *, data_dir: Path, today: date, rounds: int = 15
-) -> Figure:
-    """``Dashboard.set_range("All")`` and the repaint of its chart area, against as many bare
-    PlotWidgets with the same points in a scroll area of the same size, repainted the same way.
+class RedrawBench:
+    """The dashboard on one patient's ten years, beside its floor: as many bare PlotWidgets as the
+    shown chart group has charts, each with the same points, in a scroll area of the same size.
 
-    Each round first goes back to "1 year" (untimed), then times the floor's change to all ten years,
-    then the dashboard's: the change, then ``processEvents()``, in which Qt repaints what the change
-    made dirty and is on screen (the charts scrolled out of view are not painted). An explicit
-    ``repaint()`` would paint nothing more here: offscreen, the paint has already happened. The
-    ``Paint`` events of the charts' viewports are counted to show every timed change was painted.
+    ``paints`` counts the ``Paint`` events of the charts' and the bare plots' viewports, to show that
+    every timed change was painted (offscreen, Qt paints inside ``processEvents()``, and only what is
+    on screen: the charts scrolled out of view are not painted, on either side).
     """
-    import pyqtgraph as pg
-    from PySide6.QtCore import QEvent, QObject, QPoint, QRect
-    from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QWidget
 
-    from rehabtrack.charts.marker_chart import range_for, timestamp
-    from rehabtrack.storage.store import open_store
-    from rehabtrack.ui.dashboard import CHART_COLUMNS, CHART_MIN_HEIGHT, Dashboard
+    def __init__(self, store: Any, today: date) -> None:
+        import pyqtgraph as pg
+        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QWidget
 
-    app = QApplication.instance() or QApplication([])
-    store = open_store(data_dir)
-    try:
-        patient_id = store.patients()[0].id or 0
-        dashboard = Dashboard(store, patient_id, today)
-        dashboard.resize(1200, 760)
-        dashboard.show()
-        app.processEvents()
-        charts = dashboard.visible_charts()
-        keys = dashboard.data.chart_groups[dashboard.visible_group() or ""]
+        from rehabtrack.charts.marker_chart import timestamp
+        from rehabtrack.ui.dashboard import CHART_COLUMNS, CHART_MIN_HEIGHT, Dashboard
 
-        floor = QScrollArea()
-        floor.setWidgetResizable(True)
+        self.app: Any = QApplication.instance() or QApplication([])
+        self.store, self.today = store, today
+        self.patient_id = store.patients()[0].id or 0
+        self.dashboard: Any = Dashboard(store, self.patient_id, today)
+        self.dashboard.resize(1200, 760)
+        self.dashboard.show()
+        self.app.processEvents()
+        self.charts = self.dashboard.visible_charts()
+        self.keys = self.dashboard.data.chart_groups[self.dashboard.visible_group() or ""]
+        self.timestamp = timestamp
+
+        self.floor: Any = QScrollArea()
+        self.floor.setWidgetResizable(True)
         page = QWidget()
         grid = QGridLayout(page)
-        plots = []
-        for i, key in enumerate(keys):
+        self.plots: list[Any] = []
+        self.curves: list[Any] = []
+        for i, key in enumerate(self.keys):
             plot = pg.PlotWidget()
             plot.setMinimumHeight(CHART_MIN_HEIGHT)
-            points = dashboard.data.series(key).points
-            plot.plot([timestamp(p.week) for p in points], [p.value for p in points])
+            self.curves.append(plot.plot(*self.points(key)))
             grid.addWidget(plot, i // CHART_COLUMNS, i % CHART_COLUMNS)
-            plots.append(plot)
+            self.plots.append(plot)
         grid.setRowStretch(grid.rowCount(), 1)
-        floor.setWidget(page)
-        floor.resize(dashboard.chart_area.size())
-        floor.show()
-        app.processEvents()
+        self.floor.setWidget(page)
+        self.floor.resize(self.dashboard.chart_area.size())
+        self.floor.show()
+        self.app.processEvents()
 
-        first = dashboard.data.first_week()
-        paints = {"dashboard": 0, "floor": 0}
-        chart_views = {chart.viewport(): "dashboard" for chart in charts}
-        chart_views.update({plot.viewport(): "floor" for plot in plots})
+        self.paints = {"dashboard": 0, "floor": 0}
+        views = {chart.viewport(): "dashboard" for chart in self.charts}
+        views.update({plot.viewport(): "floor" for plot in self.plots})
+        paints = self.paints
 
         class PaintCounter(QObject):
             def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt's name)
-                if event.type() == QEvent.Type.Paint and obj in chart_views:
-                    paints[chart_views[obj]] += 1
+                if event.type() == QEvent.Type.Paint and obj in views:
+                    paints[views[obj]] += 1
                 return False
 
-        counter = PaintCounter()
-        app.installEventFilter(counter)
+        self.counter = PaintCounter()
+        self.app.installEventFilter(self.counter)
 
-        def floor_to(preset: str) -> None:
-            start, end = range_for(preset, today, first)
-            for plot in plots:
-                plot.setXRange(timestamp(start), timestamp(end), padding=0)
-            app.processEvents()
+    def points(self, key: str, entries: Any = None) -> tuple[list[float], list[float]]:
+        """The points of series ``key``: as the dashboard has them, or from ``entries``."""
+        from rehabtrack.core.measure_series import any_series
 
-        def dashboard_to(preset: str) -> None:
-            dashboard.set_range(preset)
-            app.processEvents()
+        data = self.dashboard.data
+        if entries is None:
+            series = data.series(key)
+        else:
+            series = any_series(key, entries, data.activities, data.results)
+        return [self.timestamp(p.week) for p in series.points], [p.value for p in series.points]
 
-        floor_times: list[float] = []
-        paints_per_change: dict[str, list[int]] = {"dashboard": [], "floor": []}
+    def on_screen(self) -> int:
+        """Charts the scroll area actually shows, whole or in part."""
+        from PySide6.QtCore import QPoint, QRect
 
-        def setup() -> None:
-            dashboard_to("1 year")
-            floor_to("1 year")
-            paints["floor"] = 0
-            start = time.perf_counter()
-            floor_to("All")
-            floor_times.append(time.perf_counter() - start)
-            paints_per_change["floor"].append(paints["floor"])
-            paints["dashboard"] = 0
-
-        def target() -> None:
-            dashboard_to("All")
-            paints_per_change["dashboard"].append(paints["dashboard"])
-
-        app_times = runner(target, setup, rounds, 2)
-        app.removeEventFilter(counter)
-        floor_times = floor_times[2:]
-        assert min(paints_per_change["dashboard"]) > 0 and min(paints_per_change["floor"]) > 0, (
-            paints_per_change
+        viewport = self.dashboard.chart_area.viewport()
+        return sum(
+            1
+            for c in self.charts
+            if QRect(c.mapTo(viewport, QPoint(0, 0)), c.size()).intersects(viewport.rect())
         )
-        viewport = dashboard.chart_area.viewport()
-        on_screen = sum(  # charts the scroll area actually shows, whole or in part
-            1 for c in charts if QRect(c.mapTo(viewport, QPoint(0, 0)), c.size()).intersects(viewport.rect())
-        )
-        points_drawn = sum(len(c.plotted_points()[0]) for c in charts)
-        floor.close()
-        dashboard.close()
-        floor.deleteLater()
-        dashboard.deleteLater()
-        app.processEvents()
-    finally:
-        store.close()
-    ratios = [a / f for a, f in zip(app_times, floor_times, strict=True)]
-    ratio = median(ratios)
+
+    def close(self) -> None:
+        self.app.removeEventFilter(self.counter)
+        for widget in (self.floor, self.dashboard):
+            widget.close()
+            widget.deleteLater()
+        self.app.processEvents()
+
+
+def redraw_figure(
+    what: str,
+    measured_as: str,
+    app_times: list[float],
+    floor_times: list[float],
+    paints_per_change: dict[str, list[int]],
+    extra: dict[str, Any],
+) -> Figure:
+    assert min(paints_per_change["dashboard"]) > 0 and min(paints_per_change["floor"]) > 0, paints_per_change
+    ratio = median([a / f for a, f in zip(app_times, floor_times, strict=True)])
     app_median = median(app_times)
     return Figure(
-        "dashboard redraw after a range change, 10 years",
-        f"`set_range('All')` + Qt's repaint of the charts on screen ({on_screen} of {len(charts)}) vs "
-        f"{len(plots)} bare PlotWidgets with the same points, interleaved, median of {len(app_times)}",
+        what,
+        measured_as,
         f"{ratio:.2f}×; median {ms(app_median)} (floor {ms(median(floor_times))})",
         f"≤ {REDRAW_RATIO}×; < {REDRAW_MEDIAN_MS:.0f} ms",
         ratio <= REDRAW_RATIO and app_median * 1000 < REDRAW_MEDIAN_MS,
@@ -417,12 +406,139 @@ def dashboard_redraw(
             "ratio_median_of_pairs": ratio,
             "app_s": app_times,
             "floor_s": floor_times,
-            "charts_in_group": len(charts),
-            "charts_on_screen": on_screen,
-            "points_in_group": points_drawn,
             "chart_paints_per_change": {k: median(v) for k, v in paints_per_change.items()},
+            **extra,
         },
     )
+
+
+def dashboard_redraw(
+    runner: Runner = plain_runner, *, data_dir: Path, today: date, rounds: int = 15
+) -> Figure:
+    """``Dashboard.set_range("All")`` and the repaint of its chart area, against the bare plots'
+    ``setXRange`` to the same span and their repaint.
+
+    Each round first goes back to "1 year" (untimed), then times the floor's change to all ten years,
+    then the dashboard's: the change, then ``processEvents()``, in which Qt repaints what the change
+    made dirty and is on screen. An explicit ``repaint()`` would paint nothing more here: offscreen,
+    the paint has already happened.
+    """
+    from rehabtrack.charts.marker_chart import range_for
+    from rehabtrack.storage.store import open_store
+
+    store = open_store(data_dir)
+    try:
+        bench = RedrawBench(store, today)
+        dashboard, app = bench.dashboard, bench.app
+        first = dashboard.data.first_week()
+
+        def floor_to(preset: str) -> None:
+            start, end = range_for(preset, today, first)
+            for plot in bench.plots:
+                plot.setXRange(bench.timestamp(start), bench.timestamp(end), padding=0)
+            app.processEvents()
+
+        def dashboard_to(preset: str) -> None:
+            dashboard.set_range(preset)
+            app.processEvents()
+
+        floor_times: list[float] = []
+        paints: dict[str, list[int]] = {"dashboard": [], "floor": []}
+
+        def setup() -> None:
+            dashboard_to("1 year")
+            floor_to("1 year")
+            bench.paints["floor"] = 0
+            start = time.perf_counter()
+            floor_to("All")
+            floor_times.append(time.perf_counter() - start)
+            paints["floor"].append(bench.paints["floor"])
+            bench.paints["dashboard"] = 0
+
+        def target() -> None:
+            dashboard_to("All")
+            paints["dashboard"].append(bench.paints["dashboard"])
+
+        app_times = runner(target, setup, rounds, 2)
+        on_screen, charts, plots = bench.on_screen(), len(bench.charts), len(bench.plots)
+        bench.close()
+    finally:
+        store.close()
+    return redraw_figure(
+        "dashboard redraw after a range change, 10 years",
+        f"`set_range('All')` + Qt's repaint of the charts on screen ({on_screen} of {charts}) vs "
+        f"{plots} bare PlotWidgets with the same points, interleaved, median of {len(app_times)}",
+        app_times,
+        floor_times[2:],
+        paints,
+        {"charts_in_group": charts, "charts_on_screen": on_screen},
+    )
+
+
+def dashboard_after_save(
+    runner: Runner = plain_runner, *, data_dir: Path, today: date, rounds: int = 15
+) -> Figure:
+    """A check-in saved, then the dashboard brought up to date, against the bare plots given the new
+    points (``setData``) and repainted.
+
+    Each round (untimed) saves this week's check-in with another pain score into a copy of the
+    database and reads the weeks back, as the main window does after a save; then the floor's update
+    is timed, then the dashboard's ``refresh`` (goals panel, chart groups, the charts on screen) and
+    the repaint. The read back is reported beside the figure: the floor has no database to read.
+    """
+    from rehabtrack.storage.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-save-") as tmp:
+        store = open_store(copy_data(data_dir, Path(tmp)))
+        try:
+            bench = RedrawBench(store, today)
+            dashboard, app = bench.dashboard, bench.app
+            latest = store.entries(bench.patient_id)[-1]
+            floor_times: list[float] = []
+            read_times: list[float] = []
+            paints: dict[str, list[int]] = {"dashboard": [], "floor": []}
+            fresh: list[Any] = []
+            saves = [0]
+
+            def setup() -> None:
+                saves[0] += 1
+                pain = float(saves[0] % 10)
+                store.save_entry(bench.patient_id, replace(latest, values={**latest.values, "pain": pain}))
+                start = time.perf_counter()
+                fresh[:] = [store.entries(bench.patient_id)]
+                read_times.append(time.perf_counter() - start)
+                points = [bench.points(key, fresh[0]) for key in bench.keys]
+                bench.paints["floor"] = 0
+                start = time.perf_counter()
+                for curve, (xs, ys) in zip(bench.curves, points, strict=True):
+                    curve.setData(xs, ys)
+                app.processEvents()
+                floor_times.append(time.perf_counter() - start)
+                paints["floor"].append(bench.paints["floor"])
+                bench.paints["dashboard"] = 0
+
+            def target() -> None:
+                dashboard.refresh(fresh[0])
+                app.processEvents()
+                paints["dashboard"].append(bench.paints["dashboard"])
+
+            app_times = runner(target, setup, rounds, 2)
+            on_screen, charts, plots = bench.on_screen(), len(bench.charts), len(bench.plots)
+            bench.close()
+        finally:
+            store.close()
+    read = median(read_times[2:])
+    figure = redraw_figure(
+        "dashboard redraw after a saved check-in, 10 years",
+        f"`refresh()` (goals panel, chart groups, the {on_screen} charts on screen of {charts}) + Qt's "
+        f"repaint vs {plots} bare PlotWidgets given the same points, interleaved, median of "
+        f"{len(app_times)}; reading the weeks back after the save: {ms(read)} more",
+        app_times,
+        floor_times[2:],
+        paints,
+        {"charts_in_group": charts, "charts_on_screen": on_screen, "read_back_s": read_times[2:]},
+    )
+    return figure
 
 
 def report_pdf(rounds_note: str = "median of 7") -> Figure:

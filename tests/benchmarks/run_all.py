@@ -81,6 +81,7 @@ def main() -> int:
             lambda: measure.startup_to_dashboard(data_dir=data_dir, rounds=2 if quick else 5),
             lambda: measure.save_checkin(data_dir=data_dir, saves=50 if quick else 200),
             lambda: measure.dashboard_redraw(data_dir=data_dir, today=today, rounds=5 if quick else 15),
+            lambda: measure.dashboard_after_save(data_dir=data_dir, today=today, rounds=5 if quick else 15),
             lambda: measure.report_pdf(),
             lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
             lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),

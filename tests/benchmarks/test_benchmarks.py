@@ -47,6 +47,10 @@ def test_dashboard_redraw(benchmark: Any, runner: Any, ten_years: TenYears, qapp
     check(benchmark, measure.dashboard_redraw(runner, data_dir=ten_years[0], today=ten_years[1]))
 
 
+def test_dashboard_after_save(benchmark: Any, runner: Any, ten_years: TenYears, qapp: Any) -> None:
+    check(benchmark, measure.dashboard_after_save(runner, data_dir=ten_years[0], today=ten_years[1]))
+
+
 def test_csv_import(benchmark: Any, runner: Any, ten_years: TenYears) -> None:
     check(benchmark, measure.csv_import(runner, data_dir=ten_years[0]))
 
