@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 
 from rehabtrack.core.markers import (
     ACTIVITY_MINUTES,
@@ -142,6 +143,16 @@ class WeeklyEntry:
 
     def value(self, key: str) -> float | None:
         return self.values.get(key)
+
+    @cached_property
+    def rom_degrees(self) -> dict[str, float]:
+        """ROM series key → degrees this week (looked up once per chart and goal, week after week)."""
+        return {reading.series_key: reading.degrees for reading in reversed(self.rom)}  # the first wins
+
+    @cached_property
+    def ratings(self) -> dict[int, float]:
+        """Activity id → this week's rating."""
+        return {rating.activity_id: rating.rating for rating in reversed(self.activities)}
 
     @property
     def adherence(self) -> float | None:

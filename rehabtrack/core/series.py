@@ -55,10 +55,10 @@ def reader_for(key: str) -> Callable[[WeeklyEntry], float | None]:
     if key == "exercise_adherence":
         return lambda entry: entry.adherence
     if key.startswith("rom/"):
-        return lambda entry: next((r.degrees for r in entry.rom if r.series_key == key), None)
+        return lambda entry: entry.rom_degrees.get(key)
     if key.startswith("activity/"):
         activity_id = int(key.split("/", 1)[1])
-        return lambda entry: next((a.rating for a in entry.activities if a.activity_id == activity_id), None)
+        return lambda entry: entry.ratings.get(activity_id)
     return lambda entry: entry.values.get(key)
 
 
