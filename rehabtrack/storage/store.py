@@ -261,14 +261,15 @@ class Store:
             where.append(entry_t.c.week <= last)
         ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
         with self.engine.connect() as conn:
-            rows = list(conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)))
+            rows = conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)).all()
             rom: dict[int, list[RomReading]] = {}
             ratings: dict[int, list[ActivityRating]] = {}
             if rows:
-                for r in conn.execute(sa.select(rom_t).where(rom_t.c.entry_id.in_(ids)).order_by(rom_t.c.id)):
+                rom_query = sa.select(rom_t).where(rom_t.c.entry_id.in_(ids)).order_by(rom_t.c.id)
+                for r in conn.execute(rom_query).all():
                     rom.setdefault(r.entry_id, []).append(_rom(r))
                 rating_query = sa.select(rating_t).where(rating_t.c.entry_id.in_(ids)).order_by(rating_t.c.id)
-                for a in conn.execute(rating_query):
+                for a in conn.execute(rating_query).all():
                     ratings.setdefault(a.entry_id, []).append(_rating(a))
         return [_entry(r, rom.get(r.id or 0, []), ratings.get(r.id or 0, [])) for r in rows]
 
@@ -645,8 +646,13 @@ def _activity(row: ActivityRow) -> Activity:
     return Activity(row.name, Discipline(row.discipline), row.archived, row.id)
 
 
+_SIDES = {side.value: side for side in Side}
+_MODES = {mode.value: mode for mode in RomMode}
+
+
 def _rom(row: RomRow | sa.Row[Any]) -> RomReading:
-    return RomReading(row.joint, Side(row.side), row.movement, row.degrees, RomMode(row.mode))
+    # a dict lookup, not Side(...): ten years of readings are thousands of rows
+    return RomReading(row.joint, _SIDES[row.side], row.movement, row.degrees, _MODES[row.mode])
 
 
 def _rating(row: ActivityRatingRow | sa.Row[Any]) -> ActivityRating:
