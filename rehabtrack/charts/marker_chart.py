@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from rehabtrack.charts.axes import DateAxis, ValueAxis
+from rehabtrack.charts.band import Band
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.markers import Marker
@@ -205,14 +206,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self.setMouseEnabled(x=False, y=False)
         plot.showGrid(x=True, y=True)
 
-        self._band_item = pg.LinearRegionItem(
-            values=(0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
-        )
+        self._band_item = Band()
         self._band_item.setZValue(-20)
         # The typical (normal) range of a ROM movement: fainter than the meaningful-change band, behind it.
-        self._typical_item = pg.LinearRegionItem(
-            values=(0.0, 1.0), orientation="horizontal", movable=False, pen=pg.mkPen(None)
-        )
+        self._typical_item = Band()
         self._typical_item.setZValue(-30)
         self._typical_item.setVisible(False)
         self._typical: tuple[float, float] | None = None
@@ -316,13 +313,13 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             if centre is not None:
                 self._band = (centre - band, centre + band)
         if self._band is not None:
-            self._band_item.setRegion(self._band)
+            self._band_item.set_region(*self._band)
             self._band_item.setVisible(True)
         else:
             self._band_item.setVisible(False)
         self._typical = typical if typical is not None and typical[1] > typical[0] else None
         if self._typical is not None:
-            self._typical_item.setRegion(self._typical)
+            self._typical_item.set_region(*self._typical)
         self._typical_item.setVisible(self._typical is not None)
 
         self._set_axis_title()
@@ -562,10 +559,8 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             axis.setTextPen(pg.mkPen(theme.foreground))
             axis.setTickFont(self._font())
             axis.setGrid(theme.grid_alpha)
-        self._band_item.setBrush(pg.mkBrush(theme.band))
-        self._typical_item.setBrush(pg.mkBrush(theme.typical))
-        self._typical_item.setHoverBrush(pg.mkBrush(theme.typical))
-        self._band_item.setHoverBrush(pg.mkBrush(theme.band))
+        self._band_item.set_brush(pg.mkBrush(theme.band))
+        self._typical_item.set_brush(pg.mkBrush(theme.typical))
         self._line.setPen(_pen(theme.data, theme.data_width))
         self._mean_item.setPen(_pen(theme.rolling_mean, theme.mean_width))
         self._trend_item.setPen(_pen(theme.trend, theme.trend_width, theme.trend_style))

@@ -157,11 +157,17 @@ def test_a_range_crowded_with_events_draws_plain_lines_and_labels_them_when_zoom
 
 
 def test_band_is_the_meaningful_change_around_the_baseline(
-    chart: MarkerChart, make_series: SeriesMaker
+    qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker
 ) -> None:
     chart.set_data(make_series([6, 7, 5, 4]), band=2)
+    chart.show()
+    qtbot.waitExposed(chart)
     assert chart.band() == (4.5, 8.5)  # baseline (6 + 7) / 2 ± 2
-    assert not chart._band_item.movable
+    drawn = chart._band_item.mapRectToView(chart._band_item.boundingRect())
+    (x0, x1), _ = chart.plotItem.getViewBox().viewRange()
+    assert (drawn.top(), drawn.bottom()) == (4.5, 8.5)
+    assert drawn.left() <= x0 and drawn.right() >= x1  # the whole width, whatever the range
+    assert chart._band_item.acceptedMouseButtons() == Qt.MouseButton.NoButton  # cannot be dragged
     chart.set_data(make_series([6, 7, 5, 4]))
     assert chart.band() is None
     goal = Goal(Discipline.PT, "Pain", "pain", 2, Direction.LOWER, baseline=8)
