@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
@@ -247,6 +247,20 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._shown_events: list[int] | None = None
         plot.getViewBox().sigResized.connect(self._on_resized)
         self.apply_theme(LIGHT)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Do now what Qt and pyqtgraph would do at the start of the next paint, or just after it.
+
+        pyqtgraph moves the view to a new range when the paint begins, and the scene polishes new plot
+        parts and reports changed areas in queued calls that can come after the paint: each marks the
+        chart dirty again, and Qt paints it a second time (half the cost of a range change, a fifth of
+        start-up). Done here, the next paint is the only one.
+        """
+        view = self.plotItem.getViewBox()
+        if not view.rect().isEmpty():
+            view.prepareForPaint()
+        QCoreApplication.sendPostedEvents(self.scene(), QEvent.Type.MetaCall)
 
     # -- data --------------------------------------------------------------------------------------
 
@@ -473,10 +487,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._message.setVisible(empty)
         if empty:
             self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
-        if not view.rect().isEmpty():
-            # pyqtgraph moves the view to its new range at the start of the next paint, which marks
-            # the chart dirty again: Qt would paint every changed chart twice. Move it now.
-            view.prepareForPaint()
+        self._settle()
 
     def _place_event_lines(self, x0: float, x1: float) -> None:
         """Lines only for the events inside x0..x1 (a label without its line would mislead). Each is

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -118,6 +119,13 @@ class PatientData:
         return min([first, *(e.day for e in self.events)])
 
 
+def fit_cell(widget: QWidget) -> None:
+    """A chart cell takes its column's width, whatever it holds: the columns stay equal, and do not
+    move (redrawing every chart) as placeholders are swapped for charts."""
+    widget.setMinimumHeight(CHART_MIN_HEIGHT)
+    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+
 @dataclass
 class ChartPage:
     """One group's grid of cells. A cell holds an empty placeholder until it first scrolls into view,
@@ -135,7 +143,7 @@ class ChartPage:
         if isinstance(cell, MarkerChart):
             return cell
         chart = MarkerChart()
-        chart.setMinimumHeight(CHART_MIN_HEIGHT)
+        fit_cell(chart)
         self.grid.replaceWidget(cell, chart)
         cell.deleteLater()
         chart.show()  # a widget added to a page already on screen would otherwise stay hidden
@@ -264,6 +272,8 @@ class Dashboard(QWidget):
         self.group_list.currentTextChanged.connect(self.show_group)
         self.chart_area = QScrollArea()
         self.chart_area.setWidgetResizable(True)
+        # Always there, so the charts never narrow (and redraw) when a group first needs scrolling.
+        self.chart_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.chart_area.setAccessibleName("Charts")
         self.chart_area.verticalScrollBar().valueChanged.connect(lambda _value: self.draw_on_screen())
         charts_box = QWidget()
@@ -344,10 +354,12 @@ class Dashboard(QWidget):
         cells = []
         for i in range(len(keys)):
             cell = QWidget()  # a chart widget costs ~14 ms to make: only those scrolled to are made
-            cell.setMinimumHeight(CHART_MIN_HEIGHT)
+            fit_cell(cell)
             grid.addWidget(cell, i // CHART_COLUMNS, i % CHART_COLUMNS)
             cells.append(cell)
         grid.setRowStretch(grid.rowCount(), 1)
+        for column in range(CHART_COLUMNS):
+            grid.setColumnStretch(column, 1)
         return ChartPage(widget, grid, cells, keys)
 
     def _draw(self, page: ChartPage, index: int) -> None:

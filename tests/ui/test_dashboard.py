@@ -235,3 +235,38 @@ def test_the_goal_editor_suggests_the_typical_range_for_a_movement(
     assert typical is not None
     assert typical.text in dialog.scale_hint.text()
     assert dialog.target.placeholderText() == f"{typical.high:g}"
+
+
+def test_each_chart_on_screen_is_painted_once_when_the_dashboard_appears(
+    qtbot, demo_store: Store, today: date
+) -> None:  # type: ignore[no-untyped-def]
+    """A second paint of every chart (Qt polishing the plots after the first) was a fifth of start-up."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from rehabtrack.charts.marker_chart import MarkerChart
+
+    paints: dict[int, int] = {}
+
+    class Counter(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if event.type() == QEvent.Type.Paint and isinstance(obj.parent(), MarkerChart):
+                paints[id(obj.parent())] = paints.get(id(obj.parent()), 0) + 1
+            return False
+
+    from PySide6.QtWidgets import QApplication
+
+    counter = Counter()
+    QApplication.instance().installEventFilter(counter)  # type: ignore[union-attr]
+    try:
+        board = Dashboard(demo_store, _patient(demo_store), today)
+        board.resize(1280, 900)
+        qtbot.addWidget(board)
+        board.show()
+        qtbot.waitExposed(board)
+        qtbot.wait(200)
+    finally:
+        QApplication.instance().removeEventFilter(counter)  # type: ignore[union-attr]
+    page = board._pages[board.visible_group() or ""]
+    on_screen = [page.chart(i) for i in sorted(page.drawn)]  # made and drawn because they are seen
+    assert len(on_screen) >= 2 and {id(c) for c in on_screen} == set(paints)
+    assert [paints[id(c)] for c in on_screen] == [1] * len(on_screen)

@@ -1,5 +1,5 @@
-"""The charts' fast grid draws exactly what pyqtgraph's own axes draw, and each chart is painted once
-per range change."""
+"""What a chart costs to paint: its fast grid draws exactly what pyqtgraph's own axes draw, and a chart
+is painted once when first shown and once per range change (the second paints were half the cost)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.axes import DateAxis, ValueAxis
@@ -48,6 +49,39 @@ def test_grid_and_ticks_are_pixel_for_pixel_pyqtgraphs(qtbot: QtBot) -> None:
         stock.close()
 
 
+class PaintCounter(QObject):
+    """Counts the Paint events of one chart's viewport."""
+
+    def __init__(self, chart: MarkerChart) -> None:
+        super().__init__()
+        self.viewport = chart.viewport()
+        self.paints = 0
+        self.viewport.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if obj is self.viewport and event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def test_a_chart_added_to_a_window_on_screen_is_painted_once(qtbot: QtBot, make_series: SeriesMaker) -> None:
+    """As the dashboard adds a chart when its cell scrolls into view."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    window.resize(480, 280)
+    window.show()
+    qtbot.waitExposed(window)
+    window.update()  # a repaint already pending, as when the dashboard tab is clicked
+    chart = MarkerChart()
+    counter = PaintCounter(chart)
+    layout.addWidget(chart)
+    chart.show()
+    chart.set_data(make_series([5.0 - 0.03 * i for i in range(120)]))
+    qtbot.wait(100)
+    assert counter.paints == 1
+
+
 def test_a_range_change_paints_the_chart_once(
     qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker, week: Callable[[int], date]
 ) -> None:
@@ -55,19 +89,10 @@ def test_a_range_change_paints_the_chart_once(
     chart.resize(436, 240)
     chart.show()
     qtbot.waitExposed(chart)
-    paints = []
-
-    class Counter(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-            if obj is chart.viewport() and event.type() == QEvent.Type.Paint:
-                paints.append(event)
-            return False
-
-    counter = Counter()
-    chart.viewport().installEventFilter(counter)
+    qtbot.wait(50)
+    counter = PaintCounter(chart)
     for start in (week(60), week(0), week(100)):
-        paints.clear()
+        counter.paints = 0
         chart.set_x_range(start, week(119))
         qtbot.wait(50)
-        assert len(paints) == 1, f"{len(paints)} paints for one range change"
-    chart.viewport().removeEventFilter(counter)
+        assert counter.paints == 1, f"{counter.paints} paints for one range change"
