@@ -108,7 +108,7 @@ def when_a_chart_paints_data(then: Callable[[], None]) -> None:
         made(chart, *args, **kwargs)
         chart.viewport().installEventFilter(watcher)
 
-    marker_chart.MarkerChart.__init__ = watched_init  # type: ignore[method-assign]
+    marker_chart.MarkerChart.__init__ = watched_init  # type: ignore[method-assign, assignment]
 
 
 def first_expose(obj: Any, event: Any) -> bool:
