@@ -377,6 +377,19 @@ class RedrawBench:
             if QRect(c.mapTo(viewport, QPoint(0, 0)), c.size()).intersects(viewport.rect())
         )
 
+    def measure(
+        self, runner: Runner, target: Callable[[], object], setup: Callable[[], object], rounds: int
+    ) -> tuple[list[float], dict[str, int]]:
+        """Time ``target`` after ``setup`` (two warm-up rounds), then close; with the charts' counts."""
+        times = runner(target, setup, rounds, 2)
+        counts = {
+            "charts_in_group": len(self.charts),
+            "charts_on_screen": self.on_screen(),
+            "plots": len(self.plots),
+        }
+        self.close()
+        return times, counts
+
     def close(self) -> None:
         self.app.removeEventFilter(self.counter)
         for widget in (self.floor, self.dashboard):
@@ -459,19 +472,18 @@ def dashboard_redraw(
             dashboard_to("All")
             paints["dashboard"].append(bench.paints["dashboard"])
 
-        app_times = runner(target, setup, rounds, 2)
-        on_screen, charts, plots = bench.on_screen(), len(bench.charts), len(bench.plots)
-        bench.close()
+        app_times, counts = bench.measure(runner, target, setup, rounds)
     finally:
         store.close()
     return redraw_figure(
         "dashboard redraw after a range change, 10 years",
-        f"`set_range('All')` + Qt's repaint of the charts on screen ({on_screen} of {charts}) vs "
-        f"{plots} bare PlotWidgets with the same points, interleaved, median of {len(app_times)}",
+        f"`set_range('All')` + Qt's repaint of the charts on screen ({counts['charts_on_screen']} of "
+        f"{counts['charts_in_group']}) vs {counts['plots']} bare PlotWidgets with the same points, "
+        f"interleaved, median of {len(app_times)}",
         app_times,
         floor_times[2:],
         paints,
-        {"charts_in_group": charts, "charts_on_screen": on_screen},
+        counts,
     )
 
 
@@ -522,23 +534,21 @@ def dashboard_after_save(
                 app.processEvents()
                 paints["dashboard"].append(bench.paints["dashboard"])
 
-            app_times = runner(target, setup, rounds, 2)
-            on_screen, charts, plots = bench.on_screen(), len(bench.charts), len(bench.plots)
-            bench.close()
+            app_times, counts = bench.measure(runner, target, setup, rounds)
         finally:
             store.close()
     read = median(read_times[2:])
-    figure = redraw_figure(
+    return redraw_figure(
         "dashboard redraw after a saved check-in, 10 years",
-        f"`refresh()` (goals panel, chart groups, the {on_screen} charts on screen of {charts}) + Qt's "
-        f"repaint vs {plots} bare PlotWidgets given the same points, interleaved, median of "
-        f"{len(app_times)}; reading the weeks back after the save: {ms(read)} more",
+        f"`refresh()` (goals panel, chart groups, the {counts['charts_on_screen']} charts on screen of "
+        f"{counts['charts_in_group']}) + Qt's repaint vs {counts['plots']} bare PlotWidgets given the same "
+        f"points, interleaved, median of {len(app_times)}; reading the weeks back after the save: "
+        f"{ms(read)} more",
         app_times,
         floor_times[2:],
         paints,
-        {"charts_in_group": charts, "charts_on_screen": on_screen, "read_back_s": read_times[2:]},
+        {**counts, "read_back_s": read_times[2:]},
     )
-    return figure
 
 
 def report_pdf(rounds_note: str = "median of 7") -> Figure:
