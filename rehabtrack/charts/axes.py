@@ -46,9 +46,11 @@ def _line_rect(p1: QPointF, p2: QPointF) -> QRectF:
 
 def screen_raster(painter: QPainter) -> bool:
     """Painting pixels one to one: a widget, image or pixmap (Qt's raster engine here) with no more
-    than a translation. A PDF, printer or recorded picture is not."""
+    than a translation, the screen's pixel ratio included (a 200 % screen takes pyqtgraph's lines). A
+    PDF, printer or recorded picture is not."""
     return (
-        isinstance(painter.device(), (QWidget, QImage, QPixmap)) and painter.transform().type() in _ONE_TO_ONE
+        isinstance(painter.device(), (QWidget, QImage, QPixmap))
+        and painter.deviceTransform().type() in _ONE_TO_ONE
     )
 
 
