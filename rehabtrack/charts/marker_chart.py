@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import html
+import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
 from rehabtrack.charts.axes import DateAxis, ValueAxis
@@ -52,6 +53,8 @@ MIN_TITLE_PT = 6.5
 GRID_MAX_DAYS = 400
 MAX_LABELLED_EVENTS = 12  # more events than this in the range: plain lines, as their labels would pile up
 LEFT_AXIS_PX_PER_PT = 62 / 9
+# Below the tick labels' line height: their offset from the axis line and a pixel to spare.
+BOTTOM_AXIS_SPARE_PX = 4
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SECONDS_PER_DAY = 86400
 
@@ -564,6 +567,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self.setBackground(theme.background)
         # room for the tick values and a two-line title at the theme's text size (62 px at 9 pt)
         self.plotItem.getAxis("left").setWidth(round(LEFT_AXIS_PX_PER_PT * theme.font_pt))
+        # pyqtgraph sizes the date axis from 0.8 of the labels' height: at session-view sizes the months
+        # were cut off at the bottom. Room for the whole line instead.
+        line_height = QFontMetricsF(self._font()).height()
+        self.plotItem.getAxis("bottom").setHeight(math.ceil(line_height) + BOTTOM_AXIS_SPARE_PX)
         for name in ("left", "bottom"):
             axis = self.plotItem.getAxis(name)
             axis.setPen(pg.mkPen(theme.foreground, width=1))

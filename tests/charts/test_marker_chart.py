@@ -312,3 +312,21 @@ def test_questionnaire_scores_weeks_apart_are_joined_but_weekly_gaps_stay_gaps(q
     pain = Series("pain", "Pain", "", True, tuple(Point(d, v) for d, v in zip(days, [6, 5, 4], strict=True)))
     chart.set_data(pain)
     assert chart.gap_after() == days[:2]  # weekly marker: each 4-week jump is 3 missed weeks
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.6, 2.0])  # the dashboard, the session view, a 200 % text size
+def test_date_labels_are_never_cut_off_at_the_bottom(
+    qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker, scale: float
+) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtGui import QFontMetricsF
+
+    theme = replace(LIGHT, font_pt=LIGHT.font_pt * scale)
+    chart.set_data(make_series([5, 4, 4, 3, 3, 2] * 4), theme=theme)
+    chart.show()
+    qtbot.waitExposed(chart)
+    axis = chart.plotItem.getAxis("bottom")
+    labels_bottom = axis.style["tickTextOffset"][1] + QFontMetricsF(axis.style["tickFont"]).height()
+    assert axis.height() >= labels_bottom
+    assert axis.mapRectToScene(axis.boundingRect()).bottom() <= chart.height()  # and the axis is inside
