@@ -138,7 +138,8 @@ def chart_keys(entries: Sequence[WeeklyEntry], activities: Sequence[Activity] = 
     """
     found: list[tuple[str, str]] = []
     for marker in (*WEEKLY_MARKERS, ADHERENCE):
-        if marker.chart and any(value_in(e, marker.key) is not None for e in entries):
+        read = reader_for(marker.key)
+        if marker.chart and any(read(e) is not None for e in entries):
             found.append((marker.group, marker.key))
     found.extend((ROM_GROUP, key) for key in rom_keys(entries))
     rated = {r.activity_id for e in entries for r in e.activities}
