@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -26,7 +25,14 @@ from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import describe, goal_problems, rom_keys
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import ComboBox, NumberField, TextField, error_label, hint_label
+from rehabtrack.ui.widgets import (
+    ComboBox,
+    NumberField,
+    TextField,
+    error_label,
+    hint_label,
+    save_cancel_buttons,
+)
 
 if TYPE_CHECKING:
     from rehabtrack.ui.dashboard import PatientData
@@ -103,12 +109,7 @@ class GoalDialog(QDialog):
         layout.addLayout(form)
         self.scale_hint = hint_label()
         layout.addWidget(self.scale_hint)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel_buttons(self, self.accept))
 
         self.marker.currentIndexChanged.connect(self._marker_changed)
         self.has_date.toggled.connect(self.target_date.setEnabled)

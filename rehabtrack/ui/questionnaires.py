@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -80,6 +79,7 @@ from rehabtrack.ui.widgets import (
     _tall,
     error_label,
     hint_label,
+    save_cancel_buttons,
 )
 
 KEYS_HELP = (
@@ -428,12 +428,7 @@ class ItemWordingDialog(QDialog):
         layout.addLayout(form)
         self.error = error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel_buttons(self, self.save))
 
     def save(self) -> None:
         try:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -37,7 +36,7 @@ from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dashboard import PatientData, band_for, typical_for
-from rehabtrack.ui.widgets import Button, ComboBox, NotesField, error_label, hint_label
+from rehabtrack.ui.widgets import Button, ComboBox, NotesField, error_label, hint_label, save_cancel_buttons
 
 SESSION_FONT_SCALE = 1.6
 SESSION_RANGE = "All"
@@ -94,12 +93,7 @@ class EventDialog(QDialog):
         form.addRow("&Note:", self.text)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(save_cancel_buttons(self, self.accept))
         self.text.setFocus()
 
     def accept(self) -> None:

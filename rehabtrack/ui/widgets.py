@@ -7,12 +7,15 @@ font, so a window scaled to 200 % text grows instead of clipping.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -154,6 +157,14 @@ class ErrorLabel(QLabel):
 def error_label() -> QLabel:
     """A hidden, word-wrapped label for a field's problem, shown next to the field."""
     return ErrorLabel()
+
+
+def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], object]) -> QDialogButtonBox:
+    """Save and Cancel for a dialog: Save calls ``on_save`` (which accepts when the input is good)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def hint_label(text: str = "") -> QLabel:
