@@ -283,6 +283,15 @@ def gas(
     return 50.0 + 10.0 * weighted / spread
 
 
+def gas_range(weights: Sequence[float]) -> tuple[float, float]:
+    """The lowest and highest T-score these goal weights allow (every goal at −2, every goal at +2).
+
+    The instrument's 17.1–82.9 holds for one particular set of weights only; the range a patient's
+    score can take depends on how many goals there are and how they are weighted.
+    """
+    return gas([-2] * len(weights), weights), gas([2] * len(weights), weights)
+
+
 def lefs(answers: Sequence[float | None]) -> float:
     """Lower Extremity Functional Scale: sum of 20 items, each 0–4 (0–80, higher is better).
 
