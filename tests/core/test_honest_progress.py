@@ -21,7 +21,7 @@ from rehabtrack.core.measure_series import (
     score_range,
     scored,
 )
-from rehabtrack.core.measures import classify, gas, gas_range
+from rehabtrack.core.measures import CopmProblem, classify, copm, gas, gas_range, score
 from rehabtrack.core.model import Activity, ActivityRating, Direction, Discipline, Goal, WeeklyEntry
 from rehabtrack.core.progress import (
     GoalProgress,
@@ -34,6 +34,7 @@ from rehabtrack.core.progress import (
 from rehabtrack.core.recurrence import RecurrenceAlert, watch
 from rehabtrack.core.series import Point, Series
 from rehabtrack.core.trend import theil_sen
+from rehabtrack.core.validation import InvalidInput
 
 MONDAY = date(2026, 1, 5)
 KNEE = "rom/knee/right/flexion/active"
@@ -456,3 +457,22 @@ def test_a_trend_inside_the_threshold_never_projects(
     assert gp.projected is None and gp.projection is None
     assert gp.status != ProgressStatus.ON_TRACK
     assert "on track" not in gp.sentence()
+
+
+def test_score_odi_through_the_registry() -> None:
+    # 10 sections, sum 20 of 50: 40 %; one section missing: 18 of 45 = 40 %.
+    assert score("ODI", [2] * 10) == 40.0
+    assert score("ODI", [2] * 9 + [None]) == 40.0
+    assert score("ODI", [0] * 10) == 0.0 and score("ODI", [5] * 10) == 100.0
+    with pytest.raises(InvalidInput):
+        score("ODI", [2] * 8 + [None, None])
+
+
+def test_copm_with_exactly_five_problems() -> None:
+    five = [CopmProblem(f"Problem {i}", 8, i, 11 - i) for i in range(1, 6)]
+    scores = copm(five)
+    assert (scores.performance, scores.satisfaction) == (3.0, 8.0)  # 15 / 5 and 40 / 5
+    with pytest.raises(InvalidInput, match=r"COPM has 1 to 5 problems \(got 6\)"):
+        copm([*five, CopmProblem("Problem 6", 8, 5, 5)])
+    with pytest.raises(InvalidInput, match=r"\(got 0\)"):
+        copm([])
