@@ -94,7 +94,7 @@ class Change:
     meaningful: bool  # |delta| >= threshold (and, for an improvement, >= the relative criterion)
     direction: str  # IMPROVED, WORSE or WITHIN_VARIATION
     relative: float | None = None  # the published relative criterion in percent (30), if any
-    percent: float | None = None  # delta as a percent of ``before``; None when before is 0
+    percent: float | None = None  # delta as a percent of ``before``; None when before is (about) 0
 
     @property
     def improved(self) -> bool:
@@ -253,7 +253,8 @@ def classify_change(
     threshold = threshold if threshold is not None else threshold_for(key)
     delta = round(after - before, DELTA_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
     relative = relative_criterion(key)
-    percent = 100.0 * delta / abs(before) if before != 0 else None
+    # A share of a starting value of (about) zero means nothing.
+    percent = 100.0 * delta / abs(before) if abs(before) >= 10**-DELTA_DECIMALS else None
     toward = delta != 0 and (delta < 0) == lower_is_better
     meaningful = abs(delta) >= threshold.value
     if meaningful and toward and relative is not None:

@@ -476,3 +476,9 @@ def test_copm_with_exactly_five_problems() -> None:
         copm([*five, CopmProblem("Problem 6", 8, 5, 5)])
     with pytest.raises(InvalidInput, match=r"\(got 0\)"):
         copm([])
+
+
+def test_no_share_of_a_starting_value_of_about_zero() -> None:
+    assert classify_change("measure/NPRS", 1.782184668895614e-196, 1.0, False).percent is None
+    assert classify_change("pain", 0, 3, True).percent_text == ""
+    assert classify_change("pain", 4, 4, True).percent_text == "0 %"
