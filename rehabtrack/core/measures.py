@@ -64,7 +64,7 @@ class Instrument:
 
 def _item_word(
     items: list[str],
-) -> str:  # pragma: no mutate block (runs once, at import: a mutant here is never switched on)
+) -> str:  # pragma: no mutate block
     first = items[0] if items else ""
     word, _, number = first.rpartition(" ")
     return word.lower() if number == "1" and word else "rating"
@@ -72,7 +72,7 @@ def _item_word(
 
 def _load(
     family: str,
-) -> list[Instrument]:  # pragma: no mutate block (runs once, at import: a mutant here is never switched on)
+) -> list[Instrument]:  # pragma: no mutate block
     data: dict[str, Any] = load_json(MEASURES_DIR, f"{family}.json")
     items = data["items"]
     answers = data["answers"]
@@ -105,13 +105,12 @@ def _load(
     return found
 
 
-def _load_all() -> dict[
-    str, Instrument
-]:  # pragma: no mutate block (runs once, at import: a mutant here is never switched on)
+def _load_all() -> dict[str, Instrument]:  # pragma: no mutate block
     families = sorted(p.stem for p in resource_path(MEASURES_DIR).glob("*.json"))
     return {inst.key: inst for family in families for inst in _load(family)}
 
 
+# Loaded once at import: the three loaders above are not mutated (a mutant there is never switched on).
 INSTRUMENTS: dict[str, Instrument] = _load_all()
 
 
