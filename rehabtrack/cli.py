@@ -144,17 +144,17 @@ def _import_bundle(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import backup_now
-    from rehabtrack.storage.paths import resolve_data_dir
+    from rehabtrack.storage.paths import backups_kept, resolve_data_dir
 
-    print(f"Backed up to {backup_now(resolve_data_dir(args.data_dir))}")
+    print(f"Backed up to {backup_now(resolve_data_dir(args.data_dir), keep=backups_kept())}")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import restore
-    from rehabtrack.storage.paths import resolve_data_dir
+    from rehabtrack.storage.paths import backups_kept, resolve_data_dir
 
-    previous = restore(resolve_data_dir(args.data_dir), Path(args.file))
+    previous = restore(resolve_data_dir(args.data_dir), Path(args.file), keep=backups_kept())
     kept = f" The database it replaced is kept at {previous}." if previous else ""
     print(f"Restored {args.file}.{kept}")
     return 0

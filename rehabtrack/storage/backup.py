@@ -18,11 +18,11 @@ from pathlib import Path
 from rehabtrack.storage import engine as db
 from rehabtrack.storage.errors import BackupProblem, DatabaseProblem, NotRehabTrackDatabase
 from rehabtrack.storage.lock import DataDirLock
+from rehabtrack.storage.paths import DEFAULT_KEEP
 
 DATABASE_NAME = "rehabtrack.db"
 BACKUP_DIR = "backups"
 PREFIX = "rehabtrack-"
-DEFAULT_KEEP = 10
 
 log = logging.getLogger(__name__)
 
