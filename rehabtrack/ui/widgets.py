@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.core.numbers import MINUS, typed
+
 HIT_TARGET = 1.8  # minimum input height, in font heights
 FONT_SCALE_MIN = 50
 FONT_SCALE_MAX = 300
@@ -47,7 +49,7 @@ def parse_number(text: str) -> float | None:
     if not text:
         return None
     try:
-        value = float(text.replace(",", "."))
+        value = float(text.replace(",", ".").replace(MINUS, "-"))
     except ValueError:
         return math.nan
     return value if math.isfinite(value) else math.nan
@@ -68,7 +70,7 @@ class NumberField(QLineEdit):
         return parse_number(self.text())
 
     def set_value(self, value: float | None) -> None:
-        self.setText("" if value is None else f"{value:g}")
+        self.setText("" if value is None else typed(value))
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
