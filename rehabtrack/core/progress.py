@@ -47,10 +47,9 @@ from statistics import median
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.meaningful_change import IMPROVED, WORSE, Change, classify_change, measurement_error
 from rehabtrack.core.model import Direction, Goal
-from rehabtrack.core.numbers import plain, round_half_up
+from rehabtrack.core.numbers import format_value, round_half_up
 from rehabtrack.core.series import Point, Series
 from rehabtrack.core.trend import DAYS_PER_WEEK, Trend, slope_interval, theil_sen, trend
-from rehabtrack.core.validation import with_unit
 from rehabtrack.core.weeks import week_start
 
 BASELINE_WEEKS = 2
@@ -375,11 +374,6 @@ def status(
 ) -> ProgressStatus:
     """The goal's status by the rules in this module's docstring (a weekly marker, no start date)."""
     return _judge(points, target, direction, today, target_date, min_change).status
-
-
-def format_value(value: float, unit: str = "", whole: bool = False) -> str:
-    """A number as shown to a patient: whole markers as whole numbers, others to one decimal."""
-    return f"{plain(value, 0 if whole else 1)}{with_unit(unit)}"
 
 
 def format_day(day: date, today: date) -> str:
