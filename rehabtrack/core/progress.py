@@ -185,14 +185,12 @@ class Projection:
 
 
 def date_range(early: date, late: date, day: Callable[[date], str]) -> str:
-    """One date when both are the same, "12–26 Mar" within a month, else "28 Mar – 9 Apr"."""
-    first, last = day(early), day(late)
-    if first == last:
-        return first
-    a, b = first.split(" ", 1), last.split(" ", 1)
-    if len(a) == 2 and len(b) == 2 and a[1] == b[1]:
-        return f"{a[0]}{EN_DASH}{last}"
-    return f"{first} {EN_DASH} {last}"
+    """One date when both are the same, "12–26 Mar" within one month, else "28 Mar – 9 Apr"."""
+    if early == late:
+        return day(early)
+    if (early.year, early.month) == (late.year, late.month):
+        return f"{early.day}{EN_DASH}{day(late)}"
+    return f"{day(early)} {EN_DASH} {day(late)}"
 
 
 @dataclass(frozen=True)
