@@ -25,7 +25,8 @@ Our promise is that progress is never overstated. The rules:
 - **On track** only when even the slow end reaches the target by the target date (or, without one, within
   the weeks the trend covers); **behind** when even the fast end misses it (or the target date has
   passed); otherwise **too early to tell**. "On track" and "behind" are shown only when the same status
-  held at the previous check-in too; until then, "too early to tell".
+  held at the previous check-in too; until then, "too early to tell" (a passed target date needs no
+  second check-in).
 - **Percent of the way**: baseline to target in the goal's direction, shown only with a meaningful
   improvement, and never 100 % unless achieved (at most 99 %).
 - **Better / worse** only beyond the meaningful-change threshold in the goal's direction (a change equal to
@@ -318,7 +319,8 @@ def _judge(
     if questionnaire:
         return _Verdict(_questionnaire(kept, target, direction))
     now = _assess(kept, target, direction, today, target_date, min_change, baseline_set)
-    if now.status in HELD:
+    passed = target_date is not None and today > target_date  # a fact, not an estimate to confirm
+    if now.status in HELD and not passed:
         before = _assess(kept[:-1], target, direction, kept[-2].week, target_date, min_change, baseline_set)
         if before.status != now.status:
             return _Verdict(ProgressStatus.TOO_EARLY, now.projection)

@@ -366,3 +366,13 @@ def test_copm_names_each_wrong_rating() -> None:
     with pytest.raises(InvalidInput) as count:
         copm([])
     assert count.value.problems[0].field == "COPM_performance"
+
+
+def test_a_passed_target_date_is_behind_at_once() -> None:
+    # The check-in before met the target once; now the date has passed and it is not met: behind, at once.
+    values = [3, 4, 5, 6, 7, 8, 9, 8]
+    activity = Series("activity/3", "Dress", "", False, weekly(values))
+    goal = Goal(Discipline.OT, "Dress", "activity/3", 9, Direction.HIGHER, target_date=week(5))
+    gp = progress_toward(goal, activity, week(7))
+    assert gp.status == ProgressStatus.BEHIND
+    assert gp.sentence().endswith("behind: the target date of 9 Feb has passed")
