@@ -356,7 +356,7 @@ def projection(
     target, or when the last log is more than four weeks old.
     """
     kept = since_start(points, None, None)
-    if len(kept) < MIN_WEEKS_FOR_STATUS or _stale(kept, today, False):
+    if _stale(kept, today, False):
         return None
     current = current_value(kept, after=BASELINE_WEEKS)
     if current is None or meets(current, target, direction):
@@ -490,24 +490,17 @@ class GoalProgress:
         when = self.projected_text()
         if self.status == ProgressStatus.ON_TRACK:
             return f"{head}; on track for {when}"
+        # Too early to tell and behind (but for a passed target date) always come with a projection.
+        reaches = self.projection is not None and self.projection.early is not None
+        reach = f"the trend reaches {target} {when}" if reaches else when
         if self.status == ProgressStatus.TOO_EARLY:
-            reach = (
-                f": the trend reaches {target} {when}"
-                if when and self.projection and self.projection.early
-                else ""
-            )
-            if self.projection is not None and self.projection.early is None:
-                reach = f": {when}"
-            return f"{head}; too early to tell{reach}"
+            return f"{head}; too early to tell: {reach}"
         goal_date = self.goal.target_date
         if goal_date is not None and self.today > goal_date:
             return f"{head}; behind: the target date of {self.day(goal_date)} has passed"
-        if self.projection is not None and self.projection.early is not None and goal_date is not None:
-            return (
-                f"{head}; behind: the trend reaches {target} {when}, "
-                f"after the target date of {self.day(goal_date)}"
-            )
-        return f"{head}; behind: {when or 'not moving toward ' + target + ' yet'}"
+        if reaches and goal_date is not None:
+            return f"{head}; behind: {reach}, after the target date of {self.day(goal_date)}"
+        return f"{head}; behind: {reach}"
 
 
 def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:

@@ -376,3 +376,69 @@ def test_a_passed_target_date_is_behind_at_once() -> None:
     gp = progress_toward(goal, activity, week(7))
     assert gp.status == ProgressStatus.BEHIND
     assert gp.sentence().endswith("behind: the target date of 9 Feb has passed")
+
+
+def test_behind_target_date_at_the_edge_of_the_weeks_the_trend_covers() -> None:
+    # LINEAR to 200: no date within the weeks the trend covers, at week 5 (to week 11) nor at week 6 (to
+    # week 13). A target date by week 11 is missed at both check-ins; a day later, at week 5 it was not.
+    assert progress_toward(knee_goal(200, week(11)), knee(LINEAR), week(6)).status == ProgressStatus.BEHIND
+    beyond = progress_toward(knee_goal(200, week(11) + timedelta(days=1)), knee(LINEAR), week(6))
+    assert beyond.status == ProgressStatus.TOO_EARLY
+
+
+def test_lower_is_better_range_by_hand() -> None:
+    # RISING turned upside down: slopes −4 (fast) and −7/3 (slow); current 5, target −9: 14 to go.
+    falling = weekly([16, 12, 11, 6, 5, 0])
+    found = projection(falling, -9, Direction.LOWER, week(5), min_change=10)
+    assert found is not None
+    assert (found.early, found.late) == (date(2026, 3, 5), date(2026, 3, 23))
+    assert (found.fast_per_week, found.slow_per_week) == (pytest.approx(-4.0), pytest.approx(-7 / 3))
+    assert projection(falling, -9, Direction.LOWER, week(10), min_change=10) is None  # last log 5 weeks old
+
+
+def test_every_status_has_plain_words() -> None:
+    labels = {s: s.label for s in ProgressStatus}
+    assert labels == {
+        ProgressStatus.ACHIEVED: "Achieved",
+        ProgressStatus.REACHED_ONCE: "Reached once \u2014 log again to confirm",
+        ProgressStatus.ON_TRACK: "On track",
+        ProgressStatus.TOO_EARLY: "Too early to tell",
+        ProgressStatus.BEHIND: "Behind",
+        ProgressStatus.NO_TREND: "No clear trend yet",
+        ProgressStatus.NO_DATA: "Not enough data yet",
+        ProgressStatus.STALE: "Not logged lately",
+        ProgressStatus.BY_CHANGE: "Judged by change",
+    }
+
+
+def test_sentences_hug_degrees_and_percent_only() -> None:
+    adherence = Series("exercise_adherence", "Exercise adherence", "%", False, weekly([40, 40, 60, 80, 80]))
+    goal = Goal(Discipline.PT, "Adherence", "exercise_adherence", 90, Direction.HIGHER)
+    assert (
+        progress_toward(goal, adherence, week(4))
+        .sentence()
+        .startswith("Exercise adherence: 40% → 80%, better, 80% of the way to 90%")
+    )
+    sleep = Series("sleep_hours", "Sleep", "h", False, tuple(reversed(weekly([6, 6, 6.5, 7, 7]))))
+    sleep_goal = Goal(Discipline.PT, "Sleep", "sleep_hours", 7.5, Direction.HIGHER)
+    assert (
+        progress_toward(sleep_goal, sleep, week(4))
+        .sentence()
+        .startswith("Sleep: 6 → 7 h, better, 67% of the way to 7.5 h")
+    )
+
+
+def test_questionnaire_sentence() -> None:
+    points = tuple(Point(week(4 * i), v) for i, v in enumerate([30.0, 46, 66]))
+    lefs = Series("measure/LEFS", "LEFS", "", False, points)
+    goal = Goal(Discipline.PT, "LEFS 70", "measure/LEFS", 70, Direction.HIGHER)
+    assert progress_toward(goal, lefs, week(8)).sentence() == "LEFS: 30 → 66, better, 90% of the way to 70"
+
+
+def test_pain_falling_exactly_thirty_percent_is_improved() -> None:
+    assert classify_change("pain", 10, 7, True).direction == "improved"
+    assert classify_change("pain", 10, 7.1, True).direction == "within normal variation"
+
+
+def test_three_points_keep_every_slope() -> None:
+    assert slope_interval(weekly([0, 1, 5])) == (1.0, 4.0)
