@@ -195,6 +195,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from rehabtrack.core.resources import ResourceProblem
     from rehabtrack.storage.errors import DatabaseProblem
 
     try:
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
-    except DatabaseProblem as exc:
+    except (DatabaseProblem, ResourceProblem) as exc:
         print(f"rehabtrack: {exc}", file=sys.stderr)
         return 2
 
