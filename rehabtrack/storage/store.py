@@ -47,6 +47,7 @@ from rehabtrack.storage.backup import (
     daily_backup,
     newest_backup,
     prune,
+    remove_leftovers,
 )
 from rehabtrack.storage.errors import (
     BackupProblem,
@@ -144,6 +145,7 @@ def _environment(data_dir: Path, exc: OSError) -> DatabaseProblem:
 
 
 def _daily_backup(data_dir: Path, keep: int) -> None:
+    remove_leftovers(data_dir)
     try:
         daily_backup(data_dir, keep)
     except BackupProblem as exc:  # a missed daily backup must not keep the user from their data
