@@ -373,8 +373,9 @@ def _schema_problem(path: Path, exc: ValidationError) -> BundleError:
     errors = exc.errors(include_url=False)
     first = errors[0]
     if first["type"] == "json_invalid":
+        detail = first["msg"].removeprefix("Invalid JSON: ")
         return BundleError(
-            f"Nothing was imported: {path} is not valid JSON ({first['msg'].removeprefix('Invalid JSON: ')})."
+            f"Nothing was imported: {path} is not a RehabTrack patient bundle (not valid JSON: {detail})."
         )
     where = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in first["loc"])
     where = where.lstrip(".") or "the top level"
@@ -407,9 +408,7 @@ def read_bundle(path: Path) -> History:
     try:
         header = _Header.model_validate_json(text)
     except ValidationError as exc:
-        raise BundleError(
-            f"{path} is not a RehabTrack patient bundle: {_schema_problem(path, exc)}"
-        ) from None
+        raise _schema_problem(path, exc) from None
     if header.format != FORMAT:
         raise BundleError(f"{path} is not a RehabTrack patient bundle.")
     version = header.version

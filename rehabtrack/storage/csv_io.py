@@ -173,7 +173,7 @@ def _check_header(header: list[str], patient: str | None) -> list[CsvProblem]:
     if "patient" not in header and not patient:
         problems.append(CsvProblem(1, "patient", "", "no 'patient' column; name the patient to import into"))
     if patient is not None:
-        problems += [CsvProblem(1, "patient", patient, p.message) for p in _name_problems(patient)]
+        problems += [CsvProblem(0, "--patient", patient, p.message) for p in _name_problems(patient)]
     return problems
 
 

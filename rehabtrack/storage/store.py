@@ -651,7 +651,10 @@ class _Merge:
             merged, added, conflicts = merge_entry(old, imported, self.on_conflict, self.names, self.out.name)
             self.out.conflicts += conflicts
             where = f"{self.out.name}, week of {entry.week.isoformat()}"
-            problems += [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
+            wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
+            if wrong:  # only the two files' values together are wrong: nothing is written
+                problems += wrong
+                continue
             if old is None:
                 self.out.weeks_added += 1
             elif added or (conflicts and self.replace):
