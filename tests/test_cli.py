@@ -41,7 +41,7 @@ def test_bad_import_says_which_row_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("week,pain\n2025-03-03,15\n")
     out = _run("--data-dir", str(tmp_path / "data"), "import", str(bad), "--patient", "Ann")
-    assert out.returncode == 1
+    assert out.returncode == 2
     assert "row 2, column 'pain', value '15'" in out.stderr
     assert "Nothing was imported" in out.stderr
 

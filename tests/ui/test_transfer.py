@@ -20,9 +20,17 @@ def test_a_bundle_moves_a_whole_patient_and_importing_it_twice_adds_nothing(
     therapist = open_store(tmp_path / "therapist")
     first = import_file(therapist, tmp_path / "margaret.rtbundle")
     weeks = len(demo_store.entries(patient.id))
-    assert first.ok and first.message == f"Imported Margaret Demo's records: {weeks} weeks."
+    assert first.ok and first.message.splitlines()[:2] == [
+        "Imported Margaret Demo's records from margaret.rtbundle.",
+        f"Margaret Demo (new patient): {weeks} weeks added, "
+        f"{len(demo_store.activities(patient.id, True))} activities added, "
+        f"{len(demo_store.goals(patient.id))} goals added, "
+        f"{len(demo_store.measures(patient.id))} questionnaire results added, "
+        f"{len(demo_store.events(patient.id))} events added.",
+    ]
     again = import_file(therapist, tmp_path / "margaret.rtbundle")
     assert again.ok and again.patient_id == first.patient_id
+    assert again.message.startswith("Nothing new in Margaret Demo's records from margaret.rtbundle")
     assert [p.display_name for p in therapist.patients()] == ["Margaret Demo"]
     assert len(therapist.goals(first.patient_id)) == len(demo_store.goals(patient.id))  # type: ignore[arg-type]
     therapist.close()
@@ -49,7 +57,10 @@ def test_a_csv_without_a_patient_column_goes_to_the_patient_on_screen(store: Sto
     weeks = tmp_path / "weeks.csv"
     weeks.write_text("week,pain\n2026-11-16,4\n2026-11-23,3\n", encoding="utf-8")
     outcome = import_file(store, weeks, "Ann Example")
-    assert outcome.ok and outcome.message == "Imported 2 weeks from weeks.csv."
+    assert outcome.ok and outcome.message.splitlines()[:2] == [
+        "Imported weeks.csv.",
+        "Ann Example: 2 weeks added.",
+    ]
     assert [(e.week.isoformat(), e.values) for e in store.entries(ann.id)] == [  # type: ignore[arg-type]
         ("2026-11-16", {"pain": 4}),
         ("2026-11-23", {"pain": 3}),
