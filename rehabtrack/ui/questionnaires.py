@@ -74,12 +74,14 @@ from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
     ErrorLabel,
+    FlowLayout,
     NumberField,
     TextField,
     _tall,
     error_label,
     hint_label,
     save_cancel_buttons,
+    scrolling_page,
 )
 
 KEYS_HELP = (
@@ -519,7 +521,7 @@ class QuestionnairesView(QWidget):
     # Building ------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
+        outer = scrolling_page(self, "Questionnaires")
         self.alerts = QLabel()
         self.alerts.setWordWrap(True)
         self.alerts.setTextFormat(Qt.TextFormat.PlainText)
@@ -543,7 +545,7 @@ class QuestionnairesView(QWidget):
         self.psfs_label.setAccessibleName("PSFS from the check-in")
         due_layout.addWidget(self.due_label)
         due_layout.addWidget(self.psfs_label)
-        pick = QHBoxLayout()
+        pick = FlowLayout()  # wraps at a large text size instead of widening the window
         self.instrument_combo = ComboBox()
         self.instrument_combo.setAccessibleName("Questionnaire")
         for family in FILLED_IN:
@@ -564,7 +566,6 @@ class QuestionnairesView(QWidget):
         )
         for w in (pick_label, self.instrument_combo, self.fill_button, self.wording_button):
             pick.addWidget(w)
-        pick.addStretch(1)
         due_layout.addLayout(pick)
         top.addWidget(due_box, 3)
 
@@ -616,13 +617,12 @@ class QuestionnairesView(QWidget):
         )
         self.form_area.setWidget(self.placeholder)
         left_layout.addWidget(self.form_area, 1)
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.save_button = Button("Save  (Ctrl+S)")
         self.save_button.setDefault(True)
         self.cancel_button = Button("Close form  (Esc)")
         bar.addWidget(self.save_button)
         bar.addWidget(self.cancel_button)
-        bar.addStretch(1)
         left_layout.addLayout(bar)
         left_layout.addWidget(hint_label(KEYS_HELP))
         splitter.addWidget(left)
