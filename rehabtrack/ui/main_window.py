@@ -93,7 +93,9 @@ class MainWindow(QMainWindow):
         self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history_view.horizontalHeader().setStretchLastSection(True)
+        # Every column as wide as its text, notes too: the table scrolls sideways rather than cut a note.
+        self.history_view.horizontalHeader().setStretchLastSection(False)
+        self.history_view.setWordWrap(False)
         self.history_view.activated.connect(self._open_history_week)
         self.checkin: QWidget | None = None
         self.dashboard: QWidget | None = None

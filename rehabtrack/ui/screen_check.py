@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.ui.widgets import ErrorLabel
 
 SLACK_PX = 1  # rounding between a size hint and the size a layout gave
+CHART_MIN_PX = QSize(320, 180)  # below this a chart's axes and labels crowd out its data
 CELLS_CHECKED = 60  # table rows looked at for cut-off text: enough to meet every kind of row
 
 
@@ -150,6 +152,11 @@ def _cut_text(widget: QWidget) -> Iterator[str]:
             yield f"title cut off ({widget.width()} px wide, needs {need})"
     if isinstance(widget, QTableView):
         yield from _cut_cells(widget)
+    if isinstance(widget, MarkerChart) and (
+        widget.height() < CHART_MIN_PX.height() or widget.width() < CHART_MIN_PX.width()
+    ):
+        least = f"{CHART_MIN_PX.width()}×{CHART_MIN_PX.height()}"
+        yield f"chart squashed to {widget.width()}×{widget.height()} px (readable from {least})"
 
 
 def _cut_label(label: QLabel) -> Iterator[str]:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -228,21 +228,31 @@ class FlowLayout(QLayout):
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
     def _arrange(self, rect: QRect, move: bool) -> int:
+        """Lay the items out in lines (each centred vertically on its line); returns the height used."""
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line_height = area.x(), area.y(), 0
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
         for item in self._items:
             if item.isEmpty():
                 continue
             hint = item.sizeHint().boundedTo(QSize(max(area.width(), 1), 100000))
-            if x > area.x() and x + hint.width() > area.x() + area.width():
-                x, y = area.x(), y + line_height + self._spacing
-                line_height = 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            if lines[-1] and x + hint.width() > area.x() + area.width():
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, hint))
             x += hint.width() + self._spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+        y = area.y()
+        for line in lines:
+            height = max((hint.height() for _, hint in line), default=0)
+            x = area.x()
+            for item, hint in line:
+                if move:
+                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
+                x += hint.width() + self._spacing
+            y += height + self._spacing
+        used = y - self._spacing if any(lines) else y
+        return used - rect.y() + margins.bottom()
 
 
 def scrolling_page(page: QWidget, name: str) -> QVBoxLayout:
@@ -257,10 +267,32 @@ def scrolling_page(page: QWidget, name: str) -> QVBoxLayout:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setAccessibleName(name)
-    content = QWidget()
+    content = _PageContent()
     area.setWidget(content)
     outer.addWidget(area)
     return QVBoxLayout(content)
+
+
+class _PageContent(QWidget):
+    """A scrolling page's content. A scroll area makes such a widget as tall as it *prefers* to be at
+    the viewport's width when it has wrapped text in it, so the page would always scroll; this one
+    asks only for what it needs: wrapped parts at their height for the width, the rest at minimum."""
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        if layout is None:
+            return super().heightForWidth(width)
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        heights = []
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty():
+                continue
+            wraps = item.hasHeightForWidth()
+            heights.append(item.heightForWidth(inner) if wraps else item.minimumSize().height())
+        spacing = max(layout.spacing(), 0) * max(len(heights) - 1, 0)
+        return sum(heights) + spacing + margins.top() + margins.bottom()
 
 
 def readable_hint_colour(palette: QPalette) -> QColor:
@@ -300,6 +332,13 @@ class HintLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._recolour()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Ask for the height the wrapped text needs at this width: a dialog or form row that lays
+        out by size hints alone would otherwise cut the last lines off at a large text size."""
+        super().resizeEvent(event)
+        if self.wordWrap():
+            self.setMinimumHeight(self.heightForWidth(self.width()))
 
 
 def hint_label(text: str = "") -> QLabel:
