@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.model import Activity, ActivityRating, Discipline, WeeklyEntry
+from rehabtrack.core.numbers import data_text
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.validation import Problem
 from rehabtrack.storage.engine import write_private_text
@@ -61,8 +62,7 @@ def _number(value: float | None) -> str:
     """Every digit that was stored (never rounded): whole numbers without a decimal point."""
     if value is None:
         return ""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else repr(number)
+    return data_text(value)
 
 
 def export_csv(store: Store, out: Path, patient_ids: list[int]) -> int:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.charts.contrast import TEXT_MIN, contrast, over
+from rehabtrack.core.numbers import MINUS, typed
 
 HIT_TARGET = 1.8  # minimum input height, in font heights
 FONT_SCALE_MIN = 50
@@ -49,7 +50,7 @@ def parse_number(text: str) -> float | None:
     if not text:
         return None
     try:
-        value = float(text.replace(",", "."))
+        value = float(text.replace(",", ".").replace(MINUS, "-"))
     except ValueError:
         return math.nan
     return value if math.isfinite(value) else math.nan
@@ -70,7 +71,7 @@ class NumberField(QLineEdit):
         return parse_number(self.text())
 
     def set_value(self, value: float | None) -> None:
-        self.setText("" if value is None else f"{value:g}")
+        self.setText("" if value is None else typed(value))
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
