@@ -114,12 +114,12 @@ class ImportReport:
         """One line per patient, then one per conflict."""
         lines = []
         for p in self.patients:
-            parts = [f"{p.weeks_added} weeks added"]
+            parts = [f"{_count(p.weeks_added, 'week')} added"]
             if p.weeks_updated:
-                parts.append(f"{p.weeks_updated} weeks updated")
+                parts.append(f"{_count(p.weeks_updated, 'week')} updated")
             if p.weeks_same:
-                parts.append(f"{p.weeks_same} weeks already there")
-            parts += [f"{n} {what} added" for what, n in p.added.items() if n]
+                parts.append(f"{_count(p.weeks_same, 'week')} already there")
+            parts += [f"{_count(n, what)} added" for what, n in p.added.items() if n]
             if p.conflicts:
                 kept = (
                     "file's values taken" if self.on_conflict is OnConflict.REPLACE else "stored values kept"
@@ -130,6 +130,13 @@ class ImportReport:
             f"  {c.where}, {c.what}: stored {c.stored}, in the file {c.imported}" for c in self.conflicts
         ]
         return lines
+
+
+_PLURALS = {"activity": "activities", "profile detail": "profile details"}
+
+
+def _count(n: int, singular: str) -> str:
+    return f"{n} {singular if n == 1 else _PLURALS.get(singular, singular + 's')}"
 
 
 def show(value: Any) -> str:

@@ -3,10 +3,12 @@
 The format is versioned (``format``/``version``). Activities are referred to by name, so ratings and
 activity goals are remapped to the importing database's ids. The patient is matched by ``uid``
 (a random id given to every patient and kept in the bundle), so importing the same bundle twice
-creates no duplicates and an updated bundle updates: the profile (with the maintenance plan) and
-every week in the bundle are replaced, goals are matched by discipline and title, events by day, kind
-and text, questionnaire results by instrument and day taken (the n-th result of one instrument on one
-day replaces the n-th one there). Nothing that is only in the importing database is deleted.
+creates no duplicates. The import goes through the store's one merge path (``Store.import_histories``,
+rules in ``core.imports``): what is new is added, a value the bundle leaves out or gives as null never
+erases a stored one, and a value that differs is a conflict, kept as stored unless the user takes the
+bundle's. Goals are matched by discipline and title, events by day, kind and text, questionnaire results by
+instrument and day taken (the n-th result of one instrument on one day meets the n-th one there). The
+bundle's shape is checked by a strict pydantic schema before any value reaches core's validation.
 
 Questionnaire results carry their answers, COPM problems and GAS goals, never a score: the importing
 RehabTrack scores them again with ``core``, so a bundle cannot bring in a score its answers do not

@@ -1,9 +1,10 @@
 """CSV export and all-or-nothing import of weekly entries.
 
-Layout: one row per patient-week. Columns (any order):
+The file is UTF-8 text. Layout: one row per patient-week. Columns (any order, each once):
 - ``patient``: display name (may be left out on import when a patient is named on the command line)
 - ``week``: the Monday of the ISO week, YYYY-MM-DD
-- one column per weekly marker, named by its key (``pain``, ``sleep_hours``, …), blank = not logged
+- one column per weekly marker, named by its key (``pain``, ``sleep_hours``, …); a blank cell is not in
+  the file: importing it never erases a stored value (``Store.import_histories`` merges)
 - ``notes``
 - ``rom:<joint>:<side>:<movement>:<mode>``: degrees, e.g. ``rom:knee:right:flexion:active``
 - ``activity:<PT|OT>:<name>``: the 0–10 rating of one of the patient's activities

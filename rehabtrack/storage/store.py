@@ -658,7 +658,7 @@ class _Merge:
                 setattr(row, key, value.strip() if isinstance(value, str) else value)
             row.updated_at = _now()
             self.s.add(row)
-            self.out.count("profile details", len(merged.added))
+            self.out.count("profile detail", len(merged.added))
 
     def _activities(self) -> list[int]:
         s = self.s
@@ -677,7 +677,7 @@ class _Merge:
                 s.add(act)
                 s.flush()
                 existing[act.name] = act
-                self.out.count("activities")
+                self.out.count("activity")
             assert act.id is not None
             ids.append(act.id)
         self.names = {a.id: a.name for a in existing.values() if a.id is not None}
@@ -733,7 +733,7 @@ class _Merge:
                     target=goal.target,
                     direction=Direction(goal.direction).value,
                 )
-                self.out.count("goals")
+                self.out.count("goal")
             else:
                 stored = _goal(row)
                 differ = goal_differences(stored, goal)
@@ -781,7 +781,7 @@ class _Merge:
             )
             row = same.pop(0) if same else None
             if row is None:
-                self.out.count("questionnaire results")
+                self.out.count("questionnaire result")
             else:
                 items = s.exec(
                     select(MeasureItemRow)
@@ -807,7 +807,7 @@ class _Merge:
             if key not in known:
                 s.add(EventRow(patient_id=self.pid, day=event.day, kind=key[1], text=event.text))
                 known.add(key)
-                self.out.count("events")
+                self.out.count("event")
 
     def _maintenance(self, row: PatientRow, plan: MaintenancePlan) -> None:
         """A plan the file leaves empty keeps the stored one (and its recurrence watch)."""

@@ -65,3 +65,86 @@ def test_a_csv_without_a_patient_column_goes_to_the_patient_on_screen(store: Sto
         ("2026-11-16", {"pain": 4}),
         ("2026-11-23", {"pain": 3}),
     ]
+
+
+def _answer(replies: list[str], seen: list[tuple[str, str]]) -> None:
+    """Click the button named by the next of ``replies`` on each message box that opens (its title and
+    text go to ``seen``)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if not isinstance(modal, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen.append((modal.windowTitle(), modal.text()))
+        wanted = replies.pop(0)
+        [button] = [b for b in modal.buttons() if b.text().replace("&", "") == wanted]
+        button.click()
+        if replies:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_the_window_asks_which_value_to_keep_and_its_report_stays_in_view(
+    qtbot, data_dir: Path, today, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from rehabtrack.storage.demo import seed_demo
+    from rehabtrack.ui.main_window import MainWindow
+
+    store = open_store(data_dir)
+    seed_demo(store, today)
+    [patient] = store.patients()
+    assert patient.id is not None
+    last = store.entries(patient.id)[-1]
+    store.close()
+    other = (last.values["pain"] + 1) % 11
+    new_week = last.week + timedelta(weeks=1)
+    csv_file = tmp_path / "pain.csv"
+    csv_file.write_text(f"week,pain\n{last.week},{other:g}\n{new_week},3\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv_file), ""))
+    window = MainWindow(lambda: open_store(data_dir), today)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.load()
+    assert window.store is not None
+
+    seen: list[tuple[str, str]] = []
+    _answer(["Cancel"], seen)
+    window.import_records()
+    assert [title for title, _ in seen] == ["Values differ"]
+    question = seen[0][1]
+    assert (
+        f"• Margaret Demo, week of {last.week}, Pain (weekly average): stored {last.values['pain']:g}"
+        in question
+    )
+    assert f"in the file {other:g}" in question
+    assert window.store.entry(patient.id, new_week) is None  # cancelled: nothing imported
+
+    seen.clear()
+    _answer(["Keep stored values", "OK"], seen)
+    window.import_records()
+    assert [title for title, _ in seen] == ["Values differ", "Import"]
+    said = seen[1][1]
+    assert said.splitlines()[:2] == [
+        "Imported pain.csv.",
+        "Margaret Demo: 1 week added, 1 week already there, 1 in conflict (stored values kept).",
+    ]
+    assert "Where the file differs, your stored values were kept." in said
+    assert window.store.entry(patient.id, last.week) == last
+    qtbot.wait(300)  # the patient is shown again; the import's line is what the status bar still says
+    assert window.statusBar().currentMessage() == "Imported pain.csv."
+
+    seen.clear()
+    _answer(["Take imported values", "OK"], seen)
+    window.import_records()
+    assert window.store.entry(patient.id, last.week).values["pain"] == other  # type: ignore[union-attr]
+    assert "its values replaced the stored ones" in seen[1][1]
+    window.close()
