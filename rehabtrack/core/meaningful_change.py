@@ -99,12 +99,6 @@ class Change:
         return self.direction == IMPROVED
 
     @property
-    def decimals(self) -> int:
-        """Decimals the values and the change are shown with: 1, or 2 when one would hide which side
-        of the threshold the change is on."""
-        return change_decimals(abs(self.delta), self.threshold.value)
-
-    @property
     def percent_text(self) -> str:
         """The change as a share of the starting value, to show beside the points: "−38 %" ("" if none)."""
         if self.percent is None:
@@ -118,6 +112,12 @@ class Change:
         """An improvement as large as the absolute threshold but short of the relative criterion."""
         toward = (self.delta < 0) == self.lower_is_better and self.delta != 0
         return not self.meaningful and toward and abs(self.delta) >= self.threshold.value
+
+    @property
+    def decimals(self) -> int:
+        """Decimals the values and the change are shown with: 1, or 2 when one would hide which side
+        of the threshold the change is on."""
+        return change_decimals(abs(self.delta), self.threshold.value)
 
     def describe(self) -> str:
         """A plain sentence, e.g. "Pain fell from 6.2 to 3.1 (−3.1 points): improved, more than the

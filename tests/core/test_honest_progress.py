@@ -482,3 +482,18 @@ def test_no_share_of_a_starting_value_of_about_zero() -> None:
     assert classify_change("measure/NPRS", 1.782184668895614e-196, 1.0, False).percent is None
     assert classify_change("pain", 0, 3, True).percent_text == ""
     assert classify_change("pain", 4, 4, True).percent_text == "0 %"
+
+
+def test_gas_range_of_unequal_weights_by_hand() -> None:
+    # Weights 1 and 3: √(0.7·(1 + 9) + 0.3·16) = √11.8 = 3.4351; 50 ∓ 10·8/3.4351 = 50 ∓ 23.29.
+    low, high = gas_range([1, 3])
+    assert (round(low, 2), round(high, 2)) == (26.71, 73.29)
+
+
+def test_summary_periods_default_to_four_and_four() -> None:
+    from rehabtrack.core.progress import default_periods, summarise_change
+
+    pts = series("pain", [8, 8, 8, 8, 6, 2, 2, 2, 2, 2])
+    change = summarise_change(pts)
+    assert change is not None and (change.before, change.after) == (8.0, 2.0)
+    assert default_periods(pts.points) == ((week(0), week(3)), (week(6), week(9)))

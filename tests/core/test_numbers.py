@@ -43,7 +43,7 @@ def test_a_half_left_by_float_arithmetic_still_rounds_up_as_written() -> None:
 
 def test_changes_read_with_sign_and_unit_from_the_unrounded_change() -> None:
     pain = classify_change("pain", 4.75, 2.5, lower_is_better=True)
-    assert "(\u22122.3 points, \u221247 %)" in pain.describe()  # the percent beside the points (Farrar 2001)
+    assert "(\u22122.3 points, \u221247 %)" in pain.describe()
     sleep = classify_change("sleep_hours", 5.05, 7.2, lower_is_better=False)
     assert "(+2.2 hours)" in sleep.describe()
     assert signed_amount(1.0, "points") == "+1 point"

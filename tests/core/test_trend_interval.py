@@ -135,3 +135,13 @@ def test_rolling_mean_over_calendar_weeks() -> None:
     assert [p.value for p in rolling_mean(gap, 2)] == [4.0, 2.0]
     assert [p.value for p in rolling_mean(list(reversed(points)), 1)] == [4.0, 8.0, 6.0, 2.0]
     assert rolling_mean([], 4) == []
+
+
+def test_rolling_mean_defaults_to_four_weeks_and_keeps_each_week() -> None:
+    points = weekly([4, 8, 6, 2, 10])
+    found = rolling_mean(points)
+    assert [p.value for p in found] == [4.0, 6.0, 6.0, 5.0, 6.5]  # the last: (8 + 6 + 2 + 10) / 4
+    assert [p.week for p in found] == [p.week for p in points]
+    # A window that starts after the oldest point moves past it even at the first point of a gap.
+    late = [Point(MONDAY, 1.0), Point(MONDAY + timedelta(weeks=10), 5.0)]
+    assert [p.value for p in rolling_mean(late, 4)] == [1.0, 5.0]
