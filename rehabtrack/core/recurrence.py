@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rehabtrack.core.meaningful_change import DELTA_DECIMALS, threshold_for, thresholds
-from rehabtrack.core.progress import format_value
+from rehabtrack.core.numbers import format_value
 from rehabtrack.core.series import Point, Series
 
 REFERENCE_WEEKS = 4

@@ -11,9 +11,7 @@ what follows it are never split across a page edge.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from PySide6.QtPrintSupport import QPrinter
 from rehabtrack import __version__
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.report.content import ChartSpec, GoalRow, ReportContent
+from rehabtrack.storage.files import write_atomically
 
 Paper = Literal["a4", "letter"]
 DPI = 96
@@ -777,15 +776,7 @@ def write_report(
 ) -> int:
     """Write the report to ``path`` (replaced whole, or left untouched on failure); returns pages."""
     data, pages = render_pdf(content, paper, progress)
-    out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), data)
     return pages
 
 
