@@ -299,7 +299,7 @@ class PreferencesDialog(QDialog):
         self.rom_norms.setAccessibleDescription(
             "The typical range shown as a faint band on range-of-motion charts."
         )
-        form.addRow("Typical &range of motion:", self.rom_norms)
+        form.addRow("Typical range &of motion:", self.rom_norms)
         self.backups = QSpinBox()
         self.backups.setRange(BACKUPS_MIN, BACKUPS_MAX)
         self.backups.setValue(prefs.backups_kept)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,15 @@ from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dashboard import PatientData, band_for, typical_for
-from rehabtrack.ui.widgets import Button, ComboBox, NotesField, error_label, hint_label, save_cancel_buttons
+from rehabtrack.ui.widgets import (
+    Button,
+    ComboBox,
+    NotesField,
+    error_label,
+    hint_label,
+    name_chart,
+    save_cancel_buttons,
+)
 
 SESSION_FONT_SCALE = 1.6
 SESSION_RANGE = "All"
@@ -87,7 +95,7 @@ class EventDialog(QDialog):
         self.kind.setCurrentIndex(self.kind.findData(EventKind.CLINICIAN_NOTE))
         self.text = NotesField()
         self.text.setAccessibleName("Note")
-        self.error = error_label()
+        self.error = error_label(self.text)
         form.addRow("&Day:", self.day)
         form.addRow("&Kind:", self.kind)
         form.addRow("&Note:", self.text)
@@ -137,12 +145,17 @@ class ComparePanel(QWidget):
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setAccessibleName("Change between the two periods")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)  # one line a marker; the full sentence is also the cell's tooltip
+        # The Change sentence wraps in the column left over, so no words are cut off at any text size.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.data: PatientData | None = None
 
@@ -237,18 +250,18 @@ class SessionView(QDialog):
         layout.addLayout(top)
         self.sentence = QLabel()
         self.sentence.setWordWrap(True)
-        self.sentence.setAccessibleName("Progress")
+        self.sentence.setAccessibleDescription("Progress")
         layout.addWidget(self.sentence)
         self.stack = QStackedWidget()
         self.chart = MarkerChart()
-        self.chart.setAccessibleName("Chart")
+        name_chart(self.chart, "Chart")
         self.compare = ComparePanel()
         self.stack.addWidget(self.chart)
         self.stack.addWidget(self.compare)
         layout.addWidget(self.stack, 1)
         buttons = QHBoxLayout()
         self.previous_button = Button("← &Previous")
-        self.next_button = Button("&Next →")
+        self.next_button = Button("Ne&xt →")
         self.compare_button = Button("&Compare periods (C)")
         self.compare_button.setCheckable(True)
         self.note_button = Button("Add &note (N)")
@@ -316,6 +329,8 @@ class SessionView(QDialog):
 
     def show_compare(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.compare if on else self.chart)
+        # Focus never stays in (or falls into) a date field, which would swallow N, C and the arrows.
+        self.compare_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if on:
             self.title.setText("Compare two periods")
             self.sentence.setText("Means of the logged weeks in each period; missed weeks are skipped.")

@@ -61,7 +61,7 @@ class _AboutPage(QWizardPage):
         self.name = TextField()
         self.name.setAccessibleName("Name")
         self.name.setAccessibleDescription("Required: your name or a nickname, up to 120 characters.")
-        self.name_error = error_label()
+        self.name_error = error_label(self.name)
         self.start = QDateEdit()
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("d MMM yyyy")
@@ -69,7 +69,7 @@ class _AboutPage(QWizardPage):
         self.start.setAccessibleDescription(
             "When your therapy or recovery started (surgery or first session)."
         )
-        form.addRow("&Name:", self.name)
+        form.addRow("N&ame:", self.name)
         form.addRow("", self.name_error)
         form.addRow("Rehab &started on:", self.start)
         self.registerField("name*", self.name)
