@@ -201,7 +201,9 @@ def test_demo_folders_are_removed_when_the_program_ends(tmp_path: Path) -> None:
     assert list(tmp_path.glob("rehabtrack-demo-*")) == []
 
     killed = subprocess.run(  # a demo whose program was killed leaves its folder ...
-        [sys.executable, "-c", code.replace("print('opened')", "import os; os._exit(9)")], env=env, timeout=120
+        [sys.executable, "-c", code.replace("print('opened')", "import os; os._exit(9)")],
+        env=env,
+        timeout=120,
     )
     assert killed.returncode == 9
     [left] = tmp_path.glob("rehabtrack-demo-*")
