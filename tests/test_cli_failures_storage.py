@@ -35,8 +35,14 @@ def _listing(folder: Path) -> list[str]:
 
 def run(data: Path, *args: str, as_nobody: bool = False) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "rehabtrack", "--data-dir", str(data), *args]
+    env = {**os.environ, "HOME": "/nonexistent", "XDG_CONFIG_HOME": "/nonexistent/config"}  # no Preferences
     return subprocess.run(
-        [*AS_NOBODY, *cmd] if as_nobody else cmd, capture_output=True, text=True, timeout=120, cwd="/"
+        [*AS_NOBODY, *cmd] if as_nobody else cmd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd="/",
+        env=env,
     )
 
 

@@ -20,11 +20,11 @@ from rehabtrack.storage import engine as db
 from rehabtrack.storage.errors import BackupProblem, DatabaseProblem, NotRehabTrackDatabase, StoreLocked
 from rehabtrack.storage.faults import folder_problem, path_problem
 from rehabtrack.storage.lock import DataDirLock, FileLock
+from rehabtrack.storage.paths import DEFAULT_KEEP
 
 DATABASE_NAME = "rehabtrack.db"
 BACKUP_DIR = "backups"
 PREFIX = "rehabtrack-"
-DEFAULT_KEEP = 10
 WRITER_LOCK = "backup.lock"  # held while a backup is written (any .partial without it is a leftover)
 
 log = logging.getLogger(__name__)
