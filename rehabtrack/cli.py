@@ -15,25 +15,42 @@ if TYPE_CHECKING:
     from rehabtrack.storage.store import Store
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rehabtrack", description="Weekly recovery tracker for PT and OT.")
-    parser.add_argument("--version", action="version", version=f"RehabTrack {__version__}")
-    parser.add_argument(
+def _global_options(after_command: bool) -> argparse.ArgumentParser:
+    """``--data-dir`` and ``--demo``, accepted before the command and after it. After it they default
+    to SUPPRESS, so a value given before the command is not reset by the command's own defaults."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "--data-dir",
-        help="folder holding the database (default: REHABTRACK_DATA_DIR, "
-        "then the platform's per-user data folder)",
+        default=argparse.SUPPRESS if after_command else None,
+        metavar="DIR",
+        help="folder holding the database (default: REHABTRACK_DATA_DIR, then the folder chosen in "
+        "Preferences, then the platform's per-user data folder)",
     )
-    parser.add_argument(
+    options.add_argument(
         "--demo",
         action="store_true",
+        default=argparse.SUPPRESS if after_command else False,
         help="use a fresh demo patient in a temporary folder (your data is not touched)",
     )
-    commands = parser.add_subparsers(dest="command")
+    return options
 
-    selftest = commands.add_parser("self-test", help="open every view offscreen on demo data and exit")
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rehabtrack",
+        description="Weekly recovery tracker for PT and OT.",
+        parents=[_global_options(after_command=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"RehabTrack {__version__}")
+    commands = parser.add_subparsers(dest="command")
+    after = [_global_options(after_command=True)]
+
+    selftest = commands.add_parser(
+        "self-test", parents=after, help="open every view offscreen on demo data and exit"
+    )
     selftest.add_argument("--screenshots", metavar="DIR", help="save one PNG per view into DIR")
 
-    export = commands.add_parser("export", help="export a patient's weekly entries")
+    export = commands.add_parser("export", parents=after, help="export a patient's weekly entries")
     export.add_argument(
         "--format",
         choices=["csv", "bundle"],
@@ -44,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--patient", metavar="NAME", help="default: every patient (csv only)")
 
     imp = commands.add_parser(
-        "import", help="import weekly entries from a CSV file, or a patient bundle (all or nothing)"
+        "import",
+        parents=after,
+        help="import weekly entries from a CSV file, or a patient bundle (all or nothing)",
     )
     imp.add_argument("file", metavar="FILE", help="a .csv file or a .rtbundle patient bundle")
     imp.add_argument("--patient", metavar="NAME", help="import every CSV row into this patient")
@@ -56,13 +75,19 @@ def _parser() -> argparse.ArgumentParser:
         "or replace them with the file's; either way each conflict is listed",
     )
 
-    commands.add_parser("backup", help="back up the database now (into the data folder's backups/)")
+    commands.add_parser(
+        "backup", parents=after, help="back up the database now (into the data folder's backups/)"
+    )
     restore = commands.add_parser(
-        "restore", help="replace the database with a backup (the current one is backed up first)"
+        "restore",
+        parents=after,
+        help="replace the database with a backup (the current one is backed up first)",
     )
     restore.add_argument("file", metavar="FILE", help="a backup, e.g. from the data folder's backups/")
 
-    report = commands.add_parser("report", help="write a patient's progress report as a PDF (no window)")
+    report = commands.add_parser(
+        "report", parents=after, help="write a patient's progress report as a PDF (no window)"
+    )
     report.add_argument("--out", required=True, metavar="FILE.pdf")
     report.add_argument("--patient", metavar="NAME", help="default: the only patient")
     report.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="default: the first logged week")
@@ -127,17 +152,17 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import backup_now
-    from rehabtrack.storage.paths import resolve_data_dir
+    from rehabtrack.storage.paths import backups_kept, resolve_data_dir
 
-    print(f"Backed up to {backup_now(resolve_data_dir(args.data_dir))}")
+    print(f"Backed up to {backup_now(resolve_data_dir(args.data_dir), keep=backups_kept())}")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import restore
-    from rehabtrack.storage.paths import resolve_data_dir
+    from rehabtrack.storage.paths import backups_kept, resolve_data_dir
 
-    previous = restore(resolve_data_dir(args.data_dir), Path(args.file))
+    previous = restore(resolve_data_dir(args.data_dir), Path(args.file), keep=backups_kept())
     kept = f" The database it replaced is kept at {previous}." if previous else ""
     print(f"Restored {args.file}.{kept}")
     return 0
@@ -197,6 +222,7 @@ def _report(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from rehabtrack.core.resources import ResourceProblem
     from rehabtrack.storage.errors import DatabaseProblem
 
     try:
@@ -219,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
-    except DatabaseProblem as exc:
+    except (DatabaseProblem, ResourceProblem) as exc:
         print(f"rehabtrack: {exc}", file=sys.stderr)
         return 2
 

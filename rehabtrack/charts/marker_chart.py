@@ -30,7 +30,8 @@ from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.markers import Marker
 from rehabtrack.core.measures import SERIES_PREFIX
 from rehabtrack.core.model import Direction, Event, EventKind, Goal
-from rehabtrack.core.progress import default_baseline, format_value
+from rehabtrack.core.numbers import exact, format_value
+from rehabtrack.core.progress import default_baseline
 from rehabtrack.core.series import Series, describe
 from rehabtrack.core.trend import rolling_mean, trend
 
@@ -108,7 +109,7 @@ def value_text(value: float, series: Series) -> str:
     info = _marker_for(series)
     whole = info.whole if info is not None else False
     if info is not None and not series.unit and info.low == 0:
-        return f"{format_value(value, '', whole)}/{info.high:g}"
+        return f"{format_value(value, '', whole)}/{exact(info.high)}"
     return format_value(value, series.unit, whole)
 
 
@@ -123,7 +124,7 @@ def axis_title(series: Series, separator: str = " ") -> str:
     if series.unit:
         title = f"{title} ({series.unit})"
     elif info is not None:
-        title = f"{title} {info.low:g}–{info.high:g}"
+        title = f"{title} {exact(info.low)}–{exact(info.high)}"
     if series.lower_is_better:
         title = f"{title}{separator}(lower is better)"
     return title

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rehabtrack.core.numbers import plain
+from rehabtrack.core.numbers import amount, change_decimals, plain, signed_amount, singular
 from rehabtrack.core.resources import load_json
 from rehabtrack.core.series import describe
 
@@ -24,8 +24,6 @@ WITHIN_VARIATION = "within normal variation"
 # Deltas are rounded to this many decimals before comparing with the threshold, so that 6.2 → 4.2
 # (a float difference of 1.9999999999999996) counts as the 2-point change it is.
 DELTA_DECIMALS = 9
-
-MINUS = "\u2212"  # a real minus sign for text shown to people
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Threshold:
 
     def amount(self, number: float) -> str:
         """``number`` with the unit: "2 points", "1 point", "5°"."""
-        return _amount(number, self.unit)
+        return amount(number, self.unit)
 
     def phrase(self) -> str:
         """The threshold as it sits in a sentence: "the 2-point meaningful change"."""
@@ -48,7 +46,7 @@ class Threshold:
             return f"the {_num(self.value)}{self.unit} meaningful change"
         if " " in self.unit or "-" in self.unit:
             return f"the meaningful change of {self.amount(self.value)}"
-        return f"the {_num(self.value)}-{_singular(self.unit)} meaningful change"
+        return f"the {_num(self.value)}-{singular(self.unit)} meaningful change"
 
 
 @dataclass(frozen=True)
@@ -69,21 +67,25 @@ class Change:
     def improved(self) -> bool:
         return self.direction == IMPROVED
 
+    @property
+    def decimals(self) -> int:
+        """Decimals the values and the change are shown with: 1, or 2 when one would hide which side
+        of the threshold the change is on."""
+        return change_decimals(abs(self.delta), self.threshold.value)
+
     def describe(self) -> str:
         """A plain sentence, e.g. "Pain fell from 6.2 to 3.1 (−3.1 points): improved, more than the
         2-point meaningful change"."""
         t = self.threshold
         size = abs(self.delta)
-        # Show a second decimal when one would hide which side of the threshold the change is on.
-        decimals = 1 if _side(round(size, 1), t.value) == _side(size, t.value) else 2
+        decimals = self.decimals
         before = _with_hug(self.before, t.unit, decimals)
         after = _with_hug(self.after, t.unit, decimals)
         if self.delta == 0:
             moved = f"stayed at {after} (no change)"
         else:
             verb = "rose" if self.delta > 0 else "fell"
-            sign = "+" if self.delta > 0 else MINUS
-            moved = f"{verb} from {before} to {after} ({sign}{_amount(size, t.unit, decimals)})"
+            moved = f"{verb} from {before} to {after} ({signed_amount(self.delta, t.unit, decimals)})"
         if not self.meaningful:
             judgement = f"{WITHIN_VARIATION}, less than {t.phrase()}"
         else:
@@ -92,25 +94,8 @@ class Change:
         return f"{self.label} {moved}: {judgement}"
 
 
-def _side(size: float, threshold: float) -> int:
-    return (size > threshold) - (size < threshold)
-
-
 def _num(number: float, decimals: int = 1) -> str:
     return plain(number, decimals)
-
-
-def _singular(unit: str) -> str:
-    if unit == "hours":
-        return "hour"
-    return unit[:-1] if unit.endswith("s") else unit
-
-
-def _amount(number: float, unit: str, decimals: int = 1) -> str:
-    text = _num(number, decimals)
-    if unit in ("°", "%") or not unit:
-        return f"{text}{unit}"
-    return f"{text} {_singular(unit) if text == '1' else unit}"
 
 
 def _with_hug(number: float, unit: str, decimals: int = 1) -> str:

@@ -31,7 +31,7 @@ from rehabtrack.core.measures import (
     score,
 )
 from rehabtrack.core.model import Activity, WeeklyEntry
-from rehabtrack.core.progress import format_value
+from rehabtrack.core.numbers import exact, format_value
 from rehabtrack.core.series import Point, Series, describe, series_for
 from rehabtrack.core.validation import InvalidInput, Problem
 
@@ -246,7 +246,7 @@ def score_text(key: str, value: float) -> str:
     number = format_value(value, "", whole)
     if inst.key == "GAS":
         return number
-    return f"{number}/{inst.high:g}"
+    return f"{number}/{exact(inst.high)}"
 
 
 def day_text(day: date, today: date | None = None) -> str:

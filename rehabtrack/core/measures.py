@@ -22,7 +22,7 @@ from typing import Any
 
 from rehabtrack.core.meaningful_change import Change, classify_change
 from rehabtrack.core.model import Discipline
-from rehabtrack.core.resources import load_json, resource_path
+from rehabtrack.core.resources import json_names, load_json
 from rehabtrack.core.validation import InvalidInput, Problem, range_problem
 
 MEASURES_DIR = "measures"
@@ -102,7 +102,7 @@ def _load(family: str) -> list[Instrument]:
 
 
 def _load_all() -> dict[str, Instrument]:
-    families = sorted(p.stem for p in resource_path(MEASURES_DIR).glob("*.json"))
+    families = [name.removesuffix(".json") for name in json_names(MEASURES_DIR)]
     return {inst.key: inst for family in families for inst in _load(family)}
 
 

@@ -16,6 +16,7 @@ from rehabtrack.core.markers import (
     NOTES_MAX_CHARS,
     WEEKLY_MARKERS,
 )
+from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import RomReading
 from rehabtrack.core.validation import InvalidInput, Problem, raise_if_any, range_problem
 from rehabtrack.core.weeks import day_problem, is_week_start
@@ -187,7 +188,8 @@ class WeeklyEntry:
             found.append(
                 Problem(
                     "exercise_days_done",
-                    f"Exercise days done ({done:g}) cannot be more than days prescribed ({prescribed:g}).",
+                    f"Exercise days done ({exact(done)}) cannot be more than "
+                    f"days prescribed ({exact(prescribed)}).",
                 )
             )
         seen_rom: set[str] = set()

@@ -23,10 +23,9 @@ from enum import Enum
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.meaningful_change import Change, classify_change
 from rehabtrack.core.model import Direction, Goal
-from rehabtrack.core.numbers import plain, round_half_up
+from rehabtrack.core.numbers import format_value, round_half_up
 from rehabtrack.core.series import Point, Series
 from rehabtrack.core.trend import DAYS_PER_WEEK, Trend, trend
-from rehabtrack.core.validation import with_unit
 
 BASELINE_WEEKS = 2
 CURRENT_WEEKS = 2
@@ -170,11 +169,6 @@ def status(
     if target_date is None or projected <= target_date:
         return ProgressStatus.ON_TRACK
     return ProgressStatus.BEHIND
-
-
-def format_value(value: float, unit: str = "", whole: bool = False) -> str:
-    """A number as shown to a patient: whole markers as whole numbers, others to one decimal."""
-    return f"{plain(value, 0 if whole else 1)}{with_unit(unit)}"
 
 
 def format_day(day: date, today: date) -> str:

@@ -18,8 +18,8 @@ from datetime import date, timedelta
 
 from rehabtrack import __version__
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
-from rehabtrack.core.markers import MARKERS_BY_KEY, WEEKLY_MARKERS
-from rehabtrack.core.meaningful_change import MINUS, Change, threshold_for
+from rehabtrack.core.markers import WEEKLY_MARKERS
+from rehabtrack.core.meaningful_change import Change, threshold_for
 from rehabtrack.core.measure_series import (
     MeasureResult,
     any_series,
@@ -30,14 +30,14 @@ from rehabtrack.core.measure_series import (
 )
 from rehabtrack.core.measures import classify, instrument
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
+from rehabtrack.core.numbers import format_value, plain, signed_amount, whole_percent
 from rehabtrack.core.progress import (
     GoalProgress,
     ProgressStatus,
-    format_value,
     progress_toward,
     summarise_change,
 )
-from rehabtrack.core.series import Series, describe, rom_keys, series_for, value_in
+from rehabtrack.core.series import Series, describe, rom_keys, series_for, value_in, week_text
 from rehabtrack.core.weeks import week_start, weeks_between
 from rehabtrack.storage.store import Store
 
@@ -59,7 +59,7 @@ def format_day(day: date | None) -> str:
 
 def format_percent(percent: float | None) -> str:
     """Percent of the way as core rounds it for the goal sentence: whole, half up, real minus sign."""
-    return DASH if percent is None else format_value(percent, "%", whole=True)
+    return DASH if percent is None else whole_percent(percent)
 
 
 def _number(value: float | None, whole: bool = False) -> str:
@@ -324,8 +324,7 @@ def _change_text(change: Change) -> str:
     before, after = format_value(change.before, ""), format_value(change.after, "")
     if change.delta == 0:
         return f"{before} → {after} (no change)"
-    sign = "+" if change.delta > 0 else MINUS
-    return f"{before} → {after} ({sign}{change.threshold.amount(abs(change.delta))})"
+    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)})"
 
 
 def _measure_row(key: str, points: list[tuple[date, float]], change: Change | None) -> MeasureRow:
@@ -398,25 +397,13 @@ def _change_row(series: Series) -> ChangeRow:
         return ChangeRow(
             series.key, _measure(series), DASH, DASH, DASH, "not enough weeks to compare", DASH, DASH
         )
-    threshold = change.threshold
-    size = abs(change.delta)
-    # A second decimal when one would hide which side of the threshold the change falls on.
-    decimals = 1 if (round(size, 1) >= threshold.value) == (size >= threshold.value) else 2
-    if change.delta == 0:
-        moved = "0"
-    else:
-        sign = "+" if change.delta > 0 else MINUS
-        amount = f"{size:.{decimals}f}".rstrip("0").rstrip(".")
-        unit = threshold.unit
-        if unit and unit not in ("°", "%"):
-            unit = " " + (unit.rstrip("s") if amount == "1" else unit)
-        moved = f"{sign}{amount}{unit}"
+    threshold, decimals = change.threshold, change.decimals
     return ChangeRow(
         key=series.key,
         measure=_measure(series),
-        first=_number(change.before),
-        last=_number(change.after),
-        change=moved,
+        first=plain(change.before, decimals),
+        last=plain(change.after, decimals),
+        change=signed_amount(change.delta, threshold.unit, decimals),
         judgement=change.direction,
         threshold=threshold.amount(threshold.value),
         meaningful="Yes" if change.meaningful else "No",
@@ -512,11 +499,6 @@ def _column_title(key: str, activities: list[Activity]) -> str:
     return f"{info.label}{_unit_suffix(info.unit)}" if key.startswith("rom/") else f"{info.label} (0–10)"
 
 
-def _whole(key: str) -> bool:
-    found = MARKERS_BY_KEY.get(key)
-    return found.whole if found is not None else key.startswith("activity/")
-
-
 def _weekly_tables(
     weeks: list[date], entries: list[WeeklyEntry], keys: list[str], activities: list[Activity]
 ) -> tuple[WeeklyTable, ...]:
@@ -563,4 +545,4 @@ def _weekly_tables(
 
 def _cell(entry: WeeklyEntry, key: str) -> str:
     value = value_in(entry, key)
-    return DASH if value is None else format_value(value, "", _whole(key))
+    return DASH if value is None else week_text(key, value)

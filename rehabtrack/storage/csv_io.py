@@ -23,6 +23,7 @@ from pathlib import Path
 from rehabtrack.core.imports import History, ImportReport, OnConflict
 from rehabtrack.core.markers import NOTES_MAX_CHARS, WEEKLY_MARKERS
 from rehabtrack.core.model import Activity, ActivityRating, Discipline, Patient, WeeklyEntry, name_key
+from rehabtrack.core.numbers import data_text
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.files import write_text_atomically
@@ -78,8 +79,7 @@ def _number(value: float | None) -> str:
     """Every digit that was stored (never rounded): whole numbers without a decimal point."""
     if value is None:
         return ""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else repr(number)
+    return data_text(value)
 
 
 def export_csv(store: Store, out: Path, patient_ids: list[int]) -> int:

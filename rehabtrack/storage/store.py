@@ -59,10 +59,21 @@ from rehabtrack.storage.backup import (
     DEFAULT_KEEP,
     backup_dir,
     backup_now,
+    before_upgrade_backup,
     daily_backup,
     newest_backup,
+    prune,
+    remove_leftovers,
 )
-from rehabtrack.storage.errors import BackupProblem, MigrationFailed, NotRehabTrackDatabase, ReadOnlyDatabase
+from rehabtrack.storage.errors import (
+    BackupProblem,
+    CannotOpen,
+    DatabaseProblem,
+    MigrationFailed,
+    NotRehabTrackDatabase,
+    ReadOnlyDatabase,
+)
+from rehabtrack.storage.faults import folder_problem, repair_sidecars
 from rehabtrack.storage.lock import DataDirLock
 from rehabtrack.storage.tables import (
     ActivityRatingRow,
@@ -91,69 +102,104 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
     The folder is locked for this Store's lifetime (StoreLocked if another RehabTrack has it). A
     backup is made at most once a day, and always before a schema upgrade. A file that cannot be
     written (or ``read_only=True``) opens read-only: everything can be viewed, a save raises
-    ReadOnlyDatabase. Damaged or foreign files raise NotRehabTrackDatabase naming the newest backup.
+    ReadOnlyDatabase. Damaged or foreign files raise NotRehabTrackDatabase naming the newest backup;
+    a fault of the folder or disk (read-only, full, another user's) raises a DatabaseProblem naming it.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    db.secure_dir(data_dir)
     path = data_dir / DATABASE_NAME
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        db.secure_dir(data_dir)
+        repair_sidecars(path)
+    except OSError as exc:
+        raise _environment(data_dir, exc) from exc
     writable = db.is_writable(path) if read_only is None else not read_only
     lock = DataDirLock(data_dir)
-    if writable:
-        lock.acquire()
     try:
+        if writable:
+            lock.acquire()
         try:
             revision = db.stored_revision(path)
         except NotRehabTrackDatabase as exc:
             raise _offer_backup(exc, data_dir) from exc
         db.check_not_newer(path, revision)
         if not writable and revision != db.HEAD_REVISION:
-            raise ReadOnlyDatabase(
+            raise folder_problem(data_dir) or ReadOnlyDatabase(
                 f"{path} is read-only and needs upgrading to this version of RehabTrack (schema "
                 f"{revision or 'none'} to {db.HEAD_REVISION}). Make the file and its folder writable."
             )
-        if writable and revision is not None:
+        if writable and revision == db.HEAD_REVISION:
             _daily_backup(data_dir, keep_backups)
-        engine = db.make_engine(path, read_only=not writable)
         if writable and revision != db.HEAD_REVISION:
-            _upgrade(engine, data_dir, revision, keep_backups)
+            _upgrade(path, revision, keep_backups)
+        engine = db.make_engine(path, read_only=not writable)
+        if writable:
+            with engine.connect():  # switches the file to WAL; a full or read-only disk says so here
+                pass
         for suffix in ("", "-wal", "-shm"):
             db.secure_file(path.with_name(path.name + suffix))
         store = Store(engine, path, lock if lock.held else None, read_only=not writable)
         store.keep_backups = keep_backups
         return store
+    except OSError as exc:
+        lock.release()
+        raise _environment(data_dir, exc) from exc
+    except sa.exc.DBAPIError as exc:
+        lock.release()
+        problem = folder_problem(data_dir)
+        if problem is None:
+            raise
+        raise problem from exc
     except BaseException:
         lock.release()
         raise
 
 
+def _environment(data_dir: Path, exc: OSError) -> DatabaseProblem:
+    """The folder or the disk refused (``exc``): say which, and that nothing was changed."""
+    return folder_problem(data_dir) or CannotOpen(
+        f"RehabTrack cannot use its data folder {data_dir}: {exc.strerror or exc} "
+        f"({exc.filename or data_dir}). Nothing was changed."
+    )
+
+
 def _daily_backup(data_dir: Path, keep: int) -> None:
+    remove_leftovers(data_dir)
     try:
         daily_backup(data_dir, keep)
     except BackupProblem as exc:  # a missed daily backup must not keep the user from their data
         log.warning("daily backup skipped: %s", exc)
 
 
-def _upgrade(engine: Engine, data_dir: Path, revision: str | None, keep: int) -> None:
+def _upgrade(path: Path, revision: str | None, keep: int) -> None:
+    """Create or upgrade the schema in one transaction. An existing file is first copied once
+    (before_upgrade_backup); a failure leaves the file exactly as it was and names that copy."""
     from rehabtrack.storage.migrate import upgrade_to_head  # Alembic only when behind
 
-    backup = None
-    if revision is not None:
-        backup = backup_now(data_dir, f"before-schema-{db.HEAD_REVISION}", keep)
+    data_dir = path.parent
+    backup = None if revision is None else before_upgrade_backup(data_dir, db.HEAD_REVISION)
+    # The journal mode stays as the file has it until the upgrade is done (engine.make_engine).
+    engine = db.make_engine(path, wal=False)
     try:
-        upgrade_to_head(engine)
-        db.mark_as_ours(engine)
+        upgrade_to_head(engine, revision)
+    except DatabaseProblem:
+        raise  # the disk refused (full, read-only): that is the message, not the upgrade
     except Exception as exc:
-        engine.dispose()
         if backup is None:
-            raise
+            raise MigrationFailed(
+                f"Setting up a new database in {path} failed ({exc}). Nothing had been saved in it yet."
+            ) from exc
         raise MigrationFailed(
             f"Upgrading the database from schema {revision} to {db.HEAD_REVISION} failed ({exc}). "
-            f"A copy from just before the upgrade is kept at {backup}. To go back to it, run:\n"
-            f'    rehabtrack restore "{backup}"\n'
+            f"The database was not changed, and a copy from just before the upgrade is kept at {backup}. "
+            f'To go back to that copy, run: rehabtrack restore "{backup}" '
             "or use File → Restore from backup…",
             backup,
         ) from exc
-    log.info("database upgraded from schema %s to %s", revision, db.HEAD_REVISION)
+    finally:
+        engine.dispose()
+    if backup is not None:
+        prune(data_dir, keep)
+        log.info("database upgraded from schema %s to %s", revision, db.HEAD_REVISION)
 
 
 def _offer_backup(exc: NotRehabTrackDatabase, data_dir: Path) -> NotRehabTrackDatabase:

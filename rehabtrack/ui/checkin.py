@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
+from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import (
     AXIAL_JOINTS,
     JOINTS,
@@ -95,7 +96,7 @@ def _describe_range(m: Marker) -> str:
     whole = ", whole numbers" if m.whole else ""
     anchors = _anchors(m)
     return (
-        f"Allowed {m.low:g} to {m.high:g}{unit}{whole}."
+        f"Allowed {exact(m.low)} to {exact(m.high)}{unit}{whole}."
         + (f" {anchors}." if anchors else "")
         + " Leave blank if not logged this week."
     )
@@ -259,7 +260,7 @@ class RomRow(QWidget):
         low, high = ROM_LIMITS.get((joint, movement), (0, 0))
         self.degrees.setAccessibleName(f"{label}, degrees")
         self.degrees.setAccessibleDescription(
-            f"Allowed {low:g} to {high:g} degrees. Leave blank if not measured this week."
+            f"Allowed {exact(low)} to {exact(high)} degrees. Leave blank if not measured this week."
         )
         self.remove.setAccessibleName(f"Remove {label}")
         self.remove.setAccessibleDescription("Removes this movement from this week's check-in.")
@@ -564,7 +565,7 @@ class CheckInForm(QWidget):
                 label = QLabel(m.label)
                 label.setBuddy(field)
                 unit = QLabel(m.unit)
-                range_text = f"{m.low:g}–{m.high:g}"
+                range_text = f"{exact(m.low)}–{exact(m.high)}"
                 anchors = _anchors(m)
                 hint = hint_label(f"{range_text}{'  ·  ' + anchors if anchors else ''}")
                 field.setAccessibleName(m.label)
@@ -776,14 +777,14 @@ class CheckInForm(QWidget):
             name.setBuddy(rating)
             rating.setAccessibleName(f"{activity.name}, rating")
             rating.setAccessibleDescription(
-                f"Allowed {ACTIVITY_RATING.low:g} to {ACTIVITY_RATING.high:g}, whole numbers. "
+                f"Allowed {exact(ACTIVITY_RATING.low)} to {exact(ACTIVITY_RATING.high)}, whole numbers. "
                 f"{ACTIVITY_RATING.low_anchor} · {ACTIVITY_RATING.high_anchor}. "
                 "Leave blank if not done this week."
             )
             minutes.setAccessibleName(f"{activity.name}, minutes")
             minutes.setAccessibleDescription(
-                f"Optional: minutes you managed, {ACTIVITY_MINUTES.low:g} to {ACTIVITY_MINUTES.high:g}, "
-                "whole numbers."
+                f"Optional: minutes you managed, {exact(ACTIVITY_MINUTES.low)} to "
+                f"{exact(ACTIVITY_MINUTES.high)}, whole numbers."
             )
             rated = ratings.get(activity.id)
             rating.set_value(rated.rating if rated else None)

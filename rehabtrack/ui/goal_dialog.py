@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from rehabtrack.core.markers import ADHERENCE, WEEKLY_MARKERS
 from rehabtrack.core.measure_series import measure_keys
 from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus
-from rehabtrack.core.progress import default_baseline, format_value
+from rehabtrack.core.numbers import exact, format_value
+from rehabtrack.core.progress import default_baseline
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import describe, goal_problems, rom_keys
 from rehabtrack.core.validation import InvalidInput, Problem
@@ -148,7 +149,7 @@ class GoalDialog(QDialog):
             f"{format_value(baseline, '', info.whole)} (first two weeks)" if baseline is not None else "auto"
         )
         typical = norm_for_series(key, self.rom_norms)  # suggests a target
-        self.target.setPlaceholderText(f"{typical.high:g}" if typical is not None else "")
+        self.target.setPlaceholderText(exact(typical.high) if typical is not None else "")
         self.scale_hint.setText(
             f"{info.label}: allowed {info.allowed}. "
             + (f"Most people without an injury reach {typical.text}. " if typical is not None else "")

@@ -68,6 +68,7 @@ from rehabtrack.core.measure_series import (
 )
 from rehabtrack.core.measures import INSTRUMENTS, CopmProblem, Instrument
 from rehabtrack.core.model import GoalStatus
+from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import (
@@ -461,8 +462,8 @@ class MeasureHistoryModel(QAbstractTableModel):
                 if change is None:
                     moved = "first score"
                 else:
-                    sign = "+" if change.delta > 0 else "−" if change.delta < 0 else "±"
-                    moved = f"{sign}{abs(change.delta):.1f}".replace(".0", "") + f": {change.direction}"
+                    delta = signed(change.delta)
+                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}"
                 inst = INSTRUMENTS[key]
                 name = inst.name if inst.family in ("COPM", "GAS") else inst.short_name
                 rows.append((r, key, (day_text(r.taken, today), name, score_text(key, value), moved)))

@@ -14,8 +14,13 @@ from pathlib import Path
 def run_self_test(screenshots: Path | None = None) -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from rehabtrack.core.resources import ResourceProblem
+
     try:
         return _run(screenshots)
+    except ResourceProblem as exc:  # a broken installation: the file's name says it all
+        print(f"self-test FAILED: {exc}", file=sys.stderr)
+        return 1
     except Exception:  # the reason goes to the person running the test
         print("self-test FAILED:\n" + traceback.format_exc(), file=sys.stderr)
         return 1

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from rehabtrack.charts.marker_chart import MarkerChart, range_for
 from rehabtrack.charts.theme import ChartTheme
 from rehabtrack.core.model import Discipline, Event, EventKind, Goal
+from rehabtrack.core.numbers import plain, with_unit
 from rehabtrack.core.progress import Period, change_between, default_periods, mean_in
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import chart_keys
@@ -176,13 +177,22 @@ class ComparePanel(QWidget):
             series = self.data.series(key)
             before, after = mean_in(series.points, first), mean_in(series.points, last)
             change = change_between(series, first, last)
+            decimals = 1
             if before is None or after is None:
                 verdict, words = "—", "not logged in both periods"
             elif change is None:
                 verdict, words = "—", "no meaningful-change threshold for this marker"
             else:
-                verdict, words = change.direction.capitalize(), change.describe()
-            rows.append((series.label, _fmt(before, series.unit), _fmt(after, series.unit), verdict, words))
+                verdict, words, decimals = change.direction.capitalize(), change.describe(), change.decimals
+            rows.append(
+                (
+                    series.label,
+                    _fmt(before, series.unit, decimals),
+                    _fmt(after, series.unit, decimals),
+                    verdict,
+                    words,
+                )
+            )
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
@@ -197,11 +207,9 @@ class ComparePanel(QWidget):
         ]
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}" if unit in ("°", "%") else f"{text} {unit}".strip()
+def _fmt(value: float | None, unit: str, decimals: int = 1) -> str:
+    """A period's mean as the PDF's summary of change prints it, with the unit."""
+    return "—" if value is None else f"{plain(value, decimals)}{with_unit(unit)}"
 
 
 class SessionView(QDialog):

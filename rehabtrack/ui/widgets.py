@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.charts.contrast import TEXT_MIN, contrast, over
+from rehabtrack.core.numbers import MINUS, typed
+
 HIT_TARGET = 1.8  # minimum input height, in font heights
 FONT_SCALE_MIN = 50
 FONT_SCALE_MAX = 300
@@ -47,7 +50,7 @@ def parse_number(text: str) -> float | None:
     if not text:
         return None
     try:
-        value = float(text.replace(",", "."))
+        value = float(text.replace(",", ".").replace(MINUS, "-"))
     except ValueError:
         return math.nan
     return value if math.isfinite(value) else math.nan
@@ -68,7 +71,7 @@ class NumberField(QLineEdit):
         return parse_number(self.text())
 
     def set_value(self, value: float | None) -> None:
-        self.setText("" if value is None else f"{value:g}")
+        self.setText("" if value is None else typed(value))
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -167,13 +170,48 @@ def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], object]) -> QDial
     return buttons
 
 
+def readable_hint_colour(palette: QPalette) -> QColor:
+    """The palette's placeholder grey for secondary text, darkened (or lightened on a dark window) just
+    enough to reach 4.5:1 against the window: many desktops' grey is too faint (#7F7F7F on #ECECEC is
+    3.4:1)."""
+    window = palette.color(QPalette.ColorRole.Window).name()
+    hint = palette.color(QPalette.ColorRole.PlaceholderText)
+    seen = QColor(over(f"#{hint.red():02X}{hint.green():02X}{hint.blue():02X}{hint.alpha():02X}", window))
+    end = 0 if QColor(window).lightness() >= 128 else 255  # towards black on a light window
+    colour = seen
+    for step in range(1, 21):
+        if contrast(colour.name(), window) >= TEXT_MIN:
+            break
+        colour = QColor(*(round(c + (end - c) * step / 20) for c in (seen.red(), seen.green(), seen.blue())))
+    return colour
+
+
+class HintLabel(QLabel):
+    """Secondary text (scale anchors, allowed range, legends) in a grey that still reaches 4.5:1 on the
+    window, whatever the theme or the desktop's palette; recoloured when the palette changes."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._recolour()
+
+    def _recolour(self) -> None:
+        colour = readable_hint_colour(self.palette())
+        if self.palette().color(QPalette.ColorRole.WindowText) != colour:
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, colour)
+            self.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._recolour()
+
+
 def hint_label(text: str = "") -> QLabel:
     """A secondary, word-wrapped explanation (scale anchors, allowed range)."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
+    return HintLabel(text)
 
 
 def apply_font_scale(widget: QWidget, percent: float) -> None:

@@ -330,7 +330,7 @@ def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(demo_store, t
             r"LEFS item 4 must be from 0 to 4 \(got 7\)",
         ),
         (copm_11, r"(?s)Nothing was imported.*COPM problem 1 performance must be from 1 to 10"),
-        (gas_level_3, r"(?s)Nothing was imported.*GAS goal 1 must be from -2 to 2"),
+        (gas_level_3, r"(?s)Nothing was imported.*GAS goal 1 must be from \u22122 to 2"),
         (unknown_goal, r"Nothing was imported.*GAS goal 1: refers to goal 'Not a goal'"),
         (cadence_3, r"(?s)Nothing was imported.*every 2 or 4 weeks \(got 3\)"),
         (no_measures, r"Nothing was imported.*damaged.*measures"),
