@@ -46,9 +46,20 @@ def _parser() -> argparse.ArgumentParser:
     after = [_global_options(after_command=True)]
 
     selftest = commands.add_parser(
-        "self-test", parents=after, help="open every view offscreen on demo data and exit"
+        "self-test",
+        parents=after,
+        help="open every view and dialog on demo data, check each fits the screen, and exit",
     )
-    selftest.add_argument("--screenshots", metavar="DIR", help="save one PNG per view into DIR")
+    selftest.add_argument("--screenshots", metavar="DIR", help="save one PNG per view and dialog into DIR")
+    selftest.add_argument(
+        "--size", metavar="WxH", default="1366x768", help="the screen, in pixels (1366x768)"
+    )
+    selftest.add_argument(
+        "--text-scale", metavar="PERCENT", type=int, default=100, help="text size, 100 to 200 (100)"
+    )
+    selftest.add_argument(
+        "--theme", metavar="NAME", default="system", help="system, light, dark or high-contrast (system)"
+    )
 
     export = commands.add_parser("export", parents=after, help="export a patient's weekly entries")
     export.add_argument(
@@ -220,6 +231,24 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _self_test(args: argparse.Namespace) -> int:
+    from rehabtrack.ui.selftest import (
+        SelfTestArgumentError,
+        check_text_scale,
+        parse_size,
+        parse_theme,
+        run_self_test,
+    )
+
+    try:
+        size, theme = parse_size(args.size), parse_theme(args.theme)
+        scale = check_text_scale(args.text_scale)
+    except SelfTestArgumentError as exc:
+        print(f"rehabtrack self-test: {exc}", file=sys.stderr)
+        return 2
+    return run_self_test(Path(args.screenshots) if args.screenshots else None, size, scale, theme)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from rehabtrack.core.resources import ResourceProblem
@@ -239,9 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "restore":
             return _restore(args)
         if args.command == "self-test":
-            from rehabtrack.ui.selftest import run_self_test
-
-            return run_self_test(Path(args.screenshots) if args.screenshots else None)
+            return _self_test(args)
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,12 +32,26 @@ from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QShowEvent
 
     from rehabtrack.core.imports import ImportReport, OnConflict
     from rehabtrack.core.model import Patient, WeeklyEntry
     from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
+
+
+# The size the window opens at where the screen has room; a smaller screen gets its whole free area.
+PREFERRED_SIZE = QSize(1200, 820)
+HEADING_SCALE = 1.5  # the patient's name, against the window's text
+RESTORE_OFFER_TITLE = "Your records could not be opened"
+
+
+def restore_offer_text(problem: str, backup: Path) -> str:
+    """What the window asks when the database cannot be opened but a backup can."""
+    return (
+        f"{problem}\n\nRestore the newest backup ({backup.name})? The file that could not be opened "
+        "is kept, unchanged, beside the backups."
+    )
 
 
 class MainWindow(QMainWindow):
@@ -51,17 +65,16 @@ class MainWindow(QMainWindow):
         self.patient: Patient | None = None
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("RehabTrack")
-        self.resize(1200, 820)
+        self.resize(PREFERRED_SIZE)
+        self._fitted = False
 
         central = QWidget()
         layout = QVBoxLayout(central)
         self.patient_label = QLabel("Opening your records…")
         self.patient_label.setObjectName("patientBanner")
         self.patient_label.setAccessibleName("Active patient")
-        font = self.patient_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.patient_label.setFont(font)
+        self.patient_label.setWordWrap(True)  # a long condition wraps instead of widening the window
+        self._size_heading()
         layout.addWidget(self.patient_label)
         # After therapy: says plainly when a marker has been worse for two check-ins in a row.
         self.watch_notice = QLabel()
@@ -81,7 +94,9 @@ class MainWindow(QMainWindow):
         self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history_view.horizontalHeader().setStretchLastSection(True)
+        # Every column as wide as its text, notes too: the table scrolls sideways rather than cut a note.
+        self.history_view.horizontalHeader().setStretchLastSection(False)
+        self.history_view.setWordWrap(False)
         self.history_view.activated.connect(self._open_history_week)
         self.checkin: QWidget | None = None
         self.dashboard: QWidget | None = None
@@ -140,6 +155,45 @@ class MainWindow(QMainWindow):
             view_menu,
             help_menu,
         )
+
+    # Fitting the screen -------------------------------------------------------------------------
+
+    def fit_to_screen(self, available: QRect | None = None, fill: bool = False) -> None:
+        """Keep the whole window, frame included, inside the screen's free area (``available``; by
+        default that of the screen it is on), never larger; ``fill`` makes it that large, as maximising
+        does. Its pages scroll rather than grow past it (``rehabtrack self-test`` checks they can)."""
+        if available is None:
+            screen = self.screen()
+            if screen is None:
+                return
+            available = screen.availableGeometry()
+        extra = self.frameGeometry().size() - self.size()
+        room = QSize(available.width() - extra.width(), available.height() - extra.height())
+        self.resize(room if fill else self.size().boundedTo(room))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), available.x()), available.x() + available.width() - frame.width())
+        y = min(max(frame.y(), available.y()), available.y() + available.height() - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def _size_heading(self) -> None:
+        """The patient's name half as large again as the window's text, whatever the text size."""
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * HEADING_SCALE)
+        font.setBold(True)
+        self.patient_label.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "patient_label"):
+            self._size_heading()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted and not self.isMaximized() and not self.isFullScreen():
+            self._fitted = True
+            self.fit_to_screen()
+            QTimer.singleShot(0, self.fit_to_screen)  # again once the window manager added its frame
 
     # File and help actions --------------------------------------------------------------------
 
@@ -424,9 +478,8 @@ class MainWindow(QMainWindow):
         restored, _kept = self._restore_after_asking(
             exc.backup.parent.parent,  # the data folder holding backups/
             exc.backup,
-            "Your records could not be opened",
-            f"{exc}\n\nRestore the newest backup ({exc.backup.name})? The file that could not be opened "
-            "is kept, unchanged, beside the backups.",
+            RESTORE_OFFER_TITLE,
+            restore_offer_text(str(exc), exc.backup),
         )
         return restored
 

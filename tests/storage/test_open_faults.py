@@ -191,3 +191,23 @@ def test_a_hot_journal_of_an_upgrade_cut_short_is_rolled_back_by_sqlite(data_dir
     assert [e.values for e in store.entries(ann.id)] == [{"pain": 2}]
     store.close()
     assert not os.path.exists(str(path) + "-journal")
+
+
+def test_demo_folders_are_removed_when_the_program_ends(tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    code = "from rehabtrack.storage.paths import open_data; open_data(demo=True); print('opened')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.stdout.strip() == "opened", out.stderr
+    assert list(tmp_path.glob("rehabtrack-demo-*")) == []
+
+    killed = subprocess.run(  # a demo whose program was killed leaves its folder ...
+        [sys.executable, "-c", code.replace("print('opened')", "import os; os._exit(9)")],
+        env=env,
+        timeout=120,
+    )
+    assert killed.returncode == 9
+    [left] = tmp_path.glob("rehabtrack-demo-*")
+    os.utime(left, (0, 0))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert list(tmp_path.glob("rehabtrack-demo-*")) == []  # ... which the next demo removes
