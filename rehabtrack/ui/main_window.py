@@ -241,9 +241,18 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self, "Export weekly data", str(Path.home() / name), "CSV (*.csv)"
         )
-        if path:
+        if not path:
+            return
+        try:
             rows = export_csv(self.store, Path(path), [self.patient.id])
-            self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
+        except OSError as exc:  # a full disk or a folder that cannot be written: any earlier file is kept
+            QMessageBox.warning(
+                self,
+                "Export weekly data",
+                f"{path} could not be written ({exc.strerror or exc}); nothing was written.",
+            )
+            return
+        self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
 
     def export_bundle(self) -> None:
         """One file with the patient's whole history, for their therapist's RehabTrack (or a new computer)."""
