@@ -193,6 +193,13 @@ def threshold_for(key: str) -> Threshold:
     raise KeyError(f"no meaningful-change threshold for series {key!r}")
 
 
+def _known_threshold(key: str) -> Threshold | None:
+    try:
+        return threshold_for(key)
+    except KeyError:
+        return None
+
+
 def _label_for(key: str, threshold: Threshold) -> str:
     if key.startswith(("rom/", "activity/")):
         try:
@@ -234,6 +241,7 @@ def classify_change(
     relative criterion must also reach that percent of ``before``. Anything smaller is "within normal
     variation" — never "improved".
     """
+    table = _known_threshold(key)
     threshold = threshold if threshold is not None else threshold_for(key)
     delta = round(after - before, DELTA_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
     relative = relative_criterion(key)
@@ -251,7 +259,7 @@ def classify_change(
         direction = WORSE
     return Change(
         key=key,
-        label=label if label is not None else _label_for(key, threshold),
+        label=label if label is not None else _label_for(key, table or threshold),
         before=before,
         after=after,
         delta=delta,
