@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from collections.abc import Callable
 
@@ -33,16 +32,11 @@ def run_app(data_dir: str | None = None, demo: bool = False) -> int:
     settings = user_settings()
 
     def open_store():  # type: ignore[no-untyped-def]
-        # the storage stack loads after first paint
-        from rehabtrack.storage.paths import ENV_DATA_DIR, open_data, resolve_data_dir
-        from rehabtrack.storage.store import open_store as open_folder
+        # the storage stack loads after first paint; storage.paths applies the one data-folder rule
+        # (--data-dir, REHABTRACK_DATA_DIR, the folder chosen in Preferences, the platform's folder)
+        from rehabtrack.storage.paths import open_data
 
-        if demo:
-            return open_data(data_dir, demo)
-        # --data-dir, then REHABTRACK_DATA_DIR, then the folder chosen in Preferences, then the default
-        prefs = settings.preferences()
-        chosen = data_dir or (None if os.environ.get(ENV_DATA_DIR) else prefs.data_folder or None)
-        return open_folder(resolve_data_dir(chosen), keep_backups=prefs.backups_kept)
+        return open_data(data_dir, demo)
 
     window = MainWindow(open_store, settings=settings)
     window.show()
