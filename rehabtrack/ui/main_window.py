@@ -573,11 +573,13 @@ class MainWindow(QMainWindow):
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
         from rehabtrack.core.maintenance import recurrence_alerts
+        from rehabtrack.core.meaningful_change import patient_thresholds
 
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         plan = self.store.maintenance(self.patient.id)
         activities = self.store.activities(self.patient.id, include_archived=True)
-        alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
+        with patient_thresholds(self.store.thresholds(self.patient.id)):  # the therapist's, if set
+            alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
         self.watch_notice.setText("\n".join(alert.message for alert in alerts))
         self.watch_notice.setVisible(bool(alerts))
 
