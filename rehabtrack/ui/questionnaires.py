@@ -76,6 +76,7 @@ from rehabtrack.ui.widgets import (
     ComboBox,
     ErrorLabel,
     FlowLayout,
+    NoticeLabel,
     NumberField,
     TextField,
     _tall,
@@ -528,14 +529,8 @@ class QuestionnairesView(QWidget):
 
     def _build(self) -> None:
         outer = scrolling_page(self, "Questionnaires")
-        self.alerts = QLabel()
-        self.alerts.setWordWrap(True)
-        self.alerts.setTextFormat(Qt.TextFormat.PlainText)
+        self.alerts = NoticeLabel()
         self.alerts.setAccessibleName("Recurrence watch")
-        self.alerts.setFrameShape(QFrame.Shape.StyledPanel)
-        bold = self.alerts.font()
-        bold.setBold(True)
-        self.alerts.setFont(bold)
         outer.addWidget(self.alerts)
 
         top = QHBoxLayout()
