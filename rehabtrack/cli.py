@@ -15,25 +15,53 @@ if TYPE_CHECKING:
     from rehabtrack.storage.store import Store
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rehabtrack", description="Weekly recovery tracker for PT and OT.")
-    parser.add_argument("--version", action="version", version=f"RehabTrack {__version__}")
-    parser.add_argument(
+def _global_options(after_command: bool) -> argparse.ArgumentParser:
+    """``--data-dir`` and ``--demo``, accepted before the command and after it. After it they default
+    to SUPPRESS, so a value given before the command is not reset by the command's own defaults."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "--data-dir",
-        help="folder holding the database (default: REHABTRACK_DATA_DIR, "
-        "then the platform's per-user data folder)",
+        default=argparse.SUPPRESS if after_command else None,
+        metavar="DIR",
+        help="folder holding the database (default: REHABTRACK_DATA_DIR, then the folder chosen in "
+        "Preferences, then the platform's per-user data folder)",
     )
-    parser.add_argument(
+    options.add_argument(
         "--demo",
         action="store_true",
+        default=argparse.SUPPRESS if after_command else False,
         help="use a fresh demo patient in a temporary folder (your data is not touched)",
     )
+    return options
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rehabtrack",
+        description="Weekly recovery tracker for PT and OT.",
+        parents=[_global_options(after_command=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"RehabTrack {__version__}")
     commands = parser.add_subparsers(dest="command")
+    after = [_global_options(after_command=True)]
 
-    selftest = commands.add_parser("self-test", help="open every view offscreen on demo data and exit")
-    selftest.add_argument("--screenshots", metavar="DIR", help="save one PNG per view into DIR")
+    selftest = commands.add_parser(
+        "self-test",
+        parents=after,
+        help="open every view and dialog on demo data, check each fits the screen, and exit",
+    )
+    selftest.add_argument("--screenshots", metavar="DIR", help="save one PNG per view and dialog into DIR")
+    selftest.add_argument(
+        "--size", metavar="WxH", default="1366x768", help="the screen, in pixels (1366x768)"
+    )
+    selftest.add_argument(
+        "--text-scale", metavar="PERCENT", type=int, default=100, help="text size, 100 to 200 (100)"
+    )
+    selftest.add_argument(
+        "--theme", metavar="NAME", default="system", help="system, light, dark or high-contrast (system)"
+    )
 
-    export = commands.add_parser("export", help="export a patient's weekly entries")
+    export = commands.add_parser("export", parents=after, help="export a patient's weekly entries")
     export.add_argument(
         "--format",
         choices=["csv", "bundle"],
@@ -44,18 +72,33 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--patient", metavar="NAME", help="default: every patient (csv only)")
 
     imp = commands.add_parser(
-        "import", help="import weekly entries from a CSV file, or a patient bundle (all or nothing)"
+        "import",
+        parents=after,
+        help="import weekly entries from a CSV file, or a patient bundle (all or nothing)",
     )
     imp.add_argument("file", metavar="FILE", help="a .csv file or a .rtbundle patient bundle")
     imp.add_argument("--patient", metavar="NAME", help="import every CSV row into this patient")
+    imp.add_argument(
+        "--on-conflict",
+        choices=["keep", "replace"],
+        default="keep",
+        help="where the file and your records hold different values: keep the stored ones (default) "
+        "or replace them with the file's; either way each conflict is listed",
+    )
 
-    commands.add_parser("backup", help="back up the database now (into the data folder's backups/)")
+    commands.add_parser(
+        "backup", parents=after, help="back up the database now (into the data folder's backups/)"
+    )
     restore = commands.add_parser(
-        "restore", help="replace the database with a backup (the current one is backed up first)"
+        "restore",
+        parents=after,
+        help="replace the database with a backup (the current one is backed up first)",
     )
     restore.add_argument("file", metavar="FILE", help="a backup, e.g. from the data folder's backups/")
 
-    report = commands.add_parser("report", help="write a patient's progress report as a PDF (no window)")
+    report = commands.add_parser(
+        "report", parents=after, help="write a patient's progress report as a PDF (no window)"
+    )
     report.add_argument("--out", required=True, metavar="FILE.pdf")
     report.add_argument("--patient", metavar="NAME", help="default: the only patient")
     report.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="default: the first logged week")
@@ -87,9 +130,21 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "bundle":
         return _export_bundle(args, store)
     ids = [p.id for p in _patients(store, args.patient) if p.id is not None]
-    rows = export_csv(store, Path(args.out), ids)
+    try:
+        rows = export_csv(store, Path(args.out), ids)
+    except OSError as exc:
+        return _not_written(args.out, exc)
     print(f"Exported {rows} weekly entries to {args.out}")
     return 0
+
+
+def _not_written(out: str, exc: OSError) -> int:
+    print(
+        f"rehabtrack: {out} could not be written ({exc.strerror or exc}); nothing was written. "
+        "Choose a folder with free space that you can write to.",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _export_bundle(args: argparse.Namespace, store: Store) -> int:
@@ -98,56 +153,62 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
     patients = _patients(store, args.patient)
     if len(patients) != 1 or patients[0].id is None:
         raise SystemExit("rehabtrack: a bundle holds one patient; name them with --patient NAME.")
-    weeks = export_bundle(store, patients[0].id, Path(args.out))
-    print(f"Exported {patients[0].display_name}'s history ({weeks} weekly entries) to {args.out}")
-    return 0
-
-
-def _import_bundle(args: argparse.Namespace) -> int:
-    from rehabtrack.storage.bundle import BundleError, import_bundle
-
-    store = _open_store(args)
     try:
-        patient_id = import_bundle(store, Path(args.file))
-    except BundleError as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 1
-    patient = store.patient(patient_id)
-    print(f"Imported {patient.display_name}'s history from {args.file}")
+        weeks = export_bundle(store, patients[0].id, Path(args.out))
+    except OSError as exc:
+        return _not_written(args.out, exc)
+    print(f"Exported {patients[0].display_name}'s history ({weeks} weekly entries) to {args.out}")
     return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import backup_now
-    from rehabtrack.storage.paths import resolve_data_dir
+    from rehabtrack.storage.paths import backups_kept, resolve_data_dir
 
-    print(f"Backed up to {backup_now(resolve_data_dir(args.data_dir))}")
+    print(f"Backed up to {backup_now(resolve_data_dir(args.data_dir), keep=backups_kept())}")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import restore
-    from rehabtrack.storage.paths import resolve_data_dir
+    from rehabtrack.storage.paths import backups_kept, resolve_data_dir
 
-    previous = restore(resolve_data_dir(args.data_dir), Path(args.file))
+    previous = restore(resolve_data_dir(args.data_dir), Path(args.file), keep=backups_kept())
     kept = f" The database it replaced is kept at {previous}." if previous else ""
     print(f"Restored {args.file}.{kept}")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from rehabtrack.storage.bundle import is_bundle
+    """Import a CSV file or a bundle: exit 2 with one line saying what is wrong, or say what was added,
+    kept and in conflict."""
+    from rehabtrack.core.imports import OnConflict
+    from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
     from rehabtrack.storage.csv_io import CsvImportError, import_csv
 
-    if is_bundle(Path(args.file)):
-        return _import_bundle(args)
+    path = Path(args.file)
     store = _open_store(args)
     try:
-        weeks = import_csv(store, Path(args.file), args.patient)
-    except CsvImportError as exc:
+        if is_bundle(path):
+            report = import_bundle(store, path, OnConflict(args.on_conflict))
+            first = f"Imported {report.patients[0].name}'s history from {path}."
+        else:
+            report = import_csv(store, path, args.patient, OnConflict(args.on_conflict))
+            first = f"Imported {path}."
+    except (CsvImportError, BundleError) as exc:
         print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 1
-    print(f"Imported {weeks} weekly entries from {args.file}")
+        return 2
+    finally:
+        store.close()
+    print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
+    for line in report.summary():
+        print(line)
+    if report.conflicts and report.on_conflict is OnConflict.KEEP:
+        print(
+            "The stored values were kept. To take the file's values, import again with --on-conflict replace."
+        )
+    if report.backup is not None:
+        print(f"A backup from just before the import: {report.backup}")
     return 0
 
 
@@ -164,12 +225,33 @@ def _report(args: argparse.Namespace) -> int:
     except ReportArgumentError as exc:
         print(f"rehabtrack report: {exc} Nothing was written.", file=sys.stderr)
         return 2
+    except OSError as exc:
+        return _not_written(args.out, exc)
     print(f"Wrote {patient.display_name}'s progress report ({pages} pages) to {request.out}")
     return 0
 
 
+def _self_test(args: argparse.Namespace) -> int:
+    from rehabtrack.ui.selftest import (
+        SelfTestArgumentError,
+        check_text_scale,
+        parse_size,
+        parse_theme,
+        run_self_test,
+    )
+
+    try:
+        size, theme = parse_size(args.size), parse_theme(args.theme)
+        scale = check_text_scale(args.text_scale)
+    except SelfTestArgumentError as exc:
+        print(f"rehabtrack self-test: {exc}", file=sys.stderr)
+        return 2
+    return run_self_test(Path(args.screenshots) if args.screenshots else None, size, scale, theme)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from rehabtrack.core.resources import ResourceProblem
     from rehabtrack.storage.errors import DatabaseProblem
 
     try:
@@ -186,15 +268,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "restore":
             return _restore(args)
         if args.command == "self-test":
-            from rehabtrack.ui.selftest import run_self_test
-
-            return run_self_test(Path(args.screenshots) if args.screenshots else None)
+            return _self_test(args)
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
-    except DatabaseProblem as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 2
+    except (DatabaseProblem, ResourceProblem) as exc:
+        return _fail(str(exc))
+    except OSError as exc:  # the disk or the folder refused something the messages above do not name
+        return _fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}. Nothing more was done.")
+
+
+def _fail(message: str) -> int:
+    """A failure of the data folder, disk or installation: one plain line on stderr, exit status 2."""
+    print(f"rehabtrack: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 """Chart colours, pens and type sizes, one frozen theme per look (light, dark, high contrast, print).
 
 PT and OT differ by colour *and* by line style and marker shape, so a goal line can be told apart in
-greyscale print and by colour-blind readers. Colours come from the Okabe–Ito palette.
+greyscale print and by colour-blind readers. Colours come from the Okabe–Ito palette, darkened (light
+themes) or lightened (dark) where needed so every line reaches 3:1 and every text 4.5:1 (WCAG AA) against
+each background it is drawn on: the plot, the meaningful-change band and the typical-range wash
+(``tests/charts/test_contrast.py`` checks each).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ class ChartTheme:
     point_size: float = 7.0
     trend_style: Qt.PenStyle = Qt.PenStyle.DashLine
     event_style: Qt.PenStyle = Qt.PenStyle.DotLine
-    label_fill: str = "#FFFFFFC0"  # behind goal/event labels so they stay readable over data
+    label_fill: str = "#FFFFFFE6"  # behind goal/event labels so they stay readable over data
     typical: str = "#009E731F"  # the typical range of motion: a faint green wash behind everything
 
     def discipline_style(self, discipline: Discipline | str) -> DisciplineStyle:
@@ -64,6 +67,13 @@ VERMILLION = "#D55E00"
 BLUISH_GREEN = "#009E73"
 REDDISH_PURPLE = "#CC79A7"
 YELLOW = "#F0E442"
+# The same hues, dark enough for 3:1 (lines) and 4.5:1 (goal labels) on white and the light washes.
+DEEP_GREEN = "#007656"
+DEEP_PURPLE = "#995B7D"
+DEEP_VERMILLION = "#A04600"
+# ... and light enough on the dark background under its band and wash.
+LIGHT_GREEN = "#3CC79A"
+LIGHT_PURPLE = "#E39AC6"
 
 LIGHT = ChartTheme(
     name="light",
@@ -71,13 +81,13 @@ LIGHT = ChartTheme(
     foreground="#222222",
     grid_alpha=40,
     data="#4D4D4D",
-    rolling_mean=BLUISH_GREEN,
-    trend=REDDISH_PURPLE,
+    rolling_mean=DEEP_GREEN,
+    trend=DEEP_PURPLE,
     goal="#222222",
     event="#6E6E6E",
     band="#8080802E",
     pt=DisciplineStyle(BLUE, Qt.PenStyle.SolidLine, "s"),
-    ot=DisciplineStyle(VERMILLION, Qt.PenStyle.DashLine, "t"),
+    ot=DisciplineStyle(DEEP_VERMILLION, Qt.PenStyle.DashLine, "t"),
 )
 
 DARK = ChartTheme(
@@ -86,14 +96,14 @@ DARK = ChartTheme(
     foreground="#DDDDDD",
     grid_alpha=45,
     data="#BDBDBD",
-    rolling_mean=BLUISH_GREEN,
-    trend=REDDISH_PURPLE,
+    rolling_mean=LIGHT_GREEN,
+    trend=LIGHT_PURPLE,
     goal="#DDDDDD",
     event="#9E9E9E",
     band="#FFFFFF24",
     pt=DisciplineStyle(SKY_BLUE, Qt.PenStyle.SolidLine, "s"),
     ot=DisciplineStyle(ORANGE, Qt.PenStyle.DashLine, "t"),
-    label_fill="#1E1E1EC0",
+    label_fill="#1E1E1EE6",
 )
 
 HIGH_CONTRAST = ChartTheme(
@@ -132,7 +142,7 @@ PRINT = ChartTheme(
     event="#555555",
     band="#0000001A",
     pt=DisciplineStyle(BLUE, Qt.PenStyle.SolidLine, "s"),
-    ot=DisciplineStyle(VERMILLION, Qt.PenStyle.DashLine, "t"),
+    ot=DisciplineStyle(DEEP_VERMILLION, Qt.PenStyle.DashLine, "t"),
     font_pt=8.0,
     data_width=1.0,
     mean_width=2.6,

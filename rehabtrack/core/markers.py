@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rehabtrack.core.validation import with_unit
+from rehabtrack.core.numbers import exact, with_unit
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Marker:
 
     @property
     def allowed(self) -> str:
-        return f"{self.low:g}–{self.high:g}{with_unit(self.unit)}"
+        return f"{exact(self.low)}–{exact(self.high)}{with_unit(self.unit)}"
 
 
 WEEKLY_MARKERS: tuple[Marker, ...] = (

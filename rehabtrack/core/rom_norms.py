@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rehabtrack.core.numbers import exact
 from rehabtrack.core.resources import load_json
 
 ROM_NORMS_FILE = "rom_norms.json"
@@ -28,7 +29,7 @@ class RomNorm:
     @property
     def text(self) -> str:
         """E.g. 'typical 0–135° (AAOS)'."""
-        return f"typical {self.low:g}–{self.high:g}° ({self.source})"
+        return f"typical {exact(self.low)}–{exact(self.high)}° ({self.source})"
 
 
 def _data() -> dict[str, Any]:

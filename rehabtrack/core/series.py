@@ -18,6 +18,7 @@ from datetime import date
 
 from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, MARKERS_BY_KEY, WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, Goal, WeeklyEntry
+from rehabtrack.core.numbers import format_value
 from rehabtrack.core.rom import ROM_LIMITS, rom_label
 from rehabtrack.core.validation import InvalidInput, Problem, range_problem
 
@@ -48,6 +49,12 @@ class Series:
 def value_in(entry: WeeklyEntry, key: str) -> float | None:
     """The value of series ``key`` in one entry, or None when it was not logged that week."""
     return reader_for(key)(entry)
+
+
+def week_text(key: str, value: float) -> str:
+    """One week's value of series ``key`` as every table shows it, without its unit: a whole-number
+    marker whole ("35"), anything else to one decimal ("6.5", "71.4")."""
+    return format_value(value, "", describe(key).whole)
 
 
 def reader_for(key: str) -> Callable[[WeeklyEntry], float | None]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rehabtrack.core.numbers import exact, with_unit
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,27 +23,18 @@ class InvalidInput(ValueError):
         super().__init__("; ".join(p.message for p in problems))
 
 
-def _fmt(number: float) -> str:
-    return f"{number:g}"
-
-
-def with_unit(unit: str) -> str:
-    """The unit as it follows a number: '°' and '%' hug it, words get a space."""
-    return unit if unit in ("°", "%") or not unit else f" {unit}"
-
-
 def range_problem(
     field: str, label: str, value: float, low: float, high: float, unit: str = "", whole: bool = False
 ) -> Problem | None:
     """A problem if ``value`` is outside ``low``..``high`` (or not whole when ``whole``), else None."""
     suffix = with_unit(unit)
-    allowed = f"{_fmt(low)} to {_fmt(high)}{suffix}"
+    allowed = f"{exact(low)} to {exact(high)}{suffix}"
     if value != value:  # NaN
         return Problem(field, f"{label} must be a number from {allowed}.")
     if whole and value != int(value):
-        return Problem(field, f"{label} must be a whole number from {allowed} (got {_fmt(value)}).")
+        return Problem(field, f"{label} must be a whole number from {allowed} (got {exact(value)}).")
     if not low <= value <= high:
-        return Problem(field, f"{label} must be from {allowed} (got {_fmt(value)}{suffix}).")
+        return Problem(field, f"{label} must be from {allowed} (got {exact(value)}{suffix}).")
     return None
 
 

@@ -13,16 +13,19 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import date, datetime
+from itertools import zip_longest
 from pathlib import Path
 
 from rehabtrack.storage import engine as db
-from rehabtrack.storage.errors import BackupProblem, DatabaseProblem, NotRehabTrackDatabase
-from rehabtrack.storage.lock import DataDirLock
+from rehabtrack.storage.errors import BackupProblem, DatabaseProblem, NotRehabTrackDatabase, StoreLocked
+from rehabtrack.storage.faults import folder_problem, path_problem
+from rehabtrack.storage.lock import DataDirLock, FileLock
+from rehabtrack.storage.paths import DEFAULT_KEEP
 
 DATABASE_NAME = "rehabtrack.db"
 BACKUP_DIR = "backups"
 PREFIX = "rehabtrack-"
-DEFAULT_KEEP = 10
+WRITER_LOCK = "backup.lock"  # held while a backup is written (any .partial without it is a leftover)
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +66,41 @@ def backup_now(data_dir: Path, reason: str = "manual", keep: int | None = DEFAUL
     """Back up the database in ``data_dir`` now; returns the new file. Old backups beyond ``keep``
     are deleted (``keep=None``: delete none)."""
     source_path = data_dir / DATABASE_NAME
-    if not source_path.exists() or source_path.stat().st_size == 0:
-        raise BackupProblem(f"There is no database in {data_dir} to back up yet.")
-    db.stored_revision(source_path)  # a damaged or foreign file is refused, not "backed up"
     folder = backup_dir(data_dir)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    db.secure_dir(folder)
+    try:
+        if not source_path.is_file() or source_path.stat().st_size == 0:
+            problem = path_problem(source_path) or folder_problem(data_dir, writing=False)
+            raise BackupProblem(str(problem or f"There is no database in {data_dir} to back up yet."))
+        db.stored_revision(source_path)  # a damaged or foreign file is refused, not "backed up"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        db.secure_dir(folder)
+        writer = FileLock(folder / WRITER_LOCK).acquire()
+    except (OSError, StoreLocked) as exc:
+        raise _cannot_write(folder, exc) from exc
+    try:
+        target = _write_backup(source_path, folder, reason)
+    finally:
+        writer.release()
+    db.secure_file(target)
+    log.info("backup written: %s", target.name)
+    if keep is not None:
+        prune(data_dir, keep)
+    return target
+
+
+def _cannot_write(folder: Path, exc: BaseException, what: str = "back up") -> BackupProblem:
+    problem = folder_problem(folder.parent)
+    if problem is not None:
+        return BackupProblem(f"Could not {what}: {problem}")
+    if isinstance(exc, StoreLocked):
+        return BackupProblem(f"Another backup into {folder} is being made right now; try again in a moment.")
+    return BackupProblem(f"Could not {what} ({folder}): {exc}")
+
+
+def _write_backup(source_path: Path, folder: Path, reason: str) -> Path:
+    """Copy into a ``.partial`` file that only gets its name once whole. Called holding the backups
+    folder's writer lock, so any ``.partial`` found is the leftover of a killed backup."""
+    _remove_partials(folder)
     now = datetime.now()
     target = folder / f"{PREFIX}{now:%Y-%m-%d_%H%M%S_%f}-{reason}.db"
     partial = target.with_name(target.name + ".partial")
@@ -81,15 +113,50 @@ def backup_now(data_dir: Path, reason: str = "manual", keep: int | None = DEFAUL
         os.replace(partial, target)  # a backup only gets its name once it is whole
     except (OSError, sqlite3.Error) as exc:
         partial.unlink(missing_ok=True)
-        raise BackupProblem(f"Could not back up {source_path} to {folder}: {exc}") from exc
+        raise _cannot_write(folder, exc) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    db.secure_file(target)
-    log.info("backup written: %s", target.name)
-    if keep is not None:
-        prune(data_dir, keep)
     return target
+
+
+def _remove_partials(folder: Path) -> None:
+    for leftover in folder.glob(f"{PREFIX}*.partial*"):  # the copy and its -journal
+        leftover.unlink(missing_ok=True)
+
+
+def remove_leftovers(data_dir: Path) -> None:
+    """Delete what a backup killed half way left behind, unless a backup is being written right now."""
+    folder = backup_dir(data_dir)
+    if not folder.is_dir() or not any(folder.glob(f"{PREFIX}*.partial*")):
+        return
+    try:
+        with FileLock(folder / WRITER_LOCK):
+            _remove_partials(folder)
+    except (OSError, DatabaseProblem) as exc:  # tidying up must never keep anyone from their data
+        log.warning("could not remove an unfinished backup: %s", exc)
+
+
+def before_upgrade_backup(data_dir: Path, head: str) -> Path:
+    """The copy taken before upgrading to schema ``head``. Made once: while the upgrade keeps failing
+    (it leaves the file as it was), the copy of that same file is found again instead of adding one
+    per attempt, and nothing is pruned, so no failing retry ever rotates the good copies away."""
+    source = data_dir / DATABASE_NAME
+    for earlier in list_backups(data_dir):
+        if earlier.name.endswith(f"-before-schema-{head}.db") and _same_content(earlier, source):
+            return earlier
+    return backup_now(data_dir, f"before-schema-{head}", keep=None)
+
+
+def _same_content(a: Path, b: Path) -> bool:
+    try:
+        with (
+            closing(sqlite3.connect(_ro_uri(a), uri=True)) as left,
+            closing(sqlite3.connect(db.read_only_uri(b), uri=True)) as right,
+        ):
+            return all(x == y for x, y in zip_longest(left.iterdump(), right.iterdump()))
+    except sqlite3.Error:
+        return False
 
 
 def prune(data_dir: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
@@ -107,7 +174,8 @@ def daily_backup(data_dir: Path, keep: int = DEFAULT_KEEP, today: date | None = 
         return None
     stamp = f"{PREFIX}{(today or date.today()):%Y-%m-%d}_"
     folder = backup_dir(data_dir)
-    if folder.is_dir() and any(name.startswith(stamp) for name in os.listdir(folder)):
+    # Only a whole backup counts: a killed backup's .partial is no backup.
+    if folder.is_dir() and any(n.startswith(stamp) and n.endswith(".db") for n in os.listdir(folder)):
         return None
     return backup_now(data_dir, "daily", keep)
 
@@ -137,9 +205,18 @@ def restore(data_dir: Path, backup_file: Path, keep: int = DEFAULT_KEEP) -> Path
         raise BackupProblem(f"{backup_file} cannot be restored: it holds no RehabTrack data.")
     db.check_not_newer(backup_file, revision)
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    db.secure_dir(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        db.secure_dir(data_dir)
+        return _restore(data_dir, backup_file, keep)
+    except OSError as exc:
+        raise _cannot_write(backup_dir(data_dir), exc, "restore") from exc
+
+
+def _restore(data_dir: Path, backup_file: Path, keep: int) -> Path | None:
     target = data_dir / DATABASE_NAME
+    if (problem := path_problem(target)) is not None:
+        raise problem
     with _locked(data_dir):
         previous = _keep_current(data_dir, target)
         try:
@@ -164,7 +241,7 @@ def _keep_current(data_dir: Path, target: Path) -> Path | None:
         return None
     try:
         db.stored_revision(target)
-    except DatabaseProblem:
+    except NotRehabTrackDatabase:  # (a fault of the folder or disk is raised: nothing is moved)
         # Unreadable: it cannot be backed up through SQLite, so move it aside byte for byte.
         folder = backup_dir(data_dir)
         folder.mkdir(mode=0o700, exist_ok=True)

@@ -3,31 +3,41 @@ schema check that keeps Alembic off the start-up path, and refusing files that a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
-from rehabtrack.storage.errors import DiskFull, NewerSchema, NotRehabTrackDatabase, ReadOnlyDatabase
+from rehabtrack.storage.errors import (
+    DatabaseProblem,
+    DiskFull,
+    NewerSchema,
+    NotRehabTrackDatabase,
+    ReadOnlyDatabase,
+)
 
 APPLICATION_ID = 0x52485442  # "RHTB": marks a RehabTrack database (PRAGMA application_id)
-HEAD_REVISION = "0003"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
+HEAD_REVISION = "0004"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Engine:
     """An engine on ``path``. ``read_only`` opens it so that it can be read but never written
-    (a read-only file or folder): saves then raise ReadOnlyDatabase and nothing else changes."""
+    (a read-only file or folder): saves then raise ReadOnlyDatabase and nothing else changes.
+    ``wal=False`` leaves the journal mode as the file has it (an upgrade of an old file in rollback
+    mode then leaves its bytes exactly as they were if it fails).
+
+    Every transaction starts with an explicit BEGIN (the pattern of SQLAlchemy's SQLite dialect
+    documentation): Python's sqlite3 opens none before CREATE or ALTER TABLE, so without it each
+    statement of a schema change would commit on its own and a crash would leave half a schema."""
     # hide_parameters: names, notes and marker values never reach a log or an error message.
     options: dict[str, Any] = {"echo": False, "hide_parameters": True}
     if read_only:
-        uri = f"{path.absolute().as_uri()}?mode=ro"
-        shm = path.with_name(path.name + "-shm")
-        if not os.access(path.parent, os.W_OK) and not shm.exists():
-            uri += "&immutable=1"  # nobody can write here, and WAL's -shm cannot be created
+        uri = read_only_uri(path)
 
         def connect() -> sqlite3.Connection:
             return sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
@@ -39,13 +49,18 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # sqlite3 issues no BEGIN/COMMIT of its own
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        if not read_only:
+        if not read_only and wal:
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed save survives a power cut (NORMAL may roll it back in WAL mode).
             cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     @event.listens_for(engine, "handle_error")
     def _explain(context: ExceptionContext) -> None:
@@ -68,6 +83,11 @@ def save_problem(path: Path, exc: BaseException) -> DiskFull | ReadOnlyDatabase 
             "Everything saved before is safe and can still be viewed. Free some disk space, then save again."
         )
     if code == sqlite3.SQLITE_READONLY or "readonly database" in text:
+        from rehabtrack.storage.faults import folder_problem
+
+        cause = folder_problem(path.parent)
+        if isinstance(cause, ReadOnlyDatabase):
+            return cause
         return ReadOnlyDatabase(
             f"The database {path} is read-only: RehabTrack could not save, and nothing from this save "
             "was written. Everything saved before can still be viewed. Check that the file and its "
@@ -76,28 +96,70 @@ def save_problem(path: Path, exc: BaseException) -> DiskFull | ReadOnlyDatabase 
     return None
 
 
-def mark_as_ours(engine: Engine) -> None:
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+def mark_as_ours(conn: Connection) -> None:
+    """Mark the file as RehabTrack's, inside the caller's transaction (the one creating the schema)."""
+    conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
+def read_only_uri(path: Path) -> str:
+    """A URI opening ``path`` for reading only. Where nobody can write (a read-only folder) and SQLite
+    could not make the ``-shm`` index a WAL file needs, the file is read as it is (``immutable``)
+    unless a ``-wal`` holds saves it must replay."""
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    shm = path.with_name(path.name + "-shm")
+    wal = path.with_name(path.name + "-wal")
+    if not os.access(path.parent, os.W_OK) and not shm.exists() and not wal_has_commits(wal):
+        uri += "&immutable=1"
+    return uri
 
 
 def stored_revision(path: Path) -> str | None:
-    """Inspect an existing file read-only and return its schema revision (None: empty, new database).
+    """Inspect an existing file read-only and return its schema revision (None: empty or new database,
+    or one whose first set-up was cut short before anything was saved in it).
 
     Raises NotRehabTrackDatabase for anything else (not SQLite, another program's database, truncated
-    or damaged), without changing a byte of the file.
+    or damaged), without changing a byte of the file; CannotOpen, ReadOnlyDatabase or DiskFull when the
+    folder or the disk (not the file) is the cause.
     """
+    from rehabtrack.storage.faults import folder_problem, path_problem
+
+    if (problem := path_problem(path)) is not None:
+        raise problem
     if not path.exists() or path.stat().st_size == 0:
         return None
     sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     existed = [p.exists() for p in sidecars]
     try:
-        return _inspect(path)
-    except NotRehabTrackDatabase:
+        try:
+            _roll_back_hot_journal(path)
+            return _inspect(path)
+        except (OSError, sqlite3.Error) as exc:
+            cause = folder_problem(path.parent)
+            if cause is None:
+                raise NotRehabTrackDatabase(f"{path} cannot be read ({exc}).") from exc
+            raise cause from exc
+    except DatabaseProblem:
         for sidecar, was_there in zip(sidecars, existed, strict=True):
-            if not was_there:  # SQLite made it while looking: leave the folder as it was
-                sidecar.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # SQLite made it while looking: leave the folder as it was
+                if not was_there and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0):
+                    sidecar.unlink()
         raise
+
+
+def _roll_back_hot_journal(path: Path) -> None:
+    """A transaction cut short in rollback-journal mode leaves a ``-journal`` that SQLite rolls back the
+    next time the file is opened for writing (a read-only look cannot). Let it, before looking."""
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or journal.stat().st_size == 0 or not os.access(path.parent, os.W_OK):
+        return
+    with path.open("rb") as f:
+        if not f.read(16).startswith(SQLITE_HEADER):
+            return
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    finally:
+        conn.close()
 
 
 def _inspect(path: Path) -> str | None:
@@ -105,9 +167,10 @@ def _inspect(path: Path) -> str | None:
         header = f.read(100)
     if not header.startswith(SQLITE_HEADER):
         raise NotRehabTrackDatabase(f"{path} is not a RehabTrack database (it is not an SQLite file).")
-    _check_size(path, header)
+    if not wal_has_commits(path.with_name(path.name + "-wal")):
+        _check_size(path, header)  # with saves in the WAL, SQLite's recovery is the judge
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -121,13 +184,72 @@ def _inspect(path: Path) -> str | None:
                 verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
                 if verdict != ["ok"]:
                     raise NotRehabTrackDatabase(f"{path} is damaged ({'; '.join(verdict)}).")
+            elif tables and _unfinished_set_up(conn, tables):
+                return None  # our first set-up, cut short before anything was saved: it is done again
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        from rehabtrack.storage.faults import folder_problem
+
+        problem = folder_problem(path.parent) if _not_the_files_fault(exc) else None
+        if problem is not None:
+            raise problem from exc
         raise NotRehabTrackDatabase(f"{path} is damaged or not a RehabTrack database ({exc}).") from exc
     if app_id != APPLICATION_ID and tables:
         raise NotRehabTrackDatabase(f"{path} is another program's database, not RehabTrack's.")
     return revision
+
+
+# The disk, the folder or permissions refused (not a damaged file): the folder's state names the cause.
+_SURROUNDINGS = {
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_AUTH,
+}
+
+
+def _not_the_files_fault(exc: BaseException) -> bool:
+    return ((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF) in _SURROUNDINGS
+
+
+def _unfinished_set_up(conn: sqlite3.Connection, tables: set[str]) -> bool:
+    """Only RehabTrack's own tables, all empty: a first set-up by an older RehabTrack that was cut short
+    (it created tables one by one and marked the file as its own last)."""
+    from rehabtrack.storage.tables import metadata
+
+    if not tables <= set(metadata.tables) | {"alembic_version"}:
+        return False
+    return all(
+        conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] == 0
+        for name in tables - {"alembic_version"}
+    )
+
+
+def wal_has_commits(wal: Path) -> bool:
+    """Does this ``-wal`` file hold at least one committed transaction of its current generation?
+
+    A commit frame records the database size after the commit (bytes 4-8 of its header, not zero) and
+    carries the salts of the WAL header (frames with other salts are left over from before a reset).
+    """
+    try:
+        with wal.open("rb") as f:
+            header = f.read(32)
+            if len(header) < 32 or header[:4] not in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83"):
+                return False
+            page_size = int.from_bytes(header[8:12], "big")
+            salts = header[16:24]
+            while len(frame := f.read(24)) == 24:
+                if frame[8:16] != salts:
+                    return False
+                if frame[4:8] != bytes(4):
+                    return True
+                f.seek(page_size, os.SEEK_CUR)
+    except OSError:
+        return False
+    return False
 
 
 def _check_size(path: Path, header: bytes) -> None:
@@ -170,14 +292,6 @@ def secure_dir(path: Path) -> None:
         mode = path.stat().st_mode & 0o777
         if mode & ~0o700:
             path.chmod(mode & 0o700)
-
-
-def write_private_text(path: Path, text: str) -> None:
-    """Write a text file that is readable by the user only from the moment it exists."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    secure_file(path)
 
 
 def is_writable(path: Path) -> bool:

@@ -51,3 +51,8 @@ class ReadOnlyDatabase(CannotSave):
 
 class BackupProblem(DatabaseProblem):
     """A backup could not be made or restored."""
+
+
+class CannotOpen(DatabaseProblem):
+    """The folder or the disk, not the data, keeps the database from being opened (a folder or a broken
+    link where the file should be, another user's folder). Nothing was changed; no backup is offered."""

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+
+from rehabtrack.storage import engine as db
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -19,8 +22,25 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
+def upgrade_to_head(engine: Engine, revision: str | None) -> None:
+    """Upgrade from ``revision`` (None: a new file) to the newest schema and mark the file as ours, in
+    ONE transaction: a failure or a crash at any step leaves the file as it was before."""
     with engine.begin() as connection:
+        if revision is None:
+            _drop_unfinished_set_up(connection)
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        db.mark_as_ours(connection)
+
+
+def _drop_unfinished_set_up(connection: Connection) -> None:
+    """The empty tables of a first set-up an older RehabTrack left half made (engine.stored_revision
+    accepted them as ours only because every one is empty) are made again from the start."""
+    names = sa.inspect(connection).get_table_names()
+    for name in names:
+        rows = connection.execute(sa.text(f'SELECT count(*) FROM "{name}"')).scalar()
+        if rows and name != "alembic_version":
+            raise RuntimeError(f"the table {name} holds rows but the file records no schema version")
+    for name in names:
+        connection.execute(sa.text(f'DROP TABLE "{name}"'))

@@ -1,22 +1,97 @@
-"""Where the user's data lives: --data-dir, then REHABTRACK_DATA_DIR, then the platform's data folder."""
+"""Where the user's data lives. One rule for the app and the command line: ``--data-dir``, then
+``REHABTRACK_DATA_DIR``, then the folder chosen in Preferences, then the platform's data folder.
+
+The folder chosen in Preferences and the number of backups to keep are kept in a small JSON file in
+the user's configuration folder (``choice_file()``), beside the app's other settings, so that the
+command line honours them without Qt.
+"""
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import shutil
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from rehabtrack.storage.errors import DatabaseProblem
 
 if TYPE_CHECKING:
     from rehabtrack.storage.store import Store
 
 ENV_DATA_DIR = "REHABTRACK_DATA_DIR"
+APP_NAME = "RehabTrack"
+CHOICE_FILE_NAME = "data-folder.json"
+DEFAULT_KEEP = 10  # backups kept unless Preferences say otherwise
+
+
+class DataChoiceProblem(DatabaseProblem):
+    """The file holding the data folder chosen in Preferences cannot be read."""
+
+
+@dataclass(frozen=True)
+class DataChoice:
+    """What the user chose in Preferences about their data: ``folder`` ("" for the platform's data
+    folder) and how many backups to keep."""
+
+    folder: str = ""
+    backups_kept: int = DEFAULT_KEEP
 
 
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("RehabTrack", appauthor=False))
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def choice_file() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / CHOICE_FILE_NAME
+
+
+def read_choice(path: Path | None = None) -> DataChoice:
+    """The choice saved in ``path`` (default ``choice_file()``); the defaults if there is none yet.
+
+    A file that exists but cannot be read raises DataChoiceProblem naming it: working on another
+    folder than the one chosen would be worse than stopping."""
+    path = path or choice_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return DataChoice()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataChoiceProblem(
+            f"Cannot read the data folder chosen in Preferences from {path}: {exc}"
+        ) from exc
+    try:
+        data: Any = json.loads(text)
+        folder = data.get("folder", "")
+        kept = data.get("backups_kept", DEFAULT_KEEP)
+        if not isinstance(folder, str) or type(kept) is not int or kept < 1:
+            raise ValueError("folder must be text and backups_kept a whole number of at least 1")
+    except (ValueError, AttributeError) as exc:
+        raise DataChoiceProblem(
+            f"The data folder chosen in Preferences cannot be read from {path} ({exc}). "
+            "Choose the folder again in Edit → Preferences, or delete that file."
+        ) from exc
+    return DataChoice(folder, kept)
+
+
+def save_choice(choice: DataChoice, path: Path | None = None) -> None:
+    """Write ``choice`` whole or not at all (a reader never sees half a file)."""
+    path = path or choice_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(
+        json.dumps({"folder": choice.folder, "backups_kept": choice.backups_kept}, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    os.replace(partial, path)
 
 
 def resolve_data_dir(cli_value: str | None = None) -> Path:
@@ -24,12 +99,48 @@ def resolve_data_dir(cli_value: str | None = None) -> Path:
         return Path(cli_value).expanduser()
     if os.environ.get(ENV_DATA_DIR):
         return Path(os.environ[ENV_DATA_DIR]).expanduser()
+    chosen = read_choice().folder
+    if chosen:
+        return Path(chosen).expanduser()
     return default_data_dir()
 
 
+def backups_kept() -> int:
+    """How many backups to keep, as chosen in Preferences."""
+    return read_choice().backups_kept
+
+
+DEMO_PREFIX = "rehabtrack-demo-"
+
+
 def new_demo_dir() -> Path:
-    """A fresh temporary folder for the demo patient: the user's real data is never touched."""
-    return Path(tempfile.mkdtemp(prefix="rehabtrack-demo-"))
+    """A fresh temporary folder for the demo patient: the user's real data is never touched. It is
+    removed when the program exits; demo folders an ended program left (killed, crashed) go now."""
+    remove_old_demo_dirs()
+    folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def remove_old_demo_dirs() -> None:
+    """Remove demo folders no running RehabTrack holds (its data-folder lock says it is running)."""
+    from rehabtrack.storage.errors import DatabaseProblem
+    from rehabtrack.storage.lock import DataDirLock
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{DEMO_PREFIX}*"):
+        if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != _my_uid():
+            continue
+        if time.time() - folder.stat().st_mtime < 60:
+            continue  # just made by a RehabTrack that has not locked it yet
+        try:
+            with DataDirLock(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, DatabaseProblem):
+            continue  # in use, or not ours to remove
+
+
+def _my_uid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else 0
 
 
 def open_data(data_dir: str | None = None, demo: bool = False) -> Store:
@@ -42,4 +153,4 @@ def open_data(data_dir: str | None = None, demo: bool = False) -> Store:
         store = open_store(new_demo_dir())
         seed_demo(store)
         return store
-    return open_store(resolve_data_dir(data_dir))
+    return open_store(resolve_data_dir(data_dir), keep_backups=backups_kept())

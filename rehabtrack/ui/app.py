@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rehabtrack import __version__
+
+if TYPE_CHECKING:
+    from rehabtrack.ui.settings import Settings
 
 
 def make_application() -> QApplication:
@@ -24,25 +27,31 @@ def make_application() -> QApplication:
     return app
 
 
+def settings_for(demo: bool) -> Settings:
+    """The user's own settings; the demo gets a copy in memory, so a preference tried out on the demo
+    patient (a text size, a theme, a data folder) never changes the user's own."""
+    from rehabtrack.ui.settings import Settings, user_settings
+
+    if not demo:
+        return user_settings()
+    own = Settings()
+    own.save_preferences(user_settings().preferences())
+    return own
+
+
 def run_app(data_dir: str | None = None, demo: bool = False) -> int:
     gc.disable()  # until the first patient is on screen: see settle_memory
     app = make_application()
     from rehabtrack.ui.main_window import MainWindow
-    from rehabtrack.ui.settings import user_settings
 
-    settings = user_settings()
+    settings = settings_for(demo)
 
     def open_store():  # type: ignore[no-untyped-def]
-        # the storage stack loads after first paint
-        from rehabtrack.storage.paths import ENV_DATA_DIR, open_data, resolve_data_dir
-        from rehabtrack.storage.store import open_store as open_folder
+        # the storage stack loads after first paint; storage.paths applies the one data-folder rule
+        # (--data-dir, REHABTRACK_DATA_DIR, the folder chosen in Preferences, the platform's folder)
+        from rehabtrack.storage.paths import open_data
 
-        if demo:
-            return open_data(data_dir, demo)
-        # --data-dir, then REHABTRACK_DATA_DIR, then the folder chosen in Preferences, then the default
-        prefs = settings.preferences()
-        chosen = data_dir or (None if os.environ.get(ENV_DATA_DIR) else prefs.data_folder or None)
-        return open_folder(resolve_data_dir(chosen), keep_backups=prefs.backups_kept)
+        return open_data(data_dir, demo)
 
     window = MainWindow(open_store, settings=settings)
     window.show()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from rehabtrack.core.markers import ADHERENCE, WEEKLY_MARKERS
 from rehabtrack.core.measure_series import measure_keys
 from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus
-from rehabtrack.core.progress import default_baseline, format_value
+from rehabtrack.core.numbers import exact, format_value
+from rehabtrack.core.progress import default_baseline
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import describe, goal_problems, rom_keys
 from rehabtrack.core.validation import InvalidInput, Problem
@@ -52,6 +53,10 @@ def measurable_keys(data: PatientData) -> list[str]:
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+# A new goal's suggested target date: a common span for a rehabilitation goal.
+DEFAULT_TARGET_AFTER = timedelta(weeks=12)
 
 
 class GoalDialog(QDialog):
@@ -116,7 +121,7 @@ class GoalDialog(QDialog):
         self._load(goal)
 
     def _load(self, goal: Goal | None) -> None:
-        default_day = self.data.today.replace(day=1)
+        default_day = self.data.today + DEFAULT_TARGET_AFTER  # a date still ahead, never one already past
         self.target_date.setDate(_qdate(goal.target_date if goal and goal.target_date else default_day))
         self.has_date.setChecked(bool(goal and goal.target_date))
         self.target_date.setEnabled(self.has_date.isChecked())
@@ -148,7 +153,7 @@ class GoalDialog(QDialog):
             f"{format_value(baseline, '', info.whole)} (first two weeks)" if baseline is not None else "auto"
         )
         typical = norm_for_series(key, self.rom_norms)  # suggests a target
-        self.target.setPlaceholderText(f"{typical.high:g}" if typical is not None else "")
+        self.target.setPlaceholderText(exact(typical.high) if typical is not None else "")
         self.scale_hint.setText(
             f"{info.label}: allowed {info.allowed}. "
             + (f"Most people without an injury reach {typical.text}. " if typical is not None else "")

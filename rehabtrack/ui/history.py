@@ -9,8 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.model import WeeklyEntry
-from rehabtrack.core.numbers import plain
-from rehabtrack.core.series import value_in
+from rehabtrack.core.series import value_in, week_text
 from rehabtrack.core.weeks import weeks_between
 
 COLUMNS = ("pain", "stiffness_minutes", "flareup_count", "sleep_hours", "exercise_adherence")
@@ -80,5 +79,6 @@ class HistoryModel(QAbstractTableModel):
             return "— not logged —" if col == 1 else ""
         if col == len(COLUMNS) + 1:
             return entry.notes.replace("\n", " ")
-        value = value_in(entry, COLUMNS[col - 1])
-        return "" if value is None else plain(value, 0 if value > 20 else 1)
+        key = COLUMNS[col - 1]
+        value = value_in(entry, key)
+        return "" if value is None else week_text(key, value)

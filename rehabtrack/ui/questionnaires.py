@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.core.maintenance import CADENCES, MaintenancePlan, goals_met, recurrence_alerts, should_offer
-from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.meaningful_change import patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     FILLED_IN,
     GasGoal,
@@ -68,12 +68,15 @@ from rehabtrack.core.measure_series import (
 )
 from rehabtrack.core.measures import INSTRUMENTS, CopmProblem, Instrument
 from rehabtrack.core.model import GoalStatus
+from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
     ErrorLabel,
+    FlowLayout,
+    NoticeLabel,
     NumberField,
     TextField,
     _tall,
@@ -81,8 +84,11 @@ from rehabtrack.ui.widgets import (
     hint_label,
     name_chart,
     save_cancel_buttons,
+    scrolling_page,
 )
 
+SPLITTER_MIN_LINES = 20
+FORM_SHARE_MAX = 60  # percent of the page's width an open form may take from the scores beside it
 KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
     "Ctrl+N fill in the chosen questionnaire"
@@ -304,7 +310,9 @@ class QuestionnaireForm(QWidget):
         else:
             rows = [(title, 1.0, goal_id) for title, goal_id in goals][:GAS_ROWS_MAX]
         rows += [("", 1.0, None)] * max(0, min(GAS_ROWS_MAX, len(rows) + 1) - len(rows))
-        for c, head in enumerate(("Goal", "Attainment (0 = as expected)", "Weight")):
+        # Each goal's name on a line of its own, its attainment under it: the name is never squeezed
+        # to a few letters by the five answers beside it.
+        for c, head in enumerate(("Goal, then its attainment (0 = as expected)", "Weight")):
             self.grid.addWidget(QLabel(f"<b>{head}</b>"), 0, c)
         choices = answer_choices(self.inst)
         short = {-2: "much less", -1: "less", 0: "as expected", 1: "more", 2: "much more"}
@@ -317,14 +325,15 @@ class QuestionnaireForm(QWidget):
             weight_field.set_value(weight)
             weight_field.setAccessibleName(f"GAS goal {i} weight")
             weight_field.setAccessibleDescription("A number above 0; 1 when every goal counts the same.")
-            row = 2 * i - 1
+            row = 3 * i - 2
             self.grid.addWidget(name, row, 0)
-            self.grid.addWidget(scale, row, 1)
-            self.grid.addWidget(weight_field, row, 2)
-            self._error(f"GAS/{i}", name, row + 1, 0, 3)
+            self.grid.addWidget(weight_field, row, 1)
+            self.grid.addWidget(scale, row + 1, 0, 1, 2)
+            self._error(f"GAS/{i}", name, row + 2, 0, 2)
             self.gas_rows.append((name, scale, weight_field, goal_id))
+        self.grid.setColumnStretch(0, 1)
         note = hint_label("Leave the goal's name blank to leave a row out.")
-        self.grid.addWidget(note, 2 * len(rows) + 1, 0, 1, 3)
+        self.grid.addWidget(note, 3 * len(rows) + 1, 0, 1, 2)
 
     # Reading -------------------------------------------------------------------------------------
 
@@ -462,8 +471,9 @@ class MeasureHistoryModel(QAbstractTableModel):
                 if change is None:
                     moved = "first score"
                 else:
-                    sign = "+" if change.delta > 0 else "−" if change.delta < 0 else "±"
-                    moved = f"{sign}{abs(change.delta):.1f}".replace(".0", "") + f": {change.direction}"
+                    delta = signed(change.delta)
+                    tag = change.threshold.tag() if change.meaningful else ""
+                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}{tag}"
                 inst = INSTRUMENTS[key]
                 name = inst.name if inst.family in ("COPM", "GAS") else inst.short_name
                 rows.append((r, key, (day_text(r.taken, today), name, score_text(key, value), moved)))
@@ -520,15 +530,9 @@ class QuestionnairesView(QWidget):
     # Building ------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        self.alerts = QLabel()
-        self.alerts.setWordWrap(True)
-        self.alerts.setTextFormat(Qt.TextFormat.PlainText)
+        outer = scrolling_page(self, "Questionnaires")
+        self.alerts = NoticeLabel()
         self.alerts.setAccessibleDescription("Recurrence watch")
-        self.alerts.setFrameShape(QFrame.Shape.StyledPanel)
-        bold = self.alerts.font()
-        bold.setBold(True)
-        self.alerts.setFont(bold)
         outer.addWidget(self.alerts)
 
         top = QHBoxLayout()
@@ -544,7 +548,7 @@ class QuestionnairesView(QWidget):
         self.psfs_label.setAccessibleDescription("PSFS from the check-in")
         due_layout.addWidget(self.due_label)
         due_layout.addWidget(self.psfs_label)
-        pick = QHBoxLayout()
+        pick = FlowLayout()  # wraps at a large text size instead of widening the window
         self.instrument_combo = ComboBox()
         self.instrument_combo.setAccessibleName("Questionnaire")
         for family in FILLED_IN:
@@ -565,7 +569,6 @@ class QuestionnairesView(QWidget):
         )
         for w in (pick_label, self.instrument_combo, self.fill_button, self.wording_button):
             pick.addWidget(w)
-        pick.addStretch(1)
         due_layout.addLayout(pick)
         top.addWidget(due_box, 3)
 
@@ -600,6 +603,7 @@ class QuestionnairesView(QWidget):
         outer.addWidget(self.result_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -619,13 +623,12 @@ class QuestionnairesView(QWidget):
         )
         self.form_area.setWidget(self.placeholder)
         left_layout.addWidget(self.form_area, 1)
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.save_button = Button("Save  (Ctrl+S)")
         self.save_button.setDefault(True)
         self.cancel_button = Button("Close form  (Esc)")
         bar.addWidget(self.save_button)
         bar.addWidget(self.cancel_button)
-        bar.addStretch(1)
         left_layout.addLayout(bar)
         left_layout.addWidget(hint_label(KEYS_HELP))
         splitter.addWidget(left)
@@ -643,6 +646,10 @@ class QuestionnairesView(QWidget):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
         self.history.setTabKeyNavigation(False)  # Tab passes through; arrow keys move between scores
+        # A few rows: each grows to show its whole change sentence at any text size.
+        self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
+        self._fit_history_columns()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
@@ -658,6 +665,8 @@ class QuestionnairesView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The form and the scores keep room to be read: at a large text size the page scrolls instead.
+        splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
         outer.addWidget(splitter, 1)
 
         self.fill_button.clicked.connect(lambda: self.open_form())
@@ -691,10 +700,11 @@ class QuestionnairesView(QWidget):
     def refresh(self) -> None:
         """Re-read results, check-ins, goals and the maintenance plan."""
         self.results = self.store.measures(self.patient_id)
-        self.history_model.set_results(self.results, self.today)
-        self._show_due()
-        self._show_maintenance()
-        self._draw_chart()
+        with patient_thresholds(self.store.thresholds(self.patient_id)):  # the therapist's, if set
+            self.history_model.set_results(self.results, self.today)
+            self._show_due()
+            self._show_maintenance()
+            self._draw_chart()
 
     def chart_key(self) -> str:
         """The series key the chart shows: the chosen questionnaire's (COPM: performance)."""
@@ -717,11 +727,44 @@ class QuestionnairesView(QWidget):
         self.form_area.takeWidget()
         self.form_area.setWidget(self.form)
         self.placeholder.hide()
+        self._make_room()
         self._update_buttons()
         self._set_tab_order()
         self.form.focus_first()
         self.status.emit(f"Filling in the {self.form.inst.short_name}. Ctrl+S saves.")
         return self.form
+
+    def _make_room(self) -> None:
+        """Widen the form's side of the splitter to what the open form asks for (up to two thirds of
+        the page), so its columns show whole without dragging the splitter."""
+        if self.form is None:
+            return
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        scroll_bar = self.form_area.verticalScrollBar().sizeHint().width()
+        wanted = self.form.sizeHint().width() + scroll_bar + 2 * self.form_area.frameWidth()
+        left = min(max(sizes[0], wanted), total * FORM_SHARE_MAX // 100)
+        self.splitter.setSizes([left, total - left])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._make_room()  # a form opened before the page was laid out
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
+            self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
+            self._fit_history_columns()
+
+    def _fit_history_columns(self) -> None:
+        """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
+        metrics = self.history.fontMetrics()
+        padding = metrics.averageCharWidth() * 2
+        self.history.horizontalHeader().setMinimumSectionSize(
+            metrics.horizontalAdvance("variation,") + padding
+        )
 
     def close_form(self) -> None:
         if self.form is None:
@@ -896,14 +939,17 @@ class QuestionnairesView(QWidget):
     def _draw_chart(self) -> None:
         key = self.chart_key()
         series = measure_series(key, self.results)
-        band = threshold_for(key).value
+        with patient_thresholds(self.store.thresholds(self.patient_id)):
+            threshold = threshold_for(key)
+        band = threshold.value
         self.chart.set_data(series, band=band)
+        self.chart.set_band_tip(threshold.explained())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"
         count = len(series.points)
         self.chart_title.setText(
             f"{inst.name}: {count} score{'s' if count != 1 else ''} ({better}; shaded: the meaningful change "
-            f"of {threshold_for(key).amount(band)})"
+            f"of {threshold.amount(band)}, {threshold.origin()})"
         )
 
     def _history_row(self, row: int) -> None:

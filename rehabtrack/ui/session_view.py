@@ -30,20 +30,23 @@ from PySide6.QtWidgets import (
 from rehabtrack.charts.marker_chart import MarkerChart, range_for
 from rehabtrack.charts.theme import ChartTheme
 from rehabtrack.core.model import Discipline, Event, EventKind, Goal
-from rehabtrack.core.progress import Period, change_between, default_periods, mean_in
+from rehabtrack.core.numbers import plain, with_unit
+from rehabtrack.core.progress import Period, default_periods, mean_in
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import PatientData, band_for, typical_for
+from rehabtrack.ui.dashboard import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
+    FlowLayout,
     NotesField,
     error_label,
     hint_label,
     name_chart,
     save_cancel_buttons,
+    scaled_point_size,
 )
 
 SESSION_FONT_SCALE = 1.6
@@ -123,7 +126,7 @@ class ComparePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        periods = QHBoxLayout()
+        periods = FlowLayout()
         self.edits = [QDateEdit() for _ in range(4)]
         for edit in self.edits:
             edit.setCalendarPopup(True)
@@ -134,21 +137,20 @@ class ComparePanel(QWidget):
             label.setBuddy(start)
             start.setAccessibleName(f"Period {name} from")
             end.setAccessibleName(f"Period {name} to")
-            periods.addWidget(label)
-            periods.addWidget(start)
-            periods.addWidget(QLabel("to"))
-            periods.addWidget(end)
-            periods.addSpacing(24)
-        periods.addStretch(1)
+            period = QWidget()  # one period stays on one line; the two wrap apart on a narrow screen
+            row = QHBoxLayout(period)
+            row.setContentsMargins(0, 0, 24, 0)
+            for widget in (label, start, QLabel("to"), end):
+                row.addWidget(widget)
+            periods.addWidget(period)
         layout.addLayout(periods)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setAccessibleName("Change between the two periods")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # The Change sentence wraps in the column left over, so no words are cut off at any text size.
+        # The change sentence wraps in its column, so the whole of it shows at any text size.
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
@@ -188,19 +190,31 @@ class ComparePanel(QWidget):
         for _group, key in chart_keys(self.data.entries, self.data.activities):
             series = self.data.series(key)
             before, after = mean_in(series.points, first), mean_in(series.points, last)
-            change = change_between(series, first, last)
+            change = self.data.change_between(key, first, last)
+            decimals, why = 1, ""
             if before is None or after is None:
                 verdict, words = "—", "not logged in both periods"
             elif change is None:
                 verdict, words = "—", "no meaningful-change threshold for this marker"
             else:
-                verdict, words = change.direction.capitalize(), change.describe()
-            rows.append((series.label, _fmt(before, series.unit), _fmt(after, series.unit), verdict, words))
+                verdict, words, decimals = change.direction.capitalize(), change.describe(), change.decimals
+                why = change.threshold.explained()
+            rows.append(
+                (
+                    series.label,
+                    _fmt(before, series.unit, decimals),
+                    _fmt(after, series.unit, decimals),
+                    verdict,
+                    words,
+                    why,
+                )
+            )
         self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
+        for r, (*row, why) in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                # The verdict says where its threshold comes from: a published source or a clinic convention.
+                item.setToolTip(f"{text}\n{why}" if why and c >= 3 else text)
                 self.table.setItem(r, c, item)
 
     def rows(self) -> list[tuple[str, ...]]:
@@ -210,11 +224,9 @@ class ComparePanel(QWidget):
         ]
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}" if unit in ("°", "%") else f"{text} {unit}".strip()
+def _fmt(value: float | None, unit: str, decimals: int = 1) -> str:
+    """A period's mean as the PDF's summary of change prints it, with the unit."""
+    return "—" if value is None else f"{plain(value, decimals)}{with_unit(unit)}"
 
 
 class SessionView(QDialog):
@@ -231,7 +243,9 @@ class SessionView(QDialog):
         self.theme = replace(theme, font_pt=theme.font_pt * SESSION_FONT_SCALE)  # readable across the room
         self.setWindowTitle("Session view")
         font = self.font()
-        font.setPointSizeF(font.pointSizeF() * SESSION_FONT_SCALE)
+        # Large type: 160 % of the desktop's text, or the user's own text size when that is larger
+        # (175 % text times 1.6 would leave the chart no room on a laptop screen).
+        font.setPointSizeF(max(font.pointSizeF(), scaled_point_size(100 * SESSION_FONT_SCALE)))
         self.setFont(font)
         self.changed = False  # a note was added: the dashboard should re-read
         self.rom_norms = str(getattr(parent, "rom_norms", DEFAULT_SOURCE))
@@ -259,19 +273,23 @@ class SessionView(QDialog):
         self.stack.addWidget(self.chart)
         self.stack.addWidget(self.compare)
         layout.addWidget(self.stack, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.previous_button = Button("← &Previous")
         self.next_button = Button("Ne&xt →")
         self.compare_button = Button("&Compare periods (C)")
         self.compare_button.setCheckable(True)
         self.note_button = Button("Add &note (N)")
         self.close_button = Button("Leave (Esc)")
-        for button in (self.previous_button, self.next_button, self.compare_button, self.note_button):
+        for button in (
+            self.previous_button,
+            self.next_button,
+            self.compare_button,
+            self.note_button,
+            self.close_button,
+        ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(hint_label(KEYS_HELP))
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        layout.addLayout(buttons)  # wraps onto a second line rather than pushing Leave off the screen
+        layout.addWidget(hint_label(KEYS_HELP))
 
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
@@ -312,20 +330,23 @@ class SessionView(QDialog):
             return
         series = self.data.series(slide.key)
         goals = [slide.goal] if slide.goal else self.data.goals_for(slide.key)
+        threshold = self.data.threshold(slide.key)
         if slide.goal is not None:
             self.title.setText(f"{slide.goal.discipline.value} goal: {slide.goal.title}")
             self.sentence.setText(self.data.progress(slide.goal).sentence())
         else:
             self.title.setText(series.label)
             first_last = default_periods(series.points)
-            change = change_between(series, *first_last) if first_last else None
+            change = self.data.change_between(slide.key, *first_last) if first_last else None
             self.sentence.setText(change.describe() if change else "Not enough weeks logged to compare.")
+        self.sentence.setToolTip(threshold.explained() if threshold is not None else "")
         self.position.setText(f"{self.index + 1} of {len(self.slides)}")
         x_range = range_for(SESSION_RANGE, self.today, self.data.first_week())
         typical = typical_for(slide.key, self.rom_norms)
         self.chart.set_data(
-            series, goals, self.data.events, self.theme, x_range, band_for(slide.key), typical
+            series, goals, self.data.events, self.theme, x_range, self.data.band(slide.key), typical
         )
+        self.chart.set_band_tip(band_tip(threshold))
 
     def show_compare(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.compare if on else self.chart)

@@ -5,11 +5,16 @@ the user's real settings (``user_settings()``), an ini file (``settings_at(path)
 dictionary in memory (``Settings()``), which is what a window gets unless it is given settings, so tests
 and ``rehabtrack self-test`` never touch the user's real preferences.
 
-Nothing here imports the storage or report stack: preferences are read before the first paint.
+The user's data folder and backups kept are also written to storage's small settings file
+(``storage.paths.choice_file()``), so the command line, which has no Qt, works on the same folder.
+
+Nothing here imports the database or report stack (only ``storage.paths``): preferences are read before
+the first paint.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -19,12 +24,20 @@ from typing import Any, Protocol
 from PySide6.QtCore import QByteArray, QSettings
 
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, sources
+from rehabtrack.storage.paths import (
+    DEFAULT_KEEP,
+    DataChoice,
+    DataChoiceProblem,
+    choice_file,
+    read_choice,
+    save_choice,
+)
 
 FONT_SCALE_MIN = 100
 FONT_SCALE_MAX = 200
 BACKUPS_MIN = 1
 BACKUPS_MAX = 60
-DEFAULT_BACKUPS_KEPT = 10  # storage.backup.DEFAULT_KEEP (a test keeps the two equal)
+DEFAULT_BACKUPS_KEPT = DEFAULT_KEEP
 SUNDAY = 6
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 PAPERS = ("a4", "letter")
@@ -101,6 +114,64 @@ class MemoryBackend:
 
     def sync(self) -> None:
         pass
+
+
+log = logging.getLogger(__name__)
+
+
+class SharedWithStorage:
+    """The user's QSettings, except the data folder and the backups kept, which also go to storage's
+    settings file (``storage.paths``) so the command line follows them.
+
+    That file is what counts once it exists; a folder chosen before it existed is copied into it."""
+
+    SHARED = {"data/folder": "folder", "data/backups_kept": "backups_kept"}
+
+    def __init__(self, qsettings: Backend, path: Path | None = None) -> None:
+        self.qsettings = qsettings
+        self.path = path or choice_file()
+        if not self.path.exists() and any(qsettings.value(key) is not None for key in self.SHARED):
+            folder = str(qsettings.value("data/folder", "") or "")
+            kept = _int(qsettings.value("data/backups_kept", DEFAULT_KEEP), DEFAULT_KEEP)
+            self._save(DataChoice(folder, min(max(kept, BACKUPS_MIN), BACKUPS_MAX)))
+
+    def _save(self, choice: DataChoice) -> None:
+        try:
+            save_choice(choice, self.path)
+        except OSError as exc:  # the app still works; the command line would not follow the choice
+            log.warning("could not write %s: %s", self.path, exc)
+
+    def _choice(self) -> DataChoice | None:
+        if not self.path.exists():
+            return None
+        try:
+            return read_choice(self.path)
+        except DataChoiceProblem as exc:
+            log.warning("%s", exc)
+            return None
+
+    def value(self, key: str, defaultValue: Any = None) -> Any:
+        choice = self._choice() if key in self.SHARED else None
+        if choice is None:
+            return self.qsettings.value(key, defaultValue)
+        return getattr(choice, self.SHARED[key])
+
+    def setValue(self, key: str, value: Any) -> None:
+        self.qsettings.setValue(key, value)
+        if key == "data/folder":
+            self._save(replace(self._choice() or DataChoice(), folder=str(value or "")))
+        elif key == "data/backups_kept":
+            kept = min(max(_int(value, DEFAULT_KEEP), BACKUPS_MIN), BACKUPS_MAX)
+            self._save(replace(self._choice() or DataChoice(), backups_kept=kept))
+
+    def remove(self, key: str) -> None:
+        self.qsettings.remove(key)
+        if key in self.SHARED and self.path.exists():
+            field = self.SHARED[key]
+            self._save(replace(self._choice() or DataChoice(), **{field: getattr(DataChoice(), field)}))
+
+    def sync(self) -> None:
+        self.qsettings.sync()
 
 
 def _int(value: Any, default: int) -> int:
@@ -187,7 +258,7 @@ class Settings:
 
 def user_settings() -> Settings:
     """The signed-in user's settings (application and organisation names must be set first)."""
-    return Settings(QSettings())
+    return Settings(SharedWithStorage(QSettings()))
 
 
 def settings_at(path: Path) -> Settings:

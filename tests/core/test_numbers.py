@@ -5,7 +5,17 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rehabtrack.core.numbers import plain, round_half_up
+from rehabtrack.core.meaningful_change import classify_change
+from rehabtrack.core.numbers import (
+    change_decimals,
+    data_text,
+    exact,
+    plain,
+    round_half_up,
+    signed,
+    signed_amount,
+    typed,
+)
 
 
 def test_halves_round_away_from_zero_as_written() -> None:
@@ -22,3 +32,36 @@ def test_a_change_between_two_printed_means_is_their_printed_difference() -> Non
 @given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 3))
 def test_rounding_moves_a_value_by_at_most_half_a_step(value: float, decimals: int) -> None:
     assert abs(round_half_up(value, decimals) - value) <= 0.5 * 10**-decimals + 1e-9
+
+
+def test_a_half_left_by_float_arithmetic_still_rounds_up_as_written() -> None:
+    # 7.2 − 5.05 is 2.1500000000000004 and 6.2 − 4.05 is 2.1500000000000004 or 2.1499999999999995:
+    # either way the change a person reads is 2.15, shown as 2.2.
+    assert plain(2.1499999999999995) == plain(2.1500000000000004) == "2.2"
+    assert (signed(2.15), signed(-2.25), signed(0.04), signed(-0.04)) == ("+2.2", "\u22122.3", "0", "0")
+
+
+def test_changes_read_with_sign_and_unit_from_the_unrounded_change() -> None:
+    pain = classify_change("pain", 4.75, 2.5, lower_is_better=True)
+    assert "(\u22122.3 points, \u221247 %)" in pain.describe()
+    sleep = classify_change("sleep_hours", 5.05, 7.2, lower_is_better=False)
+    assert "(+2.2 hours)" in sleep.describe()
+    assert signed_amount(1.0, "points") == "+1 point"
+    assert signed_amount(-8.25, "°") == "\u22128.3°"
+
+
+def test_a_change_just_short_of_its_threshold_keeps_a_second_decimal() -> None:
+    assert (
+        change_decimals(1.96, 2),
+        change_decimals(1.94, 2),
+        change_decimals(2.04, 2),
+        change_decimals(2.06, 2),
+    ) == (2, 1, 2, 1)
+    near = classify_change("pain", 6.0, 4.04, lower_is_better=True)
+    assert not near.meaningful and "(\u22121.96 points, \u221233 %)" in near.describe()
+
+
+def test_limits_and_typed_values_read_as_given() -> None:
+    assert (exact(0.5), exact(240), exact(-30), exact(12.25)) == ("0.5", "240", "\u221230", "12.25")
+    assert (typed(-8), typed(7.5)) == ("-8", "7.5")  # back into a field, where a plain "-" is typed
+    assert data_text(7.25) == "7.25" and data_text(-8.0) == "-8"

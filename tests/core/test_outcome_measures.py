@@ -89,7 +89,7 @@ def test_gas_weighted_hand_computed() -> None:
 
 
 def test_gas_validation() -> None:
-    with pytest.raises(InvalidInput, match="GAS goal 2 must be from -2 to 2 \\(got 3\\)"):
+    with pytest.raises(InvalidInput, match="GAS goal 2 must be from \u22122 to 2 \\(got 3\\)"):
         gas([0, 3])
     with pytest.raises(InvalidInput, match="GAS goal 2 must be a whole number"):
         gas([0, 0.5])

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from old_schemas import build_old_database
+from sqlalchemy import Engine, event
 
 from rehabtrack.core.model import Patient, WeeklyEntry
-from rehabtrack.storage import migrate
 from rehabtrack.storage.backup import backup_now, daily_backup, list_backups, prune, restore
 from rehabtrack.storage.engine import APPLICATION_ID, HEAD_REVISION
 from rehabtrack.storage.errors import BackupProblem, MigrationFailed, StoreLocked
@@ -138,32 +138,43 @@ def test_a_migration_is_always_preceded_by_a_backup(data_dir: Path) -> None:
     assert any(n.endswith(f"-before-schema-{HEAD_REVISION}.db") for n in names)
 
 
-def test_a_migration_failing_half_way_leaves_the_backup_and_says_how_to_restore(
+def test_a_migration_failing_half_way_leaves_the_file_as_it_was_and_one_good_backup(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data_dir.mkdir()
-    weeks = _weeks(build_old_database(SCHEMA_0001, data_dir / DATABASE_NAME))
+    path = build_old_database(SCHEMA_0001, data_dir / DATABASE_NAME)
+    weeks = _weeks(path)
+    original = path.read_bytes()
+    old = [backup_now(data_dir, "daily", keep=None) for _ in range(3)]  # earlier backups of the user
 
-    def half_way(engine) -> None:  # type: ignore[no-untyped-def]
-        with engine.begin() as conn:  # a first step commits ...
-            conn.exec_driver_sql("ALTER TABLE patient ADD COLUMN half_done TEXT")
-        raise RuntimeError("power cut during step two")  # ... and the next one never happens
+    def power_cut(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "CREATE TABLE measure_item" in statement:  # deep inside the upgrade to 0003
+            raise RuntimeError("power cut during step two")
 
-    monkeypatch.setattr(migrate, "upgrade_to_head", half_way)
-    with pytest.raises(MigrationFailed) as caught:
-        open_store(data_dir)
-    backup = caught.value.backup
-    assert backup is not None and backup.exists()
-    assert f'rehabtrack restore "{backup}"' in str(caught.value)
-    assert "power cut during step two" in str(caught.value)
+    event.listen(Engine, "before_cursor_execute", power_cut)
+    try:
+        attempts = []
+        for _ in range(4):  # every retry fails the same way ...
+            with pytest.raises(MigrationFailed) as caught:
+                open_store(data_dir, keep_backups=2)
+            attempts.append(caught.value)
+    finally:
+        event.remove(Engine, "before_cursor_execute", power_cut)
+
+    assert path.read_bytes() == original  # ... and leaves the file byte for byte as it was
+    assert sorted(p.name for p in data_dir.iterdir()) == ["backups", DATABASE_NAME, "rehabtrack.lock"]
+    backup = attempts[0].backup
+    assert backup is not None and {a.backup for a in attempts} == {backup}  # one backup, made once
+    assert set(list_backups(data_dir)) == {backup, *old}  # and nothing rotated away
+    message = str(attempts[-1])
+    assert "power cut during step two" in message and "was not changed" in message
+    assert f'rehabtrack restore "{backup}"' in message
     assert _weeks(backup) == weeks
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
-        assert "half_done" not in [r[1] for r in conn.execute("PRAGMA table_info(patient)")]
 
-    monkeypatch.undo()
-    restore(data_dir, backup)  # what the message says to do
-    store = open_store(data_dir)  # the real migration now runs on the restored copy
+    restore(data_dir, backup)  # what the message says to do works
+    store = open_store(data_dir, keep_backups=2)  # and without the fault the upgrade runs
     assert len(store.patients(include_archived=True)) == 2
     store.close()
     assert _weeks(data_dir / DATABASE_NAME) == weeks

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from rehabtrack.charts.contrast import contrast as wcag_contrast
 from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT, ChartTheme
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.main_window import MainWindow
@@ -33,19 +34,9 @@ TEXT_PAIRS = [
 ]
 
 
-def _luminance(colour: QColor) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
-    )
-
-
 def contrast(a: str | QColor, b: str | QColor) -> float:
     """WCAG contrast ratio of two opaque colours (1 to 21)."""
-    la, lb = sorted((_luminance(QColor(a)), _luminance(QColor(b))), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    return wcag_contrast(QColor(a).name(), QColor(b).name())
 
 
 def test_contrast_formula_matches_known_values() -> None:
@@ -131,3 +122,43 @@ def test_dashboard_screenshot(
     dashboard_window.desktop.apply(Preferences(theme=theme))
     QApplication.processEvents()
     shot(dashboard_window, f"dashboard-{name}.png")
+
+
+# Secondary text ----------------------------------------------------------------------------------
+
+# A desktop palette as found on a real screen: the placeholder grey #7F7F7F on #ECECEC is 3.39:1.
+FAINT_DESKTOP = {R.Window: "#ECECEC", R.WindowText: "#000000", R.PlaceholderText: "#7F7F7F"}
+
+
+def _text_contrasts(window: MainWindow) -> list[tuple[str, float]]:
+    """(text, contrast against the window colour) of every visible label in the window."""
+    found = []
+    for label in window.findChildren(QLabel):
+        if not (label.isVisible() and label.text().strip()):
+            continue
+        palette = label.palette()
+        ratio = contrast(palette.color(label.foregroundRole()), palette.color(QPalette.ColorRole.Window))
+        found.append((label.text()[:40], ratio))
+    return found
+
+
+@pytest.mark.parametrize("theme", list(Theme), ids=lambda t: t.value)
+def test_hint_range_and_legend_text_reach_aa_in_every_theme(
+    dashboard_window: MainWindow, theme: Theme
+) -> None:
+    dashboard_window.desktop.apply(Preferences(theme=theme))
+    if theme == Theme.SYSTEM:
+        palette = QPalette(QApplication.palette())
+        for role, colour in FAINT_DESKTOP.items():
+            palette.setColor(role, QColor(colour))
+        QApplication.setPalette(palette)
+    for tab in (dashboard_window.checkin, dashboard_window.dashboard):
+        dashboard_window.tabs.setCurrentWidget(tab)
+        QApplication.processEvents()
+        shown = _text_contrasts(dashboard_window)
+        assert (
+            any(text.startswith("Dots: each logged week") for text, _ in shown)
+            or tab is not dashboard_window.dashboard
+        )
+        faint = [(text, round(ratio, 2)) for text, ratio in shown if ratio < AA_TEXT]
+        assert not faint, f"{theme.value}: {faint}"
