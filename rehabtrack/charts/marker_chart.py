@@ -201,6 +201,13 @@ def _pen(colour: str, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) 
     return pen
 
 
+def _two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
+
+
 def _escape(text: str) -> str:
     """InfLineLabel runs its text through str.format."""
     return text.replace("{", "{{").replace("}", "}}")
@@ -687,15 +694,21 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._axis_text, self._axis_room = text, room
         axis = self.plotItem.getAxis("left")
         points = self._theme.font_pt
-        for _ in range(2):  # measure the label as drawn, then shrink it once to fit
+        for _ in range(3):  # measure the label as drawn, then shrink it, or break its line, to fit
             font = self._font()
             font.setPointSizeF(points)
             axis.label.setFont(font)
             axis.setLabel(text, **self._label_style(points))
             axis.resizeEvent()  # re-centre the label for its new size (pyqtgraph does so only on resize)
             length = axis.label.boundingRect().width()
-            if room <= 0 or length <= room or points <= MIN_TITLE_PT:
+            if room <= 0 or length <= room:
                 break
+            if points <= MIN_TITLE_PT:
+                if "<br>" in text or " " not in text:
+                    break
+                text = _two_lines(text)  # still too long at the smallest size: two lines
+                points = self._theme.font_pt
+                continue
             points = max(MIN_TITLE_PT, points * room / length)
 
     def set_interactive(self, enabled: bool) -> None:

@@ -37,7 +37,16 @@ from rehabtrack.core.progress import (
     progress_toward,
     summarise_change,
 )
-from rehabtrack.core.series import Series, describe, rom_keys, series_for, value_in, week_text
+from rehabtrack.core.series import (
+    MINUTES_PREFIX,
+    Series,
+    activity_keys,
+    describe,
+    rom_keys,
+    series_for,
+    value_in,
+    week_text,
+)
 from rehabtrack.core.weeks import week_start, weeks_between
 from rehabtrack.storage.store import Store
 
@@ -176,6 +185,26 @@ class ReportContent:
     maintenance: str = ""  # "Maintenance phase since …": empty when not in one
     recurrence: tuple[str, ...] = field(default=())  # recurrence-watch messages (maintenance phase only)
 
+    def verdict(self, discipline: Discipline) -> str:
+        """One line answering "is this patient getting there?" for PT or OT goals, in core's status words:
+        e.g. "PT goals: 2 of 4 achieved; 2 behind"."""
+        rows = self.pt_goals if discipline == Discipline.PT else self.ot_goals
+        name = f"{discipline.value} goals"
+        if not rows:
+            return f"{name}: none set."
+        open_rows = [r for r in rows if r.progress.goal.status != GoalStatus.DISCONTINUED]
+        achieved = sum(1 for r in open_rows if r.progress.status == ProgressStatus.ACHIEVED)
+        counts: dict[str, int] = {}
+        for row in open_rows:
+            if row.progress.status != ProgressStatus.ACHIEVED:
+                label = row.progress.status.label.lower()
+                counts[label] = counts.get(label, 0) + 1
+        parts = [f"{achieved} of {len(open_rows)} achieved"]
+        parts += [f"{count} {label}" for label, count in counts.items()]
+        if len(open_rows) < len(rows):
+            parts.append(f"{len(rows) - len(open_rows)} discontinued")
+        return f"{name}: {'; '.join(parts)}."
+
     @property
     def title(self) -> str:
         return "Progress report"
@@ -285,7 +314,12 @@ def content_from(
         version=__version__,
         weeks_logged=weeks_logged,
         weeks_in_period=len(weeks),
-        changes=tuple(_change_row(period_series[k]) for k in keys if period_series[k].points),
+        # Minutes tolerated have no meaningful-change threshold to judge them by: charted and listed only.
+        changes=tuple(
+            _change_row(period_series[k])
+            for k in keys
+            if period_series[k].points and not k.startswith(MINUTES_PREFIX)
+        ),
         pt_goals=tuple(r for r in goal_rows if r.discipline == Discipline.PT),
         ot_goals=tuple(r for r in goal_rows if r.discipline == Discipline.OT),
         charts=charts,
@@ -380,8 +414,7 @@ def _series_keys(entries: list[WeeklyEntry], activities: list[Activity]) -> list
     """Every series with at least one value in ``entries``: markers, adherence, ROM, then activities."""
     keys = [m.key for m in WEEKLY_MARKERS if m.chart] + ["exercise_adherence"]
     keys += rom_keys(entries)
-    rated = {r.activity_id for e in entries for r in e.activities}
-    keys += [f"activity/{a.id}" for a in activities if a.id in rated]
+    keys += activity_keys(entries, activities)  # each rating, then the minutes tolerated
     return [k for k in keys if series_for(k, entries, activities).points]
 
 
@@ -443,6 +476,20 @@ def _projected(gp: GoalProgress) -> str:
     return format_day(gp.projected)
 
 
+def _minutes_beside_ratings(keys: list[str]) -> list[str]:
+    """Each activity's minutes tolerated right after its 0–10 rating, so the two print side by side."""
+    minutes = {k for k in keys if k.startswith(MINUTES_PREFIX)}
+    out = []
+    for key in keys:
+        if key in minutes:
+            continue
+        out.append(key)
+        beside = MINUTES_PREFIX + key.split("/", 1)[1] if key.startswith("activity/") else ""
+        if beside in minutes:
+            out.append(beside)
+    return out + [k for k in keys if k in minutes and k not in out]
+
+
 def _charts(
     goals: list[Goal],
     keys: list[str],
@@ -456,7 +503,7 @@ def _charts(
     Each chart spans the period, stretched (by at most CHART_REACH) to show a goal's target date.
     """
     ordered = sorted(goals, key=lambda g: 0 if g.discipline == Discipline.PT else 1)
-    chart_keys = list(dict.fromkeys([g.marker for g in ordered] + keys))
+    chart_keys = _minutes_beside_ratings(list(dict.fromkeys([g.marker for g in ordered] + keys)))
     specs = []
     for key in chart_keys:
         try:
@@ -496,7 +543,9 @@ def _column_title(key: str, activities: list[Activity]) -> str:
     if key in _SHORT:
         return _SHORT[key]
     info = describe(key, activities)
-    return f"{info.label}{_unit_suffix(info.unit)}" if key.startswith("rom/") else f"{info.label} (0–10)"
+    if key.startswith(("rom/", MINUTES_PREFIX)):
+        return f"{info.label}{_unit_suffix(info.unit)}"
+    return f"{info.label} (0–10)"
 
 
 def _weekly_tables(
@@ -509,7 +558,7 @@ def _weekly_tables(
     plain_extra = [m.key for m in WEEKLY_MARKERS if not m.chart and any(m.key in e.values for e in entries)]
     exercise = plain_extra + [k for k in ("exercise_adherence",) if k in logged]
     rom = [k for k in keys if k.startswith("rom/")]
-    acts = [k for k in keys if k.startswith("activity/")]
+    acts = [k for k in keys if k.startswith(("activity/", MINUTES_PREFIX))]
     groups = [
         ("Symptoms and sleep", symptoms),
         ("Home exercises and therapy", exercise),
