@@ -71,6 +71,7 @@ from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.preferences import current_chart_theme
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
@@ -886,11 +887,16 @@ class QuestionnairesView(QWidget):
         self.alerts.setText("\n".join(a.message for a in alerts))
         self.alerts.setVisible(bool(alerts))
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
+            self._draw_chart()  # a new theme: the chart takes its colours
+
     def _draw_chart(self) -> None:
         key = self.chart_key()
         series = measure_series(key, self.results)
         band = threshold_for(key).value
-        self.chart.set_data(series, band=band)
+        self.chart.set_data(series, band=band, theme=current_chart_theme())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"
         count = len(series.points)
