@@ -46,9 +46,20 @@ def _parser() -> argparse.ArgumentParser:
     after = [_global_options(after_command=True)]
 
     selftest = commands.add_parser(
-        "self-test", parents=after, help="open every view offscreen on demo data and exit"
+        "self-test",
+        parents=after,
+        help="open every view and dialog on demo data, check each fits the screen, and exit",
     )
-    selftest.add_argument("--screenshots", metavar="DIR", help="save one PNG per view into DIR")
+    selftest.add_argument("--screenshots", metavar="DIR", help="save one PNG per view and dialog into DIR")
+    selftest.add_argument(
+        "--size", metavar="WxH", default="1366x768", help="the screen, in pixels (1366x768)"
+    )
+    selftest.add_argument(
+        "--text-scale", metavar="PERCENT", type=int, default=100, help="text size, 100 to 200 (100)"
+    )
+    selftest.add_argument(
+        "--theme", metavar="NAME", default="system", help="system, light, dark or high-contrast (system)"
+    )
 
     export = commands.add_parser("export", parents=after, help="export a patient's weekly entries")
     export.add_argument(
@@ -67,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", metavar="FILE", help="a .csv file or a .rtbundle patient bundle")
     imp.add_argument("--patient", metavar="NAME", help="import every CSV row into this patient")
+    imp.add_argument(
+        "--on-conflict",
+        choices=["keep", "replace"],
+        default="keep",
+        help="where the file and your records hold different values: keep the stored ones (default) "
+        "or replace them with the file's; either way each conflict is listed",
+    )
 
     commands.add_parser(
         "backup", parents=after, help="back up the database now (into the data folder's backups/)"
@@ -112,9 +130,21 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "bundle":
         return _export_bundle(args, store)
     ids = [p.id for p in _patients(store, args.patient) if p.id is not None]
-    rows = export_csv(store, Path(args.out), ids)
+    try:
+        rows = export_csv(store, Path(args.out), ids)
+    except OSError as exc:
+        return _not_written(args.out, exc)
     print(f"Exported {rows} weekly entries to {args.out}")
     return 0
+
+
+def _not_written(out: str, exc: OSError) -> int:
+    print(
+        f"rehabtrack: {out} could not be written ({exc.strerror or exc}); nothing was written. "
+        "Choose a folder with free space that you can write to.",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _export_bundle(args: argparse.Namespace, store: Store) -> int:
@@ -123,22 +153,11 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
     patients = _patients(store, args.patient)
     if len(patients) != 1 or patients[0].id is None:
         raise SystemExit("rehabtrack: a bundle holds one patient; name them with --patient NAME.")
-    weeks = export_bundle(store, patients[0].id, Path(args.out))
-    print(f"Exported {patients[0].display_name}'s history ({weeks} weekly entries) to {args.out}")
-    return 0
-
-
-def _import_bundle(args: argparse.Namespace) -> int:
-    from rehabtrack.storage.bundle import BundleError, import_bundle
-
-    store = _open_store(args)
     try:
-        patient_id = import_bundle(store, Path(args.file))
-    except BundleError as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 1
-    patient = store.patient(patient_id)
-    print(f"Imported {patient.display_name}'s history from {args.file}")
+        weeks = export_bundle(store, patients[0].id, Path(args.out))
+    except OSError as exc:
+        return _not_written(args.out, exc)
+    print(f"Exported {patients[0].display_name}'s history ({weeks} weekly entries) to {args.out}")
     return 0
 
 
@@ -161,18 +180,35 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from rehabtrack.storage.bundle import is_bundle
+    """Import a CSV file or a bundle: exit 2 with one line saying what is wrong, or say what was added,
+    kept and in conflict."""
+    from rehabtrack.core.imports import OnConflict
+    from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
     from rehabtrack.storage.csv_io import CsvImportError, import_csv
 
-    if is_bundle(Path(args.file)):
-        return _import_bundle(args)
+    path = Path(args.file)
     store = _open_store(args)
     try:
-        weeks = import_csv(store, Path(args.file), args.patient)
-    except CsvImportError as exc:
+        if is_bundle(path):
+            report = import_bundle(store, path, OnConflict(args.on_conflict))
+            first = f"Imported {report.patients[0].name}'s history from {path}."
+        else:
+            report = import_csv(store, path, args.patient, OnConflict(args.on_conflict))
+            first = f"Imported {path}."
+    except (CsvImportError, BundleError) as exc:
         print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 1
-    print(f"Imported {weeks} weekly entries from {args.file}")
+        return 2
+    finally:
+        store.close()
+    print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
+    for line in report.summary():
+        print(line)
+    if report.conflicts and report.on_conflict is OnConflict.KEEP:
+        print(
+            "The stored values were kept. To take the file's values, import again with --on-conflict replace."
+        )
+    if report.backup is not None:
+        print(f"A backup from just before the import: {report.backup}")
     return 0
 
 
@@ -189,12 +225,33 @@ def _report(args: argparse.Namespace) -> int:
     except ReportArgumentError as exc:
         print(f"rehabtrack report: {exc} Nothing was written.", file=sys.stderr)
         return 2
+    except OSError as exc:
+        return _not_written(args.out, exc)
     print(f"Wrote {patient.display_name}'s progress report ({pages} pages) to {request.out}")
     return 0
 
 
+def _self_test(args: argparse.Namespace) -> int:
+    from rehabtrack.ui.selftest import (
+        SelfTestArgumentError,
+        check_text_scale,
+        parse_size,
+        parse_theme,
+        run_self_test,
+    )
+
+    try:
+        size, theme = parse_size(args.size), parse_theme(args.theme)
+        scale = check_text_scale(args.text_scale)
+    except SelfTestArgumentError as exc:
+        print(f"rehabtrack self-test: {exc}", file=sys.stderr)
+        return 2
+    return run_self_test(Path(args.screenshots) if args.screenshots else None, size, scale, theme)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from rehabtrack.core.resources import ResourceProblem
     from rehabtrack.storage.errors import DatabaseProblem
 
     try:
@@ -211,13 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "restore":
             return _restore(args)
         if args.command == "self-test":
-            from rehabtrack.ui.selftest import run_self_test
-
-            return run_self_test(Path(args.screenshots) if args.screenshots else None)
+            return _self_test(args)
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
-    except DatabaseProblem as exc:
+    except (DatabaseProblem, ResourceProblem) as exc:
         print(f"rehabtrack: {exc}", file=sys.stderr)
         return 2
 

@@ -24,11 +24,13 @@ from rehabtrack.core.measure_series import (
     MeasureResult,
     any_series,
     overall_changes,
+    psfs_overall,
     psfs_series,
     score_keys,
+    score_range,
     score_text,
 )
-from rehabtrack.core.measures import classify, instrument
+from rehabtrack.core.measures import instrument
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.numbers import format_value, plain, signed_amount, whole_percent
 from rehabtrack.core.progress import (
@@ -361,18 +363,24 @@ def _change_text(change: Change) -> str:
     return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)})"
 
 
-def _measure_row(key: str, points: list[tuple[date, float]], change: Change | None) -> MeasureRow:
+def _measure_row(
+    key: str,
+    points: list[tuple[date, float]],
+    change: Change | None,
+    unjudged: str = "meaningful change: not yet (one score)",
+    scale: str = "",
+) -> MeasureRow:
     inst = instrument(key)
-    threshold = threshold_for(inst.series_key)
+    threshold = change.threshold if change is not None else threshold_for(inst.series_key)
     if change is None:
-        meaningful, judgement, moved = "meaningful change: not yet (one score)", "", DASH
+        meaningful, judgement, moved = unjudged, "", DASH
     else:
         meaningful = f"meaningful change: {'yes' if change.meaningful else 'no'}"
         judgement, moved = change.direction, _change_text(change)
     return MeasureRow(
         key=key,
         name=inst.name,
-        scale=_scale(key),
+        scale=scale or _scale(key),
         scores=" · ".join(f"{format_day(day)}: {score_text(key, value)}" for day, value in points),
         change=moved,
         threshold=threshold.amount(threshold.value),
@@ -389,13 +397,25 @@ def _measure_rows(
     rows = []
     psfs = psfs_series(entries, activities)
     if psfs.points:
-        first, last = psfs.points[0], psfs.points[-1]
-        change = classify("PSFS", first.value, last.value) if len(psfs.points) > 1 else None
-        shown = [(first.week, first.value)] + ([(last.week, last.value)] if len(psfs.points) > 1 else [])
-        row = _measure_row("PSFS", shown, change)
+        psfs_both = psfs_overall(entries, activities)
+        change = psfs_both.change if psfs_both is not None else None
+        if change is not None:
+            # Both scores over the activities rated at both times, as the change is judged.
+            shown = [(psfs.points[0].week, change.before), (psfs.points[-1].week, change.after)]
+        else:
+            first, last = psfs.points[0], psfs.points[-1]
+            shown = [(first.week, first.value)] + ([(last.week, last.value)] if len(psfs.points) > 1 else [])
+        unjudged = (
+            "meaningful change: not compared (no activity rated at both times)"
+            if psfs_both is not None
+            else "meaningful change: not yet (one score)"
+        )
+        row = _measure_row("PSFS", shown, change, unjudged)
+        both = f", {psfs_both.activities} activities rated at both times" if psfs_both and change else ""
         rows.append(
             replace(
-                row, scores=f"{row.scores} (from the weekly activity ratings, {len(psfs.points)} check-ins)"
+                row,
+                scores=f"{row.scores} (from the weekly activity ratings, {len(psfs.points)} check-ins{both})",
             )
         )
     for overall in overall_changes(results):
@@ -406,7 +426,11 @@ def _measure_rows(
             if r.instrument == family and (value := r.value(overall.key)) is not None
         ]
         assert overall.key in score_keys(family)
-        rows.append(_measure_row(overall.key, points, overall.change))
+        low, high = score_range(overall.latest, overall.key)
+        scale = _scale(overall.key)
+        if family == "GAS":
+            scale = f"{format_value(low, '')}–{format_value(high, '')}{scale[scale.index(',') :]}"
+        rows.append(_measure_row(overall.key, points, overall.change, overall.meaningful_text, scale))
     return tuple(rows)
 
 
@@ -450,7 +474,7 @@ def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity
     def fmt(value: float | None, whole: bool = gp.whole) -> str:
         return DASH if value is None else format_value(value, gp.unit, whole)
 
-    status = gp.status.label
+    status = gp.badge
     if goal.status == GoalStatus.DISCONTINUED:
         status = f"{status} (goal discontinued)"
     return GoalRow(
@@ -470,10 +494,8 @@ def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity
 
 
 def _projected(gp: GoalProgress) -> str:
-    """The projected date; for an achieved goal core gives the week it was reached instead."""
-    if gp.projected is not None and gp.status == ProgressStatus.ACHIEVED:
-        return f"reached {format_day(gp.projected)}"
-    return format_day(gp.projected)
+    """The projected range; for an achieved goal the week it was reached."""
+    return gp.projected_text(format_day) or DASH
 
 
 def _minutes_beside_ratings(keys: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from rehabtrack.storage import engine as db
-from rehabtrack.storage.errors import BackupProblem, NotRehabTrackDatabase, StoreLocked
+from rehabtrack.storage.errors import BackupProblem, DatabaseProblem, NotRehabTrackDatabase, StoreLocked
 from rehabtrack.storage.faults import folder_problem, path_problem
 from rehabtrack.storage.lock import DataDirLock, FileLock
 from rehabtrack.storage.paths import DEFAULT_KEEP
@@ -100,8 +100,7 @@ def _cannot_write(folder: Path, exc: BaseException) -> BackupProblem:
 def _write_backup(source_path: Path, folder: Path, reason: str) -> Path:
     """Copy into a ``.partial`` file that only gets its name once whole. Called holding the backups
     folder's writer lock, so any ``.partial`` found is the leftover of a killed backup."""
-    for leftover in folder.glob(f"{PREFIX}*.partial*"):
-        leftover.unlink(missing_ok=True)
+    _remove_partials(folder)
     now = datetime.now()
     target = folder / f"{PREFIX}{now:%Y-%m-%d_%H%M%S_%f}-{reason}.db"
     partial = target.with_name(target.name + ".partial")
@@ -119,6 +118,23 @@ def _write_backup(source_path: Path, folder: Path, reason: str) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return target
+
+
+def _remove_partials(folder: Path) -> None:
+    for leftover in folder.glob(f"{PREFIX}*.partial*"):  # the copy and its -journal
+        leftover.unlink(missing_ok=True)
+
+
+def remove_leftovers(data_dir: Path) -> None:
+    """Delete what a backup killed half way left behind, unless a backup is being written right now."""
+    folder = backup_dir(data_dir)
+    if not folder.is_dir() or not any(folder.glob(f"{PREFIX}*.partial*")):
+        return
+    try:
+        with FileLock(folder / WRITER_LOCK):
+            _remove_partials(folder)
+    except (OSError, DatabaseProblem) as exc:  # tidying up must never keep anyone from their data
+        log.warning("could not remove an unfinished backup: %s", exc)
 
 
 def before_upgrade_backup(data_dir: Path, head: str) -> Path:

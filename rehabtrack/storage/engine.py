@@ -265,14 +265,6 @@ def secure_dir(path: Path) -> None:
             path.chmod(mode & 0o700)
 
 
-def write_private_text(path: Path, text: str) -> None:
-    """Write a text file that is readable by the user only from the moment it exists."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-    secure_file(path)
-
-
 def is_writable(path: Path) -> bool:
     """Can the database at ``path`` be written (the file, and its folder for the WAL)?"""
     folder_ok = os.access(path.parent, os.W_OK)

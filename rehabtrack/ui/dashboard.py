@@ -196,7 +196,7 @@ class GoalsPanel(QTreeWidget):
         if goal.status != GoalStatus.ACTIVE:
             return [goal.title, goal.status.value.capitalize(), data.progress(goal).sentence()]
         progress = data.progress(goal)
-        return [goal.title, progress.status.label, progress.sentence()]
+        return [goal.title, progress.badge, progress.sentence()]
 
     def current_goal(self) -> Goal | None:
         item = self.currentItem()

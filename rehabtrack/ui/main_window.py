@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -32,11 +32,26 @@ from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QShowEvent
 
+    from rehabtrack.core.imports import ImportReport, OnConflict
     from rehabtrack.core.model import Patient, WeeklyEntry
     from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
+
+
+# The size the window opens at where the screen has room; a smaller screen gets its whole free area.
+PREFERRED_SIZE = QSize(1200, 820)
+HEADING_SCALE = 1.5  # the patient's name, against the window's text
+RESTORE_OFFER_TITLE = "Your records could not be opened"
+
+
+def restore_offer_text(problem: str, backup: Path) -> str:
+    """What the window asks when the database cannot be opened but a backup can."""
+    return (
+        f"{problem}\n\nRestore the newest backup ({backup.name})? The file that could not be opened "
+        "is kept, unchanged, beside the backups."
+    )
 
 
 class MainWindow(QMainWindow):
@@ -50,17 +65,16 @@ class MainWindow(QMainWindow):
         self.patient: Patient | None = None
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("RehabTrack")
-        self.resize(1200, 820)
+        self.resize(PREFERRED_SIZE)
+        self._fitted = False
 
         central = QWidget()
         layout = QVBoxLayout(central)
         self.patient_label = QLabel("Opening your records…")
         self.patient_label.setObjectName("patientBanner")
         self.patient_label.setAccessibleName("Active patient")
-        font = self.patient_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.patient_label.setFont(font)
+        self.patient_label.setWordWrap(True)  # a long condition wraps instead of widening the window
+        self._size_heading()
         layout.addWidget(self.patient_label)
         # After therapy: says plainly when a marker has been worse for two check-ins in a row.
         self.watch_notice = QLabel()
@@ -80,7 +94,9 @@ class MainWindow(QMainWindow):
         self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history_view.horizontalHeader().setStretchLastSection(True)
+        # Every column as wide as its text, notes too: the table scrolls sideways rather than cut a note.
+        self.history_view.horizontalHeader().setStretchLastSection(False)
+        self.history_view.setWordWrap(False)
         self.history_view.activated.connect(self._open_history_week)
         self.checkin: QWidget | None = None
         self.dashboard: QWidget | None = None
@@ -139,6 +155,45 @@ class MainWindow(QMainWindow):
             view_menu,
             help_menu,
         )
+
+    # Fitting the screen -------------------------------------------------------------------------
+
+    def fit_to_screen(self, available: QRect | None = None, fill: bool = False) -> None:
+        """Keep the whole window, frame included, inside the screen's free area (``available``; by
+        default that of the screen it is on), never larger; ``fill`` makes it that large, as maximising
+        does. Its pages scroll rather than grow past it (``rehabtrack self-test`` checks they can)."""
+        if available is None:
+            screen = self.screen()
+            if screen is None:
+                return
+            available = screen.availableGeometry()
+        extra = self.frameGeometry().size() - self.size()
+        room = QSize(available.width() - extra.width(), available.height() - extra.height())
+        self.resize(room if fill else self.size().boundedTo(room))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), available.x()), available.x() + available.width() - frame.width())
+        y = min(max(frame.y(), available.y()), available.y() + available.height() - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def _size_heading(self) -> None:
+        """The patient's name half as large again as the window's text, whatever the text size."""
+        font = QFont(self.font())
+        font.setPointSizeF(self.font().pointSizeF() * HEADING_SCALE)
+        font.setBold(True)
+        self.patient_label.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "patient_label"):
+            self._size_heading()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted and not self.isMaximized() and not self.isFullScreen():
+            self._fitted = True
+            self.fit_to_screen()
+            QTimer.singleShot(0, self.fit_to_screen)  # again once the window manager added its frame
 
     # File and help actions --------------------------------------------------------------------
 
@@ -203,8 +258,11 @@ class MainWindow(QMainWindow):
             self._tell(outcome.ok, "Export patient bundle", outcome.message)
 
     def import_records(self) -> None:
+        """Import a bundle or CSV file: say first where it differs from the records and ask which to keep,
+        then say what was added, kept and in conflict (after the patient is shown, so it stays)."""
         if self.store is None:
             return
+        from rehabtrack.core.imports import OnConflict
         from rehabtrack.ui.transfer import IMPORT_FILTER, import_file
 
         path, _ = QFileDialog.getOpenFileName(
@@ -212,14 +270,45 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        outcome = import_file(self.store, Path(path), self.patient.display_name if self.patient else None)
-        self._tell(outcome.ok, "Import", outcome.message)
-        if outcome.ok:
-            target = outcome.patient_id or (self.patient.id if self.patient else None)
-            if target is None and self.store.patients():
-                target = self.store.patients()[0].id
-            if target is not None:
-                self.set_patient(target)
+        name = self.patient.display_name if self.patient else None
+        preview = import_file(self.store, Path(path), name, dry_run=True)
+        choice = OnConflict.KEEP
+        if preview.ok and preview.report is not None and preview.report.conflicts:
+            asked = self._ask_on_conflict(preview.report, Path(path).name)
+            if asked is None:
+                self.statusBar().showMessage("Import cancelled: nothing was imported.", 10000)
+                return
+            choice = asked
+        outcome = import_file(self.store, Path(path), name, choice) if preview.ok else preview
+        if not outcome.ok:
+            QMessageBox.warning(self, "Import", outcome.message)
+            return
+        target = outcome.patient_id or (self.patient.id if self.patient else None)
+        if target is None and self.store.patients():
+            target = self.store.patients()[0].id
+        if target is not None:
+            self.set_patient(target)
+        self.statusBar().showMessage(outcome.message.splitlines()[0])
+        QMessageBox.information(self, "Import", outcome.message)
+
+    def _ask_on_conflict(self, report: ImportReport, file_name: str) -> OnConflict | None:
+        """Keep the stored values or take the file's; None: cancel the import."""
+        from rehabtrack.core.imports import OnConflict
+        from rehabtrack.ui.transfer import conflict_question
+
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Values differ", conflict_question(report, file_name), parent=self
+        )
+        keep = box.addButton("&Keep stored values", QMessageBox.ButtonRole.AcceptRole)
+        take = box.addButton("&Take imported values", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is keep:
+            return OnConflict.KEEP
+        if box.clickedButton() is take:
+            return OnConflict.REPLACE
+        return None
 
     def _tell(self, ok: bool, title: str, message: str) -> None:
         if ok:
@@ -389,9 +478,8 @@ class MainWindow(QMainWindow):
         restored, _kept = self._restore_after_asking(
             exc.backup.parent.parent,  # the data folder holding backups/
             exc.backup,
-            "Your records could not be opened",
-            f"{exc}\n\nRestore the newest backup ({exc.backup.name})? The file that could not be opened "
-            "is kept, unchanged, beside the backups.",
+            RESTORE_OFFER_TITLE,
+            restore_offer_text(str(exc), exc.backup),
         )
         return restored
 

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -76,14 +76,17 @@ from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
     ErrorLabel,
+    FlowLayout,
     NumberField,
     TextField,
     _tall,
     error_label,
     hint_label,
     save_cancel_buttons,
+    scrolling_page,
 )
 
+FORM_SHARE_MAX = 67  # percent of the page's width an open form may take from the scores beside it
 KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
     "Ctrl+N fill in the chosen questionnaire"
@@ -305,7 +308,9 @@ class QuestionnaireForm(QWidget):
         else:
             rows = [(title, 1.0, goal_id) for title, goal_id in goals][:GAS_ROWS_MAX]
         rows += [("", 1.0, None)] * max(0, min(GAS_ROWS_MAX, len(rows) + 1) - len(rows))
-        for c, head in enumerate(("Goal", "Attainment (0 = as expected)", "Weight")):
+        # Each goal's name on a line of its own, its attainment under it: the name is never squeezed
+        # to a few letters by the five answers beside it.
+        for c, head in enumerate(("Goal, then its attainment (0 = as expected)", "Weight")):
             self.grid.addWidget(QLabel(f"<b>{head}</b>"), 0, c)
         choices = answer_choices(self.inst)
         short = {-2: "much less", -1: "less", 0: "as expected", 1: "more", 2: "much more"}
@@ -318,14 +323,15 @@ class QuestionnaireForm(QWidget):
             weight_field.set_value(weight)
             weight_field.setAccessibleName(f"GAS goal {i} weight")
             weight_field.setAccessibleDescription("A number above 0; 1 when every goal counts the same.")
-            row = 2 * i - 1
+            row = 3 * i - 2
             self.grid.addWidget(name, row, 0)
-            self.grid.addWidget(scale, row, 1)
-            self.grid.addWidget(weight_field, row, 2)
-            self._error(f"GAS/{i}", row + 1, 0, 3)
+            self.grid.addWidget(weight_field, row, 1)
+            self.grid.addWidget(scale, row + 1, 0, 1, 2)
+            self._error(f"GAS/{i}", row + 2, 0, 2)
             self.gas_rows.append((name, scale, weight_field, goal_id))
+        self.grid.setColumnStretch(0, 1)
         note = hint_label("Leave the goal's name blank to leave a row out.")
-        self.grid.addWidget(note, 2 * len(rows) + 1, 0, 1, 3)
+        self.grid.addWidget(note, 3 * len(rows) + 1, 0, 1, 2)
 
     # Reading -------------------------------------------------------------------------------------
 
@@ -521,7 +527,7 @@ class QuestionnairesView(QWidget):
     # Building ------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
+        outer = scrolling_page(self, "Questionnaires")
         self.alerts = QLabel()
         self.alerts.setWordWrap(True)
         self.alerts.setTextFormat(Qt.TextFormat.PlainText)
@@ -545,7 +551,7 @@ class QuestionnairesView(QWidget):
         self.psfs_label.setAccessibleName("PSFS from the check-in")
         due_layout.addWidget(self.due_label)
         due_layout.addWidget(self.psfs_label)
-        pick = QHBoxLayout()
+        pick = FlowLayout()  # wraps at a large text size instead of widening the window
         self.instrument_combo = ComboBox()
         self.instrument_combo.setAccessibleName("Questionnaire")
         for family in FILLED_IN:
@@ -566,7 +572,6 @@ class QuestionnairesView(QWidget):
         )
         for w in (pick_label, self.instrument_combo, self.fill_button, self.wording_button):
             pick.addWidget(w)
-        pick.addStretch(1)
         due_layout.addLayout(pick)
         top.addWidget(due_box, 3)
 
@@ -601,6 +606,7 @@ class QuestionnairesView(QWidget):
         outer.addWidget(self.result_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -618,13 +624,12 @@ class QuestionnairesView(QWidget):
         )
         self.form_area.setWidget(self.placeholder)
         left_layout.addWidget(self.form_area, 1)
-        bar = QHBoxLayout()
+        bar = FlowLayout()
         self.save_button = Button("Save  (Ctrl+S)")
         self.save_button.setDefault(True)
         self.cancel_button = Button("Close form  (Esc)")
         bar.addWidget(self.save_button)
         bar.addWidget(self.cancel_button)
-        bar.addStretch(1)
         left_layout.addLayout(bar)
         left_layout.addWidget(hint_label(KEYS_HELP))
         splitter.addWidget(left)
@@ -641,6 +646,8 @@ class QuestionnairesView(QWidget):
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
+        # A few rows: each grows to show its whole change sentence at any text size.
+        self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
@@ -712,11 +719,30 @@ class QuestionnairesView(QWidget):
         self.form_area.takeWidget()
         self.form_area.setWidget(self.form)
         self.placeholder.hide()
+        self._make_room()
         self._update_buttons()
         self._set_tab_order()
         self.form.focus_first()
         self.status.emit(f"Filling in the {self.form.inst.short_name}. Ctrl+S saves.")
         return self.form
+
+    def _make_room(self) -> None:
+        """Widen the form's side of the splitter to what the open form asks for (up to two thirds of
+        the page), so its columns show whole without dragging the splitter."""
+        if self.form is None:
+            return
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        scroll_bar = self.form_area.verticalScrollBar().sizeHint().width()
+        wanted = self.form.sizeHint().width() + scroll_bar + 2 * self.form_area.frameWidth()
+        left = min(max(sizes[0], wanted), total * FORM_SHARE_MAX // 100)
+        self.splitter.setSizes([left, total - left])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._make_room()  # a form opened before the page was laid out
 
     def close_form(self) -> None:
         if self.form is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,16 @@ from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dashboard import PatientData, band_for, typical_for
-from rehabtrack.ui.widgets import Button, ComboBox, NotesField, error_label, hint_label, save_cancel_buttons
+from rehabtrack.ui.widgets import (
+    Button,
+    ComboBox,
+    FlowLayout,
+    NotesField,
+    error_label,
+    hint_label,
+    save_cancel_buttons,
+    scaled_point_size,
+)
 
 SESSION_FONT_SCALE = 1.6
 SESSION_RANGE = "All"
@@ -116,7 +125,7 @@ class ComparePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        periods = QHBoxLayout()
+        periods = FlowLayout()
         self.edits = [QDateEdit() for _ in range(4)]
         for edit in self.edits:
             edit.setCalendarPopup(True)
@@ -127,19 +136,22 @@ class ComparePanel(QWidget):
             label.setBuddy(start)
             start.setAccessibleName(f"Period {name} from")
             end.setAccessibleName(f"Period {name} to")
-            periods.addWidget(label)
-            periods.addWidget(start)
-            periods.addWidget(QLabel("to"))
-            periods.addWidget(end)
-            periods.addSpacing(24)
-        periods.addStretch(1)
+            period = QWidget()  # one period stays on one line; the two wrap apart on a narrow screen
+            row = QHBoxLayout(period)
+            row.setContentsMargins(0, 0, 24, 0)
+            for widget in (label, start, QLabel("to"), end):
+                row.addWidget(widget)
+            periods.addWidget(period)
         layout.addLayout(periods)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setAccessibleName("Change between the two periods")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)  # one line a marker; the full sentence is also the cell's tooltip
+        # The change sentence wraps in its column, so the whole of it shows at any text size.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -226,7 +238,9 @@ class SessionView(QDialog):
         self.theme = replace(theme, font_pt=theme.font_pt * SESSION_FONT_SCALE)  # readable across the room
         self.setWindowTitle("Session view")
         font = self.font()
-        font.setPointSizeF(font.pointSizeF() * SESSION_FONT_SCALE)
+        # Large type: 160 % of the desktop's text, or the user's own text size when that is larger
+        # (175 % text times 1.6 would leave the chart no room on a laptop screen).
+        font.setPointSizeF(max(font.pointSizeF(), scaled_point_size(100 * SESSION_FONT_SCALE)))
         self.setFont(font)
         self.changed = False  # a note was added: the dashboard should re-read
         self.rom_norms = str(getattr(parent, "rom_norms", DEFAULT_SOURCE))
@@ -254,19 +268,23 @@ class SessionView(QDialog):
         self.stack.addWidget(self.chart)
         self.stack.addWidget(self.compare)
         layout.addWidget(self.stack, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.previous_button = Button("← &Previous")
         self.next_button = Button("&Next →")
         self.compare_button = Button("&Compare periods (C)")
         self.compare_button.setCheckable(True)
         self.note_button = Button("Add &note (N)")
         self.close_button = Button("Leave (Esc)")
-        for button in (self.previous_button, self.next_button, self.compare_button, self.note_button):
+        for button in (
+            self.previous_button,
+            self.next_button,
+            self.compare_button,
+            self.note_button,
+            self.close_button,
+        ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(hint_label(KEYS_HELP))
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        layout.addLayout(buttons)  # wraps onto a second line rather than pushing Leave off the screen
+        layout.addWidget(hint_label(KEYS_HELP))
 
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))

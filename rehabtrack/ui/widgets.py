@@ -9,18 +9,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -170,6 +174,127 @@ def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], object]) -> QDial
     return buttons
 
 
+class FlowLayout(QLayout):
+    """Widgets in a row that wraps onto the next line when the window is too narrow for them (a row
+    of buttons at 200 % text), like words in a paragraph; ``addStretch`` is not needed."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        if parent is None:
+            self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # type: ignore[override]
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        """Everything on one line."""
+        shown = [i for i in self._items if not i.isEmpty()]
+        width = sum(i.sizeHint().width() for i in shown) + self._spacing * max(len(shown) - 1, 0)
+        height = max((i.sizeHint().height() for i in shown), default=0)
+        margins = self.contentsMargins()
+        return QSize(width + margins.left() + margins.right(), height + margins.top() + margins.bottom())
+
+    def minimumSize(self) -> QSize:
+        """The widest single item: everything else can wrap."""
+        size = QSize()
+        for item in self._items:
+            if not item.isEmpty():
+                size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        """Lay the items out in lines (each centred vertically on its line); returns the height used."""
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = area.x()
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint().boundedTo(QSize(max(area.width(), 1), 100000))
+            if lines[-1] and x + hint.width() > area.x() + area.width():
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, hint))
+            x += hint.width() + self._spacing
+        y = area.y()
+        for line in lines:
+            height = max((hint.height() for _, hint in line), default=0)
+            x = area.x()
+            for item, hint in line:
+                if move:
+                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
+                x += hint.width() + self._spacing
+            y += height + self._spacing
+        used = y - self._spacing if any(lines) else y
+        return used - rect.y() + margins.bottom()
+
+
+def scrolling_page(page: QWidget, name: str) -> QVBoxLayout:
+    """The layout to build ``page`` in: its content sits in a frameless scroll area filling the page, so
+    on a small screen or at a large text size the page scrolls instead of making the window larger
+    than the screen. The area itself is no Tab stop (its content's inputs are)."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    area = QScrollArea()
+    area.setObjectName("pageScroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setAccessibleName(name)
+    content = _PageContent()
+    area.setWidget(content)
+    outer.addWidget(area)
+    return QVBoxLayout(content)
+
+
+class _PageContent(QWidget):
+    """A scrolling page's content. A scroll area makes such a widget as tall as it *prefers* to be at
+    the viewport's width when it has wrapped text in it, so the page would always scroll; this one
+    asks only for what it needs: wrapped parts at their height for the width, the rest at minimum."""
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        if layout is None:
+            return super().heightForWidth(width)
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        heights = []
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty():
+                continue
+            wraps = item.hasHeightForWidth()
+            heights.append(item.heightForWidth(inner) if wraps else item.minimumSize().height())
+        spacing = max(layout.spacing(), 0) * max(len(heights) - 1, 0)
+        return sum(heights) + spacing + margins.top() + margins.bottom()
+
+
 def readable_hint_colour(palette: QPalette) -> QColor:
     """The palette's placeholder grey for secondary text, darkened (or lightened on a dark window) just
     enough to reach 4.5:1 against the window: many desktops' grey is too faint (#7F7F7F on #ECECEC is
@@ -207,6 +332,13 @@ class HintLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._recolour()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Ask for the height the wrapped text needs at this width: a dialog or form row that lays
+        out by size hints alone would otherwise cut the last lines off at a large text size."""
+        super().resizeEvent(event)
+        if self.wordWrap():
+            self.setMinimumHeight(self.heightForWidth(self.width()))
 
 
 def hint_label(text: str = "") -> QLabel:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
+    QFrame,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -27,6 +29,8 @@ from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import ComboBox, TextField, error_label, hint_label
 
+WIZARD_WIDTH_CHARS = 80
+WIZARD_LINES = 26
 SIDES: tuple[tuple[str, str], ...] = (
     ("right", "Right"),
     ("left", "Left"),
@@ -69,7 +73,7 @@ class _AboutPage(QWizardPage):
         self.start.setAccessibleDescription(
             "When your therapy or recovery started (surgery or first session)."
         )
-        form.addRow("&Name:", self.name)
+        form.addRow("N&ame:", self.name)
         form.addRow("", self.name_error)
         form.addRow("Rehab &started on:", self.start)
         self.registerField("name*", self.name)
@@ -114,7 +118,13 @@ class _ConditionPage(QWizardPage):
         layout.addLayout(form)
         self.summary = hint_label()
         self.summary.setAccessibleName("What will be set up")
-        layout.addWidget(self.summary)
+        # Scrolls (arrow keys once Tabbed to) rather than being cut off at a large text size.
+        summary_area = QScrollArea()
+        summary_area.setWidgetResizable(True)
+        summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        summary_area.setWidget(self.summary)
+        summary_area.setAccessibleName("What will be set up")
+        layout.addWidget(summary_area, 1)
         self.condition.currentRowChanged.connect(self._update)
         self.side.currentIndexChanged.connect(self._update)
         self._update()
@@ -163,6 +173,13 @@ class SetupWizard(QWizard):
         self.clinicians = _CliniciansPage()
         for page in (self.about, self.condition, self.clinicians):
             self.addPage(page)
+        # Wide enough for the condition summary to read as lines, not a column of words.
+        metrics = self.fontMetrics()
+        size = QSize(metrics.averageCharWidth() * WIZARD_WIDTH_CHARS, metrics.lineSpacing() * WIZARD_LINES)
+        screen = self.screen()
+        if screen is not None:  # never larger than the screen's free area
+            size = size.boundedTo(screen.availableGeometry().size() * 0.9)
+        self.resize(size.expandedTo(self.minimumSizeHint()))
 
     def patient(self) -> Patient:
         return Patient(
