@@ -71,6 +71,7 @@ from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.preferences import current_chart_theme
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
@@ -750,6 +751,8 @@ class QuestionnairesView(QWidget):
         if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
             self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
             self._fit_history_columns()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
+            self._draw_chart()  # a new theme: the chart takes its colours
 
     def _fit_history_columns(self) -> None:
         """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
@@ -934,7 +937,7 @@ class QuestionnairesView(QWidget):
         with patient_thresholds(self.store.thresholds(self.patient_id)):
             threshold = threshold_for(key)
         band = threshold.value
-        self.chart.set_data(series, band=band)
+        self.chart.set_data(series, band=band, theme=current_chart_theme())
         self.chart.set_band_tip(threshold.explained())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"
