@@ -239,6 +239,13 @@ def default_threshold(key: str) -> Threshold:
     raise KeyError(f"no meaningful-change threshold for series {key!r}")
 
 
+def _known_threshold(key: str) -> Threshold | None:
+    try:
+        return threshold_for(key)
+    except KeyError:
+        return None
+
+
 def threshold_for(key: str) -> Threshold:
     """The meaningful-change threshold for series ``key``: the patient's own inside
     ``patient_thresholds``, else the table's; KeyError when RehabTrack has none."""
@@ -324,6 +331,7 @@ def classify_change(
     relative criterion must also reach that percent of ``before``. Anything smaller is "within normal
     variation" — never "improved".
     """
+    table = _known_threshold(key)
     threshold = threshold if threshold is not None else threshold_for(key)
     delta = round(after - before, DELTA_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
     relative = relative_criterion(key)
@@ -341,7 +349,7 @@ def classify_change(
         direction = WORSE
     return Change(
         key=key,
-        label=label if label is not None else _label_for(key, threshold),
+        label=label if label is not None else _label_for(key, table or threshold),
         before=before,
         after=after,
         delta=delta,

@@ -332,7 +332,8 @@ def _change_text(change: Change) -> str:
     before, after = format_value(change.before, ""), format_value(change.after, "")
     if change.delta == 0:
         return f"{before} → {after} (no change)"
-    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)})"
+    share = f", {change.percent_text}" if change.relative is not None and change.percent_text else ""
+    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)}{share})"
 
 
 def _measure_row(
@@ -435,7 +436,8 @@ def _change_row(series: Series) -> ChangeRow:
         measure=_measure(series),
         first=plain(change.before, decimals),
         last=plain(change.after, decimals),
-        change=signed_amount(change.delta, threshold.unit, decimals),
+        change=signed_amount(change.delta, threshold.unit, decimals)
+        + (f", {change.percent_text}" if change.relative is not None and change.percent_text else ""),
         # A verdict that rests on a clinic convention says so, unlike one on a published MCID.
         judgement=f"{change.direction}{threshold.tag() if change.meaningful else ''}",
         threshold=_threshold_text(threshold),

@@ -341,31 +341,26 @@ class Store:
         self, histories: list[History], on_conflict: OnConflict = OnConflict.KEEP, *, dry_run: bool = False
     ) -> ImportReport:
         """The one import path, for CSV files and bundles: merge each history into the patient it
-        belongs to, all in one transaction (rules: ``core.imports``). Before anything is written the
-        database is backed up; ``dry_run`` only says what the import would do. InvalidInput (a week
-        that the merge would make invalid) or BackupProblem: nothing was imported."""
-        report = self._merge(histories, on_conflict, commit=False)
-        if dry_run or not report.changed:
-            return report
-        try:
-            backup = backup_now(self.path.parent, "before-import", self.keep_backups)
-        except BackupProblem as exc:
-            raise BackupProblem(f"Nothing was imported: no backup could be made first. {exc}") from exc
-        report = self._merge(histories, on_conflict, commit=True)
-        report.backup = backup
-        return report
-
-    def _merge(self, histories: list[History], on_conflict: OnConflict, commit: bool) -> ImportReport:
+        belongs to, all in one transaction (rules: ``core.imports``). An import that changes anything
+        is committed only after a backup of the database as it was (WAL lets the backup read the last
+        committed state while the import waits uncommitted); ``dry_run`` only says what the import
+        would do. InvalidInput (a week the merge would make invalid) or BackupProblem: nothing was
+        imported."""
         report = ImportReport(on_conflict=on_conflict)
         with self._session() as s:
             s.begin()
             for history in histories:
                 report.patients.append(_Merge(s, history, on_conflict).run())
             report.changed = any(_changed(p, on_conflict) for p in report.patients)
-            if commit:
-                s.commit()
-            else:
+            if dry_run or not report.changed:
                 s.rollback()
+                return report
+            try:
+                report.backup = backup_now(self.path.parent, "before-import", self.keep_backups)
+            except BackupProblem as exc:
+                s.rollback()
+                raise BackupProblem(f"Nothing was imported: no backup could be made first. {exc}") from exc
+            s.commit()
         return report
 
     def _check_entry(self, patient_id: int, entry: WeeklyEntry) -> None:
@@ -721,11 +716,12 @@ class _Merge:
             old = stored.get(entry.week)
             merged, added, conflicts = merge_entry(old, imported, self.on_conflict, self.names, self.out.name)
             self.out.conflicts += conflicts
-            where = f"{self.out.name}, week of {entry.week.isoformat()}"
-            wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
-            if wrong:  # only the two files' values together are wrong: nothing is written
-                problems += wrong
-                continue
+            if old is not None:  # a new week was checked when the file was read; a merged one is checked here
+                where = f"{self.out.name}, week of {entry.week.isoformat()}"
+                wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
+                if wrong:  # only the file's and the stored values together are wrong: nothing is written
+                    problems += wrong
+                    continue
             if old is None:
                 self.out.weeks_added += 1
             elif added or (conflicts and self.replace):

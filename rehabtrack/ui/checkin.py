@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
 from rehabtrack.core.numbers import exact, format_value
@@ -46,7 +47,7 @@ from rehabtrack.core.rom import (
 )
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
-from rehabtrack.core.weeks import ONE_WEEK, missing_weeks, week_start
+from rehabtrack.core.weeks import ONE_WEEK, week_start
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.undo import DELETED, SAVED, DeleteEntryCommand, SaveEntryCommand, short_week
 from rehabtrack.ui.widgets import (
@@ -307,6 +308,7 @@ class CheckInForm(QWidget):
         self._activity_fields: list[tuple[Activity, NumberField, NumberField]] = []
         self._pushing = False
         self._loading = False
+        self._plan = MaintenancePlan()
         self._undo_filter = _UndoPassThrough(self)
         self._grids: list[QGridLayout] = []
         self.setAccessibleName("Weekly check-in")
@@ -344,6 +346,7 @@ class CheckInForm(QWidget):
         self._loading = True
         try:
             self._entries = self.store.entries(self.patient_id)
+            self._plan = self.store.maintenance(self.patient_id)
             self._loaded = next((e for e in self._entries if e.week == self._week), None)
             self._fill(self._loaded, self._loaded)
         finally:
@@ -505,13 +508,9 @@ class CheckInForm(QWidget):
         return list(self._entries)
 
     def missed_weeks(self) -> list[date]:
-        """Weeks not logged since the most recent logged week (before this one)."""
-        logged = [e.week for e in self._entries]
-        current = self.current_week()
-        before = [w for w in logged if w < current]
-        if not before:
-            return []
-        return missing_weeks(logged, max(before) + ONE_WEEK, current - ONE_WEEK)
+        """Check-ins not logged since the most recent logged week: weeks, or in the maintenance phase
+        the first Monday of each 2- or 4-week check-in with nothing logged."""
+        return missed_checkins(self._plan, [e.week for e in self._entries], self._today or date.today())
 
     # Building ---------------------------------------------------------------------------------
 
@@ -1034,7 +1033,9 @@ class CheckInForm(QWidget):
         if missed:
             last = max(w for w in (e.week for e in self._entries) if w < self.current_week())
             shown = ", ".join(_day_month(w) for w in missed[:4]) + (", …" if len(missed) > 4 else "")
-            count = f"{len(missed)} week{'s' if len(missed) != 1 else ''}"
+            every = self._plan.every_weeks if self._plan.active else None
+            unit = f"{every}-week check-in" if every else "week"
+            count = f"{len(missed)} {unit}{'s' if len(missed) != 1 else ''}"
             self.missed.setText(
                 f"{count} not logged since the {short_week(last)} ({shown}). "
                 "Pick one with Ctrl+G to fill it in, or leave the gap: gaps are fine."

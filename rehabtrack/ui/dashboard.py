@@ -57,6 +57,23 @@ CHART_LEGEND = (
 DISCIPLINE_TITLES = {Discipline.PT: "PT goals: moving better", Discipline.OT: "OT goals: managing daily life"}
 
 
+def default_preset(today: date, logged: Sequence[date]) -> str:
+    """The range a patient's charts open on: 6 months, unless that would hide their data. A new
+    patient's few weeks get the shortest range that holds them all; records that ended long ago
+    (an imported bundle, say) get "All"."""
+    if not logged:
+        return DEFAULT_PRESET
+    first, last = min(logged), max(logged)
+    default_start, _ = range_for(DEFAULT_PRESET, today, first)
+    if last < default_start:
+        return "All"
+    for preset in RANGE_PRESETS[: RANGE_PRESETS.index(DEFAULT_PRESET)]:
+        start, _ = range_for(preset, today, first)
+        if first >= start:
+            return preset
+    return DEFAULT_PRESET
+
+
 def typical_for(key: str, source: str = DEFAULT_SOURCE) -> tuple[float, float] | None:
     """The typical range of motion of a ROM series from the chosen table; None for other series."""
     found = norm_for_series(key, source)
@@ -273,9 +290,10 @@ class Dashboard(QWidget):
         self.patient_id = patient_id
         self.today = today or date.today()
         self.theme: ChartTheme = LIGHT
-        self.preset = DEFAULT_PRESET
-        self.rom_norms = DEFAULT_SOURCE
         self.data = PatientData(store, patient_id, self.today, entries)
+        self.preset = default_preset(self.today, [e.week for e in self.data.entries])
+        self._range_chosen = False  # until the user picks one, the range follows the data
+        self.rom_norms = DEFAULT_SOURCE
         self._pages: dict[str, ChartPage] = {}
 
         layout = QVBoxLayout(self)
@@ -355,7 +373,7 @@ class Dashboard(QWidget):
             button.setCheckable(True)
             button.setAccessibleName(f"Show {preset}")
             button.setChecked(preset == self.preset)
-            button.clicked.connect(lambda _=False, p=preset: self.set_range(p))
+            button.clicked.connect(lambda _=False, p=preset: self.choose_range(p))
             self.range_buttons.addButton(button)
             bar.addWidget(button)
         bar.addStretch(1)
@@ -495,6 +513,11 @@ class Dashboard(QWidget):
                 self._draw(page, index)
         return [page.chart(index) for index in range(len(page.cells))]
 
+    def choose_range(self, preset: str) -> None:
+        """The user picked a range: it stays as the data grows."""
+        self._range_chosen = True
+        self.set_range(preset)
+
     def set_range(self, preset: str) -> None:
         """Change the time range: the charts on screen at once, the others when they are next seen."""
         self.preset = preset
@@ -531,6 +554,9 @@ class Dashboard(QWidget):
         """Re-read the patient's data after a save, a delete or a goal change (``entries`` when the caller
         has just read them), and redraw what is on screen."""
         self.data = PatientData(self.store, self.patient_id, self.today, entries)
+        preset = default_preset(self.today, [e.week for e in self.data.entries])
+        if not self._range_chosen and preset != self.preset:
+            self.set_range(preset)  # a new patient's first weeks: a range that shows them
         self._fill()
 
     def open_session(self) -> None:

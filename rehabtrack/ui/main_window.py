@@ -30,6 +30,7 @@ from rehabtrack.ui.history import HistoryModel
 from rehabtrack.ui.lazy_tab import LazyTab
 from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
+from rehabtrack.ui.widgets import NoticeLabel
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -77,13 +78,13 @@ class MainWindow(QMainWindow):
         self._size_heading()
         layout.addWidget(self.patient_label)
         # After therapy: says plainly when a marker has been worse for two check-ins in a row.
-        self.watch_notice = QLabel()
-        self.watch_notice.setWordWrap(True)
+        self.watch_notice = NoticeLabel()
         self.watch_notice.setAccessibleName("Recurrence watch")
         self.watch_notice.hide()
         layout.addWidget(self.watch_notice)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
+        self.tabs.currentChanged.connect(lambda _index: self._place_watch_notice())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -241,9 +242,18 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self, "Export weekly data", str(Path.home() / name), "CSV (*.csv)"
         )
-        if path:
+        if not path:
+            return
+        try:
             rows = export_csv(self.store, Path(path), [self.patient.id])
-            self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
+        except OSError as exc:  # a full disk or a folder that cannot be written: any earlier file is kept
+            QMessageBox.warning(
+                self,
+                "Export weekly data",
+                f"{path} could not be written ({exc.strerror or exc}); nothing was written.",
+            )
+            return
+        self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
 
     def export_bundle(self) -> None:
         """One file with the patient's whole history, for their therapist's RehabTrack (or a new computer)."""
@@ -572,7 +582,15 @@ class MainWindow(QMainWindow):
         with patient_thresholds(self.store.thresholds(self.patient.id)):  # the therapist's, if set
             alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
         self.watch_notice.setText("\n".join(alert.message for alert in alerts))
-        self.watch_notice.setVisible(bool(alerts))
+        self._place_watch_notice()
+
+    def _place_watch_notice(self) -> None:
+        """The warning shows once: above the tabs, except on Questionnaires, which shows its own
+        beside the maintenance plan."""
+        on_questionnaires = (
+            self.questionnaires is not None and self.tabs.currentWidget() is self.questionnaires
+        )
+        self.watch_notice.setVisible(bool(self.watch_notice.text()) and not on_questionnaires)
 
     def _show_history(self, entries: list[WeeklyEntry] | None = None) -> list[WeeklyEntry]:
         """Fill the history table (from ``entries`` when they were just read); returns the entries."""

@@ -402,7 +402,9 @@ class DesktopBehaviour(QObject):
         layout = central.layout() if central is not None else None
         if isinstance(layout, QVBoxLayout):
             layout.insertWidget(1, self.banner)  # under the patient's name, above the tabs
-        self.reminder = WeeklyReminder(settings, self.today, self.week_logged, self.banner, app_icon(), self)
+        self.reminder = WeeklyReminder(
+            settings, self.today, self.week_logged, self.banner, app_icon(), self, self.checkin_weeks
+        )
 
         geometry = settings.state("geometry")
         if geometry is not None:
@@ -416,6 +418,15 @@ class DesktopBehaviour(QObject):
 
     def today(self) -> date:
         return getattr(self.window, "_today", None) or date.today()
+
+    def checkin_weeks(self) -> int:
+        """How many weeks one check-in covers for the shown patient: 1, or 2 or 4 after therapy."""
+        store = getattr(self.window, "store", None)
+        patient = getattr(self.window, "patient", None)
+        if store is None or patient is None or patient.id is None:
+            return 1
+        plan = store.maintenance(patient.id)
+        return plan.every_weeks if plan.active and plan.every_weeks else 1
 
     def week_logged(self, day: date) -> bool:
         store = getattr(self.window, "store", None)

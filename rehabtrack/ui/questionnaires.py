@@ -76,6 +76,7 @@ from rehabtrack.ui.widgets import (
     ComboBox,
     ErrorLabel,
     FlowLayout,
+    NoticeLabel,
     NumberField,
     TextField,
     _tall,
@@ -85,7 +86,8 @@ from rehabtrack.ui.widgets import (
     scrolling_page,
 )
 
-FORM_SHARE_MAX = 67  # percent of the page's width an open form may take from the scores beside it
+SPLITTER_MIN_LINES = 20
+FORM_SHARE_MAX = 60  # percent of the page's width an open form may take from the scores beside it
 KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
     "Ctrl+N fill in the chosen questionnaire"
@@ -528,14 +530,8 @@ class QuestionnairesView(QWidget):
 
     def _build(self) -> None:
         outer = scrolling_page(self, "Questionnaires")
-        self.alerts = QLabel()
-        self.alerts.setWordWrap(True)
-        self.alerts.setTextFormat(Qt.TextFormat.PlainText)
+        self.alerts = NoticeLabel()
         self.alerts.setAccessibleName("Recurrence watch")
-        self.alerts.setFrameShape(QFrame.Shape.StyledPanel)
-        bold = self.alerts.font()
-        bold.setBold(True)
-        self.alerts.setFont(bold)
         outer.addWidget(self.alerts)
 
         top = QHBoxLayout()
@@ -648,6 +644,8 @@ class QuestionnairesView(QWidget):
         self.history.verticalHeader().hide()
         # A few rows: each grows to show its whole change sentence at any text size.
         self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
+        self._fit_history_columns()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
@@ -663,6 +661,8 @@ class QuestionnairesView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The form and the scores keep room to be read: at a large text size the page scrolls instead.
+        splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
         outer.addWidget(splitter, 1)
 
         self.fill_button.clicked.connect(lambda: self.open_form())
@@ -744,6 +744,20 @@ class QuestionnairesView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._make_room()  # a form opened before the page was laid out
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
+            self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
+            self._fit_history_columns()
+
+    def _fit_history_columns(self) -> None:
+        """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
+        metrics = self.history.fontMetrics()
+        padding = metrics.averageCharWidth() * 2
+        self.history.horizontalHeader().setMinimumSectionSize(
+            metrics.horizontalAdvance("variation,") + padding
+        )
 
     def close_form(self) -> None:
         if self.form is None:
