@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", metavar="FILE", help="a .csv file or a .rtbundle patient bundle")
     imp.add_argument("--patient", metavar="NAME", help="import every CSV row into this patient")
+    imp.add_argument(
+        "--on-conflict",
+        choices=["keep", "replace"],
+        default="keep",
+        help="where the file and your records hold different values: keep the stored ones (default) "
+        "or replace them with the file's; either way each conflict is listed",
+    )
 
     commands.add_parser(
         "backup", parents=after, help="back up the database now (into the data folder's backups/)"
@@ -123,9 +130,21 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "bundle":
         return _export_bundle(args, store)
     ids = [p.id for p in _patients(store, args.patient) if p.id is not None]
-    rows = export_csv(store, Path(args.out), ids)
+    try:
+        rows = export_csv(store, Path(args.out), ids)
+    except OSError as exc:
+        return _not_written(args.out, exc)
     print(f"Exported {rows} weekly entries to {args.out}")
     return 0
+
+
+def _not_written(out: str, exc: OSError) -> int:
+    print(
+        f"rehabtrack: {out} could not be written ({exc.strerror or exc}); nothing was written. "
+        "Choose a folder with free space that you can write to.",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _export_bundle(args: argparse.Namespace, store: Store) -> int:
@@ -134,22 +153,11 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
     patients = _patients(store, args.patient)
     if len(patients) != 1 or patients[0].id is None:
         raise SystemExit("rehabtrack: a bundle holds one patient; name them with --patient NAME.")
-    weeks = export_bundle(store, patients[0].id, Path(args.out))
-    print(f"Exported {patients[0].display_name}'s history ({weeks} weekly entries) to {args.out}")
-    return 0
-
-
-def _import_bundle(args: argparse.Namespace) -> int:
-    from rehabtrack.storage.bundle import BundleError, import_bundle
-
-    store = _open_store(args)
     try:
-        patient_id = import_bundle(store, Path(args.file))
-    except BundleError as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 1
-    patient = store.patient(patient_id)
-    print(f"Imported {patient.display_name}'s history from {args.file}")
+        weeks = export_bundle(store, patients[0].id, Path(args.out))
+    except OSError as exc:
+        return _not_written(args.out, exc)
+    print(f"Exported {patients[0].display_name}'s history ({weeks} weekly entries) to {args.out}")
     return 0
 
 
@@ -172,18 +180,35 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from rehabtrack.storage.bundle import is_bundle
+    """Import a CSV file or a bundle: exit 2 with one line saying what is wrong, or say what was added,
+    kept and in conflict."""
+    from rehabtrack.core.imports import OnConflict
+    from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
     from rehabtrack.storage.csv_io import CsvImportError, import_csv
 
-    if is_bundle(Path(args.file)):
-        return _import_bundle(args)
+    path = Path(args.file)
     store = _open_store(args)
     try:
-        weeks = import_csv(store, Path(args.file), args.patient)
-    except CsvImportError as exc:
+        if is_bundle(path):
+            report = import_bundle(store, path, OnConflict(args.on_conflict))
+            first = f"Imported {report.patients[0].name}'s history from {path}."
+        else:
+            report = import_csv(store, path, args.patient, OnConflict(args.on_conflict))
+            first = f"Imported {path}."
+    except (CsvImportError, BundleError) as exc:
         print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 1
-    print(f"Imported {weeks} weekly entries from {args.file}")
+        return 2
+    finally:
+        store.close()
+    print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
+    for line in report.summary():
+        print(line)
+    if report.conflicts and report.on_conflict is OnConflict.KEEP:
+        print(
+            "The stored values were kept. To take the file's values, import again with --on-conflict replace."
+        )
+    if report.backup is not None:
+        print(f"A backup from just before the import: {report.backup}")
     return 0
 
 
@@ -200,6 +225,8 @@ def _report(args: argparse.Namespace) -> int:
     except ReportArgumentError as exc:
         print(f"rehabtrack report: {exc} Nothing was written.", file=sys.stderr)
         return 2
+    except OSError as exc:
+        return _not_written(args.out, exc)
     print(f"Wrote {patient.display_name}'s progress report ({pages} pages) to {request.out}")
     return 0
 
@@ -224,6 +251,7 @@ def _self_test(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from rehabtrack.core.resources import ResourceProblem
     from rehabtrack.storage.errors import DatabaseProblem
 
     try:
@@ -244,9 +272,16 @@ def main(argv: list[str] | None = None) -> int:
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
-    except DatabaseProblem as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 2
+    except (DatabaseProblem, ResourceProblem) as exc:
+        return _fail(str(exc))
+    except OSError as exc:  # the disk or the folder refused something the messages above do not name
+        return _fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}. Nothing more was done.")
+
+
+def _fail(message: str) -> int:
+    """A failure of the data folder, disk or installation: one plain line on stderr, exit status 2."""
+    print(f"rehabtrack: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

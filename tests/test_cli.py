@@ -41,7 +41,7 @@ def test_bad_import_says_which_row_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("week,pain\n2025-03-03,15\n")
     out = _run("--data-dir", str(tmp_path / "data"), "import", str(bad), "--patient", "Ann")
-    assert out.returncode == 1
+    assert out.returncode == 2
     assert "row 2, column 'pain', value '15'" in out.stderr
     assert "Nothing was imported" in out.stderr
 
@@ -64,3 +64,59 @@ def test_a_file_that_is_not_ours_is_refused_unchanged(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "not a RehabTrack database" in out.stderr
     assert db.read_bytes() == before
+
+
+def _rows(csv_file: Path) -> list[dict[str, str]]:
+    import csv
+
+    with csv_file.open(encoding="utf-8", newline="") as f:
+        return [{k: v for k, v in row.items() if v} for row in csv.DictReader(f)]
+
+
+def test_import_lists_conflicts_keeps_the_stored_values_unless_told_and_never_erases(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    first = tmp_path / "first.csv"
+    first.write_text("week,pain,sleep_hours,notes\n2026-11-16,4,7,slept well\n", encoding="utf-8")
+    assert _run("--data-dir", data, "import", str(first), "--patient", "Ann Example").returncode == 0
+    second = tmp_path / "second.csv"
+    second.write_text("week,pain\n2026-11-16,6\n2026-11-23,5\n", encoding="utf-8")
+
+    out = _run("--data-dir", data, "import", str(second), "--patient", "  ann EXAMPLE ")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[:3] == [
+        f"Imported {second}.",
+        "Ann Example: 1 week added, 1 week already there, 1 in conflict (stored values kept).",
+        "  week of 2026-11-16, Pain (weekly average): stored 4, in the file 6",
+    ]
+    assert "import again with --on-conflict replace" in lines[3]
+    assert (
+        lines[4].startswith("A backup from just before the import: ")
+        and Path(lines[4].split(": ", 1)[1]).exists()
+    )
+    exported = tmp_path / "out.csv"
+    assert _run("--data-dir", data, "export", "--out", str(exported)).returncode == 0
+    assert _rows(exported) == [
+        {
+            "patient": "Ann Example",
+            "week": "2026-11-16",
+            "pain": "4",
+            "sleep_hours": "7",
+            "notes": "slept well",
+        },
+        {"patient": "Ann Example", "week": "2026-11-23", "pain": "5"},
+    ]
+
+    out = _run(
+        "--data-dir", data, "import", str(second), "--patient", "ANN EXAMPLE", "--on-conflict", "replace"
+    )
+    assert out.returncode == 0, out.stderr
+    assert "1 in conflict (file's values taken)" in out.stdout
+    assert _run("--data-dir", data, "export", "--out", str(exported)).returncode == 0
+    assert _rows(exported)[0] == {
+        "patient": "Ann Example",
+        "week": "2026-11-16",
+        "pain": "6",
+        "sleep_hours": "7",
+        "notes": "slept well",
+    }

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -75,13 +77,28 @@ def test_install_script_places_desktop_metainfo_icons_and_program(tmp_path: Path
     assert not (prefix / "bin" / "rehabtrack").exists()
 
 
-def test_resources_are_found_inside_a_bundle(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from rehabtrack.core import resources
+def test_the_bundle_spec_places_every_data_file_inside_the_package() -> None:
+    """The spec's data files land where importlib.resources looks in the bundle: every file of
+    resources/ under rehabtrack/resources/, and the migrations with their .py files (read by Alembic)."""
+    pytest.importorskip("PyInstaller", reason="pip install -e '.[packaging]'")
+    analysed: dict[str, Any] = {}
 
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert resources._base() == tmp_path
-    monkeypatch.delattr(sys, "_MEIPASS")
-    assert resources._base() == ROOT
+    def analysis(*_args: Any, **kwargs: Any) -> SimpleNamespace:
+        analysed.update(kwargs)
+        return SimpleNamespace(pure=[], scripts=[], binaries=[], datas=[])
+
+    spec = ROOT / "packaging" / "rehabtrack.spec"
+    names = {"SPECPATH": str(spec.parent), "Analysis": analysis}
+    names.update({name: lambda *a, **k: None for name in ("PYZ", "EXE", "COLLECT", "BUNDLE")})
+    exec(compile(spec.read_text(encoding="utf-8"), str(spec), "exec"), names)
+
+    placed = {(Path(dest) / Path(src).name).as_posix() for src, dest in analysed["datas"]}
+    data = {p.relative_to(ROOT).as_posix() for p in (ROOT / "resources").rglob("*") if p.is_file()}
+    data = {d for d in data if "__pycache__" not in d}
+    missing = sorted(d for d in data if f"rehabtrack/{d}" not in placed)
+    assert not missing, f"not in the bundle: {missing}"
+    for name in ("env.py", "script.py.mako", "versions/0001_initial_schema.py"):
+        assert f"rehabtrack/storage/migrations/{name}" in placed
 
 
 @pytest.mark.slow

@@ -25,13 +25,15 @@ from PySide6.QtWidgets import QWidget
 
 from rehabtrack.charts.axes import DateAxis, ValueAxis
 from rehabtrack.charts.band import Band
+from rehabtrack.charts.event_strip import EventStrip, StripLabel
 from rehabtrack.charts.fonts import without_ligatures
+from rehabtrack.charts.placement import Box, Obstacles, best_box
 from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.markers import Marker
 from rehabtrack.core.measures import SERIES_PREFIX
 from rehabtrack.core.model import Direction, Event, EventKind, Goal
 from rehabtrack.core.numbers import exact, format_value
-from rehabtrack.core.progress import default_baseline
+from rehabtrack.core.progress import default_baseline, progress_toward
 from rehabtrack.core.series import Series, describe
 from rehabtrack.core.trend import rolling_mean, trend
 
@@ -39,16 +41,16 @@ ROLLING_WEEKS = 4
 TREND_WEEKS = 12
 EMPTY_MESSAGE = "No weeks logged yet"
 RANGE_PRESETS: tuple[str, ...] = ("4 weeks", "12 weeks", "6 months", "1 year", "All")
-EVENT_LABEL_CHARS = 22
 # Padding around the requested date span so a point on the first or last day is drawn whole.
 X_PAD_DAYS = 3.5
 Y_PAD_FRACTION = 0.12
-# With events, the top of the plot is kept free for their labels, in up to three rows.
-MAX_EVENT_ROWS = 3
-EVENT_LABEL_TOP_PX = 2.0
-MAX_HEADROOM_SHARE = 0.4
-DEFAULT_HEADROOM_SHARE = 0.2  # before the chart has a size
-EVENT_LABEL_GAP_PX = 6.0
+# A point on a scale's end is drawn whole: the value range reaches this many pixels past the end, no more.
+SCALE_END_PX = 2.0
+GOAL_LABEL_GAP_PX = 2.0  # between a goal line and its label
+# Where along its line a goal's label may go, in the order tried: (share of the width, right-aligned).
+GOAL_LABEL_SPOTS = ((0.01, False), (0.99, True)) + tuple(
+    (share / 10, share > 5) for share in (3, 7, 2, 8, 4, 6, 1, 9, 5)
+)
 ONE_WEEK = timedelta(days=7)
 MIN_TITLE_PT = 6.5
 GRID_MAX_DAYS = 400
@@ -143,11 +145,33 @@ def goal_label(goal: Goal, series: Series, today: date | None = None) -> str:
 
 
 def event_label(event: Event) -> str:
-    """A short label: the kind ("Surgery"), or the note's text when the kind says little."""
+    """The kind ("Surgery"), or the note's whole text when the kind says little."""
     if EventKind(event.kind) in (EventKind.CLINICIAN_NOTE, EventKind.OTHER) and event.text.strip():
-        text = " ".join(event.text.split())
-        return text if len(text) <= EVENT_LABEL_CHARS else text[: EVENT_LABEL_CHARS - 1].rstrip() + "…"
+        return " ".join(event.text.split())
     return str(event.kind.value).capitalize()
+
+
+def _day_text(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def chart_summary(series: Series, goals: Sequence[Goal] = (), today: date | None = None) -> str:
+    """One sentence a screen reader says for a chart, in the goals panel's words: what was logged, the
+    latest value, and where each goal stands (core's progress sentence)."""
+    points = sorted(series.points, key=lambda p: p.week)
+    if not points:
+        text = f"{series.label}: no weeks logged yet"
+    else:
+        first, last = points[0], points[-1]
+        count = f"{len(points)} week{'s' if len(points) != 1 else ''} logged"
+        text = (
+            f"{series.label}: {count} from {_day_text(first.week)} to {_day_text(last.week)}, "
+            f"latest {value_text(last.value, series)}"
+        )
+    day = today or (points[-1].week if points else date.today())
+    for goal in goals:
+        text += f"; {goal.discipline} goal: {progress_toward(goal, series, day).sentence()}"
+    return text + "."
 
 
 def week_tooltip(week: date, value: float, series: Series) -> str:
@@ -189,7 +213,11 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         super().__init__(
             parent=parent,
             enableMenu=False,  # the right-click menu is off: not built at all
-            axisItems={"bottom": DateAxis(orientation="bottom", utcOffset=0), "left": ValueAxis("left")},
+            axisItems={
+                "bottom": DateAxis(orientation="bottom", utcOffset=0),
+                "left": ValueAxis("left"),
+                "top": EventStrip(),
+            },
         )
         self._theme: ChartTheme = LIGHT
         self._series: Series | None = None
@@ -209,6 +237,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         plot.hideButtons()
         self.setMouseEnabled(x=False, y=False)
         plot.showGrid(x=True, y=True)
+        plot.showAxis("top")
+        self._strip: EventStrip = plot.getAxis("top")
+        self._strip.setGrid(False)
 
         self._band_item = Band()
         self._band_item.setZValue(-20)
@@ -226,7 +257,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._points = pg.ScatterPlotItem(hoverable=True, tip=self._tip)
         self._points.setZValue(10)
         self._goal_marks = pg.ScatterPlotItem()
-        self._goal_marks.setZValue(12)
+        self._goal_marks.setZValue(9)  # under the weekly points: an outline around one, never over it
         # Over a long range with many events: one item of plain vertical lines, no labels to overlap.
         self._dense_events = pg.PlotCurveItem(connect="pairs")
         self._dense_events.setZValue(7)
@@ -343,6 +374,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._set_axis_title()
         self._x_range = x_range
         self._apply_ranges()
+        self.setAccessibleName(axis_title(series))
+        today = x_range[1] if x_range is not None else None
+        self.setAccessibleDescription(chart_summary(series, self._goals, today))
 
     def _update_goals(self, series: Series) -> None:
         theme = self._theme
@@ -352,8 +386,6 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             self.plotItem.addItem(line, ignoreBounds=True)
             self._goal_pool.append(line)
         today = self._weeks[-1] if self._weeks else None
-        values = [p.value for p in series.points]
-        middle = (min(values) + max(values)) / 2 if values else None
         marks: list[dict[str, Any]] = []
         for i, line in enumerate(self._goal_pool):
             if i >= len(self._goals):
@@ -365,11 +397,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             line.setPen(_pen(style.colour, theme.goal_width, style.pen_style))
             line.setHoverPen(_pen(style.colour, theme.goal_width, style.pen_style))
             line.setValue(goal.target)
-            label = line.label
-            # Put the label on the side of the line with more room: below a goal in the upper half.
-            below = middle is not None and goal.target >= middle
-            label.anchors = [(0, 0), (0, 0)] if below else [(0, 1), (0, 1)]
-            label.orthoPos = min(0.02 + 0.3 * i, 0.8)
+            label = line.label  # placed clear of the data by _place_goal_labels
             label.format = _escape(goal_label(goal, series, today))
             label.setColor(QColor(style.colour))
             label.fill = pg.mkBrush(theme.label_fill)
@@ -382,9 +410,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
                     {
                         "pos": (timestamp(goal.target_date), goal.target),
                         "symbol": style.symbol,
-                        "brush": pg.mkBrush(style.colour),
-                        "pen": pg.mkPen(theme.background, width=1),
-                        "size": theme.point_size + 6,
+                        "brush": pg.mkBrush(None),  # hollow: a weekly point under it still shows
+                        "pen": pg.mkPen(style.colour, width=2),
+                        "size": theme.point_size + 8,
                         "data": goal.target_date,
                     }
                 )
@@ -394,7 +422,6 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         """New events or a new theme: every line is set up again when next shown."""
         for line in self._event_pool:
             line.setVisible(False)
-            line.label.setVisible(False)
         self._line_of.clear()
         self._shown_events = None
 
@@ -405,7 +432,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             used = set(map(id, self._line_of.values()))
             line = next((ln for ln in self._event_pool if id(ln) not in used), None)
             if line is None:
-                line = pg.InfiniteLine(angle=90, movable=False, label="", labelOpts={"position": 0.97})
+                line = pg.InfiniteLine(angle=90, movable=False)  # named in the strip above the plot
                 line.setZValue(7)
                 self.plotItem.addItem(line, ignoreBounds=True)
                 self._event_pool.append(line)
@@ -420,14 +447,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         line.setHoverPen(pen)
         line.setValue(timestamp(event.day))
         line.setToolTip(f"{event.day.day} {event.day:%b %Y}: {event.kind.value}: {event.text}")
-        label = line.label
-        label.format = _escape(event_label(event))
-        label.setColor(QColor(theme.foreground))
-        label.fill = pg.mkBrush(theme.label_fill)
-        label.setFont(self._font(smaller=1.0))
         line.setVisible(True)
-        label.setVisible(True)
-        label.valueChanged()
 
     # -- ranges ------------------------------------------------------------------------------------
 
@@ -477,12 +497,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         pad = span * Y_PAD_FRACTION
         bottom, top = low - pad, high + pad
         self._place_event_lines(x0, x1)
-        # Keep the top of the plot free for the event labels: a share of the height in pixels.
-        headroom = self._layout_event_labels()
-        if headroom > 0:
-            height = float(view.height())
-            share = min(headroom / height, MAX_HEADROOM_SHARE) if height > 0 else DEFAULT_HEADROOM_SHARE
-            top = (top - share * bottom) / (1 - share)
+        self._layout_event_labels(x0, x1)
+        bottom, top = self._goal_label_room(bottom, top)
+        bottom, top = self._within_scale(bottom, top)
         view.setYRange(bottom, top, padding=0)
         if self._dense_xs:
             xs = np.repeat(np.array(self._dense_xs, dtype=float), 2)
@@ -491,7 +508,42 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._message.setVisible(empty)
         if empty:
             self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
+        self._place_goal_labels()
         self._settle()
+
+    def _goal_label_room(self, bottom: float, top: float) -> tuple[float, float]:
+        """Room for a goal's label on the far side of its line from the data (above a goal the data
+        climbs towards, below one it falls towards), so the label need not sit on the data."""
+        height = float(self.plotItem.getViewBox().height())
+        if not self._goals or not self._values or height <= 0:
+            return bottom, top
+        middle = sum(self._values) / len(self._values)
+        for goal, line in zip(self._goals, self._goal_pool, strict=False):
+            need = float(line.label.boundingRect().height()) + GOAL_LABEL_GAP_PX + 1
+            if need >= height:
+                continue
+            # the label's height in pixels between the line and the plot's edge, at the span that results
+            if goal.target >= middle:
+                top = max(top, (goal.target * height - need * bottom) / (height - need))
+            else:
+                bottom = min(bottom, (goal.target * height - need * top) / (height - need))
+        return bottom, top
+
+    def _within_scale(self, bottom: float, top: float) -> tuple[float, float]:
+        """Never past the ends of the marker's scale (a 0–10 rating is not drawn to 12 or −1), save a
+        point's radius so a 10 or a 0 is drawn whole."""
+        info = _marker_for(self._series) if self._series is not None else None
+        if info is None:
+            return bottom, top
+        height = float(self.plotItem.getViewBox().height())
+        spare = self._theme.point_size / 2 + SCALE_END_PX
+        for _ in range(2):  # the spare in values depends on the span it is part of
+            per_px = (top - bottom) / height if height > spare * 4 else 0.0
+            bottom = max(bottom, info.low - spare * per_px)
+            top = min(top, info.high + spare * per_px)
+        if top <= bottom:
+            top = bottom + 1.0
+        return bottom, top
 
     def _place_event_lines(self, x0: float, x1: float) -> None:
         """Lines only for the events inside x0..x1 (a label without its line would mislead). Each is
@@ -506,45 +558,69 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         for index in [] if dense else inside:
             self._event_line(index)
         for index, line in self._line_of.items():
-            shown = not dense and x0 <= timestamp(self._events[index].day) <= x1
-            line.setVisible(shown)
-            line.label.setVisible(shown)
+            line.setVisible(not dense and x0 <= timestamp(self._events[index].day) <= x1)
 
-    def _layout_event_labels(self) -> float:
-        """Put each event label in the first row where it does not overlap an earlier one, right of its
-        line unless that would run past the right edge. Works in pixels, so it is redone on resize.
+    def _layout_event_labels(self, x0: float, x1: float) -> None:
+        """Name the events shown (with their lines) in the strip above the plot, each in the first row
+        where it does not run into another. Works in pixels, so it is redone on resize."""
+        labels = [
+            StripLabel(timestamp(self._events[i].day), event_label(self._events[i]))
+            for i in sorted(self._line_of, key=lambda i: self._events[i].day)
+            if self._line_of[i].isVisible()
+        ]
+        self._strip.place(labels, float(self.plotItem.getViewBox().width()), (x0, x1))
 
-        Returns the height in pixels the label rows take at the top of the plot (0 without events).
-        """
-        lines = sorted((line for line in self._event_pool if line.isVisible()), key=lambda ln: ln.value())
-        if not lines:
-            return 0.0
+    def _place_goal_labels(self) -> None:
+        """Put each goal's label beside its line where it covers no weekly point, no line of the
+        chart and no other label: left or right end, or a third of the way in, above or below."""
+        lines = self.goal_line_items()
         view = self.plotItem.getViewBox()
-        (x0, x1), _ = view.viewRange()
         width, height = float(view.width()), float(view.height())
-        row_height = max(float(line.label.boundingRect().height()) for line in lines)
-        if width <= 0 or height <= 0 or x1 <= x0:
-            return row_height * 2
-        scale = width / (x1 - x0)
-        row_ends: list[float] = []
+        if not lines or width <= 0 or height <= 0:
+            return
+        (x0, x1), (y0, y1) = view.viewRange()
+
+        def px(xs: Any) -> np.ndarray:
+            return (np.asarray(xs, dtype=float) - x0) / (x1 - x0) * width
+
+        def py(ys: Any) -> np.ndarray:
+            return (y1 - np.asarray(ys, dtype=float)) / (y1 - y0) * height
+
+        theme = self._theme
+        obstacles = Obstacles()
+        xs = np.array([timestamp(w) for w in self._weeks], dtype=float)
+        obstacles.add_points(px(xs), py(self._values), theme.point_size / 2 + 1)
+        obstacles.add_line(px(xs), py(self._values), theme.data_width, self._connect)
+        obstacles.add_line(px(xs), py([v for _, v in self._mean]), theme.mean_width, self._connect)
+        if self._trend is not None:
+            (d0, v0), (d1, v1) = self._trend
+            obstacles.add_line(px([timestamp(d0), timestamp(d1)]), py([v0, v1]), theme.trend_width)
+        marks = self.goal_marks()
+        if marks:
+            mark_xs = px([timestamp(d) for d, _ in marks])
+            obstacles.add_points(mark_xs, py([v for _, v in marks]), theme.point_size / 2 + 4)
+        for line in lines:  # the other goals' lines
+            obstacles.add_line(px([x0, x1]), py([line.value(), line.value()]), theme.goal_width)
         for line in lines:
-            px = (float(line.value()) - x0) * scale
-            label_width = float(line.label.boundingRect().width()) + EVENT_LABEL_GAP_PX
-            right = px + label_width <= width
-            left_edge = px if right else px - label_width
-            free = [r for r, end in enumerate(row_ends) if end <= left_edge]
-            if free:
-                row = free[0]
-            elif len(row_ends) < MAX_EVENT_ROWS:
-                row = len(row_ends)
-                row_ends.append(float("-inf"))
-            else:
-                row = min(range(len(row_ends)), key=lambda r: row_ends[r])
-            row_ends[row] = left_edge + label_width
-            line.label.anchors = [(0, 0), (0, 0)] if right else [(1, 0), (1, 0)]
-            line.label.orthoPos = 1 - (EVENT_LABEL_TOP_PX + row * row_height) / height
-            line.label.updatePosition()
-        return EVENT_LABEL_TOP_PX + len(row_ends) * row_height
+            label = line.label
+            size = label.boundingRect()  # in pixels: the label is drawn unscaled
+            w, h = float(size.width()), float(size.height())
+            y = float(py([line.value()])[0])
+            options: list[tuple[float, bool, bool]] = []  # (position along, right-aligned, above)
+            for position, right in GOAL_LABEL_SPOTS:
+                options += [(position, right, True), (position, right, False)]
+            boxes = []
+            for position, right, above in options:
+                left = position * width - (w if right else 0.0)
+                top = y - h - GOAL_LABEL_GAP_PX if above else y + GOAL_LABEL_GAP_PX
+                boxes.append(Box(left, top, w, h))
+            choice = best_box(boxes, obstacles, width, height)
+            position, right, above = options[choice]
+            anchor = (1 if right else 0, 1 if above else 0)
+            label.anchors = [anchor, anchor]
+            label.orthoPos = position
+            label.updatePosition()
+            obstacles.boxes.append(boxes[choice])
 
     def _on_resized(self) -> None:
         if self._series is not None:
@@ -584,6 +660,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._mean_item.setPen(_pen(theme.rolling_mean, theme.mean_width))
         self._trend_item.setPen(_pen(theme.trend, theme.trend_width, theme.trend_style))
         self._dense_events.setPen(_pen(theme.event, theme.event_width, theme.event_style))
+        self._strip.set_look(self._font(smaller=1.0), theme.foreground, theme.event, theme.background)
         self._points.setPen(pg.mkPen(theme.background, width=1))
         self._points.setBrush(pg.mkBrush(theme.data))
         self._points.setSize(theme.point_size)
@@ -685,11 +762,14 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         """(day, label) of each event line drawn; the label is "" when the range holds too many to label."""
         if self._dense_events.isVisible():
             return [(day_of(x), "") for x in self._dense_xs]
-        return [
-            (day_of(float(line.value())), line.label.toPlainText())
-            for line in self._event_pool
-            if line.isVisible()
-        ]
+        return [(day_of(label.x), label.shown) for label in self._strip.labels]
+
+    def set_band_tip(self, text: str) -> None:
+        """What the meaningful-change band says when hovered (its width and where it comes from)."""
+        self._band_item.setToolTip(text)
+
+    def band_tip(self) -> str:
+        return str(self._band_item.toolTip())
 
     def band(self) -> tuple[float, float] | None:
         return self._band if self._band_item.isVisible() else None

@@ -3,7 +3,7 @@
 Once every active goal is met, or the patient marks themselves discharged, RehabTrack offers a
 maintenance phase: a check-in every 2 or 4 weeks (the patient's choice). While it lasts, each
 symptom, range-of-motion and activity series is watched (``core.recurrence.watch``): two check-ins
-in a row worse than at discharge by more than the meaningful change give one plain message.
+in a row worse than at discharge by at least the meaningful change give one plain message.
 """
 
 from __future__ import annotations

@@ -3,17 +3,35 @@
 Every series key has a threshold, the minimal clinically important difference (MCID) where one is
 published, or a stated convention where none is (``resources/mcid.json`` says which, with its source).
 A change smaller than the threshold is "within normal variation": week-to-week noise in a self-rating
-or a goniometer reading, never "improved" or "worse".
+or a goniometer reading, never "improved" or "worse". A change exactly as large as the threshold counts,
+here and everywhere else (the recurrence watch too).
+
+Where a relative criterion is published, an improvement must reach **both** the absolute threshold and
+that share of the starting value: pain "2 points or 30 %" (Farrar 2001), ODI "10 points or 30 %"
+(Ostelo 2008). Taking both (not either) is the careful reading: a high starting value then needs a larger
+change, as Farrar found. A worsening is judged by the absolute threshold alone.
+
+The PSFS thresholds (2 points for the mean, 3 for one activity) are Stratford's minimal detectable
+change, and are named so.
+
+Where no MCID is published (morning stiffness, sleep, flare-ups, exercise adherence, GAS …) the threshold
+is a clinic convention, and says so wherever a verdict rests on it. A therapist may set a convention's
+threshold for one patient, never below the marker's measurement error: inside ``patient_thresholds(…)``
+every verdict, band and trend check uses the patient's values.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from typing import Any
 
-from rehabtrack.core.numbers import amount, change_decimals, plain, signed_amount, singular
+from rehabtrack.core.numbers import MINUS, amount, change_decimals, plain, signed_amount, singular
 from rehabtrack.core.resources import load_json
 from rehabtrack.core.series import describe
+from rehabtrack.core.validation import Problem, range_problem
 
 MCID_FILE = "mcid.json"
 
@@ -25,6 +43,29 @@ WITHIN_VARIATION = "within normal variation"
 # (a float difference of 1.9999999999999996) counts as the 2-point change it is.
 DELTA_DECIMALS = 9
 
+CLINIC_CONVENTION = "clinic convention"
+# The thresholds set for the patient whose numbers are being worked out (series key -> value).
+_PATIENT_VALUES: ContextVar[Mapping[str, float] | None] = ContextVar("patient_thresholds", default=None)
+
+# Published relative criteria: an improvement must also be at least this percent of the starting value.
+RELATIVE_CRITERIA: dict[str, float] = {
+    "pain": 30.0,  # Farrar JT et al. Pain 2001;94(2):149-158: "2 points or 30 %"
+    "measure/NPRS": 30.0,  # the same scale and study
+    "measure/ODI": 30.0,  # Ostelo RW et al. Spine 2008;33(1):90-94: "10 points or 30 %"
+}
+
+# Thresholds that are a minimal detectable change (Stratford 1995), not a minimal important difference.
+DETECTABLE_CHANGE: dict[str, str] = {
+    "measure/PSFS": "detectable change (Stratford 1995)",
+    "activity/": "detectable change (Stratford 1995)",
+}
+
+# Range of motion measured at home by the patient: about 10° between repeated measurements (Hancock GE
+# et al. Measurement of passive knee flexion range of motion after total knee arthroplasty: smartphone
+# and goniometer compared. J Orthop Surg Res 2018;13:92); 5° only for a clinician with a goniometer.
+ROM_HOME_ERROR = 10.0
+ROM_CLINICIAN_ERROR = 5.0
+
 
 @dataclass(frozen=True)
 class Threshold:
@@ -35,6 +76,35 @@ class Threshold:
     source: str
     published: bool = True  # False: a RehabTrack convention, not a published MCID
     label: str = ""  # what the table entry is about, e.g. "Pain" or "Range of motion"
+    name: str = "meaningful change"  # or Stratford's "detectable change" for the PSFS
+    cite: str = ""  # the short source shown beside a verdict: "Farrar 2001; Childs 2005"
+    measurement_error: float | None = None  # a convention: the least a therapist may set it to
+    most: float | None = None  # a convention: the most a therapist may set it to
+    error_reason: str = ""  # why the measurement error is that large
+    for_patient: bool = False  # set by the therapist for this patient
+
+    @property
+    def convention(self) -> bool:
+        """A clinic convention, not a published MCID: a therapist may change it for a patient."""
+        return not self.published
+
+    def origin(self) -> str:
+        """Where the number comes from, in a few words: "Farrar 2001; Childs 2005", "clinic convention",
+        "clinic convention, set for this patient"."""
+        if self.convention:
+            return f"{CLINIC_CONVENTION}, set for this patient" if self.for_patient else CLINIC_CONVENTION
+        return self.cite or "published"
+
+    def tag(self) -> str:
+        """What follows a verdict that rests on a convention: " (clinic convention)"; "" when published."""
+        return f" ({CLINIC_CONVENTION})" if self.convention else ""
+
+    def explained(self) -> str:
+        """One line for a tooltip: "Meaningful change: 15 minutes (clinic convention, not a published …)"."""
+        head = f"{self.name.capitalize()}: {self.amount(self.value)} ({self.origin()})"
+        if self.convention:
+            return f"{head}. Not a published MCID; a therapist may change it for this patient."
+        return f"{head}. {self.source}"
 
     def amount(self, number: float) -> str:
         """``number`` with the unit: "2 points", "1 point", "5°"."""
@@ -43,10 +113,10 @@ class Threshold:
     def phrase(self) -> str:
         """The threshold as it sits in a sentence: "the 2-point meaningful change"."""
         if self.unit in ("°", "%"):
-            return f"the {_num(self.value)}{self.unit} meaningful change"
+            return f"the {_num(self.value)}{self.unit} {self.name}"
         if " " in self.unit or "-" in self.unit:
-            return f"the meaningful change of {self.amount(self.value)}"
-        return f"the {_num(self.value)}-{singular(self.unit)} meaningful change"
+            return f"the {self.name} of {self.amount(self.value)}"
+        return f"the {_num(self.value)}-{singular(self.unit)} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -60,12 +130,29 @@ class Change:
     delta: float  # after − before, rounded to DELTA_DECIMALS
     lower_is_better: bool
     threshold: Threshold
-    meaningful: bool  # |delta| >= threshold
+    meaningful: bool  # |delta| >= threshold (and, for an improvement, >= the relative criterion)
     direction: str  # IMPROVED, WORSE or WITHIN_VARIATION
+    relative: float | None = None  # the published relative criterion in percent (30), if any
+    percent: float | None = None  # delta as a percent of ``before``; None when before is (about) 0
 
     @property
     def improved(self) -> bool:
         return self.direction == IMPROVED
+
+    @property
+    def percent_text(self) -> str:
+        """The change as a share of the starting value, to show beside the points: "−38 %" ("" if none)."""
+        if self.percent is None:
+            return ""
+        rounded = plain(abs(self.percent), 0)
+        sign = "" if rounded == "0" else ("+" if self.percent > 0 else MINUS)
+        return f"{sign}{rounded} %"
+
+    @property
+    def short_of_relative(self) -> bool:
+        """An improvement as large as the absolute threshold but short of the relative criterion."""
+        toward = (self.delta < 0) == self.lower_is_better and self.delta != 0
+        return not self.meaningful and toward and abs(self.delta) >= self.threshold.value
 
     @property
     def decimals(self) -> int:
@@ -77,7 +164,6 @@ class Change:
         """A plain sentence, e.g. "Pain fell from 6.2 to 3.1 (−3.1 points): improved, more than the
         2-point meaningful change"."""
         t = self.threshold
-        size = abs(self.delta)
         decimals = self.decimals
         before = _with_hug(self.before, t.unit, decimals)
         after = _with_hug(self.after, t.unit, decimals)
@@ -85,13 +171,24 @@ class Change:
             moved = f"stayed at {after} (no change)"
         else:
             verb = "rose" if self.delta > 0 else "fell"
-            moved = f"{verb} from {before} to {after} ({signed_amount(self.delta, t.unit, decimals)})"
+            share = f", {self.percent_text}" if self.relative is not None and self.percent_text else ""
+            moved = f"{verb} from {before} to {after} ({signed_amount(self.delta, t.unit, decimals)}{share})"
+        return f"{self.label} {moved}: {self.judgement()}"
+
+    def judgement(self) -> str:
+        """E.g. "improved, more than the 2-point meaningful change and 30 % of the starting value"."""
+        t = self.threshold
+        size = abs(self.delta)
+        relative = f" and {plain(self.relative, 0)} % of the starting value" if self.relative else ""
+        if self.short_of_relative:
+            return (
+                f"{WITHIN_VARIATION}, less than {plain(self.relative or 0, 0)} % of the starting value "
+                f"(an improvement needs both {t.phrase()} and {plain(self.relative or 0, 0)} %)"
+            )
         if not self.meaningful:
-            judgement = f"{WITHIN_VARIATION}, less than {t.phrase()}"
-        else:
-            how = "more than" if size > t.value else "as large as"
-            judgement = f"{self.direction}, {how} {t.phrase()}"
-        return f"{self.label} {moved}: {judgement}"
+            return f"{WITHIN_VARIATION}, less than {t.phrase()}"
+        how = "more than" if size > t.value else "as large as"
+        return f"{self.direction}, {how} {t.phrase()}{relative if self.direction == IMPROVED else ''}"
 
 
 def _num(number: float, decimals: int = 1) -> str:
@@ -112,6 +209,10 @@ def _threshold(entry: dict[str, Any]) -> Threshold:
         source=str(entry["source"]),
         published=bool(entry.get("published", True)),
         label=str(entry.get("label", "")),
+        cite=str(entry.get("cite", "")),
+        measurement_error=float(entry["measurement_error"]) if "measurement_error" in entry else None,
+        most=float(entry["most"]) if "most" in entry else None,
+        error_reason=str(entry.get("error_reason", "")),
     )
 
 
@@ -120,11 +221,14 @@ def thresholds() -> dict[str, Threshold]:
     data = load_json(MCID_FILE)
     table = {key: _threshold(entry) for key, entry in data["series"].items()}
     table.update({prefix: _threshold(entry) for prefix, entry in data["prefixes"].items()})
+    for key, name in DETECTABLE_CHANGE.items():
+        if key in table:
+            table[key] = replace(table[key], name=name)
     return table
 
 
-def threshold_for(key: str) -> Threshold:
-    """The meaningful-change threshold for series ``key``; KeyError when RehabTrack has none."""
+def default_threshold(key: str) -> Threshold:
+    """The table's threshold for series ``key`` (what every patient gets unless a therapist set one)."""
     table = thresholds()
     if key in table:
         return table[key]
@@ -132,6 +236,57 @@ def threshold_for(key: str) -> Threshold:
     if "/" in key and prefix in table:
         return table[prefix]
     raise KeyError(f"no meaningful-change threshold for series {key!r}")
+
+
+def _known_threshold(key: str) -> Threshold | None:
+    try:
+        return threshold_for(key)
+    except KeyError:
+        return None
+
+
+def threshold_for(key: str) -> Threshold:
+    """The meaningful-change threshold for series ``key``: the patient's own inside
+    ``patient_thresholds``, else the table's; KeyError when RehabTrack has none."""
+    found = default_threshold(key)
+    value = (_PATIENT_VALUES.get() or {}).get(key)
+    if value is not None and found.convention:
+        return replace(found, value=value, for_patient=True)
+    return found
+
+
+@contextmanager
+def patient_thresholds(values: Mapping[str, float]) -> Iterator[None]:
+    """Work out verdicts with one patient's thresholds (series key -> value), e.g.
+    ``with patient_thresholds(store.thresholds(pid)): content = …``."""
+    token = _PATIENT_VALUES.set(dict(values))
+    try:
+        yield
+    finally:
+        _PATIENT_VALUES.reset(token)
+
+
+def conventions() -> dict[str, Threshold]:
+    """The thresholds a therapist may change for a patient (clinic conventions), by series key."""
+    return {
+        key: t
+        for key, t in thresholds().items()
+        if t.convention and t.measurement_error is not None and not key.endswith("/")
+    }
+
+
+def threshold_problem(key: str, value: float) -> Problem | None:
+    """What is wrong with ``value`` as the patient's threshold of series ``key``: only a clinic
+    convention may be changed, and never below its measurement error (the message names both ends)."""
+    t = default_threshold(key)
+    if not t.convention or t.measurement_error is None or t.most is None:
+        published = f"the {t.name} is published ({t.origin()}) and cannot be changed"
+        return Problem(key, f"{t.label or key}: {published}.")
+    found = range_problem(key, f"{t.label} {t.name}", value, t.measurement_error, t.most, t.unit)
+    if found is not None and value == value and value < t.measurement_error:
+        why = f" Less than {t.amount(t.measurement_error)} is within measurement error: {t.error_reason}."
+        return Problem(key, found.message + why)
+    return found
 
 
 def _label_for(key: str, threshold: Threshold) -> str:
@@ -143,26 +298,57 @@ def _label_for(key: str, threshold: Threshold) -> str:
     return threshold.label or key
 
 
+def measurement_error(key: str, clinician_goniometer: bool = False) -> float:
+    """The smallest change across a trend that is more than measurement error, for series ``key``.
+
+    Range of motion logged at home: 10° (Hancock 2018); 5° only for a reading a clinician took with a
+    goniometer (no reading carries that mark yet, so every ROM series uses 10°). Any other series: its
+    meaningful-change threshold. KeyError when RehabTrack has no threshold for the series.
+    """
+    if key.startswith("rom/"):
+        return ROM_CLINICIAN_ERROR if clinician_goniometer else ROM_HOME_ERROR
+    return threshold_for(key).value
+
+
+def relative_criterion(key: str) -> float | None:
+    """The published relative criterion of series ``key`` in percent (30 for pain and ODI), else None."""
+    return RELATIVE_CRITERIA.get(key)
+
+
 def classify_change(
-    key: str, before: float, after: float, lower_is_better: bool, label: str | None = None
+    key: str,
+    before: float,
+    after: float,
+    lower_is_better: bool,
+    label: str | None = None,
+    threshold: Threshold | None = None,
 ) -> Change:
     """Judge the change ``before`` → ``after`` of series ``key``.
 
-    Meaningful when |after − before| >= the threshold; then "improved" or "worse" by the series'
-    direction. Anything smaller is "within normal variation" — never "improved".
+    Meaningful when |after − before| >= the threshold (``threshold`` overrides the table's); then
+    "improved" or "worse" by the series' direction. An improvement of a series with a published
+    relative criterion must also reach that percent of ``before``. Anything smaller is "within normal
+    variation" — never "improved".
     """
-    threshold = threshold_for(key)
+    table = _known_threshold(key)
+    threshold = threshold if threshold is not None else threshold_for(key)
     delta = round(after - before, DELTA_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    relative = relative_criterion(key)
+    # A share of a starting value of (about) zero means nothing.
+    percent = 100.0 * delta / abs(before) if abs(before) >= 10**-DELTA_DECIMALS else None
+    toward = delta != 0 and (delta < 0) == lower_is_better
     meaningful = abs(delta) >= threshold.value
+    if meaningful and toward and relative is not None:
+        meaningful = round(abs(delta) - relative / 100.0 * abs(before), DELTA_DECIMALS) >= 0
     if not meaningful:
         direction = WITHIN_VARIATION
-    elif (delta < 0) == lower_is_better:
+    elif toward:
         direction = IMPROVED
     else:
         direction = WORSE
     return Change(
         key=key,
-        label=label if label is not None else _label_for(key, threshold),
+        label=label if label is not None else _label_for(key, table or threshold),
         before=before,
         after=after,
         delta=delta,
@@ -170,4 +356,6 @@ def classify_change(
         threshold=threshold,
         meaningful=meaningful,
         direction=direction,
+        relative=relative,
+        percent=percent,
     )

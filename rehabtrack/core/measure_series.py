@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from rehabtrack.core.meaningful_change import Change
+from rehabtrack.core.meaningful_change import Change, classify_change, threshold_for
 from rehabtrack.core.measures import (
     INSTRUMENTS,
     SERIES_PREFIX,
@@ -27,6 +27,7 @@ from rehabtrack.core.measures import (
     classify,
     copm,
     gas,
+    gas_range,
     instrument,
     score,
 )
@@ -40,7 +41,6 @@ FILLED_IN: tuple[str, ...] = ("LEFS", "QuickDASH", "ODI", "NPRS", "COPM", "GAS")
 FAMILIES: tuple[str, ...] = ("PSFS", *FILLED_IN)
 DEFAULT_EVERY_WEEKS = 4
 LABEL_MAX_CHARS = 120
-PSFS_MAX_ACTIVITIES = 5
 
 
 @dataclass(frozen=True)
@@ -165,10 +165,23 @@ def measure_series(key: str, results: Iterable[MeasureResult]) -> Series:
 
 
 def psfs_ratings(entry: WeeklyEntry, activities: Sequence[Activity]) -> list[float]:
-    """The entry's ratings of the patient's current activities (at most five, in their order)."""
-    by_id = {r.activity_id: r.rating for r in entry.activities}
-    current = [a for a in activities if not a.archived and a.id in by_id]
-    return [float(by_id[a.id]) for a in current[:PSFS_MAX_ACTIVITIES] if a.id is not None]
+    """The entry's ratings of every activity rated that week, in the patient's order of activities.
+
+    Archived activities count for the weeks they were rated in, so archiving one never rewrites a past
+    PSFS score; and every rated activity counts, not only the first five.
+    """
+    return list(_psfs_by_activity(entry, activities).values())
+
+
+def _psfs_by_activity(entry: WeeklyEntry, activities: Sequence[Activity]) -> dict[int, float]:
+    by_id = {r.activity_id: float(r.rating) for r in entry.activities}
+    order = [a.id for a in activities if a.id is not None and a.id in by_id]
+    order += [i for i in by_id if i not in order]
+    return {i: by_id[i] for i in order}
+
+
+def _psfs_mean(ratings: Sequence[float]) -> float:
+    return sum(ratings) / len(ratings)
 
 
 def psfs_from_entries(
@@ -178,19 +191,92 @@ def psfs_from_entries(
     for entry in sorted(entries, key=lambda e: e.week, reverse=True):
         ratings = psfs_ratings(entry, activities)
         if ratings:
-            return entry.week, score("PSFS", ratings)
+            return entry.week, _psfs_mean(ratings)
     return None
 
 
 def psfs_series(entries: Sequence[WeeklyEntry], activities: Sequence[Activity]) -> Series:
-    """``measure/PSFS``: the mean activity rating of every check-in that rated an activity."""
+    """``measure/PSFS``: the mean activity rating of every check-in that rated an activity.
+
+    A chart of the mean; changes are judged with ``psfs_change``, over the activities rated both times.
+    """
     info = describe(f"{SERIES_PREFIX}PSFS")
     points = []
     for entry in sorted(entries, key=lambda e: e.week):
         ratings = psfs_ratings(entry, activities)
         if ratings:
-            points.append(Point(entry.week, score("PSFS", ratings)))
+            points.append(Point(entry.week, _psfs_mean(ratings)))
     return Series(info.key, info.label, info.unit, info.lower_is_better, tuple(points))
+
+
+@dataclass(frozen=True)
+class PsfsChange:
+    """The PSFS change between two check-ins, over the activities rated at both."""
+
+    first: date
+    last: date
+    activities: int  # rated at both times
+    change: Change | None  # None when no activity was rated at both times
+
+
+def psfs_change(before: WeeklyEntry, after: WeeklyEntry, activities: Sequence[Activity] = ()) -> PsfsChange:
+    """Mean rating of the activities rated at both check-ins, before → after.
+
+    Activities added or dropped in between are left out, so three new activities rated 0 never read
+    as "worse". Judged against Stratford's detectable change: 2 points for the mean of several
+    activities, 3 points for a single activity.
+    """
+    a, b = _psfs_by_activity(before, activities), _psfs_by_activity(after, activities)
+    common = [i for i in a if i in b]
+    if not common:
+        return PsfsChange(before.week, after.week, 0, None)
+    key = f"{SERIES_PREFIX}PSFS"
+    threshold = threshold_for("activity/1") if len(common) == 1 else threshold_for(key)
+    change = classify_change(
+        key,
+        _psfs_mean([a[i] for i in common]),
+        _psfs_mean([b[i] for i in common]),
+        False,
+        INSTRUMENTS["PSFS"].name,
+        threshold=threshold,
+    )
+    return PsfsChange(before.week, after.week, len(common), change)
+
+
+def psfs_overall(entries: Sequence[WeeklyEntry], activities: Sequence[Activity]) -> PsfsChange | None:
+    """First against latest check-in with activity ratings; None with fewer than two such check-ins."""
+    rated = sorted((e for e in entries if e.activities), key=lambda e: e.week)
+    if len(rated) < 2:
+        return None
+    return psfs_change(rated[0], rated[-1], activities)
+
+
+# GAS: like with like ------------------------------------------------------------------------------
+
+
+def gas_goal_set(result: MeasureResult) -> tuple[tuple[str, float], ...]:
+    """The goals (by goal, else by name) and weights a GAS review scored: T-scores compare only within one."""
+    return tuple(
+        sorted(
+            (str(g.goal_id) if g.goal_id is not None else g.goal.strip().lower(), float(g.weight))
+            for g in result.gas
+        )
+    )
+
+
+def same_goal_set(a: MeasureResult, b: MeasureResult) -> bool:
+    """Whether two results may be compared: always, except GAS reviews of different goals or weights."""
+    if a.instrument != "GAS" or b.instrument != "GAS":
+        return True
+    return gas_goal_set(a) == gas_goal_set(b)
+
+
+def score_range(result: MeasureResult, key: str) -> tuple[float, float]:
+    """The range score ``key`` of ``result`` can take: for GAS, from the review's own weights."""
+    if result.instrument == "GAS" and result.gas:
+        return gas_range([g.weight for g in result.gas])
+    inst = instrument(key)
+    return inst.low, inst.high
 
 
 # What is due --------------------------------------------------------------------------------
@@ -277,7 +363,7 @@ def change_since(key: str, results: Sequence[MeasureResult], result: MeasureResu
     """The change from the result before ``result`` (of the same instrument) to it; None for the first."""
     before = previous_result(key, results, result)
     value = result.value(key)
-    if before is None or value is None:
+    if before is None or value is None or not same_goal_set(before, result):
         return None
     previous = before.value(key)
     assert previous is not None
@@ -314,7 +400,12 @@ def score_message(result: MeasureResult, results: Sequence[MeasureResult], today
             text += " (lower is better)"
         change = change_since(key, results, result)
         before = previous_result(key, results, result)
-        if change is None or before is None:
+        if before is not None and not same_goal_set(before, result):
+            text += (
+                f" — the goal set changed since {day_text(before.taken, today)}, so the two T-scores "
+                "are not compared"
+            )
+        elif change is None or before is None:
             text += f" — the first {name} score; the next one will be compared with it"
         else:
             text += f" — {_moved(change)} since {day_text(before.taken, today)}: {_judgement(change)}"
@@ -330,10 +421,13 @@ class OverallChange:
     name: str
     first: MeasureResult
     latest: MeasureResult
-    change: Change | None  # None with a single score
+    change: Change | None  # None with a single score, or when the GAS goal set changed
+    goal_set_changed: bool = False  # GAS: earlier reviews scored other goals; ``first`` has the same ones
 
     @property
     def meaningful_text(self) -> str:
+        if self.change is None and self.goal_set_changed:
+            return "meaningful change: not compared (the goal set changed)"
         if self.change is None:
             return "meaningful change: not yet (one score)"
         return f"meaningful change: {'yes' if self.change.meaningful else 'no'}"
@@ -348,13 +442,16 @@ def overall_changes(results: Sequence[MeasureResult]) -> list[OverallChange]:
             with_value = [r for r in mine if r.value(key) is not None]
             if not with_value:
                 continue
-            first, latest = with_value[0], with_value[-1]
+            latest = with_value[-1]
+            alike = [r for r in with_value if same_goal_set(r, latest)]
+            first = alike[0]
+            changed = len(alike) < len(with_value)
             change = None
-            if len(with_value) > 1:
+            if first is not latest:
                 a, b = first.value(key), latest.value(key)
                 assert a is not None and b is not None
                 change = classify(key, a, b)
-            found.append(OverallChange(key, instrument(key).name, first, latest, change))
+            found.append(OverallChange(key, instrument(key).name, first, latest, change, changed))
     return found
 
 

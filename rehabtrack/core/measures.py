@@ -22,7 +22,7 @@ from typing import Any
 
 from rehabtrack.core.meaningful_change import Change, classify_change
 from rehabtrack.core.model import Discipline
-from rehabtrack.core.resources import load_json, resource_path
+from rehabtrack.core.resources import json_names, load_json
 from rehabtrack.core.validation import InvalidInput, Problem, range_problem
 
 MEASURES_DIR = "measures"
@@ -62,13 +62,17 @@ class Instrument:
         return f"{SERIES_PREFIX}{self.key}"
 
 
-def _item_word(items: list[str]) -> str:
+def _item_word(
+    items: list[str],
+) -> str:  # pragma: no mutate block
     first = items[0] if items else ""
     word, _, number = first.rpartition(" ")
     return word.lower() if number == "1" and word else "rating"
 
 
-def _load(family: str) -> list[Instrument]:
+def _load(
+    family: str,
+) -> list[Instrument]:  # pragma: no mutate block
     data: dict[str, Any] = load_json(MEASURES_DIR, f"{family}.json")
     items = data["items"]
     answers = data["answers"]
@@ -101,11 +105,12 @@ def _load(family: str) -> list[Instrument]:
     return found
 
 
-def _load_all() -> dict[str, Instrument]:
-    families = sorted(p.stem for p in resource_path(MEASURES_DIR).glob("*.json"))
+def _load_all() -> dict[str, Instrument]:  # pragma: no mutate block
+    families = [name.removesuffix(".json") for name in json_names(MEASURES_DIR)]
     return {inst.key: inst for family in families for inst in _load(family)}
 
 
+# Loaded once at import: the three loaders above are not mutated (a mutant there is never switched on).
 INSTRUMENTS: dict[str, Instrument] = _load_all()
 
 
@@ -281,6 +286,15 @@ def gas(
     weighted = sum(wi * xi for wi, xi in zip(w, values, strict=True))
     spread = math.sqrt((1 - rho) * sum(wi * wi for wi in w) + rho * sum(w) ** 2)
     return 50.0 + 10.0 * weighted / spread
+
+
+def gas_range(weights: Sequence[float]) -> tuple[float, float]:
+    """The lowest and highest T-score these goal weights allow (every goal at −2, every goal at +2).
+
+    The instrument's 17.1–82.9 holds for one particular set of weights only; the range a patient's
+    score can take depends on how many goals there are and how they are weighted.
+    """
+    return gas([-2] * len(weights), weights), gas([2] * len(weights), weights)
 
 
 def lefs(answers: Sequence[float | None]) -> float:

@@ -19,7 +19,7 @@ from rehabtrack.core.markers import (
 from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import RomReading
 from rehabtrack.core.validation import InvalidInput, Problem, raise_if_any, range_problem
-from rehabtrack.core.weeks import is_week_start
+from rehabtrack.core.weeks import day_problem, is_week_start
 
 
 class Discipline(StrEnum):
@@ -48,6 +48,11 @@ class EventKind(StrEnum):
 
 
 NAME_MAX_CHARS = 120
+
+
+def name_key(name: str) -> str:
+    """What two patient names must share to be the same patient: case and outer spaces do not count."""
+    return name.strip().casefold()
 
 
 def _text_problem(field_key: str, label: str, text: str, required: bool, limit: int) -> Problem | None:
@@ -169,6 +174,7 @@ class WeeklyEntry:
         found: list[Problem | None] = []
         if not is_week_start(self.week):
             found.append(Problem("week", f"Week must start on a Monday (got {self.week:%A %d %b %Y})."))
+        found.append(day_problem("week", "Week", self.week))
         known = {m.key: m for m in WEEKLY_MARKERS}
         for key, value in self.values.items():
             m = known.get(key)
@@ -247,4 +253,9 @@ class Event:
     id: int | None = None
 
     def validate(self) -> None:
-        raise_if_any([_text_problem("text", "Event text", self.text, True, NOTES_MAX_CHARS)])
+        raise_if_any(
+            [
+                day_problem("day", "Event day", self.day),
+                _text_problem("text", "Event text", self.text, True, NOTES_MAX_CHARS),
+            ]
+        )

@@ -1,52 +1,86 @@
-"""Goal progress: where the patient started, where they are, how far along, and when they may get there.
+"""Goal progress: where the patient started, where they are, and what the data can honestly say.
 
-The rules, in the words a therapist would use:
+Our promise is that progress is never overstated. The rules:
 
+- **Which weeks**: only weeks on or after the goal's start (the week it starts in counts), up to today.
 - **Baseline**: the goal's own baseline if the therapist set one, else the mean of the first two logged
-  weeks (one week if only one), so a single unusual first week does not set the bar.
-- **Current**: the mean of the last two logged values, so one noisy week does not swing it.
-- **Percent of the way**: from baseline to target in the goal's direction; a setback is negative.
-  Clamped to −100..100: beyond the target reads 100%, and a setback reads at most −100%.
-- **Projected date**: when the Theil–Sen trend of the last 12 calendar weeks reaches the target;
-  none with fewer than three points, or when the trend is flat or heads away from the target.
-- **Status**: achieved (current meets target), on track (projected by the target date, or moving
-  toward the target when there is no target date), behind, or not enough data (fewer than 2 points).
+  weeks, so a single unusual first week does not set the bar.
+- **Current**: the median (middle value) of the last three logged weeks, so one bad week does not move
+  it at all. It never shares a week with the baseline: with fewer than five weeks it uses the weeks
+  after the baseline's two.
+- **Not enough data yet**: a status (on track, behind …) needs at least five logged weeks since the start.
+- **Stale**: when the last log is more than 4 weeks old (8 for a questionnaire), no status and no date,
+  only "last logged 12 Mar — log this week to update".
+- **Achieved**: the current value meets the target, from at least two logged weeks. When only the latest
+  log meets it: "reached once — log again to confirm".
+- **Trend and projection**: the Theil–Sen slope of the last 12 calendar weeks (ending at the last log),
+  from at least six logged weeks in that window, with its 90 % confidence interval (Sen 1968; see
+  ``core.trend.slope_interval``). "No clear trend yet", and no date, when the interval touches zero or
+  points away from the target, or when the trend's change across the window (slope × weeks between the
+  window's first and last log) is smaller than the marker's measurement error
+  (``meaningful_change.measurement_error``: 10° for range of motion measured at home).
+- **Projected date** is a range: from the current value at the fast end and the slow end of the interval.
+  Never earlier than the next check-in, and never further ahead than the weeks the trend covers (else
+  "not within 12 weeks at this pace").
+- **On track** only when even the slow end reaches the target by the target date (or, without one, within
+  the weeks the trend covers); **behind** when even the fast end misses it (or the target date has
+  passed); otherwise **too early to tell**. "On track" and "behind" are shown only when the same status
+  held at the previous check-in too; until then, "too early to tell" (a passed target date needs no
+  second check-in).
+- **Percent of the way**: baseline to target in the goal's direction, shown only with a meaningful
+  improvement, and never 100 % unless achieved (at most 99 %).
+- **Better / worse** only beyond the meaningful-change threshold in the goal's direction (a change equal to
+  the threshold counts; relative criteria as in ``core.meaningful_change``); within it, "no meaningful
+  change".
+- **Questionnaires** (``measure/…`` series) are judged by first against latest score and the threshold
+  only, never projected.
+- The app never says what caused a change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from statistics import median
 
 from rehabtrack.core.markers import MARKERS_BY_KEY
-from rehabtrack.core.meaningful_change import Change, classify_change
+from rehabtrack.core.meaningful_change import IMPROVED, WORSE, Change, classify_change, measurement_error
 from rehabtrack.core.model import Direction, Goal
 from rehabtrack.core.numbers import format_value, round_half_up
 from rehabtrack.core.series import Point, Series
-from rehabtrack.core.trend import DAYS_PER_WEEK, Trend, trend
+from rehabtrack.core.trend import DAYS_PER_WEEK, Trend, slope_interval, theil_sen, trend
+from rehabtrack.core.weeks import week_start
 
 BASELINE_WEEKS = 2
-CURRENT_WEEKS = 2
+CURRENT_WEEKS = 3
 TREND_WINDOW_WEEKS = 12
-MIN_POINTS_FOR_PROJECTION = 3
-MIN_POINTS_FOR_STATUS = 2
-# A projection further out than this is not a projection anyone should plan by.
-MAX_PROJECTION_WEEKS = 520
+MIN_WEEKS_FOR_STATUS = 5
+MIN_WEEKS_FOR_PROJECTION = 6  # inside the trend window
+STALE_WEEKS = 4
+STALE_WEEKS_QUESTIONNAIRE = 8
+MAX_PERCENT_UNLESS_ACHIEVED = 99.0
 MINUS = "\u2212"
+EN_DASH = "\u2013"
+QUESTIONNAIRE_PREFIX = "measure/"
 
 
 class ProgressStatus(Enum):
     ACHIEVED = "achieved"
+    REACHED_ONCE = "reached once \u2014 log again to confirm"
     ON_TRACK = "on track"
+    TOO_EARLY = "too early to tell"
     BEHIND = "behind"
+    NO_TREND = "no clear trend yet"
     NO_DATA = "not enough data yet"
+    STALE = "not logged lately"
+    BY_CHANGE = "judged by change"  # questionnaires: never projected
 
     @property
     def label(self) -> str:
-        """Plain words for a badge: "Achieved", "On track", "Behind", "Not enough data yet"."""
-        return self.value.capitalize()
+        """Plain words for a badge: "Achieved", "On track", "No clear trend yet", "Not enough data yet"."""
+        return self.value[:1].upper() + self.value[1:]
 
 
 def _ordered(points: Sequence[Point]) -> list[Point]:
@@ -57,9 +91,23 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values)
 
 
+def is_questionnaire(key: str) -> bool:
+    return key.startswith(QUESTIONNAIRE_PREFIX)
+
+
 def meets(value: float, target: float, direction: Direction) -> bool:
     """Whether ``value`` is at or past ``target`` in the goal's direction."""
     return value >= target if Direction(direction) == Direction.HIGHER else value <= target
+
+
+def since_start(points: Sequence[Point], start: date | None, today: date | None = None) -> list[Point]:
+    """The points from the week the goal starts in up to ``today``, oldest first."""
+    first = week_start(start) if start is not None else None
+    return [
+        p
+        for p in _ordered(points)
+        if (first is None or p.week >= first) and (today is None or p.week <= today)
+    ]
 
 
 def default_baseline(points: Sequence[Point]) -> float | None:
@@ -69,14 +117,21 @@ def default_baseline(points: Sequence[Point]) -> float | None:
     return _mean([p.value for p in _ordered(points)[:BASELINE_WEEKS]])
 
 
-def current_value(points: Sequence[Point], weeks: int = CURRENT_WEEKS) -> float | None:
-    """Mean of the last ``weeks`` logged values (missed weeks are skipped, not counted as zero).
+def current_value(points: Sequence[Point], weeks: int = CURRENT_WEEKS, after: int = 0) -> float | None:
+    """Median of the last ``weeks`` logged values, leaving out the first ``after`` (the baseline's weeks).
 
-    Two weeks by default, so one unusually good or bad week does not swing the goal's progress.
+    Missed weeks are skipped, not counted as zero. The median of three means one unusually good or bad
+    week does not move the current value at all. None when no week is left.
     """
-    if not points or weeks < 1:
+    kept = _ordered(points)[after:]
+    if not kept or weeks < 1:
         return None
-    return _mean([p.value for p in _ordered(points)[-weeks:]])
+    return float(median(p.value for p in kept[-weeks:]))
+
+
+def _current_points(points: list[Point], baseline_set: bool) -> list[Point]:
+    after = 0 if baseline_set else BASELINE_WEEKS
+    return points[after:][-CURRENT_WEEKS:]
 
 
 def percent_of_way(baseline: float, current: float, target: float, direction: Direction) -> float:
@@ -93,14 +148,183 @@ def percent_of_way(baseline: float, current: float, target: float, direction: Di
     return max(-100.0, min(100.0, 100.0 * fraction))
 
 
-def _reached_on(points: list[Point], target: float, direction: Direction, today: date) -> date:
-    """The first week of the latest unbroken run of logged values meeting the target (else today)."""
+def shown_percent(percent: float, achieved: bool) -> float:
+    """Never 100 % unless achieved: at most 99 % while the target is not met."""
+    return percent if achieved else min(percent, MAX_PERCENT_UNLESS_ACHIEVED)
+
+
+def reached_on(points: Sequence[Point], target: float, direction: Direction) -> date | None:
+    """The first week of the latest unbroken run of logged values meeting the target; None if the last
+    logged value does not meet it."""
     reached: date | None = None
-    for p in reversed(points):
+    for p in reversed(_ordered(points)):
         if not meets(p.value, target, direction):
             break
         reached = p.week
-    return reached if reached is not None else today
+    return reached
+
+
+@dataclass(frozen=True)
+class Projection:
+    """When the trend reaches the target: a range of dates from the two ends of the slope's interval."""
+
+    early: date | None  # at the fast end of the interval; None: not within ``horizon_weeks``
+    late: date | None  # at the slow end; None: not within ``horizon_weeks``
+    horizon_weeks: int  # the weeks the trend covers: no date is projected further ahead than this
+    fast_per_week: float
+    slow_per_week: float
+
+    def text(self, day: Callable[[date], str]) -> str:
+        """ "12–26 Mar", "28 Mar – 9 Apr", "12 Mar or later (not within 12 weeks at this pace)",
+        or "not within 12 weeks at this pace"; ``day`` formats one date."""
+        beyond = f"not within {self.horizon_weeks} weeks at this pace"
+        if self.early is None:
+            return beyond
+        if self.late is None:
+            return f"{day(self.early)} or later ({beyond})"
+        return date_range(self.early, self.late, day)
+
+
+def date_range(early: date, late: date, day: Callable[[date], str]) -> str:
+    """One date when both are the same, "12–26 Mar" within one month, else "28 Mar – 9 Apr"."""
+    if early == late:
+        return day(early)
+    if (early.year, early.month) == (late.year, late.month):
+        return f"{early.day}{EN_DASH}{day(late)}"
+    return f"{day(early)} {EN_DASH} {day(late)}"
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    status: ProgressStatus
+    projection: Projection | None = None
+
+
+def _window(points: list[Point], window_weeks: int = TREND_WINDOW_WEEKS) -> list[Point]:
+    if not points:
+        return []
+    first = points[-1].week - timedelta(weeks=window_weeks - 1)
+    return [p for p in points if p.week >= first]
+
+
+def _projection(
+    window: list[Point], current: float, target: float, direction: Direction, today: date, min_change: float
+) -> Projection | None:
+    """None ("no clear trend yet") unless the window has enough weeks, the slope's 90 % interval lies
+    wholly toward the target and the trend's change across the window reaches ``min_change``."""
+    if len(window) < MIN_WEEKS_FOR_PROJECTION:
+        return None
+    interval = slope_interval(window)
+    line = theil_sen(window)
+    if interval is None or line is None:
+        return None
+    low, high = interval
+    higher = Direction(direction) == Direction.HIGHER
+    if (higher and low <= 0) or (not higher and high >= 0):
+        return None
+    span = (window[-1].week - window[0].week).days / DAYS_PER_WEEK
+    if round(abs(line.slope_per_week) * span - min_change, 9) < 0:
+        return None
+    fast, slow = (high, low) if higher else (low, high)
+    horizon_weeks = round(span) + 1  # calendar weeks from the window's first log to its last
+    this_week = week_start(today)
+    next_check_in = this_week + timedelta(weeks=1)
+    horizon = this_week + timedelta(weeks=horizon_weeks)
+    last = window[-1].week
+
+    def when(slope: float) -> date | None:
+        weeks = (target - current) / slope
+        if weeks > (horizon - last).days / DAYS_PER_WEEK:
+            return None
+        return max(next_check_in, last + timedelta(days=round(weeks * DAYS_PER_WEEK)))
+
+    return Projection(when(fast), when(slow), horizon_weeks, fast, slow)
+
+
+def _assess(
+    points: list[Point],
+    target: float,
+    direction: Direction,
+    today: date,
+    target_date: date | None,
+    min_change: float,
+    baseline_set: bool,
+) -> _Verdict:
+    """The status the data supports at ``today`` (before the two-check-ins rule), for a weekly marker."""
+    if not points:
+        return _Verdict(ProgressStatus.NO_DATA)
+    shown = _current_points(points, baseline_set)
+    if shown:
+        current = float(median(p.value for p in shown))
+        met = sum(meets(p.value, target, direction) for p in shown)
+        if meets(current, target, direction) and met >= 2:
+            return _Verdict(ProgressStatus.ACHIEVED)
+    if meets(points[-1].value, target, direction):
+        return _Verdict(ProgressStatus.REACHED_ONCE)
+    if len(points) < MIN_WEEKS_FOR_STATUS or not shown:
+        return _Verdict(ProgressStatus.NO_DATA)
+    current = float(median(p.value for p in shown))
+    if target_date is not None and today > target_date:
+        return _Verdict(ProgressStatus.BEHIND)
+    projection = _projection(_window(points), current, target, direction, today, min_change)
+    if projection is None:
+        return _Verdict(ProgressStatus.NO_TREND)
+    deadline = target_date
+    horizon = week_start(today) + timedelta(weeks=projection.horizon_weeks)
+    if deadline is None:
+        deadline = horizon
+    if projection.late is not None and projection.late <= deadline:
+        return _Verdict(ProgressStatus.ON_TRACK, projection)
+    if projection.early is None:
+        behind = target_date is None or target_date <= horizon
+    else:
+        behind = projection.early > deadline
+    return _Verdict(ProgressStatus.BEHIND if behind else ProgressStatus.TOO_EARLY, projection)
+
+
+def _stale(points: list[Point], today: date, questionnaire: bool) -> bool:
+    if not points:
+        return False
+    limit = STALE_WEEKS_QUESTIONNAIRE if questionnaire else STALE_WEEKS
+    return week_start(today) - week_start(points[-1].week) > timedelta(weeks=limit)
+
+
+def _questionnaire(points: list[Point], target: float, direction: Direction) -> ProgressStatus:
+    if len(points) < 2:
+        return ProgressStatus.NO_DATA
+    if all(meets(p.value, target, direction) for p in points[-2:]):
+        return ProgressStatus.ACHIEVED
+    if meets(points[-1].value, target, direction):
+        return ProgressStatus.REACHED_ONCE
+    return ProgressStatus.BY_CHANGE
+
+
+HELD = (ProgressStatus.ON_TRACK, ProgressStatus.BEHIND)
+
+
+def _judge(
+    points: Sequence[Point],
+    target: float,
+    direction: Direction,
+    today: date,
+    target_date: date | None = None,
+    min_change: float = 0.0,
+    start: date | None = None,
+    baseline_set: bool = False,
+    questionnaire: bool = False,
+) -> _Verdict:
+    kept = since_start(points, start, today)
+    if _stale(kept, today, questionnaire):
+        return _Verdict(ProgressStatus.STALE)
+    if questionnaire:
+        return _Verdict(_questionnaire(kept, target, direction))
+    now = _assess(kept, target, direction, today, target_date, min_change, baseline_set)
+    passed = target_date is not None and today > target_date  # a fact, not an estimate to confirm
+    if now.status in HELD and not passed:
+        before = _assess(kept[:-1], target, direction, kept[-2].week, target_date, min_change, baseline_set)
+        if before.status != now.status:
+            return _Verdict(ProgressStatus.TOO_EARLY, now.projection)
+    return now
 
 
 def projected_date(
@@ -109,35 +333,35 @@ def projected_date(
     direction: Direction,
     today: date,
     window_weeks: int = TREND_WINDOW_WEEKS,
+    min_change: float = 0.0,
 ) -> date | None:
-    """When the trend reaches ``target``.
+    """The early end of the projected range (see ``projection``); None when there is none."""
+    found = projection(points, target, direction, today, window_weeks, min_change)
+    return found.early if found is not None else None
 
-    None with fewer than three logged points, or when the trend is flat, heads away from the target,
-    or would take more than ten years. When the current value already meets the target: the week it
-    was reached. A trend line that has already crossed the target (while the current value has not)
-    projects to today.
+
+def projection(
+    points: Sequence[Point],
+    target: float,
+    direction: Direction,
+    today: date,
+    window_weeks: int = TREND_WINDOW_WEEKS,
+    min_change: float = 0.0,
+) -> Projection | None:
+    """When the trend reaches ``target``: a range, or None ("no clear trend yet").
+
+    None with fewer than five logged weeks, fewer than six in the ``window_weeks`` trend window, when
+    the slope's 90 % interval touches zero or points away from the target, when the trend's change
+    across the window is smaller than ``min_change``, when the current value already meets the
+    target, or when the last log is more than four weeks old.
     """
-    ordered = _ordered(points)
-    if len(ordered) < MIN_POINTS_FOR_PROJECTION:
+    kept = since_start(points, None, None)
+    if _stale(kept, today, False):
         return None
-    current = current_value(ordered)
-    if current is not None and meets(current, target, direction):
-        return _reached_on(ordered, target, direction, today)
-    line = trend(ordered, window_weeks)
-    if line is None or not _moving_toward(line, direction):
+    current = current_value(kept, after=BASELINE_WEEKS)
+    if current is None or meets(current, target, direction):
         return None
-    weeks = (target - line.value_at(today)) / line.slope_per_week
-    if weeks <= 0:
-        return today
-    if weeks > MAX_PROJECTION_WEEKS:
-        return None
-    return today + timedelta(days=round(weeks * DAYS_PER_WEEK))
-
-
-def _moving_toward(line: Trend, direction: Direction) -> bool:
-    if Direction(direction) == Direction.HIGHER:
-        return line.slope_per_week > 0
-    return line.slope_per_week < 0
+    return _projection(_window(kept, window_weeks), current, target, direction, today, min_change)
 
 
 def status(
@@ -146,29 +370,10 @@ def status(
     direction: Direction,
     today: date,
     target_date: date | None = None,
+    min_change: float = 0.0,
 ) -> ProgressStatus:
-    """Achieved, on track, behind, or not enough data (fewer than two logged points).
-
-    With exactly two points there is no projection yet; the goal is on track when the second value
-    moved toward the target and the target date (if any) has not passed.
-    """
-    ordered = _ordered(points)
-    if len(ordered) < MIN_POINTS_FOR_STATUS:
-        return ProgressStatus.NO_DATA
-    current = current_value(ordered)
-    if current is not None and meets(current, target, direction):
-        return ProgressStatus.ACHIEVED
-    if len(ordered) < MIN_POINTS_FOR_PROJECTION:
-        step = ordered[-1].value - ordered[0].value
-        toward = step > 0 if Direction(direction) == Direction.HIGHER else step < 0
-        in_time = target_date is None or today <= target_date
-        return ProgressStatus.ON_TRACK if toward and in_time else ProgressStatus.BEHIND
-    projected = projected_date(ordered, target, direction, today)
-    if projected is None:
-        return ProgressStatus.BEHIND
-    if target_date is None or projected <= target_date:
-        return ProgressStatus.ON_TRACK
-    return ProgressStatus.BEHIND
+    """The goal's status by the rules in this module's docstring (a weekly marker, no start date)."""
+    return _judge(points, target, direction, today, target_date, min_change).status
 
 
 def format_day(day: date, today: date) -> str:
@@ -183,6 +388,10 @@ def _is_whole(key: str) -> bool:
     return key.startswith("activity/")
 
 
+VERDICT_WORDS = {IMPROVED: "better", WORSE: "worse"}
+NO_MEANINGFUL_CHANGE = "no meaningful change"
+
+
 @dataclass(frozen=True)
 class GoalProgress:
     goal: Goal
@@ -190,72 +399,150 @@ class GoalProgress:
     unit: str
     whole: bool
     today: date
-    points: int  # how many weeks were logged
+    points: int  # how many weeks were logged since the goal's start
     baseline: float | None
-    current: float | None
+    current: float | None  # None until a week after the baseline's
     target: float
-    percent: float | None
+    percent: float | None  # shown only with a meaningful improvement; at most 99 unless achieved
     trend: Trend | None
-    projected: date | None
+    projected: date | None  # the early end of ``projection``
     status: ProgressStatus
     change: Change | None  # baseline → current against the meaningful-change threshold
+    projection: Projection | None = None
+    last_logged: date | None = None
+    reached: date | None = None  # achieved: the first week of the run that meets the target
 
     @property
     def meaningful(self) -> bool:
         """Whether baseline → current is at least the series' meaningful change."""
         return self.change is not None and self.change.meaningful
 
+    @property
+    def verdict(self) -> str:
+        """ "better", "worse" or "no meaningful change" in the goal's direction; "" without a change."""
+        if self.change is None:
+            return ""
+        return VERDICT_WORDS.get(self.change.direction, NO_MEANINGFUL_CHANGE)
+
+    @property
+    def badge(self) -> str:
+        """The status in a word or two: "On track", "Last logged 12 Mar", "Better" (a questionnaire)."""
+        if self.status == ProgressStatus.STALE and self.last_logged is not None:
+            return f"Last logged {self.day(self.last_logged)}"
+        if self.status == ProgressStatus.BY_CHANGE:
+            return (self.verdict or NO_MEANINGFUL_CHANGE).capitalize()
+        return self.status.label
+
+    def day(self, day: date) -> str:
+        return format_day(day, self.today)
+
+    def projected_text(self, day: Callable[[date], str] | None = None) -> str:
+        """The projected range ("12–26 Mar"), "reached 3 Mar" when achieved, else ""."""
+        fmt = day or self.day
+        if self.status == ProgressStatus.ACHIEVED and self.reached is not None:
+            return f"reached {fmt(self.reached)}"
+        if self.projection is None or self.status == ProgressStatus.STALE:
+            return ""
+        return self.projection.text(fmt)
+
     def _fmt(self, value: float, unit: bool = True, whole: bool | None = None) -> str:
         return format_value(value, self.unit if unit else "", self.whole if whole is None else whole)
 
     def _mean(self, value: float, unit: bool = True) -> str:
-        """Baseline and current are means of two weeks: keep their decimal, so 8.5 never reads as a met 9."""
+        """Baseline and current may fall between whole numbers: keep their decimal (8.5 is not a met 9)."""
         return self._fmt(value, unit, whole=False)
 
     def sentence(self) -> str:
-        """E.g. "Right knee flexion: 92° → 108°, 70% of the way to 115°, on track for 12 Mar"."""
+        """E.g. "Right knee flexion: 92° → 108°, better, 70% of the way to 115°; on track for 12–26 Mar"."""
         target = self._fmt(self.target)
-        if self.baseline is None or self.current is None:
+        if self.baseline is None and self.last_logged is None:
             return f"{self.label}: nothing logged yet; target {target}"
-        if self.status == ProgressStatus.NO_DATA:
-            so_far = f"{self.label}: {self._mean(self.current)} so far"
-            return f"{so_far}; log another week to see progress toward {target}"
+        if self.status == ProgressStatus.STALE and self.last_logged is not None:
+            return f"{self.label}: last logged {self.day(self.last_logged)} \u2014 log this week to update"
+        if self.baseline is None or self.current is None:
+            more = max(1, MIN_WEEKS_FOR_STATUS - self.points)
+            weeks = "another week" if more == 1 else f"{more} more weeks"
+            logged = "1 week" if self.points == 1 else f"{self.points} weeks"
+            return (
+                f"{self.label}: {logged} logged since the goal started; not enough data yet: "
+                f"log {weeks} to see progress toward {target}"
+            )
         hug = self.unit in ("°", "%")
-        head = f"{self.label}: {self._mean(self.baseline, hug)} → {self._mean(self.current)}"
+        head = f"{self.label}: {self._mean(self.baseline, hug)} \u2192 {self._mean(self.current)}"
         if self.status == ProgressStatus.ACHIEVED:
             return f"{head}, target of {target} reached"
-        percent = self.percent if self.percent is not None else 0.0
-        if percent < 0:
-            where = f"further from {target} than at the start"
+        if self.status == ProgressStatus.REACHED_ONCE:
+            return f"{head}, {target} reached once \u2014 log again to confirm"
+        where = self.verdict or NO_MEANINGFUL_CHANGE
+        if self.percent is not None:
+            where += f", {int(round_half_up(self.percent))}% of the way to {target}"
         else:
-            where = f"{int(round_half_up(percent))}% of the way to {target}"
+            where += f", target {target}"
+        head = f"{head}, {where}"
+        if self.status == ProgressStatus.BY_CHANGE:
+            return head
+        if self.status == ProgressStatus.NO_DATA:
+            more = MIN_WEEKS_FOR_STATUS - self.points
+            weeks = "another week" if more == 1 else f"{more} more weeks"
+            return f"{head}; not enough data yet for a status: log {weeks}"
+        if self.status == ProgressStatus.NO_TREND:
+            return f"{head}; no clear trend yet"
+        when = self.projected_text()
         if self.status == ProgressStatus.ON_TRACK:
-            when = f"on track for {format_day(self.projected, self.today)}" if self.projected else "on track"
-            return f"{head}, {where}, {when}"
-        if self.projected is not None and self.goal.target_date is not None:
-            late = (
-                f"behind: the trend reaches {target} around {format_day(self.projected, self.today)}, "
-                f"after the target date of {format_day(self.goal.target_date, self.today)}"
-            )
-            return f"{head}, {where}, {late}"
-        return f"{head}, {where}, behind: not moving toward {target} yet"
+            return f"{head}; on track for {when}"
+        # Too early to tell and behind (but for a passed target date) always come with a projection.
+        reaches = self.projection is not None and self.projection.early is not None
+        reach = f"the trend reaches {target} {when}" if reaches else when
+        if self.status == ProgressStatus.TOO_EARLY:
+            return f"{head}; too early to tell: {reach}"
+        goal_date = self.goal.target_date
+        if goal_date is not None and self.today > goal_date:
+            return f"{head}; behind: the target date of {self.day(goal_date)} has passed"
+        if reaches and goal_date is not None:
+            return f"{head}; behind: {reach}, after the target date of {self.day(goal_date)}"
+        return f"{head}; behind: {reach}"
 
 
 def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
     """Everything the goal card, chart and PDF say about one goal, from one series."""
-    points = _ordered(series.points)
-    baseline = goal.baseline if goal.baseline is not None else default_baseline(points)
-    current = current_value(points)
-    percent = None
+    questionnaire = is_questionnaire(series.key)
+    points = since_start(series.points, goal.start, today)
+    baseline_set = goal.baseline is not None
+    lower = Direction(goal.direction) == Direction.LOWER
+    if questionnaire:
+        baseline = goal.baseline if baseline_set else (points[0].value if points else None)
+        current = points[-1].value if len(points) >= (1 if baseline_set else 2) else None
+    else:
+        baseline = goal.baseline if baseline_set else default_baseline(points)
+        current = current_value(points, after=0 if baseline_set else BASELINE_WEEKS)
+    try:
+        min_change = measurement_error(series.key)
+    except KeyError:
+        min_change = 0.0
+    verdict = _judge(
+        points,
+        goal.target,
+        goal.direction,
+        today,
+        goal.target_date,
+        min_change,
+        None,
+        baseline_set,
+        questionnaire,
+    )
+    found = verdict.status
     change = None
+    percent = None
     if baseline is not None and current is not None:
-        percent = percent_of_way(baseline, current, goal.target, goal.direction)
         try:
-            change = classify_change(
-                series.key, baseline, current, Direction(goal.direction) == Direction.LOWER, series.label
-            )
+            change = classify_change(series.key, baseline, current, lower, series.label)
         except KeyError:
             change = None
+        achieved = found == ProgressStatus.ACHIEVED
+        improved = change is not None and change.improved
+        if (achieved or improved) and not meets(baseline, goal.target, goal.direction):
+            percent = shown_percent(percent_of_way(baseline, current, goal.target, goal.direction), achieved)
+    projection_found = verdict.projection if found != ProgressStatus.STALE else None
     return GoalProgress(
         goal=goal,
         label=series.label,
@@ -268,9 +555,12 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         target=goal.target,
         percent=percent,
         trend=trend(points, TREND_WINDOW_WEEKS),
-        projected=projected_date(points, goal.target, goal.direction, today),
-        status=status(points, goal.target, goal.direction, today, goal.target_date),
+        projected=projection_found.early if projection_found is not None else None,
+        status=found,
         change=change,
+        projection=projection_found,
+        last_logged=points[-1].week if points else None,
+        reached=reached_on(points, goal.target, goal.direction) if found == ProgressStatus.ACHIEVED else None,
     )
 
 

@@ -4,8 +4,9 @@ Each check-in is compared with a **reference**: the patient's discharge level, t
 four values logged before the watch started. (Not the single best week: that is often a lucky week,
 and measuring against it would make ordinary variation look like a relapse.)
 
-A check-in is **worse** when it is worse than the reference, in the series' direction, by more than
-the meaningful-change threshold. An alert needs **two consecutive check-ins both worse**: a one-week
+A check-in is **worse** when it is worse than the reference, in the series' direction, by at least
+the meaningful-change threshold (the same rule as everywhere else: a change as large as the threshold
+counts). An alert needs **two consecutive check-ins both worse**: a one-week
 blip never triggers it, and neither does any improvement. The message is plain and calm: it suggests
 contacting the therapist, it does not diagnose.
 """
@@ -16,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rehabtrack.core.meaningful_change import threshold_for, thresholds
-from rehabtrack.core.progress import format_value
+from rehabtrack.core.meaningful_change import DELTA_DECIMALS, threshold_for, thresholds
+from rehabtrack.core.numbers import format_value
 from rehabtrack.core.series import Point, Series
 
 REFERENCE_WEEKS = 4
@@ -29,7 +30,7 @@ class CheckIn:
     week: date
     value: float
     difference: float  # value − reference (positive: higher than at discharge)
-    worse: bool  # worse than the reference by more than the threshold
+    worse: bool  # worse than the reference by at least the threshold
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,16 @@ class RecurrenceAlert:
         reference = format_value(self.reference, self.unit)
         count = "two" if len(self.values) == 2 else str(len(self.values))
         return (
-            f"Your {self.label} has been {higher_lower} than at discharge for {count} check-ins in a row "
+            f"Your {self.label} {_have(self.label)} been {higher_lower} than at discharge for {count} "
+            "check-ins in a row "
             f"({shown} vs {reference}). It may be worth contacting your therapist."
         )
+
+
+def _have(label: str) -> str:
+    """ "have" after a plural ("flare-ups this week", "nights woken by pain"), else "has"."""
+    first = label.split(" ", 1)[0].lower()
+    return "have" if first.endswith("s") and not first.endswith("ss") else "has"
 
 
 def discharge_reference(
@@ -74,7 +82,7 @@ def check_ins(
     for p in sorted((p for p in points if p.week >= watch_start), key=lambda p: p.week):
         difference = p.value - reference
         worsening = difference if lower_is_better else -difference
-        found.append(CheckIn(p.week, p.value, difference, worsening > threshold))
+        found.append(CheckIn(p.week, p.value, difference, round(worsening, DELTA_DECIMALS) >= threshold))
     return found
 
 
@@ -87,8 +95,8 @@ def recurrence_alert(
     unit: str = "",
     reference: float | None = None,
 ) -> RecurrenceAlert | None:
-    """An alert when the latest two consecutive check-ins are both worse than the reference by more
-    than ``threshold``; None otherwise (including when there is no reference to compare with).
+    """An alert when the latest two consecutive check-ins are both worse than the reference by at
+    least ``threshold``; None otherwise (including when there is no reference to compare with).
 
     ``reference`` defaults to ``discharge_reference(points, watch_start)``. Consecutive means one
     logged check-in after the other, however many weeks apart.

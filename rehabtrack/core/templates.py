@@ -16,7 +16,7 @@ from typing import Any
 
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.model import Direction, Discipline
-from rehabtrack.core.resources import load_json, resource_path
+from rehabtrack.core.resources import json_names, load_json
 from rehabtrack.core.rom import AXIAL_JOINTS, ROM_LIMITS, RomMode, Side
 
 TEMPLATE_DIR = "templates"
@@ -166,8 +166,8 @@ def parse_template(key: str, data: Any) -> ConditionTemplate:
 def load_templates() -> list[ConditionTemplate]:
     """Every template in ``resources/templates/``, in display order (then by name)."""
     found = [
-        parse_template(path.stem, load_json(TEMPLATE_DIR, path.name))
-        for path in sorted(resource_path(TEMPLATE_DIR).glob("*.json"))
+        parse_template(name.removesuffix(".json"), load_json(TEMPLATE_DIR, name))
+        for name in json_names(TEMPLATE_DIR)
     ]
     return sorted(found, key=lambda t: (t.order, t.name.casefold()))
 

@@ -5,7 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
+from rehabtrack.core.validation import Problem
+
 ONE_WEEK = timedelta(days=7)
+FIRST_DAY = date(1900, 1, 1)  # a Monday: the earliest week or day RehabTrack stores
+
+
+def last_day(today: date | None = None) -> date:
+    """The latest day RehabTrack stores: the end of next year (a plan may look a little ahead)."""
+    return date((today or date.today()).year + 1, 12, 31)
+
+
+def day_problem(field: str, label: str, day: date, today: date | None = None) -> Problem | None:
+    """The one rule for every stored week and day: from 1900-01-01 to the end of next year."""
+    latest = last_day(today)
+    if FIRST_DAY <= day <= latest:
+        return None
+    return Problem(
+        field, f"{label} must be from {FIRST_DAY.isoformat()} to {latest.isoformat()} (got {day})."
+    )
 
 
 def week_start(day: date) -> date:

@@ -19,21 +19,22 @@ from datetime import date, timedelta
 from rehabtrack import __version__
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import WEEKLY_MARKERS
-from rehabtrack.core.meaningful_change import Change, threshold_for
+from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     MeasureResult,
     any_series,
     overall_changes,
+    psfs_overall,
     psfs_series,
     score_keys,
+    score_range,
     score_text,
 )
-from rehabtrack.core.measures import classify, instrument
+from rehabtrack.core.measures import instrument
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.numbers import format_value, plain, signed_amount, whole_percent
 from rehabtrack.core.progress import (
     GoalProgress,
-    ProgressStatus,
     progress_toward,
     summarise_change,
 )
@@ -175,6 +176,8 @@ class ReportContent:
     measures: tuple[MeasureRow, ...] = field(default=())  # questionnaire scores in the period
     maintenance: str = ""  # "Maintenance phase since …": empty when not in one
     recurrence: tuple[str, ...] = field(default=())  # recurrence-watch messages (maintenance phase only)
+    summary_sources: str = ""  # the footnote to the summary of change: each threshold's source
+    measure_sources: str = ""  # the same for the questionnaire scores
 
     @property
     def title(self) -> str:
@@ -209,18 +212,19 @@ def build_content(
     activities = store.activities(patient_id, include_archived=True)
     goals = store.goals(patient_id)
     events = store.events(patient_id)
-    return content_from(
-        patient,
-        all_entries,
-        activities,
-        goals,
-        events,
-        start,
-        end,
-        today,
-        measures=store.measures(patient_id),
-        plan=store.maintenance(patient_id),
-    )
+    with patient_thresholds(store.thresholds(patient_id)):  # what the therapist set for this patient
+        return content_from(
+            patient,
+            all_entries,
+            activities,
+            goals,
+            events,
+            start,
+            end,
+            today,
+            measures=store.measures(patient_id),
+            plan=store.maintenance(patient_id),
+        )
 
 
 def content_from(
@@ -275,6 +279,10 @@ def content_from(
         HeaderField("Weeks logged", f"{weeks_logged} of {len(weeks)} weeks in the period"),
         HeaderField("Generated", f"{format_day(today)} by RehabTrack {__version__}"),
     )
+    changes = tuple(_change_row(period_series[k]) for k in keys if period_series[k].points)
+    measure_rows = _measure_rows(
+        [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
+    )
     return ReportContent(
         patient_name=patient.display_name,
         header=header,
@@ -285,7 +293,7 @@ def content_from(
         version=__version__,
         weeks_logged=weeks_logged,
         weeks_in_period=len(weeks),
-        changes=tuple(_change_row(period_series[k]) for k in keys if period_series[k].points),
+        changes=changes,
         pt_goals=tuple(r for r in goal_rows if r.discipline == Discipline.PT),
         ot_goals=tuple(r for r in goal_rows if r.discipline == Discipline.OT),
         charts=charts,
@@ -297,13 +305,13 @@ def content_from(
             if e.notes.strip()
         ),
         chart_events=period_events,
-        measures=_measure_rows(
-            [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
-        ),
+        measures=measure_rows,
         maintenance=_maintenance_text(plan),
         recurrence=tuple(
             a.message for a in recurrence_alerts(plan or MaintenancePlan(), up_to_end, activities)
         ),
+        summary_sources=threshold_sources([r.result.threshold for r in changes if r.result is not None]),
+        measure_sources=threshold_sources([r.result.threshold for r in measure_rows if r.result is not None]),
     )
 
 
@@ -324,24 +332,33 @@ def _change_text(change: Change) -> str:
     before, after = format_value(change.before, ""), format_value(change.after, "")
     if change.delta == 0:
         return f"{before} → {after} (no change)"
-    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)})"
+    share = f", {change.percent_text}" if change.relative is not None and change.percent_text else ""
+    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)}{share})"
 
 
-def _measure_row(key: str, points: list[tuple[date, float]], change: Change | None) -> MeasureRow:
+def _measure_row(
+    key: str,
+    points: list[tuple[date, float]],
+    change: Change | None,
+    unjudged: str = "meaningful change: not yet (one score)",
+    scale: str = "",
+) -> MeasureRow:
     inst = instrument(key)
-    threshold = threshold_for(inst.series_key)
+    threshold = change.threshold if change is not None else threshold_for(inst.series_key)
     if change is None:
-        meaningful, judgement, moved = "meaningful change: not yet (one score)", "", DASH
+        meaningful, judgement, moved = unjudged, "", DASH
     else:
         meaningful = f"meaningful change: {'yes' if change.meaningful else 'no'}"
+        if change.meaningful:
+            meaningful += threshold.tag()
         judgement, moved = change.direction, _change_text(change)
     return MeasureRow(
         key=key,
         name=inst.name,
-        scale=_scale(key),
+        scale=scale or _scale(key),
         scores=" · ".join(f"{format_day(day)}: {score_text(key, value)}" for day, value in points),
         change=moved,
-        threshold=threshold.amount(threshold.value),
+        threshold=_threshold_text(threshold),
         meaningful=meaningful,
         judgement=judgement,
         result=change,
@@ -355,13 +372,25 @@ def _measure_rows(
     rows = []
     psfs = psfs_series(entries, activities)
     if psfs.points:
-        first, last = psfs.points[0], psfs.points[-1]
-        change = classify("PSFS", first.value, last.value) if len(psfs.points) > 1 else None
-        shown = [(first.week, first.value)] + ([(last.week, last.value)] if len(psfs.points) > 1 else [])
-        row = _measure_row("PSFS", shown, change)
+        psfs_both = psfs_overall(entries, activities)
+        change = psfs_both.change if psfs_both is not None else None
+        if change is not None:
+            # Both scores over the activities rated at both times, as the change is judged.
+            shown = [(psfs.points[0].week, change.before), (psfs.points[-1].week, change.after)]
+        else:
+            first, last = psfs.points[0], psfs.points[-1]
+            shown = [(first.week, first.value)] + ([(last.week, last.value)] if len(psfs.points) > 1 else [])
+        unjudged = (
+            "meaningful change: not compared (no activity rated at both times)"
+            if psfs_both is not None
+            else "meaningful change: not yet (one score)"
+        )
+        row = _measure_row("PSFS", shown, change, unjudged)
+        both = f", {psfs_both.activities} activities rated at both times" if psfs_both and change else ""
         rows.append(
             replace(
-                row, scores=f"{row.scores} (from the weekly activity ratings, {len(psfs.points)} check-ins)"
+                row,
+                scores=f"{row.scores} (from the weekly activity ratings, {len(psfs.points)} check-ins{both})",
             )
         )
     for overall in overall_changes(results):
@@ -372,7 +401,11 @@ def _measure_rows(
             if r.instrument == family and (value := r.value(overall.key)) is not None
         ]
         assert overall.key in score_keys(family)
-        rows.append(_measure_row(overall.key, points, overall.change))
+        low, high = score_range(overall.latest, overall.key)
+        scale = _scale(overall.key)
+        if family == "GAS":
+            scale = f"{format_value(low, '')}–{format_value(high, '')}{scale[scale.index(',') :]}"
+        rows.append(_measure_row(overall.key, points, overall.change, overall.meaningful_text, scale))
     return tuple(rows)
 
 
@@ -403,12 +436,40 @@ def _change_row(series: Series) -> ChangeRow:
         measure=_measure(series),
         first=plain(change.before, decimals),
         last=plain(change.after, decimals),
-        change=signed_amount(change.delta, threshold.unit, decimals),
-        judgement=change.direction,
-        threshold=threshold.amount(threshold.value),
+        change=signed_amount(change.delta, threshold.unit, decimals)
+        + (f", {change.percent_text}" if change.relative is not None and change.percent_text else ""),
+        # A verdict that rests on a clinic convention says so, unlike one on a published MCID.
+        judgement=f"{change.direction}{threshold.tag() if change.meaningful else ''}",
+        threshold=_threshold_text(threshold),
         meaningful="Yes" if change.meaningful else "No",
         result=change,
     )
+
+
+def _threshold_text(threshold: Threshold) -> str:
+    """ "2 points"; "1 hour (set for this patient)" for a convention the therapist changed."""
+    amount = threshold.amount(threshold.value)
+    return f"{amount} (set for this patient)" if threshold.for_patient else amount
+
+
+def threshold_sources(thresholds: list[Threshold]) -> str:
+    """The footnote beside a table of verdicts: each threshold with its source, conventions apart."""
+    seen: dict[str, Threshold] = {}
+    for t in thresholds:
+        seen.setdefault(f"{t.label}|{t.value}", t)
+    published = [f"{t.label} {t.amount(t.value)} ({t.cite})" for t in seen.values() if not t.convention]
+    conventions = [
+        f"{t.label} {t.amount(t.value)}{' (set for this patient)' if t.for_patient else ''}"
+        for t in seen.values()
+        if t.convention
+    ]
+    parts = []
+    if published:
+        parts.append(f"Published thresholds: {'; '.join(published)}.")
+    if conventions:
+        marked = "a verdict on them is marked so"
+        parts.append(f"Clinic conventions, not published MCIDs ({marked}): {'; '.join(conventions)}.")
+    return " ".join(parts)
 
 
 def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity]) -> GoalRow:
@@ -417,7 +478,7 @@ def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity
     def fmt(value: float | None, whole: bool = gp.whole) -> str:
         return DASH if value is None else format_value(value, gp.unit, whole)
 
-    status = gp.status.label
+    status = gp.badge
     if goal.status == GoalStatus.DISCONTINUED:
         status = f"{status} (goal discontinued)"
     return GoalRow(
@@ -437,10 +498,8 @@ def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity
 
 
 def _projected(gp: GoalProgress) -> str:
-    """The projected date; for an achieved goal core gives the week it was reached instead."""
-    if gp.projected is not None and gp.status == ProgressStatus.ACHIEVED:
-        return f"reached {format_day(gp.projected)}"
-    return format_day(gp.projected)
+    """The projected range; for an achieved goal the week it was reached."""
+    return gp.projected_text(format_day) or DASH
 
 
 def _charts(

@@ -11,9 +11,7 @@ what follows it are never split across a page edge.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +36,7 @@ from PySide6.QtPrintSupport import QPrinter
 from rehabtrack import __version__
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.report.content import ChartSpec, GoalRow, ReportContent
+from rehabtrack.storage.files import write_atomically
 
 Paper = Literal["a4", "letter"]
 DPI = 96
@@ -405,8 +404,8 @@ def _summary(flow: Flow, content: ReportContent) -> None:
     note = (
         "Mean of the first 4 logged weeks against the last 4 in the period (fewer when under 8 weeks were "
         "logged). A change smaller than the meaningful-change threshold is within normal variation: "
-        "week-to-week noise, neither better nor worse."
-    )
+        "week-to-week noise, neither better nor worse. " + content.summary_sources
+    ).strip()
     place_table(flow, "Summary of change", columns, rows, Fonts.small, level=1, note=note)
 
 
@@ -438,9 +437,10 @@ GOAL_COLUMNS = [
 def _goals(flow: Flow, content: ReportContent) -> None:
     note = (
         f"As of {content.as_of.day} {content.as_of:%b %Y}. Baseline: set by the therapist, else the mean of "
-        "the first two logged weeks. Current: mean of the last two logged weeks. Projected: when the trend "
-        "of the last 12 weeks reaches the target (none when it is flat or heading away); for an achieved "
-        "goal, the week it was reached."
+        "the first two logged weeks since the goal started. Current: the middle value of the last three "
+        "logged weeks. Projected: a range of dates from the trend of the last 12 weeks and its 90 % "
+        "confidence interval, only when the trend is clear and larger than the measurement error; for an "
+        "achieved goal, the week it was reached. A status needs five logged weeks."
     )
     sections = (
         ("Physical therapy (PT) goals", content.pt_goals),
@@ -487,8 +487,9 @@ def _questionnaires(flow: Flow, content: ReportContent) -> None:
             "Scored exactly as published (sources in the app's Questionnaires view). First → latest compares "
             "the first and the latest score in the period; a change smaller than the meaningful change is "
             "within normal variation. QuickDASH and ODI: higher is worse, so a fall is an improvement. PSFS: "
-            "the mean of the weekly activity ratings (the same items, not asked twice)."
-        )
+            "the mean of the weekly activity ratings (the same items, not asked twice). "
+            + content.measure_sources
+        ).strip()
         place_table(flow, "Questionnaire scores", columns, rows, Fonts.small, level=1, note=note)
     else:
         place_heading(flow, "Questionnaire scores", 20)
@@ -503,7 +504,7 @@ def _questionnaires(flow: Flow, content: ReportContent) -> None:
         if content.maintenance and not content.recurrence:
             place_paragraph(
                 flow,
-                "No marker has been worse than at discharge by more than its meaningful change for two "
+                "No marker has been worse than at discharge by at least its meaningful change for two "
                 "check-ins in a row.",
                 Fonts.body,
                 BLACK,
@@ -776,15 +777,7 @@ def write_report(
 ) -> int:
     """Write the report to ``path`` (replaced whole, or left untouched on failure); returns pages."""
     data, pages = render_pdf(content, paper, progress)
-    out = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(Path(path), data)
     return pages
 
 

@@ -17,7 +17,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from rehabtrack.storage import engine as db
-from rehabtrack.storage.errors import BackupProblem, NotRehabTrackDatabase, StoreLocked
+from rehabtrack.storage.errors import BackupProblem, DatabaseProblem, NotRehabTrackDatabase, StoreLocked
 from rehabtrack.storage.faults import folder_problem, path_problem
 from rehabtrack.storage.lock import DataDirLock, FileLock
 from rehabtrack.storage.paths import DEFAULT_KEEP
@@ -66,12 +66,12 @@ def backup_now(data_dir: Path, reason: str = "manual", keep: int | None = DEFAUL
     """Back up the database in ``data_dir`` now; returns the new file. Old backups beyond ``keep``
     are deleted (``keep=None``: delete none)."""
     source_path = data_dir / DATABASE_NAME
-    if not source_path.is_file() or source_path.stat().st_size == 0:
-        problem = path_problem(source_path)
-        raise BackupProblem(str(problem or f"There is no database in {data_dir} to back up yet."))
-    db.stored_revision(source_path)  # a damaged or foreign file is refused, not "backed up"
     folder = backup_dir(data_dir)
     try:
+        if not source_path.is_file() or source_path.stat().st_size == 0:
+            problem = path_problem(source_path) or folder_problem(data_dir, writing=False)
+            raise BackupProblem(str(problem or f"There is no database in {data_dir} to back up yet."))
+        db.stored_revision(source_path)  # a damaged or foreign file is refused, not "backed up"
         folder.mkdir(mode=0o700, exist_ok=True)
         db.secure_dir(folder)
         writer = FileLock(folder / WRITER_LOCK).acquire()
@@ -88,20 +88,19 @@ def backup_now(data_dir: Path, reason: str = "manual", keep: int | None = DEFAUL
     return target
 
 
-def _cannot_write(folder: Path, exc: BaseException) -> BackupProblem:
+def _cannot_write(folder: Path, exc: BaseException, what: str = "back up") -> BackupProblem:
     problem = folder_problem(folder.parent)
     if problem is not None:
-        return BackupProblem(f"Could not back up: {problem}")
+        return BackupProblem(f"Could not {what}: {problem}")
     if isinstance(exc, StoreLocked):
         return BackupProblem(f"Another backup into {folder} is being made right now; try again in a moment.")
-    return BackupProblem(f"Could not back up into {folder}: {exc}")
+    return BackupProblem(f"Could not {what} ({folder}): {exc}")
 
 
 def _write_backup(source_path: Path, folder: Path, reason: str) -> Path:
     """Copy into a ``.partial`` file that only gets its name once whole. Called holding the backups
     folder's writer lock, so any ``.partial`` found is the leftover of a killed backup."""
-    for leftover in folder.glob(f"{PREFIX}*.partial*"):
-        leftover.unlink(missing_ok=True)
+    _remove_partials(folder)
     now = datetime.now()
     target = folder / f"{PREFIX}{now:%Y-%m-%d_%H%M%S_%f}-{reason}.db"
     partial = target.with_name(target.name + ".partial")
@@ -119,6 +118,23 @@ def _write_backup(source_path: Path, folder: Path, reason: str) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return target
+
+
+def _remove_partials(folder: Path) -> None:
+    for leftover in folder.glob(f"{PREFIX}*.partial*"):  # the copy and its -journal
+        leftover.unlink(missing_ok=True)
+
+
+def remove_leftovers(data_dir: Path) -> None:
+    """Delete what a backup killed half way left behind, unless a backup is being written right now."""
+    folder = backup_dir(data_dir)
+    if not folder.is_dir() or not any(folder.glob(f"{PREFIX}*.partial*")):
+        return
+    try:
+        with FileLock(folder / WRITER_LOCK):
+            _remove_partials(folder)
+    except (OSError, DatabaseProblem) as exc:  # tidying up must never keep anyone from their data
+        log.warning("could not remove an unfinished backup: %s", exc)
 
 
 def before_upgrade_backup(data_dir: Path, head: str) -> Path:
@@ -194,7 +210,7 @@ def restore(data_dir: Path, backup_file: Path, keep: int = DEFAULT_KEEP) -> Path
         db.secure_dir(data_dir)
         return _restore(data_dir, backup_file, keep)
     except OSError as exc:
-        raise _cannot_write(backup_dir(data_dir), exc) from exc
+        raise _cannot_write(backup_dir(data_dir), exc, "restore") from exc
 
 
 def _restore(data_dir: Path, backup_file: Path, keep: int) -> Path | None:

@@ -3,10 +3,12 @@
 The format is versioned (``format``/``version``). Activities are referred to by name, so ratings and
 activity goals are remapped to the importing database's ids. The patient is matched by ``uid``
 (a random id given to every patient and kept in the bundle), so importing the same bundle twice
-creates no duplicates and an updated bundle updates: the profile (with the maintenance plan) and
-every week in the bundle are replaced, goals are matched by discipline and title, events by day, kind
-and text, questionnaire results by instrument and day taken (the n-th result of one instrument on one
-day replaces the n-th one there). Nothing that is only in the importing database is deleted.
+creates no duplicates. The import goes through the store's one merge path (``Store.import_histories``,
+rules in ``core.imports``): what is new is added, a value the bundle leaves out or gives as null never
+erases a stored one, and a value that differs is a conflict, kept as stored unless the user takes the
+bundle's. Goals are matched by discipline and title, events by day, kind and text, questionnaire results by
+instrument and day taken (the n-th result of one instrument on one day meets the n-th one there). The
+bundle's shape is checked by a strict pydantic schema before any value reaches core's validation.
 
 Questionnaire results carry their answers, COPM problems and GAS goals, never a score: the importing
 RehabTrack scores them again with ``core``, so a bundle cannot bring in a score its answers do not
@@ -20,14 +22,16 @@ Version history: 1 had the profile, activities, weeks, goals and events; 2 adds 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, NoReturn
 
-from sqlmodel import Session, col, select
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session
 
 from rehabtrack import __version__
+from rehabtrack.core.imports import History, ImportReport, OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.measure_series import GasGoal, MeasureResult, scored
 from rehabtrack.core.measures import CopmProblem
@@ -45,16 +49,10 @@ from rehabtrack.core.model import (
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.validation import InvalidInput, Problem
-from rehabtrack.storage.engine import write_private_text
-from rehabtrack.storage.store import Store, _write_entry, _write_measure
-from rehabtrack.storage.tables import (
-    ActivityRow,
-    EventRow,
-    GoalRow,
-    MeasureResultRow,
-    PatientRow,
-    new_uid,
-)
+from rehabtrack.core.weeks import day_problem
+from rehabtrack.storage.files import write_text_atomically
+from rehabtrack.storage.store import Store
+from rehabtrack.storage.tables import PatientRow, new_uid
 
 FORMAT = "rehabtrack-patient-bundle"
 VERSION = 2  # 2: questionnaire results and the maintenance plan
@@ -196,7 +194,7 @@ def bundle_data(store: Store, patient_id: int) -> dict[str, Any]:
 def export_bundle(store: Store, patient_id: int, out: Path) -> int:
     """Write the patient's bundle to ``out`` (readable by the user only); returns the weeks written."""
     data = bundle_data(store, patient_id)
-    write_private_text(Path(out), json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
+    write_text_atomically(Path(out), json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
     return len(data["entries"])
 
 
@@ -219,196 +217,361 @@ def is_bundle(path: Path) -> bool:
     return start.startswith(b"{") and FORMAT.encode() in start
 
 
-class _Parsed:
-    def __init__(self) -> None:
-        self.uid = ""
-        self.patient = Patient("?")
-        self.activities: list[Activity] = []
-        self.entries: list[WeeklyEntry] = []  # ratings' activity_id: index into self.activities
-        self.goals: list[tuple[Goal, str | None]] = []  # (goal, activity name of an activity goal)
-        self.events: list[Event] = []
-        # Scored results; their goal ids and their GAS goals' are indexes into self.goals.
-        self.measures: list[MeasureResult] = []
-        self.maintenance: MaintenancePlan | None = None  # None: the bundle says nothing (version 1)
+# The bundle's shape, checked strictly: "false" is not false, "2" is not 2, and no field is guessed.
 
 
-def read_bundle(path: Path) -> _Parsed:
-    """Parse and validate a bundle completely; raise BundleError saying everything that is wrong."""
+def _in_range(day: date) -> date:
+    problem = day_problem("day", "A date", day)
+    if problem is not None:
+        raise ValueError(problem.message.removeprefix("A date "))
+    return day
+
+
+Day = Annotated[date, AfterValidator(_in_range)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+
+class _PatientIn(_Strict):
+    uid: str = Field(min_length=1, max_length=64)
+    display_name: str
+    condition: str = ""
+    affected_side: str = ""
+    rehab_start: Day | None = None
+    pt_clinician: str = ""
+    ot_clinician: str = ""
+    archived: bool = False
+    created_at: datetime | None = None
+
+
+class _ActivityIn(_Strict):
+    name: str
+    discipline: Discipline
+    archived: bool = False
+
+
+class _RomIn(_Strict):
+    joint: str
+    side: Side
+    movement: str
+    degrees: float
+    mode: RomMode
+
+
+class _RatingIn(_Strict):
+    activity: str
+    rating: float
+    minutes: float | None = None
+
+
+class _EntryIn(_Strict):
+    week: Day
+    values: dict[str, float] = {}
+    rom: list[_RomIn] = []
+    activities: list[_RatingIn] = []
+    notes: str | None = None  # absent or null: no note (never the text "None")
+
+
+class _ActivityRef(_Strict):
+    activity: str
+
+
+class _GoalRef(_Strict):
+    discipline: Discipline
+    title: str
+
+
+class _GoalIn(_Strict):
+    discipline: Discipline
+    title: str
+    marker: str | _ActivityRef
+    target: float
+    direction: Direction
+    baseline: float | None = None
+    start: Day | None = None
+    target_date: date | None = None
+    status: GoalStatus = GoalStatus.ACTIVE
+    set_by: str = ""
+
+
+class _EventIn(_Strict):
+    day: Day
+    kind: EventKind
+    text: str
+
+
+class _CopmIn(_Strict):
+    name: str
+    importance: float
+    performance: float
+    satisfaction: float
+
+
+class _GasIn(_Strict):
+    goal: str
+    level: int
+    weight: float = 1.0
+    linked_goal: _GoalRef | None = None
+
+
+class _MeasureIn(_Strict):
+    instrument: str
+    taken: Day
+    answers: list[float | None] = []
+    copm: list[_CopmIn] = []
+    gas: list[_GasIn] = []
+    goal: _GoalRef | None = None
+
+
+class _PlanIn(_Strict):
+    discharged_on: Day | None = None
+    every_weeks: int | None = None
+    since: Day | None = None
+
+
+class _BundleIn(_Strict):
+    format: str
+    version: int
+    exported_at: str | None = None
+    exported_by: str | None = None
+    patient: _PatientIn
+    activities: list[_ActivityIn]
+    entries: list[_EntryIn]
+    goals: list[_GoalIn]
+    events: list[_EventIn]
+    measures: list[_MeasureIn] | None = None  # from version 2 on
+    maintenance: _PlanIn | None = None  # from version 2 on
+
+
+class _Header(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    format: Any = None
+    version: Any = None
+
+
+_PLAIN = {
+    "bool_type": "must be true or false (without quotes)",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "finite_number": "must be a number of ordinary size",
+    "string_type": "must be text in quotes",
+    "missing": "is missing",
+    "extra_forbidden": "is not part of a patient bundle",
+    "date_type": "must be a date written YYYY-MM-DD",
+    "date_parsing": "must be a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "must be a date written YYYY-MM-DD",
+    "list_type": "must be a list [ … ]",
+    "dict_type": "must be an object { … }",
+    "model_type": "must be an object { … }",
+}
+
+
+def _schema_problem(path: Path, exc: ValidationError) -> BundleError:
+    """The first thing wrong, on one line: the field, what it must be, and what it was."""
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    if first["type"] == "json_invalid":
+        detail = first["msg"].removeprefix("Invalid JSON: ")
+        return BundleError(
+            f"Nothing was imported: {path} is not a RehabTrack patient bundle (not valid JSON: {detail})."
+        )
+    where = "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in first["loc"])
+    where = where.lstrip(".") or "the top level"
+    if first["type"] == "value_error":
+        rule = str(first.get("ctx", {}).get("error", first["msg"]))
+    else:
+        rule = _PLAIN.get(first["type"], first["msg"].replace("Input should be", "must be"))
+    got = first.get("input")
+    shown = "" if first["type"] in ("missing", "union_tag_invalid") else f" (got {_short(got)})"
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return BundleError(f"Nothing was imported: {path} is damaged at {where}: {rule}{shown}{more}.")
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str | bool | None) else repr(value)
+    if isinstance(value, dict | list):
+        text = "{…}" if isinstance(value, dict) else "[…]"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def read_bundle(path: Path) -> History:
+    """Parse and validate a bundle completely; raise BundleError saying what is wrong, on one line
+    (with a line per problem when core finds several invalid values)."""
+    path = Path(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(f"{path} is not a RehabTrack patient bundle: {exc}") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"Nothing was imported: {path} cannot be read ({exc.strerror or exc}).") from exc
+    text = text.removeprefix(b"\xef\xbb\xbf")
+    try:
+        header = _Header.model_validate_json(text)
+    except ValidationError as exc:
+        raise _schema_problem(path, exc) from None
+    if header.format != FORMAT:
         raise BundleError(f"{path} is not a RehabTrack patient bundle.")
-    version = data.get("version")
-    if not isinstance(version, int) or version > VERSION:
+    version = header.version
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise BundleError(
+            f"Nothing was imported: {path} is damaged at version: must be a whole number from 1 to "
+            f"{VERSION}, without quotes (got {_short(version)})."
+        )
+    if version > VERSION:
         raise BundleError(
             f"{path} was written by a newer RehabTrack (bundle version {version}); this version reads "
-            f"bundle version {VERSION}. Install the newer RehabTrack to import it."
+            f"bundle versions up to {VERSION}. Install the newer RehabTrack to import it."
         )
     try:
-        return _parse(data, version)
+        data = _BundleIn.model_validate_json(text)
+    except ValidationError as exc:
+        raise _schema_problem(path, exc) from None
+    if version >= 2:
+        missing = [name for name in ("measures", "maintenance") if getattr(data, name) is None]
+        if missing:
+            raise BundleError(
+                f"Nothing was imported: {path} is damaged at {missing[0]}: is missing (a version {version} "
+                "bundle has it)."
+            )
+    try:
+        return _history(data)
     except InvalidInput as exc:
+        if len(exc.problems) == 1:
+            [p] = exc.problems
+            raise BundleError(
+                f"Nothing was imported: {path} has invalid data: {p.field}: {p.message}"
+            ) from exc
         problems = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
         raise BundleError(f"Nothing was imported: {path} has invalid data.\n{problems}") from exc
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BundleError(f"Nothing was imported: {path} is damaged ({type(exc).__name__}: {exc}).") from exc
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{value!r} is not a number")
-    return value
-
-
-def _whole(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{value!r} is not a whole number")
-    return value
-
-
-def _list(value: Any, what: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError(f"{what} is not a list")
-    return value
-
-
-def _parse(data: dict[str, Any], version: int = VERSION) -> _Parsed:
-    parsed = _Parsed()
-    p = data["patient"]
-    parsed.uid = str(p["uid"])
-    if not parsed.uid.strip():
-        raise ValueError("the patient has no uid")
-    created = p.get("created_at")
-    parsed.patient = Patient(
-        str(p["display_name"]).strip(),
-        str(p.get("condition", "")),
-        str(p.get("affected_side", "")),
-        _day(p.get("rehab_start")),
-        str(p.get("pt_clinician", "")),
-        str(p.get("ot_clinician", "")),
-        bool(p.get("archived", False)),
-        created_at=datetime.fromisoformat(created) if created else None,
+def _history(data: _BundleIn) -> History:
+    """The bundle as core objects, every value checked by core (InvalidInput lists what is wrong)."""
+    p = data.patient
+    patient = Patient(
+        p.display_name.strip(),
+        p.condition,
+        p.affected_side,
+        p.rehab_start,
+        p.pt_clinician,
+        p.ot_clinician,
+        p.archived,
+        created_at=p.created_at,
     )
-    parsed.patient.validate()
+    patient.validate()
     index: dict[str, int] = {}
-    for a in data["activities"]:
-        activity = Activity(
-            str(a["name"]).strip(), Discipline(a["discipline"]), bool(a.get("archived", False))
-        )
-        activity.validate()
+    activities: list[Activity] = []
+    for n, a in enumerate(data.activities, start=1):
+        activity = Activity(a.name.strip(), a.discipline, a.archived)
+        _checked(f"activities[{n}]", activity.validate)
         if activity.name in index:
-            raise ValueError(f"activity {activity.name!r} appears twice")
-        index[activity.name] = len(parsed.activities)
-        parsed.activities.append(activity)
-    names = dict(enumerate(a.name for a in parsed.activities))
+            _refuse(f"activities[{n}]", f"activity {activity.name!r} appears twice")
+        index[activity.name] = len(activities)
+        activities.append(activity)
+
+    def activity_at(name: str, where: str) -> int:
+        if name.strip() not in index:
+            _refuse(where, f"activity {name!r} is not in the bundle's activities")
+        return index[name.strip()]
+
+    names = dict(enumerate(a.name for a in activities))
+    entries: list[WeeklyEntry] = []
     weeks: set[date] = set()
-    for e in data["entries"]:
+    for n, e in enumerate(data.entries, start=1):
+        where = f"entries[{n}] (week of {e.week})"
         entry = WeeklyEntry(
-            date.fromisoformat(e["week"]),
-            {str(k): _number(v) for k, v in e.get("values", {}).items()},
-            tuple(
-                RomReading(
-                    r["joint"], Side(r["side"]), r["movement"], _number(r["degrees"]), RomMode(r["mode"])
-                )
-                for r in e.get("rom", [])
-            ),
-            tuple(
-                ActivityRating(
-                    index[r["activity"]],
-                    _number(r["rating"]),
-                    None if r.get("minutes") is None else _number(r["minutes"]),
-                )
-                for r in e.get("activities", [])
-            ),
-            str(e.get("notes", "")),
+            e.week,
+            dict(e.values),
+            tuple(RomReading(r.joint, r.side, r.movement, r.degrees, r.mode) for r in e.rom),
+            tuple(ActivityRating(activity_at(r.activity, where), r.rating, r.minutes) for r in e.activities),
+            e.notes or "",
         )
-        entry.validate(names)
+        _checked(where, lambda entry=entry: entry.validate(names))  # type: ignore[misc]
         if entry.week in weeks:
-            raise ValueError(f"the week of {entry.week} appears twice")
+            _refuse(where, "the week appears twice")
         weeks.add(entry.week)
-        parsed.entries.append(entry)
-    for g in data["goals"]:
-        marker = g["marker"]
-        activity_name = None
-        if isinstance(marker, dict):
-            activity_name = str(marker["activity"])
-            marker = f"{ACTIVITY_MARKER}{index[activity_name]}"
+        entries.append(entry)
+    goals: list[Goal] = []
+    for n, g in enumerate(data.goals, start=1):
+        marker = g.marker
+        if isinstance(marker, _ActivityRef):
+            marker = f"{ACTIVITY_MARKER}{activity_at(marker.activity, f'goals[{n}]')}"
         goal = Goal(
-            Discipline(g["discipline"]),
-            str(g["title"]),
-            str(marker),
-            _number(g["target"]),
-            Direction(g["direction"]),
-            None if g.get("baseline") is None else _number(g["baseline"]),
-            _day(g.get("start")),
-            _day(g.get("target_date")),
-            GoalStatus(g.get("status", GoalStatus.ACTIVE)),
-            str(g.get("set_by", "")),
+            g.discipline,
+            g.title,
+            marker,
+            g.target,
+            g.direction,
+            g.baseline,
+            g.start,
+            g.target_date,
+            g.status,
+            g.set_by,
         )
-        goal.validate()
-        parsed.goals.append((goal, activity_name))
-    for ev in data["events"]:
-        event = Event(date.fromisoformat(ev["day"]), EventKind(ev["kind"]), str(ev["text"]))
-        event.validate()
-        parsed.events.append(event)
-    if version >= 2:
-        parsed.measures = _parse_measures(_list(data["measures"], "measures"), parsed)
-        m = data["maintenance"]
-        plan = MaintenancePlan(
-            _day(m.get("discharged_on")),
-            None if m.get("every_weeks") is None else _whole(m["every_weeks"]),
-            _day(m.get("since")),
-        )
-        plan.validate()
-        parsed.maintenance = plan
-    return parsed
+        _checked(f"goals[{n}]", goal.validate)
+        goals.append(goal)
+    events = []
+    for n, ev in enumerate(data.events, start=1):
+        event = Event(ev.day, ev.kind, ev.text)
+        _checked(f"events[{n}]", event.validate)
+        events.append(event)
+    plan = None
+    if data.maintenance is not None:
+        m = data.maintenance
+        plan = MaintenancePlan(m.discharged_on, m.every_weeks, m.since)
+        _checked("maintenance", plan.validate)
+    return History(
+        patient,
+        uid=p.uid.strip(),
+        activities=activities,
+        entries=entries,
+        goals=goals,
+        events=events,
+        measures=_measures(data.measures or [], goals),
+        maintenance=plan,
+        archived=p.archived,
+    )
 
 
-def _parse_measures(items: list[Any], parsed: _Parsed) -> list[MeasureResult]:
+def _checked(where: str, validate: Callable[[], None]) -> None:
+    try:
+        validate()
+    except InvalidInput as exc:
+        raise InvalidInput([Problem(f"{where} {p.field}", p.message) for p in exc.problems]) from exc
+
+
+def _refuse(where: str, message: str) -> NoReturn:
+    raise InvalidInput([Problem(where, message)])
+
+
+def _measures(items: list[_MeasureIn], goals: list[Goal]) -> list[MeasureResult]:
     """Every result scored by core; InvalidInput names each wrong answer with the result it is in."""
-    goal_index = {(Discipline(g.discipline).value, g.title): i for i, (g, _) in enumerate(parsed.goals)}
+    goal_index = {(Discipline(g.discipline).value, g.title): i for i, g in enumerate(goals)}
 
-    def goal_in(ref: Any, what: str) -> int | None:
+    def goal_in(ref: _GoalRef | None, what: str) -> int | None:
         if ref is None:
             return None
-        key = (Discipline(ref["discipline"]).value, str(ref["title"]))
+        key = (Discipline(ref.discipline).value, ref.title)
         if key not in goal_index:
-            raise ValueError(f"{what} refers to goal {key[1]!r} ({key[0]}), which is not in the bundle")
+            _refuse(what, f"refers to goal {key[1]!r} ({key[0]}), which is not in the bundle")
         return goal_index[key]
 
     found: list[MeasureResult] = []
     problems: list[Problem] = []
     for position, m in enumerate(items, start=1):
-        taken = date.fromisoformat(m["taken"])
-        name = f"questionnaire {position} ({m['instrument']!s} of {taken})"
+        name = f"questionnaire {position} ({m.instrument} of {m.taken})"
         result = MeasureResult(
-            str(m["instrument"]),
-            taken,
-            tuple(None if a is None else _number(a) for a in _list(m.get("answers", []), f"{name} answers")),
+            m.instrument,
+            m.taken,
+            tuple(m.answers),
+            tuple(CopmProblem(c.name, c.importance, c.performance, c.satisfaction) for c in m.copm),
             tuple(
-                CopmProblem(
-                    str(c["name"]),
-                    _number(c["importance"]),
-                    _number(c["performance"]),
-                    _number(c["satisfaction"]),
-                )
-                for c in _list(m.get("copm", []), f"{name} COPM problems")
+                GasGoal(g.goal, g.level, g.weight, goal_in(g.linked_goal, f"{name} GAS goal {i}"))
+                for i, g in enumerate(m.gas, start=1)
             ),
-            tuple(
-                GasGoal(
-                    str(g["goal"]),
-                    _whole(g["level"]),
-                    _number(g.get("weight", 1.0)),
-                    goal_in(g.get("linked_goal"), f"{name} GAS goal {i}"),
-                )
-                for i, g in enumerate(_list(m.get("gas", []), f"{name} GAS goals"), start=1)
-            ),
-            goal_in(m.get("goal"), name),
+            goal_in(m.goal, name),
         )
         try:
             found.append(scored(result))
@@ -419,115 +582,13 @@ def _parse_measures(items: list[Any], parsed: _Parsed) -> list[MeasureResult]:
     return found
 
 
-def import_bundle(store: Store, path: Path) -> int:
-    """Import a bundle all-or-nothing; returns the patient's id in ``store``."""
-    parsed = read_bundle(path)
-    now = datetime.now(UTC)
-    with Session(store.engine, expire_on_commit=False) as s, s.begin():
-        row = s.exec(select(PatientRow).where(PatientRow.uid == parsed.uid)).first()
-        if row is None:
-            row = PatientRow(
-                uid=parsed.uid,
-                display_name=parsed.patient.display_name,
-                created_at=parsed.patient.created_at or now,
-                updated_at=now,
-            )
-        for name in (
-            "display_name",
-            "condition",
-            "affected_side",
-            "rehab_start",
-            "pt_clinician",
-            "ot_clinician",
-        ):
-            setattr(row, name, getattr(parsed.patient, name))
-        row.archived = parsed.patient.archived
-        row.updated_at = now
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        pid = row.id
-
-        existing = {a.name: a for a in s.exec(select(ActivityRow).where(ActivityRow.patient_id == pid))}
-        ids: list[int] = []
-        for position, activity in enumerate(parsed.activities):
-            act = existing.get(activity.name)
-            if act is None:
-                act = ActivityRow(patient_id=pid, name=activity.name, discipline=activity.discipline)
-                existing[activity.name] = act
-            act.discipline = Discipline(activity.discipline).value
-            act.archived = activity.archived
-            act.position = position
-            s.add(act)
-            s.flush()
-            assert act.id is not None
-            ids.append(act.id)
-
-        for entry in parsed.entries:
-            ratings = tuple(replace(r, activity_id=ids[int(r.activity_id)]) for r in entry.activities)
-            _write_entry(s, pid, replace(entry, activities=ratings))
-
-        goals = {(g.discipline, g.title): g for g in s.exec(select(GoalRow).where(GoalRow.patient_id == pid))}
-        written: list[GoalRow] = []
-        for goal, activity_name in parsed.goals:
-            marker = goal.marker
-            if activity_name is not None:
-                marker = f"{ACTIVITY_MARKER}{existing[activity_name].id}"
-            goal_row = goals.get((Discipline(goal.discipline).value, goal.title))
-            if goal_row is None:
-                goal_row = GoalRow(
-                    patient_id=pid,
-                    discipline=goal.discipline,
-                    title=goal.title,
-                    marker=marker,
-                    target=goal.target,
-                    direction=goal.direction,
-                )
-            goal_row.marker = marker
-            for name in ("baseline", "target", "start", "target_date", "set_by"):
-                setattr(goal_row, name, getattr(goal, name))
-            goal_row.direction = Direction(goal.direction).value
-            goal_row.status = GoalStatus(goal.status).value
-            s.add(goal_row)
-            written.append(goal_row)
-        s.flush()
-        goal_ids = [g.id for g in written]  # the row each goal of the bundle went to, in order
-        _write_measures(s, pid, parsed.measures, goal_ids)
-        if parsed.maintenance is not None:
-            row.discharged_on = parsed.maintenance.discharged_on
-            row.maintenance_every_weeks = parsed.maintenance.every_weeks
-            row.maintenance_since = parsed.maintenance.since
-            s.add(row)
-
-        known = {(e.day, e.kind, e.text) for e in s.exec(select(EventRow).where(EventRow.patient_id == pid))}
-        for event in parsed.events:
-            key = (event.day, EventKind(event.kind).value, event.text)
-            if key not in known:
-                s.add(EventRow(patient_id=pid, day=event.day, kind=key[1], text=event.text))
-                known.add(key)
-    return pid
-
-
-def _write_measures(s: Session, pid: int, measures: list[MeasureResult], goal_ids: list[int | None]) -> None:
-    """Insert or replace each (scored) result: the n-th one of an instrument on a day replaces the
-    n-th one already there (oldest first), so a re-import updates instead of adding a copy."""
-    there: dict[tuple[str, date], list[MeasureResultRow]] = {}
-    query = (
-        select(MeasureResultRow)
-        .where(MeasureResultRow.patient_id == pid)
-        .order_by(col(MeasureResultRow.taken), col(MeasureResultRow.id))
-    )
-    for existing in s.exec(query):
-        there.setdefault((existing.instrument, existing.taken), []).append(existing)
-
-    def linked(index: int | None) -> int | None:
-        return None if index is None else goal_ids[index]
-
-    for result in measures:
-        same = there.get((result.instrument, result.taken), [])
-        local = replace(
-            result,
-            goal_id=linked(result.goal_id),
-            gas=tuple(replace(g, goal_id=linked(g.goal_id)) for g in result.gas),
-        )
-        _write_measure(s, pid, local, same.pop(0) if same else None)
+def import_bundle(
+    store: Store, path: Path, on_conflict: OnConflict = OnConflict.KEEP, *, dry_run: bool = False
+) -> ImportReport:
+    """Import a bundle all-or-nothing through the store's one merge path; says what it added and kept."""
+    history = read_bundle(path)
+    try:
+        return store.import_histories([history], on_conflict, dry_run=dry_run)
+    except InvalidInput as exc:
+        problems = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+        raise BundleError(f"Nothing was imported: {path} would leave invalid data: {problems}") from exc

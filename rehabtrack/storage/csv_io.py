@@ -1,9 +1,10 @@
 """CSV export and all-or-nothing import of weekly entries.
 
-Layout: one row per patient-week. Columns (any order):
+The file is UTF-8 text. Layout: one row per patient-week. Columns (any order, each once):
 - ``patient``: display name (may be left out on import when a patient is named on the command line)
 - ``week``: the Monday of the ISO week, YYYY-MM-DD
-- one column per weekly marker, named by its key (``pain``, ``sleep_hours``, …), blank = not logged
+- one column per weekly marker, named by its key (``pain``, ``sleep_hours``, …); a blank cell is not in
+  the file: importing it never erases a stored value (``Store.import_histories`` merges)
 - ``notes``
 - ``rom:<joint>:<side>:<movement>:<mode>``: degrees, e.g. ``rom:knee:right:flexion:active``
 - ``activity:<PT|OT>:<name>``: the 0–10 rating of one of the patient's activities
@@ -14,21 +15,24 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from rehabtrack.core.markers import WEEKLY_MARKERS
-from rehabtrack.core.model import Activity, ActivityRating, Discipline, WeeklyEntry
+from rehabtrack.core.imports import History, ImportReport, OnConflict
+from rehabtrack.core.markers import NOTES_MAX_CHARS, WEEKLY_MARKERS
+from rehabtrack.core.model import Activity, ActivityRating, Discipline, Patient, WeeklyEntry, name_key
 from rehabtrack.core.numbers import data_text
 from rehabtrack.core.rom import RomMode, RomReading, Side
-from rehabtrack.core.validation import Problem
-from rehabtrack.storage.engine import write_private_text
+from rehabtrack.core.validation import InvalidInput, Problem
+from rehabtrack.storage.files import write_text_atomically
 from rehabtrack.storage.store import Store
 
 MARKER_COLUMNS = [m.key for m in WEEKLY_MARKERS]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PREFIXED = (*FORMULA_STARTS, "'")  # a cell that already starts with the prefix is prefixed too
+SAVE_AS = "save it as CSV UTF-8 (comma delimited)"
 
 
 @dataclass(frozen=True)
@@ -39,14 +43,27 @@ class CsvProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, column '{self.column}', value '{self.value}': {self.reason}"
+        parts = [f"row {self.row}"] if self.row else []
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        if self.value:
+            parts.append(f"value '{self.value if len(self.value) <= 40 else self.value[:39] + '…'}'")
+        return f"{', '.join(parts)}: {self.reason}" if parts else self.reason
 
 
 class CsvImportError(ValueError):
-    def __init__(self, problems: list[CsvProblem]) -> None:
+    """Nothing was imported. One problem is said on one line; several get a line each."""
+
+    def __init__(self, problems: list[CsvProblem], path: Path | None = None) -> None:
         self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"Nothing was imported: {len(problems)} problem(s) in the file.\n{lines}")
+        self.path = path
+        where = path.name if path is not None else "the file"
+        if len(problems) == 1:
+            message = f"Nothing was imported: {path if path is not None else 'the file'} {problems[0]}."
+        else:
+            lines = "\n".join(f"  {p}" for p in problems)
+            message = f"Nothing was imported: {len(problems)} problem(s) in {where}.\n{lines}"
+        super().__init__(message)
 
 
 def neutralise(text: str) -> str:
@@ -95,7 +112,7 @@ def export_csv(store: Store, out: Path, patient_ids: list[int]) -> int:
     writer = csv.DictWriter(buffer, fieldnames=header, restval="")  # \r\n: a lone \r in notes gets quoted
     writer.writeheader()
     writer.writerows(rows)
-    write_private_text(out, buffer.getvalue())
+    write_text_atomically(out, buffer.getvalue())
     return len(rows)
 
 
@@ -103,52 +120,122 @@ def _parse_float(text: str) -> float:
     return float(text.strip().replace(",", "."))
 
 
-def parse_csv(text: str, patient: str | None = None) -> dict[str, tuple[list[Activity], list[WeeklyEntry]]]:
-    """Parse and validate every row; raise CsvImportError listing every bad row, else the histories."""
-    text = text.removeprefix("\ufeff")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8 (with or without a byte-order mark), else CsvImportError saying where."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CsvImportError(
+            [CsvProblem(0, "", "", f"cannot be read ({exc.strerror or exc})")], path
+        ) from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CsvImportError([CsvProblem(0, "", "", f"is UTF-16 text; {SAVE_AS}")], path)
+    if b"\x00" in data:
+        row = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise CsvImportError([CsvProblem(row, "", "", f"holds binary data, not text; {SAVE_AS}")], path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        reason = f"byte 0x{byte:02X} is not UTF-8 (Latin-1 or Windows text?); {SAVE_AS}"
+        raise CsvImportError([CsvProblem(row, "", "", reason)], path) from exc
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of every record, the header being row 1; a record the csv module cannot
+    read raises CsvImportError naming its row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    row = 0
+    try:
+        for row, cells in enumerate(reader, start=1):  # noqa: B007  # the row is needed after the loop
+            yield row, cells
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            limit = csv.field_size_limit()
+            reason = f"a cell is longer than {limit} characters (notes hold at most {NOTES_MAX_CHARS})"
+        else:
+            reason = f"is not valid CSV ({exc})"
+        raise CsvImportError([CsvProblem(row + 1, "", "", reason)]) from exc
+
+
+def _check_header(header: list[str], patient: str | None) -> list[CsvProblem]:
     problems: list[CsvProblem] = []
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
+    seen: set[str] = set()
     for name in header:
         known = name in ("patient", "week", "notes", *MARKER_COLUMNS)
         if not known and name.split(":", 1)[0] not in ("rom", "activity", "minutes"):
             problems.append(CsvProblem(1, name, name, "unknown column"))
+        if name in seen:
+            problems.append(CsvProblem(1, name, name, "the column appears twice in the header; keep one"))
+        seen.add(name)
     if "week" not in header:
         problems.append(CsvProblem(1, "week", "", "the 'week' column is required"))
     if "patient" not in header and not patient:
         problems.append(CsvProblem(1, "patient", "", "no 'patient' column; name the patient to import into"))
+    if patient is not None:
+        problems += [CsvProblem(0, "--patient", patient, p.message) for p in _name_problems(patient)]
+    return problems
+
+
+def _name_problems(name: str) -> list[Problem]:
+    try:
+        Patient(name).validate()
+    except InvalidInput as exc:
+        return exc.problems
+    return []
+
+
+def parse_csv(text: str, patient: str | None = None) -> list[History]:
+    """Parse and validate every row; raise CsvImportError listing every bad row, else the histories.
+
+    A blank cell is a value the file does not hold (an import never erases with it). Rows of one
+    patient are grouped by name, compared without case or outer spaces."""
+    text = text.removeprefix("\ufeff")
+    records = _rows(text)
+    first = next(records, None)
+    header = [h.strip() for h in first[1]] if first else []
+    problems = _check_header(header, patient)
     if problems:
         raise CsvImportError(problems)
 
-    histories: dict[str, tuple[list[Activity], list[WeeklyEntry]]] = {}
+    histories: dict[str, tuple[str, list[Activity], list[WeeklyEntry]]] = {}
     seen: set[tuple[str, date]] = set()
-    for line, row in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in row.values()):
+    for line, cells in records:
+        if len(cells) > len(header):
+            reason = f"has {len(cells)} cells but the header names {len(header)} columns"
+            problems.append(CsvProblem(line, "", "", reason))
             continue
-        name = patient or _restore((row.get("patient") or "").strip())
+        row = dict(zip(header, cells, strict=False))
+        if not any(v.strip() for v in row.values()):
+            continue
+        name = patient or _restore(row.get("patient", "").strip())
         if not name:
             problems.append(CsvProblem(line, "patient", "", "patient name is empty"))
             continue
-        activities, entries = histories.setdefault(name, ([], []))
-        week_text = (row.get("week") or "").strip()
+        name_wrong = _name_problems(name)
+        if name_wrong:
+            problems += [CsvProblem(line, "patient", name, p.message) for p in name_wrong]
+            continue
+        _, activities, entries = histories.setdefault(name_key(name), (name.strip(), [], []))
+        week_text = row.get("week", "").strip()
         try:
             week = date.fromisoformat(week_text)
         except ValueError:
             problems.append(CsvProblem(line, "week", week_text, "must be a date written YYYY-MM-DD"))
             continue
-        if (name, week) in seen:
+        if (name_key(name), week) in seen:
             problems.append(
                 CsvProblem(line, "week", week_text, "this patient's week appears twice in the file")
             )
-        seen.add((name, week))
+        seen.add((name_key(name), week))
         values: dict[str, float] = {}
         rom: list[RomReading] = []
         rom_columns: list[str] = []
         ratings: dict[int, ActivityRating] = {}
         rating_columns: dict[int, str] = {}
         for column, raw in row.items():
-            cell = (raw or "").strip()
+            cell = raw.strip()
             if column in ("patient", "week", "notes") or not cell:
                 continue
             try:
@@ -214,7 +301,10 @@ def parse_csv(text: str, patient: str | None = None) -> dict[str, tuple[list[Act
         entries.append(entry)
     if problems:
         raise CsvImportError(problems)
-    return histories
+    return [
+        History(Patient(name), activities=activities, entries=entries)
+        for name, activities, entries in histories.values()
+    ]
 
 
 def _locate(
@@ -232,8 +322,19 @@ def _locate(
     return CsvProblem(line, column, (row.get(column) or "").strip(), problem.message)
 
 
-def import_csv(store: Store, path: Path, patient: str | None = None) -> int:
-    """Import a CSV file all-or-nothing; returns the number of weeks written."""
-    with path.open(encoding="utf-8-sig", newline="") as f:  # keep line breaks inside notes as they are
-        text = f.read()
-    return store.import_weeks(parse_csv(text, patient))
+def import_csv(
+    store: Store,
+    path: Path,
+    patient: str | None = None,
+    on_conflict: OnConflict = OnConflict.KEEP,
+    *,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a CSV file all-or-nothing (see ``Store.import_histories``); says what it added and kept."""
+    try:
+        histories = parse_csv(read_text(path), patient)  # line breaks inside notes stay as they are
+        return store.import_histories(histories, on_conflict, dry_run=dry_run)
+    except CsvImportError as exc:
+        raise CsvImportError(exc.problems, path) from None
+    except InvalidInput as exc:
+        raise CsvImportError([CsvProblem(0, p.field, "", p.message) for p in exc.problems], path) from exc

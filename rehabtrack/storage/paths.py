@@ -8,9 +8,12 @@ command line honours them without Qt.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,9 +110,37 @@ def backups_kept() -> int:
     return read_choice().backups_kept
 
 
+DEMO_PREFIX = "rehabtrack-demo-"
+
+
 def new_demo_dir() -> Path:
-    """A fresh temporary folder for the demo patient: the user's real data is never touched."""
-    return Path(tempfile.mkdtemp(prefix="rehabtrack-demo-"))
+    """A fresh temporary folder for the demo patient: the user's real data is never touched. It is
+    removed when the program exits; demo folders an ended program left (killed, crashed) go now."""
+    remove_old_demo_dirs()
+    folder = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def remove_old_demo_dirs() -> None:
+    """Remove demo folders no running RehabTrack holds (its data-folder lock says it is running)."""
+    from rehabtrack.storage.errors import DatabaseProblem
+    from rehabtrack.storage.lock import DataDirLock
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{DEMO_PREFIX}*"):
+        if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != _my_uid():
+            continue
+        if time.time() - folder.stat().st_mtime < 60:
+            continue  # just made by a RehabTrack that has not locked it yet
+        try:
+            with DataDirLock(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, DatabaseProblem):
+            continue  # in use, or not ours to remove
+
+
+def _my_uid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else 0
 
 
 def open_data(data_dir: str | None = None, demo: bool = False) -> Store:

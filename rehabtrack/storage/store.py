@@ -19,8 +19,23 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
+from rehabtrack.core.imports import (
+    PROFILE_FIELDS,
+    PROFILE_LABELS,
+    Conflict,
+    History,
+    ImportReport,
+    OnConflict,
+    PatientOutcome,
+    goal_differences,
+    merge_entry,
+    merge_values,
+    plan_text,
+    show,
+)
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
+from rehabtrack.core.meaningful_change import threshold_problem
 from rehabtrack.core.measure_series import FILLED_IN, GasGoal, MeasureResult, family_instrument, scored
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
@@ -34,6 +49,7 @@ from rehabtrack.core.model import (
     GoalStatus,
     Patient,
     WeeklyEntry,
+    name_key,
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.series import goal_problems
@@ -43,10 +59,12 @@ from rehabtrack.storage.backup import (
     DATABASE_NAME,
     DEFAULT_KEEP,
     backup_dir,
+    backup_now,
     before_upgrade_backup,
     daily_backup,
     newest_backup,
     prune,
+    remove_leftovers,
 )
 from rehabtrack.storage.errors import (
     BackupProblem,
@@ -67,6 +85,7 @@ from rehabtrack.storage.tables import (
     MeasureItemTextRow,
     MeasureResultRow,
     PatientRow,
+    PatientThresholdRow,
     RomRow,
     WeeklyEntryRow,
 )
@@ -120,7 +139,9 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
                 pass
         for suffix in ("", "-wal", "-shm"):
             db.secure_file(path.with_name(path.name + suffix))
-        return Store(engine, path, lock if lock.held else None, read_only=not writable)
+        store = Store(engine, path, lock if lock.held else None, read_only=not writable)
+        store.keep_backups = keep_backups
+        return store
     except OSError as exc:
         lock.release()
         raise _environment(data_dir, exc) from exc
@@ -144,6 +165,7 @@ def _environment(data_dir: Path, exc: OSError) -> DatabaseProblem:
 
 
 def _daily_backup(data_dir: Path, keep: int) -> None:
+    remove_leftovers(data_dir)
     try:
         daily_backup(data_dir, keep)
     except BackupProblem as exc:  # a missed daily backup must not keep the user from their data
@@ -201,6 +223,7 @@ class Store:
         self.engine = engine
         self.path = path
         self.read_only = read_only  # opened read-only: reading works, a save raises ReadOnlyDatabase
+        self.keep_backups = DEFAULT_KEEP  # how many backups an import's backup leaves
         self._lock = lock
 
     def close(self) -> None:
@@ -235,8 +258,8 @@ class Store:
             return _patient(row)
 
     def patient_named(self, name: str) -> Patient | None:
-        wanted = name.strip().casefold()
-        return next((p for p in self.patients(True) if p.display_name.strip().casefold() == wanted), None)
+        wanted = name_key(name)
+        return next((p for p in self.patients(True) if name_key(p.display_name) == wanted), None)
 
     def save_patient(self, patient: Patient) -> Patient:
         patient.validate()
@@ -293,28 +316,8 @@ class Store:
         self, patient_id: int, first: date | None = None, last: date | None = None
     ) -> list[WeeklyEntry]:
         """All entries of a patient, oldest first (optionally only weeks in first..last)."""
-        # Plain rows, not ORM objects: ten years of weeks read 4-5x faster, and nothing here is written.
-        entry_t, rom_t, rating_t = (
-            sa.inspect(t).local_table for t in (WeeklyEntryRow, RomRow, ActivityRatingRow)
-        )
-        where = [entry_t.c.patient_id == patient_id]
-        if first is not None:
-            where.append(entry_t.c.week >= first)
-        if last is not None:
-            where.append(entry_t.c.week <= last)
-        ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)).all()
-            rom: dict[int, list[RomReading]] = {}
-            ratings: dict[int, list[ActivityRating]] = {}
-            if rows:
-                rom_query = sa.select(rom_t).where(rom_t.c.entry_id.in_(ids)).order_by(rom_t.c.id)
-                for r in conn.execute(rom_query).all():
-                    rom.setdefault(r.entry_id, []).append(_rom(r))
-                rating_query = sa.select(rating_t).where(rating_t.c.entry_id.in_(ids)).order_by(rating_t.c.id)
-                for a in conn.execute(rating_query).all():
-                    ratings.setdefault(a.entry_id, []).append(_rating(a))
-        return [_entry(r, rom.get(r.id or 0, []), ratings.get(r.id or 0, [])) for r in rows]
+            return _read_entries(conn, patient_id, first, last)
 
     def entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
         found = self.entries(patient_id, week, week)
@@ -334,50 +337,31 @@ class Store:
             for entry in entries:
                 _write_entry(s, patient_id, entry)
 
-    def import_weeks(self, histories: dict[str, tuple[list[Activity], list[WeeklyEntry]]]) -> int:
-        """Import already-validated weeks for patients by name, all in one transaction.
-
-        In ``histories`` each entry's ``ActivityRating.activity_id`` is an index into that patient's
-        activity list; patients and activities are matched by name and created when missing.
-        Returns the number of weeks written.
-        """
-        written = 0
-        now = _now()
-        with self._transaction() as s:
-            for name, (activities, entries) in histories.items():
-                row = s.exec(select(PatientRow).where(PatientRow.display_name == name.strip())).first()
-                if row is None:
-                    row = PatientRow(display_name=name.strip(), created_at=now, updated_at=now)
-                    s.add(row)
-                    s.flush()
-                assert row.id is not None
-                existing = {
-                    a.name: a for a in s.exec(select(ActivityRow).where(ActivityRow.patient_id == row.id))
-                }
-                ids: list[int] = []
-                for activity in activities:
-                    act = existing.get(activity.name)
-                    if act is None:
-                        act = ActivityRow(
-                            patient_id=row.id,
-                            name=activity.name,
-                            discipline=activity.discipline,
-                            position=len(existing),
-                        )
-                        s.add(act)
-                        s.flush()
-                        existing[activity.name] = act
-                    assert act.id is not None
-                    ids.append(act.id)
-                weeks = {
-                    w.week: w
-                    for w in s.exec(select(WeeklyEntryRow).where(WeeklyEntryRow.patient_id == row.id))
-                }
-                for entry in entries:
-                    ratings = tuple(replace(r, activity_id=ids[r.activity_id]) for r in entry.activities)
-                    _write_entry(s, row.id, replace(entry, activities=ratings), True, weeks.get(entry.week))
-                    written += 1
-        return written
+    def import_histories(
+        self, histories: list[History], on_conflict: OnConflict = OnConflict.KEEP, *, dry_run: bool = False
+    ) -> ImportReport:
+        """The one import path, for CSV files and bundles: merge each history into the patient it
+        belongs to, all in one transaction (rules: ``core.imports``). An import that changes anything
+        is committed only after a backup of the database as it was (WAL lets the backup read the last
+        committed state while the import waits uncommitted); ``dry_run`` only says what the import
+        would do. InvalidInput (a week the merge would make invalid) or BackupProblem: nothing was
+        imported."""
+        report = ImportReport(on_conflict=on_conflict)
+        with self._session() as s:
+            s.begin()
+            for history in histories:
+                report.patients.append(_Merge(s, history, on_conflict).run())
+            report.changed = any(_changed(p, on_conflict) for p in report.patients)
+            if dry_run or not report.changed:
+                s.rollback()
+                return report
+            try:
+                report.backup = backup_now(self.path.parent, "before-import", self.keep_backups)
+            except BackupProblem as exc:
+                s.rollback()
+                raise BackupProblem(f"Nothing was imported: no backup could be made first. {exc}") from exc
+            s.commit()
+        return report
 
     def _check_entry(self, patient_id: int, entry: WeeklyEntry) -> None:
         names = {a.id: a.name for a in self.activities(patient_id, include_archived=True) if a.id is not None}
@@ -555,6 +539,29 @@ class Store:
                 raise KeyError(f"no patient with id {patient_id}")
             return MaintenancePlan(row.discharged_on, row.maintenance_every_weeks, row.maintenance_since)
 
+    # Meaningful-change thresholds set for a patient ----------------------------------------------
+
+    def thresholds(self, patient_id: int) -> dict[str, float]:
+        """The clinic-convention thresholds a therapist set for this patient (series key -> value)."""
+        with self._session() as s:
+            query = select(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id)
+            return {row.series_key: row.value for row in s.exec(query)}
+
+    def save_thresholds(self, patient_id: int, values: dict[str, float]) -> dict[str, float]:
+        """Replace the patient's own thresholds with ``values`` (a convention left out goes back to the
+        clinic's). InvalidInput, and nothing written, when any is not a convention or is below its
+        measurement error."""
+        problems = [p for key, value in values.items() if (p := threshold_problem(key, value)) is not None]
+        if problems:
+            raise InvalidInput(problems)
+        with self._transaction() as s:
+            if s.get(PatientRow, patient_id) is None:
+                raise KeyError(f"no patient with id {patient_id}")
+            s.exec(delete(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id))
+            for key, value in sorted(values.items()):
+                s.add(PatientThresholdRow(patient_id=patient_id, series_key=key, value=float(value)))
+        return dict(values)
+
     def save_maintenance(self, patient_id: int, plan: MaintenancePlan) -> MaintenancePlan:
         """Store whether the patient is discharged and in a maintenance phase (check-in cadence)."""
         plan.validate()
@@ -568,6 +575,280 @@ class Store:
             row.updated_at = _now()
             s.add(row)
         return plan
+
+
+def _read_entries(
+    conn: sa.Connection, patient_id: int, first: date | None = None, last: date | None = None
+) -> list[WeeklyEntry]:
+    # Plain rows, not ORM objects: ten years of weeks read 4-5x faster, and nothing here is written.
+    entry_t, rom_t, rating_t = (
+        sa.inspect(t).local_table for t in (WeeklyEntryRow, RomRow, ActivityRatingRow)
+    )
+    where = [entry_t.c.patient_id == patient_id]
+    if first is not None:
+        where.append(entry_t.c.week >= first)
+    if last is not None:
+        where.append(entry_t.c.week <= last)
+    ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
+    rows = conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)).all()
+    rom: dict[int, list[RomReading]] = {}
+    ratings: dict[int, list[ActivityRating]] = {}
+    if rows:
+        rom_query = sa.select(rom_t).where(rom_t.c.entry_id.in_(ids)).order_by(rom_t.c.id)
+        for r in conn.execute(rom_query).all():
+            rom.setdefault(r.entry_id, []).append(_rom(r))
+        rating_query = sa.select(rating_t).where(rating_t.c.entry_id.in_(ids)).order_by(rating_t.c.id)
+        for a in conn.execute(rating_query).all():
+            ratings.setdefault(a.entry_id, []).append(_rating(a))
+    return [_entry(r, rom.get(r.id or 0, []), ratings.get(r.id or 0, [])) for r in rows]
+
+
+def _changed(outcome: PatientOutcome, on_conflict: OnConflict) -> bool:
+    return bool(
+        outcome.new
+        or outcome.weeks_added
+        or outcome.weeks_updated
+        or any(outcome.added.values())
+        or (outcome.conflicts and on_conflict is OnConflict.REPLACE)
+    )
+
+
+class _Merge:
+    """One history merged into its patient inside an open session (see ``Store.import_histories``)."""
+
+    def __init__(self, s: Session, history: History, on_conflict: OnConflict) -> None:
+        self.s = s
+        self.h = history
+        self.replace = on_conflict is OnConflict.REPLACE
+        self.on_conflict = on_conflict
+
+    def run(self) -> PatientOutcome:
+        row, new = self._patient()
+        assert row.id is not None
+        self.pid = row.id
+        self.out = PatientOutcome(row.display_name, row.id, new)
+        if not new:
+            self._profile(row)
+        ids = self._activities()
+        self._entries(ids)
+        goal_ids = self._goals(ids)
+        self._measures(goal_ids)
+        self._events()
+        if self.h.maintenance is not None:
+            self._maintenance(row, self.h.maintenance)
+        return self.out
+
+    def conflict(self, where: str, what: str, stored: object, imported: object) -> None:
+        self.out.conflicts.append(Conflict(self.out.name, where, what, show(stored), show(imported)))
+
+    def _patient(self) -> tuple[PatientRow, bool]:
+        s, h = self.s, self.h
+        if h.uid is not None:
+            row = s.exec(select(PatientRow).where(PatientRow.uid == h.uid)).first()
+        else:
+            wanted = name_key(h.patient.display_name)
+            rows = s.exec(select(PatientRow).order_by(col(PatientRow.id)))
+            row = next((r for r in rows if name_key(r.display_name) == wanted), None)
+        if row is not None:
+            return row, False
+        now = _now()
+        p = h.patient
+        row = PatientRow(display_name=p.display_name.strip(), created_at=p.created_at or now, updated_at=now)
+        if h.uid is not None:
+            row.uid = h.uid
+        for name in PROFILE_FIELDS[1:]:
+            setattr(row, name, getattr(p, name))
+        row.archived = bool(h.archived)
+        s.add(row)
+        s.flush()
+        return row, True
+
+    def _profile(self, row: PatientRow) -> None:
+        stored = {n: getattr(row, n) for n in PROFILE_FIELDS}
+        imported = {n: getattr(self.h.patient, n) for n in PROFILE_FIELDS}
+        if name_key(stored["display_name"]) == name_key(imported["display_name"]):
+            imported["display_name"] = None  # the same name, however it is spelt
+        if self.h.archived is not None:
+            stored["archived"], imported["archived"] = row.archived, self.h.archived
+        merged = merge_values(stored, imported, self.on_conflict)
+        for key in merged.conflicts:
+            self.conflict("profile", PROFILE_LABELS[key], stored[key], imported[key])
+        if merged.added or (merged.conflicts and self.replace):
+            for key, value in merged.values.items():
+                setattr(row, key, value.strip() if isinstance(value, str) else value)
+            row.updated_at = _now()
+            self.s.add(row)
+            self.out.count("profile detail", len(merged.added))
+
+    def _activities(self) -> list[int]:
+        s = self.s
+        existing = {a.name: a for a in s.exec(select(ActivityRow).where(ActivityRow.patient_id == self.pid))}
+        ids: list[int] = []
+        for activity in self.h.activities:
+            act = existing.get(activity.name.strip())
+            if act is None:
+                act = ActivityRow(
+                    patient_id=self.pid,
+                    name=activity.name.strip(),
+                    discipline=Discipline(activity.discipline).value,
+                    archived=activity.archived,
+                    position=len(existing),
+                )
+                s.add(act)
+                s.flush()
+                existing[act.name] = act
+                self.out.count("activity")
+            assert act.id is not None
+            ids.append(act.id)
+        self.names = {a.id: a.name for a in existing.values() if a.id is not None}
+        return ids
+
+    def _entries(self, ids: list[int]) -> None:
+        s = self.s
+        stored = {e.week: e for e in _read_entries(s.connection(), self.pid)}
+        rows = {
+            w.week: w for w in s.exec(select(WeeklyEntryRow).where(WeeklyEntryRow.patient_id == self.pid))
+        }
+        problems: list[Problem] = []
+        for entry in self.h.entries:
+            ratings = tuple(replace(r, activity_id=ids[int(r.activity_id)]) for r in entry.activities)
+            imported = replace(entry, activities=ratings)
+            old = stored.get(entry.week)
+            merged, added, conflicts = merge_entry(old, imported, self.on_conflict, self.names, self.out.name)
+            self.out.conflicts += conflicts
+            if old is not None:  # a new week was checked when the file was read; a merged one is checked here
+                where = f"{self.out.name}, week of {entry.week.isoformat()}"
+                wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
+                if wrong:  # only the file's and the stored values together are wrong: nothing is written
+                    problems += wrong
+                    continue
+            if old is None:
+                self.out.weeks_added += 1
+            elif added or (conflicts and self.replace):
+                self.out.weeks_updated += 1
+            else:
+                self.out.weeks_same += 1
+                continue
+            _write_entry(s, self.pid, merged, True, rows.get(entry.week))
+        if problems:
+            raise InvalidInput(problems)
+
+    def _goals(self, ids: list[int]) -> list[int]:
+        s = self.s
+        rows = {
+            (g.discipline, g.title): g for g in s.exec(select(GoalRow).where(GoalRow.patient_id == self.pid))
+        }
+        written: list[GoalRow] = []
+        for goal in self.h.goals:
+            marker = goal.marker
+            if marker.startswith("activity/"):
+                marker = f"activity/{ids[int(marker.split('/')[1])]}"
+            goal = replace(goal, marker=marker)
+            row = rows.get((Discipline(goal.discipline).value, goal.title))
+            if row is None:
+                row = GoalRow(
+                    patient_id=self.pid,
+                    discipline=Discipline(goal.discipline).value,
+                    title=goal.title,
+                    marker=marker,
+                    target=goal.target,
+                    direction=Direction(goal.direction).value,
+                )
+                self.out.count("goal")
+            else:
+                stored = _goal(row)
+                differ = goal_differences(stored, goal)
+                for name in differ:
+                    self.conflict(
+                        f"goal '{goal.title}'",
+                        name.replace("_", " "),
+                        getattr(stored, name),
+                        getattr(goal, name),
+                    )
+                if not (differ and self.replace):
+                    written.append(row)
+                    continue
+            row.marker = marker
+            for name in ("baseline", "target", "start", "target_date", "set_by"):
+                setattr(row, name, getattr(goal, name))
+            row.direction = Direction(goal.direction).value
+            row.status = GoalStatus(goal.status).value
+            s.add(row)
+            written.append(row)
+        s.flush()
+        return [g.id for g in written]  # type: ignore[misc]  # every row has its id once flushed
+
+    def _measures(self, goal_ids: list[int]) -> None:
+        """The n-th result of an instrument on a day meets the n-th one stored there (oldest first)."""
+        s = self.s
+        there: dict[tuple[str, date], list[MeasureResultRow]] = {}
+        query = (
+            select(MeasureResultRow)
+            .where(MeasureResultRow.patient_id == self.pid)
+            .order_by(col(MeasureResultRow.taken), col(MeasureResultRow.id))
+        )
+        for existing in s.exec(query):
+            there.setdefault((existing.instrument, existing.taken), []).append(existing)
+
+        def linked(index: int | None) -> int | None:
+            return None if index is None else goal_ids[index]
+
+        for result in self.h.measures:
+            same = there.get((result.instrument, result.taken), [])
+            local = replace(
+                result,
+                goal_id=linked(result.goal_id),
+                gas=tuple(replace(g, goal_id=linked(g.goal_id)) for g in result.gas),
+            )
+            row = same.pop(0) if same else None
+            if row is None:
+                self.out.count("questionnaire result")
+            else:
+                items = s.exec(
+                    select(MeasureItemRow)
+                    .where(MeasureItemRow.result_id == row.id)
+                    .order_by(col(MeasureItemRow.position))
+                )
+                old = _measure(row, list(items))
+                if _same_result(old, local):
+                    continue
+                where = f"{result.instrument} of {result.taken.isoformat()}"
+                self.conflict(where, "answers (score)", old.score, local.score)
+                if not self.replace:
+                    continue
+            _write_measure(s, self.pid, local, row)
+
+    def _events(self) -> None:
+        s = self.s
+        known = {
+            (e.day, e.kind, e.text) for e in s.exec(select(EventRow).where(EventRow.patient_id == self.pid))
+        }
+        for event in self.h.events:
+            key = (event.day, EventKind(event.kind).value, event.text)
+            if key not in known:
+                s.add(EventRow(patient_id=self.pid, day=event.day, kind=key[1], text=event.text))
+                known.add(key)
+                self.out.count("event")
+
+    def _maintenance(self, row: PatientRow, plan: MaintenancePlan) -> None:
+        """A plan the file leaves empty keeps the stored one (and its recurrence watch)."""
+        stored = MaintenancePlan(row.discharged_on, row.maintenance_every_weeks, row.maintenance_since)
+        if plan == MaintenancePlan() or plan == stored:
+            return
+        if stored != MaintenancePlan():
+            self.conflict("maintenance plan", "plan", plan_text(stored), plan_text(plan))
+            if not self.replace:
+                return
+        else:
+            self.out.count("maintenance plan")
+        row.discharged_on = plan.discharged_on
+        row.maintenance_every_weeks = plan.every_weeks
+        row.maintenance_since = plan.since
+        self.s.add(row)
+
+
+def _same_result(a: MeasureResult, b: MeasureResult) -> bool:
+    return (a.answers, a.copm, a.gas, a.goal_id) == (b.answers, b.copm, b.gas, b.goal_id)
 
 
 def _write_measure(

@@ -31,16 +31,19 @@ from PySide6.QtWidgets import (
 from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
-from rehabtrack.core.numbers import exact
+from rehabtrack.core.numbers import exact, format_value
 from rehabtrack.core.rom import (
     AXIAL_JOINTS,
     JOINTS,
     ROM_LIMITS,
+    SIGN_CHECK_READINGS,
     RomMode,
     RomReading,
     Side,
     movements,
     rom_label,
+    sign_flipped,
+    sign_rule,
 )
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
@@ -150,6 +153,10 @@ class _Field:
     error: QLabel
 
 
+def _rom_key_of(reading: RomReading) -> RomKey:
+    return (reading.joint, Side(reading.side), reading.movement, RomMode(reading.mode))
+
+
 class RomRow(QWidget):
     """One range-of-motion measurement: a tracked movement (fixed label) or a new one (combos)."""
 
@@ -172,6 +179,9 @@ class RomRow(QWidget):
         self.movement = ComboBox()
         self.mode = ComboBox()
         self.degrees = NumberField(4)
+        self.sign_hint = hint_label()  # how the sign reads, for movements measured from straight
+        self.sign_hint.setWordWrap(False)
+        self.sign_hint.setAccessibleName("Sign of the angle")
         self.remove = Button("Remove")
         for joint in JOINTS:
             self.joint.addItem(joint.capitalize(), joint)
@@ -207,6 +217,7 @@ class RomRow(QWidget):
             self._joint_changed()
         row.addWidget(self.degrees)
         row.addWidget(QLabel("°"))
+        row.addWidget(self.sign_hint)
         row.addWidget(self.remove)
         row.addStretch(1)
         self.degrees.set_value(degrees)
@@ -259,9 +270,14 @@ class RomRow(QWidget):
         joint, side, movement, mode = self.key()
         label = rom_label(joint, side, movement, mode).capitalize()
         low, high = ROM_LIMITS.get((joint, movement), (0, 0))
+        rule = sign_rule(joint, movement)
+        self.sign_hint.setText(rule or "")
+        self.sign_hint.setVisible(rule is not None)
         self.degrees.setAccessibleName(f"{label}, degrees")
         self.degrees.setAccessibleDescription(
-            f"Allowed {exact(low)} to {exact(high)} degrees. Leave blank if not measured this week."
+            f"Allowed {exact(low)} to {exact(high)} degrees. "
+            + (f"{rule}. " if rule else "")
+            + "Leave blank if not measured this week."
         )
         self.remove.setAccessibleName(f"Remove {label}")
         self.remove.setAccessibleDescription("Removes this movement from this week's check-in.")
@@ -372,6 +388,8 @@ class CheckInForm(QWidget):
         if self._loaded is not None and not self.has_unsaved_changes():
             self._say(f"No changes to save for the {short_week(self._week)}.")
             return True
+        if not self._signs_confirmed(entry):
+            return False
         command = SaveEntryCommand(self.store, self.patient_id, entry, self._on_change)
         self._pushing = True
         try:
@@ -380,6 +398,56 @@ class CheckInForm(QWidget):
             self._pushing = False
         self._say(f"Saved {short_week(self._week)}")
         return True
+
+    def sign_flips(self, entry: WeeklyEntry) -> list[tuple[RomReading, list[float]]]:
+        """Readings of ``entry`` whose sign is the opposite of the latest earlier readings of the same
+        movement (those readings, oldest first, with each)."""
+        earlier = sorted((e for e in self._entries if e.week < entry.week), key=lambda e: e.week)
+        found = []
+        for reading in entry.rom:
+            if sign_rule(reading.joint, reading.movement) is None:
+                continue
+            before = [
+                e.rom_degrees[reading.series_key] for e in earlier if reading.series_key in e.rom_degrees
+            ]
+            if sign_flipped(before, reading.degrees):
+                found.append((reading, before[-SIGN_CHECK_READINGS:]))
+        return found
+
+    def _signs_confirmed(self, entry: WeeklyEntry) -> bool:
+        """Ask before saving a reading whose sign flipped against the last readings (a dropped minus
+        sign reads as past straight). Enter or Esc goes back to the field; Alt+S saves as typed."""
+        flips = self.sign_flips(entry)
+        if not flips:
+            return True
+        lines = []
+        for reading, before in flips:
+            shown = [format_value(v, "°") for v in before]
+            was = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+            rule = sign_rule(reading.joint, reading.movement)
+            lines.append(
+                f"{reading.label.capitalize()}: you typed {format_value(reading.degrees, '°')}, but the last "
+                f"{'reading was' if len(before) == 1 else 'readings were'} {was} ({rule})."
+            )
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Check the sign")
+        box.setText("\n".join(lines))
+        box.setInformativeText("Is the sign right? Enter goes back to the field; Alt+S saves it as typed.")
+        save = box.addButton("&Save as typed", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("&Go back and check", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is save:
+            return True
+        first = flips[0][0]
+        row = next((r for r in self._rom_rows if r.key() == _rom_key_of(first)), None)
+        if row is not None:
+            row.degrees.setFocus(Qt.FocusReason.OtherFocusReason)
+            row.degrees.selectAll()
+        self._say(f"Not saved: check the sign of {first.label}.")
+        return False
 
     def copy_last_week(self) -> bool:
         """Prefill from the most recent earlier entry ("same as last week"); nothing is saved yet."""

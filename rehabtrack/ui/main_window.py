@@ -35,6 +35,7 @@ from rehabtrack.ui.widgets import NoticeLabel
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
 
+    from rehabtrack.core.imports import ImportReport, OnConflict
     from rehabtrack.core.model import Patient, WeeklyEntry
     from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
@@ -244,9 +245,18 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self, "Export weekly data", str(Path.home() / name), "CSV (*.csv)"
         )
-        if path:
+        if not path:
+            return
+        try:
             rows = export_csv(self.store, Path(path), [self.patient.id])
-            self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
+        except OSError as exc:  # a full disk or a folder that cannot be written: any earlier file is kept
+            QMessageBox.warning(
+                self,
+                "Export weekly data",
+                f"{path} could not be written ({exc.strerror or exc}); nothing was written.",
+            )
+            return
+        self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
 
     def export_bundle(self) -> None:
         """One file with the patient's whole history, for their therapist's RehabTrack (or a new computer)."""
@@ -261,8 +271,11 @@ class MainWindow(QMainWindow):
             self._tell(outcome.ok, "Export patient bundle", outcome.message)
 
     def import_records(self) -> None:
+        """Import a bundle or CSV file: say first where it differs from the records and ask which to keep,
+        then say what was added, kept and in conflict (after the patient is shown, so it stays)."""
         if self.store is None:
             return
+        from rehabtrack.core.imports import OnConflict
         from rehabtrack.ui.transfer import IMPORT_FILTER, import_file
 
         path, _ = QFileDialog.getOpenFileName(
@@ -270,14 +283,45 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        outcome = import_file(self.store, Path(path), self.patient.display_name if self.patient else None)
-        self._tell(outcome.ok, "Import", outcome.message)
-        if outcome.ok:
-            target = outcome.patient_id or (self.patient.id if self.patient else None)
-            if target is None and self.store.patients():
-                target = self.store.patients()[0].id
-            if target is not None:
-                self.set_patient(target)
+        name = self.patient.display_name if self.patient else None
+        preview = import_file(self.store, Path(path), name, dry_run=True)
+        choice = OnConflict.KEEP
+        if preview.ok and preview.report is not None and preview.report.conflicts:
+            asked = self._ask_on_conflict(preview.report, Path(path).name)
+            if asked is None:
+                self.statusBar().showMessage("Import cancelled: nothing was imported.", 10000)
+                return
+            choice = asked
+        outcome = import_file(self.store, Path(path), name, choice) if preview.ok else preview
+        if not outcome.ok:
+            QMessageBox.warning(self, "Import", outcome.message)
+            return
+        target = outcome.patient_id or (self.patient.id if self.patient else None)
+        if target is None and self.store.patients():
+            target = self.store.patients()[0].id
+        if target is not None:
+            self.set_patient(target)
+        self.statusBar().showMessage(outcome.message.splitlines()[0])
+        QMessageBox.information(self, "Import", outcome.message)
+
+    def _ask_on_conflict(self, report: ImportReport, file_name: str) -> OnConflict | None:
+        """Keep the stored values or take the file's; None: cancel the import."""
+        from rehabtrack.core.imports import OnConflict
+        from rehabtrack.ui.transfer import conflict_question
+
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Values differ", conflict_question(report, file_name), parent=self
+        )
+        keep = box.addButton("&Keep stored values", QMessageBox.ButtonRole.AcceptRole)
+        take = box.addButton("&Take imported values", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        if box.clickedButton() is keep:
+            return OnConflict.KEEP
+        if box.clickedButton() is take:
+            return OnConflict.REPLACE
+        return None
 
     def _tell(self, ok: bool, title: str, message: str) -> None:
         if ok:
@@ -543,11 +587,13 @@ class MainWindow(QMainWindow):
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
         from rehabtrack.core.maintenance import recurrence_alerts
+        from rehabtrack.core.meaningful_change import patient_thresholds
 
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         plan = self.store.maintenance(self.patient.id)
         activities = self.store.activities(self.patient.id, include_archived=True)
-        alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
+        with patient_thresholds(self.store.thresholds(self.patient.id)):  # the therapist's, if set
+            alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
         self.watch_notice.setText("\n".join(alert.message for alert in alerts))
         self._place_watch_notice()
 

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.core.maintenance import CADENCES, MaintenancePlan, goals_met, recurrence_alerts, should_offer
-from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.meaningful_change import patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     FILLED_IN,
     GasGoal,
@@ -498,7 +498,8 @@ class MeasureHistoryModel(QAbstractTableModel):
                     moved = "first score"
                 else:
                     delta = signed(change.delta)
-                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}"
+                    tag = change.threshold.tag() if change.meaningful else ""
+                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}{tag}"
                 inst = INSTRUMENTS[key]
                 name = inst.name if inst.family in ("COPM", "GAS") else inst.short_name
                 rows.append((r, key, (day_text(r.taken, today), name, score_text(key, value), moved)))
@@ -719,10 +720,11 @@ class QuestionnairesView(QWidget):
     def refresh(self) -> None:
         """Re-read results, check-ins, goals and the maintenance plan."""
         self.results = self.store.measures(self.patient_id)
-        self.history_model.set_results(self.results, self.today)
-        self._show_due()
-        self._show_maintenance()
-        self._draw_chart()
+        with patient_thresholds(self.store.thresholds(self.patient_id)):  # the therapist's, if set
+            self.history_model.set_results(self.results, self.today)
+            self._show_due()
+            self._show_maintenance()
+            self._draw_chart()
 
     def chart_key(self) -> str:
         """The series key the chart shows: the chosen questionnaire's (COPM: performance)."""
@@ -956,14 +958,17 @@ class QuestionnairesView(QWidget):
     def _draw_chart(self) -> None:
         key = self.chart_key()
         series = measure_series(key, self.results)
-        band = threshold_for(key).value
+        with patient_thresholds(self.store.thresholds(self.patient_id)):
+            threshold = threshold_for(key)
+        band = threshold.value
         self.chart.set_data(series, band=band)
+        self.chart.set_band_tip(threshold.explained())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"
         count = len(series.points)
         self.chart_title.setText(
             f"{inst.name}: {count} score{'s' if count != 1 else ''} ({better}; shaded: the meaningful change "
-            f"of {threshold_for(key).amount(band)})"
+            f"of {threshold.amount(band)}, {threshold.origin()})"
         )
 
     def _history_row(self, row: int) -> None:

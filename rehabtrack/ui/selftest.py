@@ -83,8 +83,13 @@ def run_self_test(
 ) -> int:
     """The command: prints each view checked and every problem; 0 when there are none."""
     _virtual_screen(size)
+    from rehabtrack.core.resources import ResourceProblem
+
     try:
         result = self_test(screenshots, size, text_scale, theme)
+    except ResourceProblem as exc:  # a broken installation: the file's name says it all
+        print(f"self-test FAILED: {exc}", file=sys.stderr)
+        return 1
     except Exception:  # the reason goes to the person running the test
         print("self-test FAILED:\n" + traceback.format_exc(), file=sys.stderr)
         return 1

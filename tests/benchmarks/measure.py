@@ -280,7 +280,9 @@ def csv_import(runner: Runner = plain_runner, *, data_dir: Path, rounds: int = 5
             stores.append(open_store(Path(tempfile.mkdtemp(dir=tmp)) / "data"))
 
         try:
-            times = runner(lambda: written.append(import_csv(stores[-1], csv_path)), fresh_store, rounds, 1)
+            times = runner(
+                lambda: written.append(import_csv(stores[-1], csv_path).weeks_added), fresh_store, rounds, 1
+            )
         finally:
             while stores:
                 stores.pop().close()

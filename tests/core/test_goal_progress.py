@@ -21,6 +21,7 @@ from rehabtrack.core.progress import (
     percent_of_way,
     progress_toward,
     projected_date,
+    projection,
     status,
     summarise_change,
 )
@@ -51,11 +52,15 @@ def test_default_baseline_is_mean_of_first_two_logged_weeks() -> None:
     assert default_baseline(tuple(reversed(weekly([6, 8, 3], skip=(1,))))) == 7.0
 
 
-def test_current_value_is_mean_of_last_two_logged() -> None:
-    assert current_value(weekly([6, 8, 3, 2])) == 2.5  # (3 + 2) / 2
+def test_current_value_is_the_median_of_the_last_three_logged() -> None:
+    assert current_value(weekly([6, 8, 3, 2])) == 3.0  # middle of 8, 3, 2
+    assert current_value(weekly([4, 4, 9])) == 4.0  # one bad week does not move it at all
     assert current_value(weekly([4])) == 4.0
     assert current_value(()) is None
-    assert current_value(weekly([1, 2, 3, 4]), weeks=3) == 3.0
+    assert current_value(weekly([1, 2, 3, 4]), weeks=1) == 4.0
+    # Leaving out the baseline's two weeks: with four logged, the last two are left.
+    assert current_value(weekly([6, 8, 3, 2]), after=2) == 2.5
+    assert current_value(weekly([6, 8]), after=2) is None
 
 
 # --- percent of the way ----------------------------------------------------------------------------
@@ -111,27 +116,33 @@ def test_percent_sign_follows_the_goal_direction(
 
 
 def test_projection_hand_computed() -> None:
-    # 90, 93, 96 in weeks 0–2: Theil–Sen slope 3°/week, line passes 96 at week 2 (today).
-    # Target 105: (105 − 96) / 3 = 3 weeks after today.
-    points = weekly([90, 93, 96])
-    assert projected_date(points, 105, Direction.HIGHER, week(2)) == week(5)
+    # Pain 9, 8, 7, 6, 5, 4 in weeks 0–5: every pairwise slope is −1 a week, so the interval is (−1, −1).
+    # Current: the middle of 6, 5, 4 = 5; target 2 is 3 weeks after the last log (week 5): week 8.
+    points = weekly([9, 8, 7, 6, 5, 4])
+    found = projection(points, 2, Direction.LOWER, week(5), min_change=2)
+    assert found is not None
+    assert (found.early, found.late) == (week(8), week(8))
+    assert found.horizon_weeks == 6  # the window's logs cover weeks 0–5
+    assert projected_date(points, 2, Direction.LOWER, week(5), min_change=2) == week(8)
 
 
 def test_projection_with_a_gap_and_a_flare_up() -> None:
-    # Pain 8, 7, (missed), 9 (flare-up), 5, 4 in weeks 0, 1, 3, 4, 5: Theil–Sen ignores the flare-up.
-    points = weekly([8, 7, 9, 5, 4], skip=(2,))
-    projected = projected_date(points, 2, Direction.LOWER, week(5))
-    assert projected is not None and projected > week(5)
+    # Pain 8, 7, (missed), 9 (flare-up), 6, 5, 4, 3: Theil–Sen and its interval ignore the flare-up.
+    points = weekly([8, 7, 9, 6, 5, 4, 3], skip=(2,))
+    found = projection(points, 1, Direction.LOWER, week(7), min_change=2)
+    assert found is not None and found.early is not None and found.late is not None
+    assert week(8) <= found.early <= found.late
 
 
 def test_projection_none_when_flat_or_too_few_points() -> None:
-    assert projected_date(weekly([5, 5, 5, 5]), 2, Direction.LOWER, week(3)) is None
+    assert projected_date(weekly([5, 5, 5, 5, 5, 5, 5]), 2, Direction.LOWER, week(6)) is None
     assert projected_date(weekly([6, 5]), 2, Direction.LOWER, week(1)) is None
+    # Five steady weeks are enough for a status, not for a projection (six in the window are needed).
+    assert projected_date(weekly([9, 8, 7, 6, 5]), 2, Direction.LOWER, week(4)) is None
 
 
-def test_projection_when_already_reached() -> None:
-    # Current = (110 + 120) / 2 = 115 ≥ 105; the latest run meeting the target starts at week 1.
-    assert projected_date(weekly([100, 110, 120]), 105, Direction.HIGHER, week(2)) == week(1)
+def test_no_projection_when_already_reached() -> None:
+    assert projected_date(weekly([100, 104, 106, 110, 120, 121]), 105, Direction.HIGHER, week(5)) is None
 
 
 @given(
@@ -152,29 +163,32 @@ def test_projection_none_when_trend_points_away(
         target = values[0] - distance
     points = weekly(values)
     assert projected_date(points, target, direction, week(n - 1)) is None
-    assert status(points, target, direction, week(n - 1), week(n + 20)) == ProgressStatus.BEHIND
+    found = status(points, target, direction, week(n - 1), week(n + 20))
+    assert found in (ProgressStatus.NO_TREND, ProgressStatus.NO_DATA)
 
 
 # --- status ----------------------------------------------------------------------------------------
 
 
 def test_status() -> None:
-    rising = weekly([90, 93, 96])  # reaches 105 in week 5
-    assert status(rising, 105, Direction.HIGHER, week(2), target_date=week(6)) == ProgressStatus.ON_TRACK
-    assert status(rising, 105, Direction.HIGHER, week(2), target_date=week(5)) == ProgressStatus.ON_TRACK
-    assert status(rising, 105, Direction.HIGHER, week(2), target_date=week(4)) == ProgressStatus.BEHIND
-    assert status(rising, 105, Direction.HIGHER, week(2)) == ProgressStatus.ON_TRACK
-    assert status(rising, 94, Direction.HIGHER, week(2)) == ProgressStatus.ACHIEVED  # (93 + 96) / 2 ≥ 94
+    rising = weekly([80, 83, 86, 89, 92, 95, 98, 101])  # 3° a week; current 98 → 105 in 7/3 weeks
+    assert status(rising, 105, Direction.HIGHER, week(7), target_date=week(12), min_change=10) == (
+        ProgressStatus.ON_TRACK
+    )
+    # The target date before even the fast end of the range: behind.
+    assert status(rising, 105, Direction.HIGHER, week(7), target_date=week(8), min_change=10) == (
+        ProgressStatus.BEHIND
+    )
+    assert status(rising, 105, Direction.HIGHER, week(7), min_change=10) == ProgressStatus.ON_TRACK
+    assert status(rising, 97, Direction.HIGHER, week(7)) == ProgressStatus.ACHIEVED  # middle of 95, 98, 101
+    assert status(rising, 101, Direction.HIGHER, week(7)) == ProgressStatus.REACHED_ONCE  # only 101 meets
     assert status(weekly([90]), 95, Direction.HIGHER, week(0)) == ProgressStatus.NO_DATA
     assert status((), 95, Direction.HIGHER, week(0)) == ProgressStatus.NO_DATA
-    # Two points: no projection yet; on track while moving toward the target before the target date.
-    assert status(weekly([90, 92]), 105, Direction.HIGHER, week(1), week(8)) == ProgressStatus.ON_TRACK
-    assert status(weekly([90, 88]), 105, Direction.HIGHER, week(1), week(8)) == ProgressStatus.BEHIND
+    # Fewer than five logged weeks: not enough data yet, however good they look.
+    assert status(weekly([90, 92, 94, 96]), 105, Direction.HIGHER, week(3), week(8)) == ProgressStatus.NO_DATA
     assert ProgressStatus.NO_DATA.label == "Not enough data yet"
     assert ProgressStatus.ON_TRACK.label == "On track"
-
-
-# --- the whole goal --------------------------------------------------------------------------------
+    assert ProgressStatus.NO_TREND.label == "No clear trend yet"
 
 
 def knee_goal(target_date: date | None = date(2026, 4, 1)) -> Goal:
@@ -184,17 +198,19 @@ def knee_goal(target_date: date | None = date(2026, 4, 1)) -> Goal:
 
 
 def test_progress_toward_knee_goal() -> None:
-    points = weekly([90, 94, 97, 100, 103, 106, 110])
+    points = weekly([86, 90, 94, 97, 100, 103, 106, 110])
     series = Series(KNEE, "Right knee flexion", "°", False, points)
-    progress = progress_toward(knee_goal(), series, today=week(6))
-    assert progress.baseline == 92.0  # (90 + 94) / 2
-    assert progress.current == 108.0  # (106 + 110) / 2
-    assert progress.percent == pytest.approx(100 * 16 / 23)
+    progress = progress_toward(knee_goal(), series, today=week(7))
+    assert progress.baseline == 88.0  # (86 + 90) / 2
+    assert progress.current == 106.0  # middle of 103, 106, 110
+    assert progress.percent == pytest.approx(100 * 18 / 27)
     assert progress.status == ProgressStatus.ON_TRACK
-    assert progress.meaningful  # +16° ≥ 5°
-    assert progress.projected is not None and progress.projected <= date(2026, 4, 1)
+    assert progress.meaningful  # +18° ≥ 5°
+    assert progress.projection is not None and progress.projection.late is not None
+    assert progress.projection.late <= date(2026, 4, 1)
     assert re.fullmatch(
-        r"Right knee flexion: 92° → 108°, 70% of the way to 115°, on track for \d{1,2} (Feb|Mar)",
+        r"Right knee flexion: 88° → 106°, better, 67% of the way to 115°; on track for \d{1,2}"
+        r"( [A-Z][a-z]{2} – \d{1,2})?–?\d{0,2} (Feb|Mar)",
         progress.sentence(),
     ), progress.sentence()
 
@@ -205,29 +221,31 @@ def test_progress_uses_the_goal_baseline_when_set() -> None:
     goal = Goal(Discipline.PT, "Pain 2 or less", "pain", 2, Direction.LOWER, baseline=8)
     progress = progress_toward(goal, series, today=week(3))
     assert progress.baseline == 8
-    # current (5 + 4) / 2 = 4.5; (4.5 − 8) / (2 − 8) = 58.3 %
-    assert progress.percent == pytest.approx(58.333, abs=1e-3)
-    # current is a mean: its decimal stays, so a 4.5 is never shown as a 5 (or an 8.5 as a met 9)
-    assert progress.sentence().startswith("Pain: 8 → 4.5, 58% of the way to 2")
+    # current: the middle of 6, 5, 4 = 5 (the set baseline shares no week with it); (5 − 8) / (2 − 8) = 50 %
+    assert progress.percent == pytest.approx(50.0)
+    assert progress.sentence() == (
+        "Pain: 8 → 5, better, 50% of the way to 2; not enough data yet for a status: log another week"
+    )
 
 
 def test_progress_sentences_for_other_statuses() -> None:
     series = Series(KNEE, "Right knee flexion", "°", False, weekly([100]))
     assert progress_toward(knee_goal(), series, week(0)).sentence() == (
-        "Right knee flexion: 100° so far; log another week to see progress toward 115°"
+        "Right knee flexion: 1 week logged since the goal started; not enough data yet: "
+        "log 4 more weeks to see progress toward 115°"
     )
     empty = Series(KNEE, "Right knee flexion", "°", False, ())
     assert progress_toward(knee_goal(), empty, week(0)).status == ProgressStatus.NO_DATA
-    done = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 110, 116, 118]))
-    assert progress_toward(knee_goal(), done, week(3)).sentence() == (
+    assert progress_toward(knee_goal(), empty, week(0)).sentence() == (
+        "Right knee flexion: nothing logged yet; target 115°"
+    )
+    done = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 110, 116, 118, 117]))
+    assert progress_toward(knee_goal(), done, week(4)).sentence() == (
         "Right knee flexion: 105° → 117°, target of 115° reached"
     )
-    falling = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 98, 96, 94]))
-    sentence = progress_toward(knee_goal(), falling, week(3)).sentence()
-    assert sentence == (
-        "Right knee flexion: 99° → 95°, further from 115° than at the start, "
-        "behind: not moving toward 115° yet"
-    )
+    falling = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 98, 96, 94, 92, 90]))
+    sentence = progress_toward(knee_goal(), falling, week(5)).sentence()
+    assert sentence == "Right knee flexion: 99° → 92°, worse, target 115°; no clear trend yet"
 
 
 def test_format_value() -> None:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.meaningful_change import (
     IMPROVED,
+    RELATIVE_CRITERIA,
     WITHIN_VARIATION,
     WORSE,
     classify_change,
@@ -82,7 +83,8 @@ def test_describe_improved() -> None:
     change = classify_change("pain", 6.2, 3.1, lower_is_better=True)
     assert change.direction == IMPROVED and change.meaningful
     assert change.describe() == (
-        "Pain fell from 6.2 to 3.1 (\u22123.1 points): improved, more than the 2-point meaningful change"
+        "Pain fell from 6.2 to 3.1 (\u22123.1 points, \u221250 %): improved, more than the 2-point "
+        "meaningful change and 30 % of the starting value"
     )
 
 
@@ -90,7 +92,8 @@ def test_describe_within_variation_and_worse() -> None:
     small = classify_change("pain", 3, 4, lower_is_better=True)
     assert small.direction == WITHIN_VARIATION and not small.meaningful
     assert small.describe() == (
-        "Pain rose from 3 to 4 (+1 point): within normal variation, less than the 2-point meaningful change"
+        "Pain rose from 3 to 4 (+1 point, +33 %): within normal variation, less than the 2-point "
+        "meaningful change"
     )
     worse = classify_change(ROM_KEY, 110, 100, lower_is_better=False)
     assert worse.direction == WORSE
@@ -138,6 +141,12 @@ def test_never_improved_below_the_threshold(key: str, before: float, after: floa
         assert "improved" not in change.describe()
         assert "worse" not in change.describe()
     else:
-        assert change.meaningful
         falling = change.delta < 0
-        assert change.direction == (IMPROVED if falling == lower else WORSE)
+        toward = falling == lower
+        relative = RELATIVE_CRITERIA.get(key)
+        if toward and relative is not None and abs(change.delta) < relative / 100 * abs(before) - 1e-9:
+            # An improvement must also reach the published relative criterion (pain: 30 %).
+            assert not change.meaningful and change.direction == WITHIN_VARIATION
+            return
+        assert change.meaningful
+        assert change.direction == (IMPROVED if toward else WORSE)

@@ -43,7 +43,7 @@ def test_a_half_left_by_float_arithmetic_still_rounds_up_as_written() -> None:
 
 def test_changes_read_with_sign_and_unit_from_the_unrounded_change() -> None:
     pain = classify_change("pain", 4.75, 2.5, lower_is_better=True)
-    assert "(\u22122.3 points)" in pain.describe()
+    assert "(\u22122.3 points, \u221247 %)" in pain.describe()
     sleep = classify_change("sleep_hours", 5.05, 7.2, lower_is_better=False)
     assert "(+2.2 hours)" in sleep.describe()
     assert signed_amount(1.0, "points") == "+1 point"
@@ -58,7 +58,7 @@ def test_a_change_just_short_of_its_threshold_keeps_a_second_decimal() -> None:
         change_decimals(2.06, 2),
     ) == (2, 1, 2, 1)
     near = classify_change("pain", 6.0, 4.04, lower_is_better=True)
-    assert not near.meaningful and "(\u22121.96 points)" in near.describe()
+    assert not near.meaningful and "(\u22121.96 points, \u221233 %)" in near.describe()
 
 
 def test_limits_and_typed_values_read_as_given() -> None:

@@ -1,4 +1,4 @@
-"""Recurrence watch: two check-ins in a row worse than discharge by more than the threshold."""
+"""Recurrence watch: two check-ins in a row worse than discharge by at least the threshold."""
 
 from __future__ import annotations
 
@@ -44,9 +44,12 @@ def test_a_one_week_blip_does_not_alert() -> None:
     assert watch(pain([2, 2, 2, 2, 6]), WATCH) is None
 
 
-def test_worse_by_exactly_the_threshold_does_not_alert() -> None:
-    # 4 − 2 = 2, not more than the 2-point threshold.
-    assert watch(pain([2, 2, 2, 2, 4, 4]), WATCH) is None
+def test_worse_by_exactly_the_threshold_alerts_as_everywhere_else() -> None:
+    # 4 − 2 = 2: as large as the 2-point threshold, which counts here as in every other verdict.
+    alert = watch(pain([2, 2, 2, 2, 4, 4]), WATCH)
+    assert alert is not None and alert.values == (4, 4)
+    # Just under the threshold (3.9 − 2 = 1.9) does not.
+    assert watch(pain([2, 2, 2, 2, 3.9, 3.9]), WATCH) is None
 
 
 def test_an_improvement_never_alerts() -> None:

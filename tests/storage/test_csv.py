@@ -31,7 +31,7 @@ def test_export_then_import_gives_back_the_same_weeks(demo_store, tmp_path: Path
     assert out.stat().st_mode & 0o777 == 0o600
 
     other = open_store(tmp_path / "other")
-    assert import_csv(other, out) == len(demo_store.entries(patient.id))
+    assert import_csv(other, out).weeks_added == len(demo_store.entries(patient.id))
     [imported] = other.patients()
     assert imported.display_name == patient.display_name
     assert _comparable(other, imported.id) == _comparable(demo_store, patient.id)
@@ -75,7 +75,7 @@ def test_column_order_and_blank_cells_do_not_matter(tmp_path: Path) -> None:
         "notes,pain,week,patient\nfine,,2025-03-03,Ann\n,2,2025-03-10,Ann\n", encoding="utf-8"
     )
     store = open_store(tmp_path / "data")
-    assert import_csv(store, csv_file) == 2
+    assert import_csv(store, csv_file).weeks_added == 2
     [ann] = store.patients()
     assert [(e.values, e.notes) for e in store.entries(ann.id)] == [({}, "fine"), ({"pain": 2}, "")]
 

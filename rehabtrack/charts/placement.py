@@ -1,0 +1,100 @@
+"""Where a label goes so it covers no data: candidate boxes tried against everything already drawn.
+
+Works in the plot's pixels (x right, y down), so a label is judged by what a reader sees at the
+chart's real size; the chart places its labels again whenever its size or range changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+SAMPLE_PX = 3.0  # a line is tested every few pixels along its length
+
+
+@dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def inside(self, width: float, height: float) -> bool:
+        return self.left >= 0 and self.top >= 0 and self.right <= width and self.bottom <= height
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.left < other.right
+            and other.left < self.right
+            and self.top < other.bottom
+            and other.top < self.bottom
+        )
+
+
+class Obstacles:
+    """Points (with a radius) and polylines in pixels that a label must not cover."""
+
+    def __init__(self) -> None:
+        self._xs: list[np.ndarray] = []
+        self._ys: list[np.ndarray] = []
+        self._pads: list[float] = []
+        self.boxes: list[Box] = []
+
+    def add_points(self, xs: np.ndarray, ys: np.ndarray, radius: float) -> None:
+        keep = np.isfinite(xs) & np.isfinite(ys)
+        self._xs.append(np.asarray(xs, dtype=float)[keep])
+        self._ys.append(np.asarray(ys, dtype=float)[keep])
+        self._pads.append(radius)
+
+    def add_line(
+        self, xs: np.ndarray, ys: np.ndarray, width: float, connect: Sequence[int] | np.ndarray | None = None
+    ) -> None:
+        """A polyline; ``connect[i]`` 0 leaves out the segment from point i to i + 1 (a missed week)."""
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        if len(xs) < 2:
+            self.add_points(xs, ys, width / 2)
+            return
+        joined = np.ones(len(xs) - 1, dtype=bool) if connect is None else np.asarray(connect[:-1]) != 0
+        x0, y0, x1, y1 = xs[:-1][joined], ys[:-1][joined], xs[1:][joined], ys[1:][joined]
+        lengths = np.hypot(x1 - x0, y1 - y0)
+        counts = np.nan_to_num(np.ceil(lengths / SAMPLE_PX), nan=0).astype(int) + 1
+        if counts.size == 0:
+            return
+        t = np.concatenate([np.linspace(0.0, 1.0, n) for n in counts])
+        start = np.repeat(np.arange(len(counts)), counts)
+        self.add_points(x0[start] + (x1 - x0)[start] * t, y0[start] + (y1 - y0)[start] * t, width / 2)
+
+    def hits(self, box: Box) -> int:
+        """How many obstacle samples (and placed boxes) ``box`` covers."""
+        count = sum(1 for other in self.boxes if box.overlaps(other)) * 1000
+        for xs, ys, pad in zip(self._xs, self._ys, self._pads, strict=True):
+            inside = (
+                (xs >= box.left - pad)
+                & (xs <= box.right + pad)
+                & (ys >= box.top - pad)
+                & (ys <= box.bottom + pad)
+            )
+            count += int(np.count_nonzero(inside))
+        return count
+
+
+def best_box(candidates: Sequence[Box], obstacles: Obstacles, width: float, height: float) -> int:
+    """The index of the first candidate inside the plot that covers nothing, else the one covering least."""
+    best, best_hits = 0, None
+    for i, box in enumerate(candidates):
+        hits = obstacles.hits(box) + (0 if box.inside(width, height) else 10**6)
+        if hits == 0:
+            return i
+        if best_hits is None or hits < best_hits:
+            best, best_hits = i, hits
+    return best
