@@ -450,6 +450,33 @@ class ItemWordingDialog(QDialog):
         self.accept()
 
 
+class DischargeDialog(QDialog):
+    """When therapy ended: any day up to today (the patient may tell RehabTrack weeks later)."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Discharged from therapy")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint_label(
+                "The day your therapy ended. After it, RehabTrack offers a lighter check-in every 2 or "
+                "4 weeks and watches for pain or stiffness coming back."
+            )
+        )
+        form = QFormLayout()
+        self.day = _date_edit(today)
+        self.day.setAccessibleName("Discharged on")
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        form.addRow("&Discharged on:", self.day)
+        layout.addLayout(form)
+        layout.addWidget(save_cancel_buttons(self, self.accept))
+        self.day.setFocus()
+
+    def chosen(self) -> date:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
+
+
 class MeasureHistoryModel(QAbstractTableModel):
     """Every score, newest first: date, questionnaire, score, change since the one before."""
 
@@ -841,16 +868,16 @@ class QuestionnairesView(QWidget):
         self._show_maintenance()
         self._say("Maintenance phase ended: weekly check-ins again.")
 
-    def mark_discharged(self, confirm: bool = True) -> None:
+    def mark_discharged(self, confirm: bool = True, day: date | None = None) -> None:
+        """Record the discharge: on ``day``, or the day the patient chooses (today by default)."""
         if confirm:
-            answer = QMessageBox.question(
-                self, "Discharged?", f"Mark yourself as discharged from therapy on {day_text(self.today)}?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            dialog = DischargeDialog(day or self.today, self)
+            if not dialog.exec():
                 return
+            day = dialog.chosen()
         plan = self.store.maintenance(self.patient_id)
         self.store.save_maintenance(
-            self.patient_id, MaintenancePlan(self.today, plan.every_weeks, plan.since)
+            self.patient_id, MaintenancePlan(day or self.today, plan.every_weeks, plan.since)
         )
         self._show_maintenance()
 
