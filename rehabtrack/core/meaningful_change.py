@@ -44,6 +44,7 @@ WITHIN_VARIATION = "within normal variation"
 DELTA_DECIMALS = 9
 
 CLINIC_CONVENTION = "clinic convention"
+THRESHOLD_DECIMALS = 2  # a threshold reads as it was set: 0.25 hours, not 0.3
 # The thresholds set for the patient whose numbers are being worked out (series key -> value).
 _PATIENT_VALUES: ContextVar[Mapping[str, float] | None] = ContextVar("patient_thresholds", default=None)
 
@@ -107,16 +108,16 @@ class Threshold:
         return f"{head}. {self.source}"
 
     def amount(self, number: float) -> str:
-        """``number`` with the unit: "2 points", "1 point", "5°"."""
-        return amount(number, self.unit)
+        """``number`` with the unit: "2 points", "1 point", "5°", "0.25 hours" (a threshold as set)."""
+        return amount(number, self.unit, THRESHOLD_DECIMALS)
 
     def phrase(self) -> str:
         """The threshold as it sits in a sentence: "the 2-point meaningful change"."""
         if self.unit in ("°", "%"):
-            return f"the {_num(self.value)}{self.unit} {self.name}"
+            return f"the {_num(self.value, THRESHOLD_DECIMALS)}{self.unit} {self.name}"
         if " " in self.unit or "-" in self.unit:
             return f"the {self.name} of {self.amount(self.value)}"
-        return f"the {_num(self.value)}-{singular(self.unit)} {self.name}"
+        return f"the {_num(self.value, THRESHOLD_DECIMALS)}-{singular(self.unit)} {self.name}"
 
 
 @dataclass(frozen=True)

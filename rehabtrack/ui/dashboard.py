@@ -39,7 +39,7 @@ from rehabtrack.core.measure_series import MeasureResult, any_series, measure_ke
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.progress import GoalProgress, Period, change_between, progress_toward
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
-from rehabtrack.core.series import Series, chart_keys
+from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import Button, hint_label, name_chart
 
@@ -411,11 +411,16 @@ class Dashboard(QWidget):
         widget = QWidget()
         grid = QGridLayout(widget)
         cells = []
-        for i in range(len(keys)):
+        place = 0
+        for i, key in enumerate(keys):
+            paired = i + 1 < len(keys) and keys[i + 1] == key.replace("activity/", MINUTES_PREFIX, 1) != key
+            if paired and place % CHART_COLUMNS == CHART_COLUMNS - 1:
+                place += 1  # a rating starts a row, so its minutes tolerated sit right beside it
             cell = QWidget()  # a chart widget costs ~14 ms to make: only those scrolled to are made
             fit_cell(cell)
-            grid.addWidget(cell, i // CHART_COLUMNS, i % CHART_COLUMNS)
+            grid.addWidget(cell, place // CHART_COLUMNS, place % CHART_COLUMNS)
             cells.append(cell)
+            place += 1
         grid.setRowStretch(grid.rowCount(), 1)
         for column in range(CHART_COLUMNS):
             grid.setColumnStretch(column, 1)

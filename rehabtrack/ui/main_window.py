@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(redo.setEnabled)
 
+        edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
+        self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
+
         view_menu = self.menuBar().addMenu("&View")
         add(view_menu, "&Session view", self.open_session_view, "F11")
 
@@ -382,6 +385,13 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, title, str(exc))
             return False, None
 
+    def mark_discharged(self) -> None:
+        """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan."""
+        if self.questionnaires is None:
+            return
+        self.tabs.setCurrentWidget(self.questionnaires)
+        self.questionnaires.ensure().mark_discharged()  # type: ignore[attr-defined]
+
     def open_session_view(self) -> None:
         if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):
             self.dashboard.open_session()
@@ -468,6 +478,8 @@ class MainWindow(QMainWindow):
                 return
             patients = self.store.patients()
         self.set_patient(patients[0].id or 0)
+        if getattr(self, "_first_run_import", ""):
+            self.statusBar().showMessage(self._first_run_import, 15000)
 
     def _already_open(self, exc: StoreLocked) -> None:
         """A second copy on the same records: bring the first one forward and step aside."""
@@ -512,6 +524,7 @@ class MainWindow(QMainWindow):
         assert self.store is not None
         wizard = SetupWizard(self.store, self)
         wizard.exec()
+        self._first_run_import = wizard.imported  # said once the patient is on screen
         return wizard.patient_id
 
     def set_patient(self, patient_id: int) -> None:

@@ -71,6 +71,7 @@ from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.preferences import current_chart_theme
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
@@ -450,6 +451,33 @@ class ItemWordingDialog(QDialog):
         self.accept()
 
 
+class DischargeDialog(QDialog):
+    """When therapy ended: any day up to today (the patient may tell RehabTrack weeks later)."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Discharged from therapy")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint_label(
+                "The day your therapy ended. After it, RehabTrack offers a lighter check-in every 2 or "
+                "4 weeks and watches for pain or stiffness coming back."
+            )
+        )
+        form = QFormLayout()
+        self.day = _date_edit(today)
+        self.day.setAccessibleName("Discharged on")
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        form.addRow("&Discharged on:", self.day)
+        layout.addLayout(form)
+        layout.addWidget(save_cancel_buttons(self, self.accept))
+        self.day.setFocus()
+
+    def chosen(self) -> date:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
+
+
 class MeasureHistoryModel(QAbstractTableModel):
     """Every score, newest first: date, questionnaire, score, change since the one before."""
 
@@ -757,6 +785,8 @@ class QuestionnairesView(QWidget):
         if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
             self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
             self._fit_history_columns()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
+            self._draw_chart()  # a new theme: the chart takes its colours
 
     def _fit_history_columns(self) -> None:
         """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
@@ -846,16 +876,16 @@ class QuestionnairesView(QWidget):
         self._show_maintenance()
         self._say("Maintenance phase ended: weekly check-ins again.")
 
-    def mark_discharged(self, confirm: bool = True) -> None:
+    def mark_discharged(self, confirm: bool = True, day: date | None = None) -> None:
+        """Record the discharge: on ``day``, or the day the patient chooses (today by default)."""
         if confirm:
-            answer = QMessageBox.question(
-                self, "Discharged?", f"Mark yourself as discharged from therapy on {day_text(self.today)}?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            dialog = DischargeDialog(day or self.today, self)
+            if not dialog.exec():
                 return
+            day = dialog.chosen()
         plan = self.store.maintenance(self.patient_id)
         self.store.save_maintenance(
-            self.patient_id, MaintenancePlan(self.today, plan.every_weeks, plan.since)
+            self.patient_id, MaintenancePlan(day or self.today, plan.every_weeks, plan.since)
         )
         self._show_maintenance()
 
@@ -942,7 +972,7 @@ class QuestionnairesView(QWidget):
         with patient_thresholds(self.store.thresholds(self.patient_id)):
             threshold = threshold_for(key)
         band = threshold.value
-        self.chart.set_data(series, band=band)
+        self.chart.set_data(series, band=band, theme=current_chart_theme())
         self.chart.set_band_tip(threshold.explained())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"

@@ -80,6 +80,7 @@ class ThresholdDialog(QDialog):
         for key, error in self.errors.items():
             error.setText(by_field.get(key, ""))
             error.setVisible(key in by_field)  # a hidden label stays hidden when its text is set
+        self.adjustSize()  # room for the messages
         first = next((key for key in self.fields if key in by_field), None)
         if first is not None:
             self.fields[first].setFocus()
