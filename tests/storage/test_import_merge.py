@@ -4,6 +4,8 @@ a conflict that is listed and kept unless the user takes the file's, and a backu
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -59,6 +61,9 @@ def test_a_csv_with_only_pain_leaves_every_other_stored_value_and_lists_the_conf
     )
     assert (report.weeks_added, report.patients[0].weeks_same) == (1, 2)
     assert report.backup is not None and report.backup in list_backups(data_dir)
+    with closing(sqlite3.connect(report.backup)) as backup:  # the records as they were before the import
+        [(count,)] = backup.execute("SELECT count(*) FROM weekly_entry WHERE patient_id = ?", (patient.id,))
+    assert count == len(weeks)
 
     taken = import_csv(demo_store, csv_file, "Margaret Demo", OnConflict.REPLACE)
     assert len(taken.conflicts) == 1
