@@ -243,3 +243,33 @@ def test_a_bundle_that_breaks_a_rule_imports_nothing(
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+def test_nulls_in_a_bundle_are_not_in_the_file(store_dir: Path, tmp_path: Path) -> None:
+    store = open_store(store_dir)
+    pid = _recurring(store)
+    joe = store.patient(pid)
+    store.save_patient(replace(joe, condition="Stroke (right side)", pt_clinician="Priya, PT"))
+    out = tmp_path / "p.rtbundle"
+    export_bundle(store, pid, out)
+    data = json.loads(out.read_text())
+    data["patient"].update(condition=None, pt_clinician=None, affected_side=None)
+    data["entries"][0]["values"] = {"pain": None, "sleep_hours": 6}
+    data["goals"] = [
+        {
+            "discipline": "PT",
+            "title": "Less pain",
+            "marker": "pain",
+            "target": 1,
+            "direction": "lower",
+            "set_by": None,
+        }
+    ]
+    out.write_text(json.dumps(data))
+    report = import_bundle(store, out)
+    assert report.conflicts == []
+    joe = store.patient(pid)
+    assert (joe.condition, joe.pt_clinician) == ("Stroke (right side)", "Priya, PT")
+    assert store.entries(pid)[0].values == {"pain": 2, "sleep_hours": 6}
+    assert [(g.title, g.set_by) for g in store.goals(pid)] == [("Less pain", "")]
+    store.close()
