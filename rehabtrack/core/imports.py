@@ -19,6 +19,7 @@ from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.measure_series import MeasureResult
 from rehabtrack.core.model import Activity, ActivityRating, Event, Goal, Patient, WeeklyEntry
+from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import RomReading
 
 _LABELS = {m.key: m.label for m in WEEKLY_MARKERS}
@@ -146,7 +147,7 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float | int):
-        return f"{value:g}"
+        return exact(value)
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)

@@ -35,6 +35,7 @@ from rehabtrack.core.imports import (
 )
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
+from rehabtrack.core.meaningful_change import threshold_problem
 from rehabtrack.core.measure_series import FILLED_IN, GasGoal, MeasureResult, family_instrument, scored
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
@@ -84,6 +85,7 @@ from rehabtrack.storage.tables import (
     MeasureItemTextRow,
     MeasureResultRow,
     PatientRow,
+    PatientThresholdRow,
     RomRow,
     WeeklyEntryRow,
 )
@@ -536,6 +538,29 @@ class Store:
             if row is None:
                 raise KeyError(f"no patient with id {patient_id}")
             return MaintenancePlan(row.discharged_on, row.maintenance_every_weeks, row.maintenance_since)
+
+    # Meaningful-change thresholds set for a patient ----------------------------------------------
+
+    def thresholds(self, patient_id: int) -> dict[str, float]:
+        """The clinic-convention thresholds a therapist set for this patient (series key -> value)."""
+        with self._session() as s:
+            query = select(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id)
+            return {row.series_key: row.value for row in s.exec(query)}
+
+    def save_thresholds(self, patient_id: int, values: dict[str, float]) -> dict[str, float]:
+        """Replace the patient's own thresholds with ``values`` (a convention left out goes back to the
+        clinic's). InvalidInput, and nothing written, when any is not a convention or is below its
+        measurement error."""
+        problems = [p for key, value in values.items() if (p := threshold_problem(key, value)) is not None]
+        if problems:
+            raise InvalidInput(problems)
+        with self._transaction() as s:
+            if s.get(PatientRow, patient_id) is None:
+                raise KeyError(f"no patient with id {patient_id}")
+            s.exec(delete(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id))
+            for key, value in sorted(values.items()):
+                s.add(PatientThresholdRow(patient_id=patient_id, series_key=key, value=float(value)))
+        return dict(values)
 
     def save_maintenance(self, patient_id: int, plan: MaintenancePlan) -> MaintenancePlan:
         """Store whether the patient is discharged and in a maintenance phase (check-in cadence)."""

@@ -28,22 +28,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
-from rehabtrack.core.numbers import exact
+from rehabtrack.core.numbers import exact, format_value
 from rehabtrack.core.rom import (
     AXIAL_JOINTS,
     JOINTS,
     ROM_LIMITS,
+    SIGN_CHECK_READINGS,
     RomMode,
     RomReading,
     Side,
     movements,
     rom_label,
+    sign_flipped,
+    sign_rule,
 )
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
-from rehabtrack.core.weeks import ONE_WEEK, missing_weeks, week_start
+from rehabtrack.core.weeks import ONE_WEEK, week_start
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.undo import DELETED, SAVED, DeleteEntryCommand, SaveEntryCommand, short_week
 from rehabtrack.ui.widgets import (
@@ -149,6 +153,10 @@ class _Field:
     error: QLabel
 
 
+def _rom_key_of(reading: RomReading) -> RomKey:
+    return (reading.joint, Side(reading.side), reading.movement, RomMode(reading.mode))
+
+
 class RomRow(QWidget):
     """One range-of-motion measurement: a tracked movement (fixed label) or a new one (combos)."""
 
@@ -171,6 +179,9 @@ class RomRow(QWidget):
         self.movement = ComboBox()
         self.mode = ComboBox()
         self.degrees = NumberField(4)
+        self.sign_hint = hint_label()  # how the sign reads, for movements measured from straight
+        self.sign_hint.setWordWrap(False)
+        self.sign_hint.setAccessibleName("Sign of the angle")
         self.remove = Button("Remove")
         for joint in JOINTS:
             self.joint.addItem(joint.capitalize(), joint)
@@ -206,6 +217,7 @@ class RomRow(QWidget):
             self._joint_changed()
         row.addWidget(self.degrees)
         row.addWidget(QLabel("°"))
+        row.addWidget(self.sign_hint)
         row.addWidget(self.remove)
         row.addStretch(1)
         self.degrees.set_value(degrees)
@@ -258,9 +270,14 @@ class RomRow(QWidget):
         joint, side, movement, mode = self.key()
         label = rom_label(joint, side, movement, mode).capitalize()
         low, high = ROM_LIMITS.get((joint, movement), (0, 0))
+        rule = sign_rule(joint, movement)
+        self.sign_hint.setText(rule or "")
+        self.sign_hint.setVisible(rule is not None)
         self.degrees.setAccessibleName(f"{label}, degrees")
         self.degrees.setAccessibleDescription(
-            f"Allowed {exact(low)} to {exact(high)} degrees. Leave blank if not measured this week."
+            f"Allowed {exact(low)} to {exact(high)} degrees. "
+            + (f"{rule}. " if rule else "")
+            + "Leave blank if not measured this week."
         )
         self.remove.setAccessibleName(f"Remove {label}")
         self.remove.setAccessibleDescription("Removes this movement from this week's check-in.")
@@ -291,6 +308,7 @@ class CheckInForm(QWidget):
         self._activity_fields: list[tuple[Activity, NumberField, NumberField]] = []
         self._pushing = False
         self._loading = False
+        self._plan = MaintenancePlan()
         self._undo_filter = _UndoPassThrough(self)
         self._grids: list[QGridLayout] = []
         self.setAccessibleName("Weekly check-in")
@@ -328,6 +346,7 @@ class CheckInForm(QWidget):
         self._loading = True
         try:
             self._entries = self.store.entries(self.patient_id)
+            self._plan = self.store.maintenance(self.patient_id)
             self._loaded = next((e for e in self._entries if e.week == self._week), None)
             self._fill(self._loaded, self._loaded)
         finally:
@@ -369,6 +388,8 @@ class CheckInForm(QWidget):
         if self._loaded is not None and not self.has_unsaved_changes():
             self._say(f"No changes to save for the {short_week(self._week)}.")
             return True
+        if not self._signs_confirmed(entry):
+            return False
         command = SaveEntryCommand(self.store, self.patient_id, entry, self._on_change)
         self._pushing = True
         try:
@@ -377,6 +398,56 @@ class CheckInForm(QWidget):
             self._pushing = False
         self._say(f"Saved {short_week(self._week)}")
         return True
+
+    def sign_flips(self, entry: WeeklyEntry) -> list[tuple[RomReading, list[float]]]:
+        """Readings of ``entry`` whose sign is the opposite of the latest earlier readings of the same
+        movement (those readings, oldest first, with each)."""
+        earlier = sorted((e for e in self._entries if e.week < entry.week), key=lambda e: e.week)
+        found = []
+        for reading in entry.rom:
+            if sign_rule(reading.joint, reading.movement) is None:
+                continue
+            before = [
+                e.rom_degrees[reading.series_key] for e in earlier if reading.series_key in e.rom_degrees
+            ]
+            if sign_flipped(before, reading.degrees):
+                found.append((reading, before[-SIGN_CHECK_READINGS:]))
+        return found
+
+    def _signs_confirmed(self, entry: WeeklyEntry) -> bool:
+        """Ask before saving a reading whose sign flipped against the last readings (a dropped minus
+        sign reads as past straight). Enter or Esc goes back to the field; Alt+S saves as typed."""
+        flips = self.sign_flips(entry)
+        if not flips:
+            return True
+        lines = []
+        for reading, before in flips:
+            shown = [format_value(v, "°") for v in before]
+            was = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+            rule = sign_rule(reading.joint, reading.movement)
+            lines.append(
+                f"{reading.label.capitalize()}: you typed {format_value(reading.degrees, '°')}, but the last "
+                f"{'reading was' if len(before) == 1 else 'readings were'} {was} ({rule})."
+            )
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Check the sign")
+        box.setText("\n".join(lines))
+        box.setInformativeText("Is the sign right? Enter goes back to the field; Alt+S saves it as typed.")
+        save = box.addButton("&Save as typed", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("&Go back and check", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is save:
+            return True
+        first = flips[0][0]
+        row = next((r for r in self._rom_rows if r.key() == _rom_key_of(first)), None)
+        if row is not None:
+            row.degrees.setFocus(Qt.FocusReason.OtherFocusReason)
+            row.degrees.selectAll()
+        self._say(f"Not saved: check the sign of {first.label}.")
+        return False
 
     def copy_last_week(self) -> bool:
         """Prefill from the most recent earlier entry ("same as last week"); nothing is saved yet."""
@@ -437,13 +508,9 @@ class CheckInForm(QWidget):
         return list(self._entries)
 
     def missed_weeks(self) -> list[date]:
-        """Weeks not logged since the most recent logged week (before this one)."""
-        logged = [e.week for e in self._entries]
-        current = self.current_week()
-        before = [w for w in logged if w < current]
-        if not before:
-            return []
-        return missing_weeks(logged, max(before) + ONE_WEEK, current - ONE_WEEK)
+        """Check-ins not logged since the most recent logged week: weeks, or in the maintenance phase
+        the first Monday of each 2- or 4-week check-in with nothing logged."""
+        return missed_checkins(self._plan, [e.week for e in self._entries], self._today or date.today())
 
     # Building ---------------------------------------------------------------------------------
 
@@ -966,7 +1033,9 @@ class CheckInForm(QWidget):
         if missed:
             last = max(w for w in (e.week for e in self._entries) if w < self.current_week())
             shown = ", ".join(_day_month(w) for w in missed[:4]) + (", …" if len(missed) > 4 else "")
-            count = f"{len(missed)} week{'s' if len(missed) != 1 else ''}"
+            every = self._plan.every_weeks if self._plan.active else None
+            unit = f"{every}-week check-in" if every else "week"
+            count = f"{len(missed)} {unit}{'s' if len(missed) != 1 else ''}"
             self.missed.setText(
                 f"{count} not logged since the {short_week(last)} ({shown}). "
                 "Pick one with Ctrl+G to fill it in, or leave the gap: gaps are fine."

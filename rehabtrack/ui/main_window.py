@@ -30,6 +30,7 @@ from rehabtrack.ui.history import HistoryModel
 from rehabtrack.ui.lazy_tab import LazyTab
 from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
+from rehabtrack.ui.widgets import NoticeLabel
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -77,13 +78,13 @@ class MainWindow(QMainWindow):
         self._size_heading()
         layout.addWidget(self.patient_label)
         # After therapy: says plainly when a marker has been worse for two check-ins in a row.
-        self.watch_notice = QLabel()
-        self.watch_notice.setWordWrap(True)
+        self.watch_notice = NoticeLabel()
         self.watch_notice.setAccessibleName("Recurrence watch")
         self.watch_notice.hide()
         layout.addWidget(self.watch_notice)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
+        self.tabs.currentChanged.connect(lambda _index: self._place_watch_notice())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -141,6 +142,9 @@ class MainWindow(QMainWindow):
         redo.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+
+        edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
+        self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
 
         view_menu = self.menuBar().addMenu("&View")
         add(view_menu, "&Session view", self.open_session_view, "F11")
@@ -377,6 +381,13 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, title, str(exc))
             return False, None
 
+    def mark_discharged(self) -> None:
+        """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan."""
+        if self.questionnaires is None:
+            return
+        self.tabs.setCurrentWidget(self.questionnaires)
+        self.questionnaires.ensure().mark_discharged()  # type: ignore[attr-defined]
+
     def open_session_view(self) -> None:
         if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):
             self.dashboard.open_session()
@@ -463,6 +474,8 @@ class MainWindow(QMainWindow):
                 return
             patients = self.store.patients()
         self.set_patient(patients[0].id or 0)
+        if getattr(self, "_first_run_import", ""):
+            self.statusBar().showMessage(self._first_run_import, 15000)
 
     def _already_open(self, exc: StoreLocked) -> None:
         """A second copy on the same records: bring the first one forward and step aside."""
@@ -507,6 +520,7 @@ class MainWindow(QMainWindow):
         assert self.store is not None
         wizard = SetupWizard(self.store, self)
         wizard.exec()
+        self._first_run_import = wizard.imported  # said once the patient is on screen
         return wizard.patient_id
 
     def set_patient(self, patient_id: int) -> None:
@@ -573,13 +587,23 @@ class MainWindow(QMainWindow):
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
         from rehabtrack.core.maintenance import recurrence_alerts
+        from rehabtrack.core.meaningful_change import patient_thresholds
 
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         plan = self.store.maintenance(self.patient.id)
         activities = self.store.activities(self.patient.id, include_archived=True)
-        alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
+        with patient_thresholds(self.store.thresholds(self.patient.id)):  # the therapist's, if set
+            alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
         self.watch_notice.setText("\n".join(alert.message for alert in alerts))
-        self.watch_notice.setVisible(bool(alerts))
+        self._place_watch_notice()
+
+    def _place_watch_notice(self) -> None:
+        """The warning shows once: above the tabs, except on Questionnaires, which shows its own
+        beside the maintenance plan."""
+        on_questionnaires = (
+            self.questionnaires is not None and self.tabs.currentWidget() is self.questionnaires
+        )
+        self.watch_notice.setVisible(bool(self.watch_notice.text()) and not on_questionnaires)
 
     def _show_history(self, entries: list[WeeklyEntry] | None = None) -> list[WeeklyEntry]:
         """Fill the history table (from ``entries`` when they were just read); returns the entries."""

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.core.maintenance import CADENCES, MaintenancePlan, goals_met, recurrence_alerts, should_offer
-from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.meaningful_change import patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     FILLED_IN,
     GasGoal,
@@ -71,11 +71,13 @@ from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.preferences import current_chart_theme
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
     ErrorLabel,
     FlowLayout,
+    NoticeLabel,
     NumberField,
     TextField,
     _tall,
@@ -85,7 +87,8 @@ from rehabtrack.ui.widgets import (
     scrolling_page,
 )
 
-FORM_SHARE_MAX = 67  # percent of the page's width an open form may take from the scores beside it
+SPLITTER_MIN_LINES = 20
+FORM_SHARE_MAX = 60  # percent of the page's width an open form may take from the scores beside it
 KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
     "Ctrl+N fill in the chosen questionnaire"
@@ -447,6 +450,33 @@ class ItemWordingDialog(QDialog):
         self.accept()
 
 
+class DischargeDialog(QDialog):
+    """When therapy ended: any day up to today (the patient may tell RehabTrack weeks later)."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Discharged from therapy")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint_label(
+                "The day your therapy ended. After it, RehabTrack offers a lighter check-in every 2 or "
+                "4 weeks and watches for pain or stiffness coming back."
+            )
+        )
+        form = QFormLayout()
+        self.day = _date_edit(today)
+        self.day.setAccessibleName("Discharged on")
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        form.addRow("&Discharged on:", self.day)
+        layout.addLayout(form)
+        layout.addWidget(save_cancel_buttons(self, self.accept))
+        self.day.setFocus()
+
+    def chosen(self) -> date:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
+
+
 class MeasureHistoryModel(QAbstractTableModel):
     """Every score, newest first: date, questionnaire, score, change since the one before."""
 
@@ -469,7 +499,8 @@ class MeasureHistoryModel(QAbstractTableModel):
                     moved = "first score"
                 else:
                     delta = signed(change.delta)
-                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}"
+                    tag = change.threshold.tag() if change.meaningful else ""
+                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}{tag}"
                 inst = INSTRUMENTS[key]
                 name = inst.name if inst.family in ("COPM", "GAS") else inst.short_name
                 rows.append((r, key, (day_text(r.taken, today), name, score_text(key, value), moved)))
@@ -527,14 +558,8 @@ class QuestionnairesView(QWidget):
 
     def _build(self) -> None:
         outer = scrolling_page(self, "Questionnaires")
-        self.alerts = QLabel()
-        self.alerts.setWordWrap(True)
-        self.alerts.setTextFormat(Qt.TextFormat.PlainText)
+        self.alerts = NoticeLabel()
         self.alerts.setAccessibleName("Recurrence watch")
-        self.alerts.setFrameShape(QFrame.Shape.StyledPanel)
-        bold = self.alerts.font()
-        bold.setBold(True)
-        self.alerts.setFont(bold)
         outer.addWidget(self.alerts)
 
         top = QHBoxLayout()
@@ -647,6 +672,8 @@ class QuestionnairesView(QWidget):
         self.history.verticalHeader().hide()
         # A few rows: each grows to show its whole change sentence at any text size.
         self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
+        self._fit_history_columns()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
@@ -662,6 +689,8 @@ class QuestionnairesView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The form and the scores keep room to be read: at a large text size the page scrolls instead.
+        splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
         outer.addWidget(splitter, 1)
 
         self.fill_button.clicked.connect(lambda: self.open_form())
@@ -692,10 +721,11 @@ class QuestionnairesView(QWidget):
     def refresh(self) -> None:
         """Re-read results, check-ins, goals and the maintenance plan."""
         self.results = self.store.measures(self.patient_id)
-        self.history_model.set_results(self.results, self.today)
-        self._show_due()
-        self._show_maintenance()
-        self._draw_chart()
+        with patient_thresholds(self.store.thresholds(self.patient_id)):  # the therapist's, if set
+            self.history_model.set_results(self.results, self.today)
+            self._show_due()
+            self._show_maintenance()
+            self._draw_chart()
 
     def chart_key(self) -> str:
         """The series key the chart shows: the chosen questionnaire's (COPM: performance)."""
@@ -742,6 +772,22 @@ class QuestionnairesView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._make_room()  # a form opened before the page was laid out
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
+            self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
+            self._fit_history_columns()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
+            self._draw_chart()  # a new theme: the chart takes its colours
+
+    def _fit_history_columns(self) -> None:
+        """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
+        metrics = self.history.fontMetrics()
+        padding = metrics.averageCharWidth() * 2
+        self.history.horizontalHeader().setMinimumSectionSize(
+            metrics.horizontalAdvance("variation,") + padding
+        )
 
     def close_form(self) -> None:
         if self.form is None:
@@ -822,16 +868,16 @@ class QuestionnairesView(QWidget):
         self._show_maintenance()
         self._say("Maintenance phase ended: weekly check-ins again.")
 
-    def mark_discharged(self, confirm: bool = True) -> None:
+    def mark_discharged(self, confirm: bool = True, day: date | None = None) -> None:
+        """Record the discharge: on ``day``, or the day the patient chooses (today by default)."""
         if confirm:
-            answer = QMessageBox.question(
-                self, "Discharged?", f"Mark yourself as discharged from therapy on {day_text(self.today)}?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            dialog = DischargeDialog(day or self.today, self)
+            if not dialog.exec():
                 return
+            day = dialog.chosen()
         plan = self.store.maintenance(self.patient_id)
         self.store.save_maintenance(
-            self.patient_id, MaintenancePlan(self.today, plan.every_weeks, plan.since)
+            self.patient_id, MaintenancePlan(day or self.today, plan.every_weeks, plan.since)
         )
         self._show_maintenance()
 
@@ -915,14 +961,17 @@ class QuestionnairesView(QWidget):
     def _draw_chart(self) -> None:
         key = self.chart_key()
         series = measure_series(key, self.results)
-        band = threshold_for(key).value
-        self.chart.set_data(series, band=band)
+        with patient_thresholds(self.store.thresholds(self.patient_id)):
+            threshold = threshold_for(key)
+        band = threshold.value
+        self.chart.set_data(series, band=band, theme=current_chart_theme())
+        self.chart.set_band_tip(threshold.explained())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"
         count = len(series.points)
         self.chart_title.setText(
             f"{inst.name}: {count} score{'s' if count != 1 else ''} ({better}; shaded: the meaningful change "
-            f"of {threshold_for(key).amount(band)})"
+            f"of {threshold.amount(band)}, {threshold.origin()})"
         )
 
     def _history_row(self, row: int) -> None:

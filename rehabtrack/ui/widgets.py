@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -253,6 +253,32 @@ class FlowLayout(QLayout):
             y += height + self._spacing
         used = y - self._spacing if any(lines) else y
         return used - rect.y() + margins.bottom()
+
+
+class NoticeLabel(QLabel):
+    """A warning the person should not miss (a marker worse two check-ins in a row): bold text on the
+    tooltip colours inside a border in the highlight colour, like the reminder strip, in every theme."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.setMargin(8)
+        bold = QFont()
+        bold.setBold(True)
+        self.setFont(bold)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        try:
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        finally:
+            painter.end()
 
 
 def scrolling_page(page: QWidget, name: str) -> QVBoxLayout:
