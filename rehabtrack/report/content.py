@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from rehabtrack import __version__
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import WEEKLY_MARKERS
-from rehabtrack.core.meaningful_change import Change, threshold_for
+from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     MeasureResult,
     any_series,
@@ -35,10 +35,20 @@ from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus,
 from rehabtrack.core.numbers import format_value, plain, signed_amount, whole_percent
 from rehabtrack.core.progress import (
     GoalProgress,
+    ProgressStatus,
     progress_toward,
     summarise_change,
 )
-from rehabtrack.core.series import Series, describe, rom_keys, series_for, value_in, week_text
+from rehabtrack.core.series import (
+    MINUTES_PREFIX,
+    Series,
+    activity_keys,
+    describe,
+    rom_keys,
+    series_for,
+    value_in,
+    week_text,
+)
 from rehabtrack.core.weeks import week_start, weeks_between
 from rehabtrack.storage.store import Store
 
@@ -176,6 +186,28 @@ class ReportContent:
     measures: tuple[MeasureRow, ...] = field(default=())  # questionnaire scores in the period
     maintenance: str = ""  # "Maintenance phase since …": empty when not in one
     recurrence: tuple[str, ...] = field(default=())  # recurrence-watch messages (maintenance phase only)
+    summary_sources: str = ""  # the footnote to the summary of change: each threshold's source
+    measure_sources: str = ""  # the same for the questionnaire scores
+
+    def verdict(self, discipline: Discipline) -> str:
+        """One line answering "is this patient getting there?" for PT or OT goals, in core's status words:
+        e.g. "PT goals: 2 of 4 achieved; 2 behind"."""
+        rows = self.pt_goals if discipline == Discipline.PT else self.ot_goals
+        name = f"{discipline.value} goals"
+        if not rows:
+            return f"{name}: none set."
+        open_rows = [r for r in rows if r.progress.goal.status != GoalStatus.DISCONTINUED]
+        achieved = sum(1 for r in open_rows if r.progress.status == ProgressStatus.ACHIEVED)
+        counts: dict[str, int] = {}
+        for row in open_rows:
+            if row.progress.status != ProgressStatus.ACHIEVED:
+                label = row.progress.status.label.lower()
+                counts[label] = counts.get(label, 0) + 1
+        parts = [f"{achieved} of {len(open_rows)} achieved"]
+        parts += [f"{count} {label}" for label, count in counts.items()]
+        if len(open_rows) < len(rows):
+            parts.append(f"{len(rows) - len(open_rows)} discontinued")
+        return f"{name}: {'; '.join(parts)}."
 
     @property
     def title(self) -> str:
@@ -210,18 +242,19 @@ def build_content(
     activities = store.activities(patient_id, include_archived=True)
     goals = store.goals(patient_id)
     events = store.events(patient_id)
-    return content_from(
-        patient,
-        all_entries,
-        activities,
-        goals,
-        events,
-        start,
-        end,
-        today,
-        measures=store.measures(patient_id),
-        plan=store.maintenance(patient_id),
-    )
+    with patient_thresholds(store.thresholds(patient_id)):  # what the therapist set for this patient
+        return content_from(
+            patient,
+            all_entries,
+            activities,
+            goals,
+            events,
+            start,
+            end,
+            today,
+            measures=store.measures(patient_id),
+            plan=store.maintenance(patient_id),
+        )
 
 
 def content_from(
@@ -276,6 +309,15 @@ def content_from(
         HeaderField("Weeks logged", f"{weeks_logged} of {len(weeks)} weeks in the period"),
         HeaderField("Generated", f"{format_day(today)} by RehabTrack {__version__}"),
     )
+    # Minutes tolerated have no meaningful-change threshold to judge them by: charted and listed only.
+    changes = tuple(
+        _change_row(period_series[k])
+        for k in keys
+        if period_series[k].points and not k.startswith(MINUTES_PREFIX)
+    )
+    measure_rows = _measure_rows(
+        [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
+    )
     return ReportContent(
         patient_name=patient.display_name,
         header=header,
@@ -286,7 +328,7 @@ def content_from(
         version=__version__,
         weeks_logged=weeks_logged,
         weeks_in_period=len(weeks),
-        changes=tuple(_change_row(period_series[k]) for k in keys if period_series[k].points),
+        changes=changes,
         pt_goals=tuple(r for r in goal_rows if r.discipline == Discipline.PT),
         ot_goals=tuple(r for r in goal_rows if r.discipline == Discipline.OT),
         charts=charts,
@@ -298,13 +340,13 @@ def content_from(
             if e.notes.strip()
         ),
         chart_events=period_events,
-        measures=_measure_rows(
-            [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
-        ),
+        measures=measure_rows,
         maintenance=_maintenance_text(plan),
         recurrence=tuple(
             a.message for a in recurrence_alerts(plan or MaintenancePlan(), up_to_end, activities)
         ),
+        summary_sources=threshold_sources([r.result.threshold for r in changes if r.result is not None]),
+        measure_sources=threshold_sources([r.result.threshold for r in measure_rows if r.result is not None]),
     )
 
 
@@ -342,6 +384,8 @@ def _measure_row(
         meaningful, judgement, moved = unjudged, "", DASH
     else:
         meaningful = f"meaningful change: {'yes' if change.meaningful else 'no'}"
+        if change.meaningful:
+            meaningful += threshold.tag()
         judgement, moved = change.direction, _change_text(change)
     return MeasureRow(
         key=key,
@@ -349,7 +393,7 @@ def _measure_row(
         scale=scale or _scale(key),
         scores=" · ".join(f"{format_day(day)}: {score_text(key, value)}" for day, value in points),
         change=moved,
-        threshold=threshold.amount(threshold.value),
+        threshold=_threshold_text(threshold),
         meaningful=meaningful,
         judgement=judgement,
         result=change,
@@ -404,8 +448,7 @@ def _series_keys(entries: list[WeeklyEntry], activities: list[Activity]) -> list
     """Every series with at least one value in ``entries``: markers, adherence, ROM, then activities."""
     keys = [m.key for m in WEEKLY_MARKERS if m.chart] + ["exercise_adherence"]
     keys += rom_keys(entries)
-    rated = {r.activity_id for e in entries for r in e.activities}
-    keys += [f"activity/{a.id}" for a in activities if a.id in rated]
+    keys += activity_keys(entries, activities)  # each rating, then the minutes tolerated
     return [k for k in keys if series_for(k, entries, activities).points]
 
 
@@ -429,11 +472,38 @@ def _change_row(series: Series) -> ChangeRow:
         last=plain(change.after, decimals),
         change=signed_amount(change.delta, threshold.unit, decimals)
         + (f", {change.percent_text}" if change.relative is not None and change.percent_text else ""),
-        judgement=change.direction,
-        threshold=threshold.amount(threshold.value),
+        # A verdict that rests on a clinic convention says so, unlike one on a published MCID.
+        judgement=f"{change.direction}{threshold.tag() if change.meaningful else ''}",
+        threshold=_threshold_text(threshold),
         meaningful="Yes" if change.meaningful else "No",
         result=change,
     )
+
+
+def _threshold_text(threshold: Threshold) -> str:
+    """ "2 points"; "1 hour (set for this patient)" for a convention the therapist changed."""
+    amount = threshold.amount(threshold.value)
+    return f"{amount} (set for this patient)" if threshold.for_patient else amount
+
+
+def threshold_sources(thresholds: list[Threshold]) -> str:
+    """The footnote beside a table of verdicts: each threshold with its source, conventions apart."""
+    seen: dict[str, Threshold] = {}
+    for t in thresholds:
+        seen.setdefault(f"{t.label}|{t.value}", t)
+    published = [f"{t.label} {t.amount(t.value)} ({t.cite})" for t in seen.values() if not t.convention]
+    conventions = [
+        f"{t.label} {t.amount(t.value)}{' (set for this patient)' if t.for_patient else ''}"
+        for t in seen.values()
+        if t.convention
+    ]
+    parts = []
+    if published:
+        parts.append(f"Published thresholds: {'; '.join(published)}.")
+    if conventions:
+        marked = "a verdict on them is marked so"
+        parts.append(f"Clinic conventions, not published MCIDs ({marked}): {'; '.join(conventions)}.")
+    return " ".join(parts)
 
 
 def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity]) -> GoalRow:
@@ -466,6 +536,20 @@ def _projected(gp: GoalProgress) -> str:
     return gp.projected_text(format_day) or DASH
 
 
+def _minutes_beside_ratings(keys: list[str]) -> list[str]:
+    """Each activity's minutes tolerated right after its 0–10 rating, so the two print side by side."""
+    minutes = {k for k in keys if k.startswith(MINUTES_PREFIX)}
+    out = []
+    for key in keys:
+        if key in minutes:
+            continue
+        out.append(key)
+        beside = MINUTES_PREFIX + key.split("/", 1)[1] if key.startswith("activity/") else ""
+        if beside in minutes:
+            out.append(beside)
+    return out + [k for k in keys if k in minutes and k not in out]
+
+
 def _charts(
     goals: list[Goal],
     keys: list[str],
@@ -479,7 +563,7 @@ def _charts(
     Each chart spans the period, stretched (by at most CHART_REACH) to show a goal's target date.
     """
     ordered = sorted(goals, key=lambda g: 0 if g.discipline == Discipline.PT else 1)
-    chart_keys = list(dict.fromkeys([g.marker for g in ordered] + keys))
+    chart_keys = _minutes_beside_ratings(list(dict.fromkeys([g.marker for g in ordered] + keys)))
     specs = []
     for key in chart_keys:
         try:
@@ -519,7 +603,9 @@ def _column_title(key: str, activities: list[Activity]) -> str:
     if key in _SHORT:
         return _SHORT[key]
     info = describe(key, activities)
-    return f"{info.label}{_unit_suffix(info.unit)}" if key.startswith("rom/") else f"{info.label} (0–10)"
+    if key.startswith(("rom/", MINUTES_PREFIX)):
+        return f"{info.label}{_unit_suffix(info.unit)}"
+    return f"{info.label} (0–10)"
 
 
 def _weekly_tables(
@@ -532,7 +618,7 @@ def _weekly_tables(
     plain_extra = [m.key for m in WEEKLY_MARKERS if not m.chart and any(m.key in e.values for e in entries)]
     exercise = plain_extra + [k for k in ("exercise_adherence",) if k in logged]
     rom = [k for k in keys if k.startswith("rom/")]
-    acts = [k for k in keys if k.startswith("activity/")]
+    acts = [k for k in keys if k.startswith(("activity/", MINUTES_PREFIX))]
     groups = [
         ("Symptoms and sleep", symptoms),
         ("Home exercises and therapy", exercise),

@@ -7,12 +7,13 @@ other groups are built the first time they are shown and refreshed when shown ag
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -33,14 +34,14 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.marker_chart import RANGE_PRESETS, MarkerChart, range_for
 from rehabtrack.charts.theme import LIGHT, ChartTheme
-from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import MeasureResult, any_series, measure_keys
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
-from rehabtrack.core.progress import GoalProgress, progress_toward
+from rehabtrack.core.progress import GoalProgress, Period, change_between, progress_toward
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
-from rehabtrack.core.series import Series, chart_keys
+from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import Button, hint_label
+from rehabtrack.ui.widgets import Button, hint_label, name_chart
 
 GOALS_GROUP = "Goals"
 QUESTIONNAIRES_GROUP = "Questionnaires"
@@ -49,10 +50,28 @@ CHART_COLUMNS = 2
 CHART_MIN_HEIGHT = 240
 CHART_LEGEND = (
     "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
-    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation · "
+    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation "
+    "(hover it: a published source or a clinic convention) · "
     "green wash: typical range of motion"
 )
 DISCIPLINE_TITLES = {Discipline.PT: "PT goals: moving better", Discipline.OT: "OT goals: managing daily life"}
+
+
+def default_preset(today: date, logged: Sequence[date]) -> str:
+    """The range a patient's charts open on: 6 months, unless that would hide their data. A new
+    patient's few weeks get the shortest range that holds them all; records that ended long ago
+    (an imported bundle, say) get "All"."""
+    if not logged:
+        return DEFAULT_PRESET
+    first, last = min(logged), max(logged)
+    default_start, _ = range_for(DEFAULT_PRESET, today, first)
+    if last < default_start:
+        return "All"
+    for preset in RANGE_PRESETS[: RANGE_PRESETS.index(DEFAULT_PRESET)]:
+        start, _ = range_for(preset, today, first)
+        if first >= start:
+            return preset
+    return DEFAULT_PRESET
 
 
 def typical_for(key: str, source: str = DEFAULT_SOURCE) -> tuple[float, float] | None:
@@ -69,6 +88,15 @@ def band_for(key: str) -> float | None:
         return None
 
 
+def band_tip(threshold: Threshold | None) -> str:
+    """What the chart's grey band says when hovered: its width and where that comes from."""
+    if threshold is None:
+        return ""
+    return (
+        f"Grey band: within normal variation, ± {threshold.amount(threshold.value)}. {threshold.explained()}"
+    )
+
+
 class PatientData:
     """Everything the dashboard and session view draw for one patient, read once per refresh."""
 
@@ -81,7 +109,28 @@ class PatientData:
         self.goals: list[Goal] = store.goals(patient_id)
         self.events: list[Event] = store.events(patient_id)
         self.results: list[MeasureResult] = store.measures(patient_id)
+        self.thresholds: dict[str, float] = store.thresholds(patient_id)  # set by the therapist
         self._series: dict[str, Series] = {}
+
+    def applied(self) -> AbstractContextManager[None]:
+        """Inside it, every verdict uses this patient's thresholds (``core.meaningful_change``)."""
+        return patient_thresholds(self.thresholds)
+
+    def threshold(self, key: str) -> Threshold | None:
+        """The meaningful change of series ``key`` for this patient; None when RehabTrack has none."""
+        with self.applied():
+            try:
+                return threshold_for(key)
+            except KeyError:
+                return None
+
+    def band(self, key: str) -> float | None:
+        found = self.threshold(key)
+        return None if found is None else found.value
+
+    def change_between(self, key: str, first: Period, last: Period) -> Change | None:
+        with self.applied():
+            return change_between(self.series(key), first, last)
 
     def series(self, key: str) -> Series:
         if key not in self._series:
@@ -109,7 +158,8 @@ class PatientData:
         return [g for g in self.open_goals() if g.marker == key]
 
     def progress(self, goal: Goal) -> GoalProgress:
-        return progress_toward(goal, self.series(goal.marker), self.today)
+        with self.applied():
+            return progress_toward(goal, self.series(goal.marker), self.today)
 
     def first_week(self) -> date | None:
         """Where "All" starts: the first logged week, or an earlier event (the surgery, say)."""
@@ -185,7 +235,10 @@ class GoalsPanel(QTreeWidget):
             for goal in goals:
                 item = QTreeWidgetItem(self._row(goal, data))
                 item.setData(0, Qt.ItemDataRole.UserRole, goal)
-                item.setToolTip(2, item.text(2))
+                threshold = data.threshold(goal.marker)
+                why = f"\n{threshold.explained()}" if threshold is not None else ""
+                item.setToolTip(1, f"{item.text(1)}{why}")
+                item.setToolTip(2, f"{item.text(2)}{why}")
                 head.addChild(item)
                 if selected is not None and goal.id == selected.id:
                     self.setCurrentItem(item)
@@ -237,9 +290,10 @@ class Dashboard(QWidget):
         self.patient_id = patient_id
         self.today = today or date.today()
         self.theme: ChartTheme = LIGHT
-        self.preset = DEFAULT_PRESET
-        self.rom_norms = DEFAULT_SOURCE
         self.data = PatientData(store, patient_id, self.today, entries)
+        self.preset = default_preset(self.today, [e.week for e in self.data.entries])
+        self._range_chosen = False  # until the user picks one, the range follows the data
+        self.rom_norms = DEFAULT_SOURCE
         self._pages: dict[str, ChartPage] = {}
 
         layout = QVBoxLayout(self)
@@ -248,14 +302,19 @@ class Dashboard(QWidget):
         self.goals_panel.itemActivated.connect(lambda *_: self.edit_goal())
         goal_buttons = QHBoxLayout()
         self.add_goal_button = Button("&Add goal…")
-        self.edit_goal_button = Button("&Edit goal…")
-        self.achieved_button = Button("Mark a&chieved")
-        self.discontinue_button = Button("Dis&continue")
+        self.edit_goal_button = Button("Ed&it goal…")
+        self.achieved_button = Button("Mar&k achieved")
+        self.discontinue_button = Button("Discon&tinue")
+        self.thresholds_button = Button("&Meaningful change…")
+        self.thresholds_button.setAccessibleDescription(
+            "The clinic-convention thresholds for this patient (stiffness, sleep, flare-ups, adherence, GAS)."
+        )
         for button, slot in (
             (self.add_goal_button, self.add_goal),
             (self.edit_goal_button, self.edit_goal),
             (self.achieved_button, lambda: self.set_goal_status(GoalStatus.ACHIEVED)),
             (self.discontinue_button, lambda: self.set_goal_status(GoalStatus.DISCONTINUED)),
+            (self.thresholds_button, self.edit_thresholds),
         ):
             button.clicked.connect(slot)
             goal_buttons.addWidget(button)
@@ -298,7 +357,7 @@ class Dashboard(QWidget):
                 "Keys: Alt+1…5 time range · F11 session view · Enter on a goal edits it · hover a point"
             )
         )
-        QShortcut(QKeySequence("F11"), self, self.session_requested.emit)
+        # F11 belongs to the window's View menu (one owner, or Qt finds it ambiguous and does nothing).
         self.session_requested.connect(self.open_session)
         self._fill()
 
@@ -314,7 +373,7 @@ class Dashboard(QWidget):
             button.setCheckable(True)
             button.setAccessibleName(f"Show {preset}")
             button.setChecked(preset == self.preset)
-            button.clicked.connect(lambda _=False, p=preset: self.set_range(p))
+            button.clicked.connect(lambda _=False, p=preset: self.choose_range(p))
             self.range_buttons.addButton(button)
             bar.addWidget(button)
         bar.addStretch(1)
@@ -352,11 +411,16 @@ class Dashboard(QWidget):
         widget = QWidget()
         grid = QGridLayout(widget)
         cells = []
-        for i in range(len(keys)):
+        place = 0
+        for i, key in enumerate(keys):
+            paired = i + 1 < len(keys) and keys[i + 1] == key.replace("activity/", MINUTES_PREFIX, 1) != key
+            if paired and place % CHART_COLUMNS == CHART_COLUMNS - 1:
+                place += 1  # a rating starts a row, so its minutes tolerated sit right beside it
             cell = QWidget()  # a chart widget costs ~14 ms to make: only those scrolled to are made
             fit_cell(cell)
-            grid.addWidget(cell, i // CHART_COLUMNS, i % CHART_COLUMNS)
+            grid.addWidget(cell, place // CHART_COLUMNS, place % CHART_COLUMNS)
             cells.append(cell)
+            place += 1
         grid.setRowStretch(grid.rowCount(), 1)
         for column in range(CHART_COLUMNS):
             grid.setColumnStretch(column, 1)
@@ -365,15 +429,18 @@ class Dashboard(QWidget):
     def _draw(self, page: ChartPage, index: int) -> None:
         key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
-        page.chart(index).set_data(
+        chart = page.chart(index)
+        name_chart(chart, self.data.series(key).label)
+        chart.set_data(
             self.data.series(key),
             self.data.goals_for(key),
             self.data.events,
             self.theme,
             x_range,
-            band_for(key),
+            self.data.band(key),
             typical_for(key, self.rom_norms),
         )
+        chart.set_band_tip(band_tip(self.data.threshold(key)))
         page.drawn.add(index)
 
     def draw_on_screen(self) -> int:
@@ -452,6 +519,11 @@ class Dashboard(QWidget):
                 self._draw(page, index)
         return [page.chart(index) for index in range(len(page.cells))]
 
+    def choose_range(self, preset: str) -> None:
+        """The user picked a range: it stays as the data grows."""
+        self._range_chosen = True
+        self.set_range(preset)
+
     def set_range(self, preset: str) -> None:
         """Change the time range: the charts on screen at once, the others when they are next seen."""
         self.preset = preset
@@ -488,6 +560,9 @@ class Dashboard(QWidget):
         """Re-read the patient's data after a save, a delete or a goal change (``entries`` when the caller
         has just read them), and redraw what is on screen."""
         self.data = PatientData(self.store, self.patient_id, self.today, entries)
+        preset = default_preset(self.today, [e.week for e in self.data.entries])
+        if not self._range_chosen and preset != self.preset:
+            self.set_range(preset)  # a new patient's first weeks: a range that shows them
         self._fill()
 
     def open_session(self) -> None:
@@ -517,6 +592,13 @@ class Dashboard(QWidget):
         dialog = GoalDialog(self.store, self.patient_id, self.data, goal, self)
         if dialog.exec():
             self._after_goal_change(f"Goal saved: {dialog.saved_title()}")
+
+    def edit_thresholds(self) -> None:
+        """Set this patient's convention thresholds; every verdict, band and report then uses them."""
+        from rehabtrack.ui.threshold_dialog import ThresholdDialog
+
+        if ThresholdDialog(self.store, self.patient_id, self).exec():
+            self._after_goal_change("Meaningful-change thresholds saved for this patient")
 
     def set_goal_status(self, status: GoalStatus, confirm: bool = True) -> None:
         from dataclasses import replace
