@@ -561,7 +561,7 @@ def test_two_points_have_an_interval_and_no_tail_is_exactly_five_percent() -> No
         counts = kendall_s_counts(n)
         total = sum(counts.values())
         tails = [Fraction(sum(c for s, c in counts.items() if s >= cut), total) for cut in counts]
-        assert Fraction(1, 20) not in tails
+        assert Fraction(1, 20) not in tails and Fraction(1, 40) not in tails  # 90 % and 95 %
 
 
 def test_current_never_uses_the_baseline_weeks_unless_the_therapist_set_the_baseline() -> None:
@@ -633,3 +633,29 @@ def test_a_series_without_a_threshold_still_needs_a_clear_trend_only() -> None:
     goal = Goal(Discipline.PT, "S", "sessions_attended", 2, Direction.HIGHER)
     gp = progress_toward(goal, sessions, week(7))
     assert gp.projection is not None
+
+
+def test_too_early_when_the_fast_end_lands_exactly_on_the_target_date() -> None:
+    # At week 6 the range is 12–25 Mar; at week 5 it began on 14 Mar. A target date of 12 Mar: the fast
+    # end reaches it, the slow end does not: too early to tell (not behind).
+    values = [80, 83, 89, 90, 93, 98, 104]
+    found = projection(knee(values).points, 114, Direction.HIGHER, week(6), min_change=10)
+    assert found is not None and (found.early, found.late) == (date(2026, 3, 12), date(2026, 3, 25))
+    gp = progress_toward(knee_goal(114, date(2026, 3, 12)), knee(values), week(6))
+    assert gp.status == ProgressStatus.TOO_EARLY
+
+
+def test_trend_window_edges_with_few_weeks() -> None:
+    from rehabtrack.core.trend import trend
+
+    # Week 0 is thirteen weeks before week 12: outside the default twelve-week window.
+    points = [Point(week(0), 100.0), Point(week(10), 1.0), Point(week(11), 2.0), Point(week(12), 3.0)]
+    line = trend(points)
+    assert line is not None and line.slope_per_week == 1.0
+    long = knee([200.0] * 6 + [80 + 2 * i for i in range(12)])
+    goal_trend = progress_toward(knee_goal(150), long, week(17)).trend
+    assert goal_trend is not None and goal_trend.slope_per_week == 2.0
+
+
+def test_a_change_of_nothing_is_never_minus_zero() -> None:
+    assert str(classify_change("pain", 2, 2 - 1e-12, True).delta) == "0.0"
