@@ -64,6 +64,7 @@ def test_what_is_wrong_with_a_patients_threshold() -> None:
     high = threshold_problem("sleep_hours", 17)
     assert (
         high is not None
+        and high.field == "sleep_hours"
         and high.message == "Sleep meaningful change must be from 0.25 to 16 hours (got 17 hours)."
     )
     nan = threshold_problem("sleep_hours", float("nan"))
