@@ -145,3 +145,8 @@ def test_rolling_mean_defaults_to_four_weeks_and_keeps_each_week() -> None:
     # A window that starts after the oldest point moves past it even at the first point of a gap.
     late = [Point(MONDAY, 1.0), Point(MONDAY + timedelta(weeks=10), 5.0)]
     assert [p.value for p in rolling_mean(late, 4)] == [1.0, 5.0]
+
+
+def test_at_ten_points_exact_and_approximate_ranks_agree_at_95_percent_too() -> None:
+    approx = 1.959963984540054 * math.sqrt(10 * 9 * 25 / 18) + 1
+    assert interval_ranks(45, approx) == interval_ranks(45, exact_critical_s(10, 0.95)) == (12, 34)  # type: ignore[arg-type]
