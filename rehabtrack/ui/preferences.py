@@ -201,7 +201,12 @@ def apply_app_theme(theme: Theme) -> None:
         _Original.style = app.style().name()
         _Original.palette = QPalette(app.palette())
     if theme == Theme.SYSTEM:
-        if _Original.style and (isinstance(app.style(), ThemeStyle) or app.style().name() != _Original.style):
+        if (_Original.style or "").lower() == "fusion":  # the desktop's Fusion: the same, with a focus ring
+            if type(app.style()) is not ThemeStyle:
+                app.setStyle(ThemeStyle())
+        elif _Original.style and (
+            isinstance(app.style(), ThemeStyle) or app.style().name() != _Original.style
+        ):
             app.setStyle(_Original.style)
         app.setPalette(_Original.palette)
         return
@@ -339,7 +344,7 @@ class PreferencesDialog(QDialog):
         self.rom_norms.setAccessibleDescription(
             "The typical range shown as a faint band on range-of-motion charts."
         )
-        form.addRow("Typical &range of motion:", self.rom_norms)
+        form.addRow("Typical range &of motion:", self.rom_norms)
         self.backups = QSpinBox()
         self.backups.setRange(BACKUPS_MIN, BACKUPS_MAX)
         self.backups.setValue(prefs.backups_kept)

@@ -69,7 +69,7 @@ class _AboutPage(QWizardPage):
         self.name = TextField()
         self.name.setAccessibleName("Name")
         self.name.setAccessibleDescription("Required: your name or a nickname, up to 120 characters.")
-        self.name_error = error_label()
+        self.name_error = error_label(self.name)
         self.start = QDateEdit()
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("d MMM yyyy")
