@@ -215,6 +215,26 @@ def test_a_read_only_shm_left_from_a_read_only_file_does_not_stop_saves(shared: 
     assert out.returncode == 0, out.stderr
 
 
+def test_a_read_only_file_reads_and_a_save_names_the_file(shared: Path) -> None:
+    as_nobody = IS_ROOT
+    if IS_ROOT and not _nobody_works(shared):
+        pytest.skip("as root this needs setpriv and a 'nobody' user who can run this checkout")
+    data = shared / "data"
+    data.mkdir(mode=0o700)
+    if as_nobody:
+        shutil.chown(data, "nobody", "nogroup")
+    path = make_database(data, as_nobody)
+    path.chmod(0o400)
+    before = _sha(path)
+    out = run(data, "export", "--out", str(data / "out.csv"), as_nobody=as_nobody)
+    assert out.returncode == 0, out.stderr
+    csv_file = shared / "more.csv"
+    csv_file.write_text(CSV)
+    out = run(data, "import", str(csv_file), "--patient", "Ann", as_nobody=as_nobody)
+    assert_refused(out, f"The database {path} is read-only", "write permission on the file")
+    assert _sha(path) == before and path.stat().st_mode & 0o777 == 0o400
+
+
 @pytest.mark.skipif(not IS_ROOT, reason="needs a second user: run as root (the command then runs as nobody)")
 def test_a_leftover_shm_of_another_user_is_named(shared: Path) -> None:
     if not _nobody_works(shared):
