@@ -56,7 +56,7 @@ def assert_refused(out: subprocess.CompletedProcess[str], *words: str) -> str:
     assert line.startswith("rehabtrack: ")
     for word in words:
         assert word in line, line
-    assert "damaged" not in line and "restore" not in line, line
+    assert "damaged" not in line and "rehabtrack restore" not in line, line  # no backup offered
     return line
 
 
@@ -120,6 +120,8 @@ def test_a_read_only_drive_is_named_and_its_database_still_reads(tmpfs: Path) ->
     assert "first week" in (tmpfs.parent / "out.csv").read_text()
     assert_refused(run(data, "import", str(csv_file), "--patient", "Ann"), "read-only drive", str(data))
     assert_refused(run(data, "backup"), "Could not back up", "read-only drive")
+    backup = next((data / "backups").glob("rehabtrack-*.db"))  # made when the import opened the folder
+    assert_refused(run(data, "restore", str(backup)), "Could not restore", "read-only drive")
     assert_refused(run(tmpfs / "new", "import", str(csv_file), "--patient", "Ann"), "read-only drive")
     assert (_sha(path), _listing(data)) == (before, files)
 
@@ -231,6 +233,8 @@ def test_a_folder_where_the_database_should_be_is_named(tmp_path: Path) -> None:
     assert_refused(run(data, "import", str(tmp_path / "w.csv"), "--patient", "Ann"), "is a folder")
     assert_refused(run(data, "export", "--out", str(tmp_path / "o.csv")), "is a folder")
     assert_refused(run(data, "backup"), "is a folder")
+    backup = make_database(tmp_path / "elsewhere") and next((tmp_path / "elsewhere").glob(DB))
+    assert_refused(run(data, "restore", str(backup)), "is a folder")
     assert (data / DB).is_dir() and list((data / DB).iterdir()) == []
 
 

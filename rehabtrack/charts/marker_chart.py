@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt
+from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from rehabtrack.charts.axes import DateAxis, ValueAxis
@@ -47,6 +47,7 @@ Y_PAD_FRACTION = 0.12
 # A point on a scale's end is drawn whole: the value range reaches this many pixels past the end, no more.
 SCALE_END_PX = 2.0
 GOAL_LABEL_GAP_PX = 2.0  # between a goal line and its label
+FOCUS_RING_PX = 2.0
 # Where along its line a goal's label may go, in the order tried: (share of the width, right-aligned).
 GOAL_LABEL_SPOTS = ((0.01, False), (0.99, True)) + tuple(
     (share / 10, share > 5) for share in (3, 7, 2, 8, 4, 6, 1, 9, 5)
@@ -199,6 +200,13 @@ def _pen(colour: str, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) 
     pen.setCosmetic(True)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     return pen
+
+
+def _two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
 
 
 def _escape(text: str) -> str:
@@ -687,16 +695,41 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._axis_text, self._axis_room = text, room
         axis = self.plotItem.getAxis("left")
         points = self._theme.font_pt
-        for _ in range(2):  # measure the label as drawn, then shrink it once to fit
+        for _ in range(3):  # measure the label as drawn, then shrink it, or break its line, to fit
             font = self._font()
             font.setPointSizeF(points)
             axis.label.setFont(font)
             axis.setLabel(text, **self._label_style(points))
             axis.resizeEvent()  # re-centre the label for its new size (pyqtgraph does so only on resize)
             length = axis.label.boundingRect().width()
-            if room <= 0 or length <= room or points <= MIN_TITLE_PT:
+            if room <= 0 or length <= room:
                 break
+            if points <= MIN_TITLE_PT:
+                if "<br>" in text or " " not in text:
+                    break
+                text = _two_lines(text)  # still too long at the smallest size: two lines
+                points = self._theme.font_pt
+                continue
             points = max(MIN_TITLE_PT, points * room / length)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if self.hasFocus():  # a ring in the text colour shows where the keyboard is
+            painter = QPainter(self.viewport())
+            try:
+                painter.setPen(QPen(QColor(self._theme.foreground), FOCUS_RING_PX))
+                half = FOCUS_RING_PX / 2
+                painter.drawRect(QRectF(self.viewport().rect()).adjusted(half, half, -half, -half))
+            finally:
+                painter.end()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        super().focusOutEvent(event)
+        self.viewport().update()
 
     def set_interactive(self, enabled: bool) -> None:
         """Allow wheel zoom and drag pan (off by default: therapists use the range presets)."""

@@ -38,11 +38,24 @@ def _fit(chart: MarkerChart, width: int, height: int) -> None:
     QCoreApplication.sendPostedEvents()
 
 
+def _prime(chart: MarkerChart, width: int, height: int) -> None:
+    """Paint the chart once into a tiny image. pyqtgraph's TextItem, on its first paint in a scene, sets
+    the painter's transform to its own scene transform, dropping the target's: on a PDF page the fill
+    behind a goal label landed elsewhere on the page, and event lines showed through the label."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        chart.scene().render(painter, QRectF(0, 0, 8, 8), QRectF(0, 0, width, height))
+    finally:
+        painter.end()
+
+
 def render_chart_to(painter: QPainter, rect: QRectF, chart: MarkerChart) -> None:
     """Draw ``chart`` into ``rect`` of an active ``painter``, background included."""
     width, height = max(1, round(rect.width())), max(1, round(rect.height()))
     if (chart.width(), chart.height()) != (width, height):
         _fit(chart, width, height)
+    _prime(chart, width, height)
     scene = chart.scene()
     items = [item for item in scene.items() if hasattr(item, "setExportMode")]
     opts = {"antialias": True, "background": QColor(chart.theme.background), "painter": painter}

@@ -160,6 +160,11 @@ class WeeklyEntry:
         """Activity id → this week's rating."""
         return {rating.activity_id: rating.rating for rating in reversed(self.activities)}
 
+    @cached_property
+    def tolerance(self) -> dict[int, float]:
+        """Activity id → the minutes tolerated this week, where logged."""
+        return {r.activity_id: r.minutes for r in reversed(self.activities) if r.minutes is not None}
+
     @property
     def adherence(self) -> float | None:
         """Percent of prescribed exercise days done; None when nothing was prescribed or logged."""

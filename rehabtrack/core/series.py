@@ -3,7 +3,8 @@
 A series key names what is measured:
 - a weekly marker key (``pain``, ``sleep_hours``, ``exercise_adherence``),
 - a ROM series (``rom/knee/right/flexion/active``, see ``rom.rom_key``),
-- an activity rating (``activity/<activity id>``),
+- an activity rating (``activity/<activity id>``), and the minutes the patient tolerated it
+  (``minutes/<activity id>``: "walked 20 minutes"),
 - a questionnaire score (``measure/<INSTRUMENT>``, e.g. ``measure/LEFS``; see ``core.measures``). Its
   direction is the instrument's: QuickDASH, ODI and NPRS are higher-is-worse. Scores are not weekly
   entries, so ``value_in`` and ``series_for`` never find one: ``core.measure_series.measure_series``
@@ -16,11 +17,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, MARKERS_BY_KEY, WEEKLY_MARKERS, Marker
+from rehabtrack.core.markers import (
+    ACTIVITY_MINUTES,
+    ACTIVITY_RATING,
+    ADHERENCE,
+    MARKERS_BY_KEY,
+    WEEKLY_MARKERS,
+    Marker,
+)
 from rehabtrack.core.model import Activity, Goal, WeeklyEntry
 from rehabtrack.core.numbers import format_value
 from rehabtrack.core.rom import ROM_LIMITS, rom_label
 from rehabtrack.core.validation import InvalidInput, Problem, range_problem
+
+MINUTES_PREFIX = "minutes/"  # + activity id: the minutes tolerated
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,9 @@ def reader_for(key: str) -> Callable[[WeeklyEntry], float | None]:
     if key.startswith("activity/"):
         activity_id = int(key.split("/", 1)[1])
         return lambda entry: entry.ratings.get(activity_id)
+    if key.startswith(MINUTES_PREFIX):
+        activity_id = int(key.split("/", 1)[1])
+        return lambda entry: entry.tolerance.get(activity_id)
     return lambda entry: entry.values.get(key)
 
 
@@ -88,6 +101,11 @@ def describe(key: str, activities: Sequence[Activity] = ()) -> Marker:
             low_anchor=ACTIVITY_RATING.low_anchor,
             high_anchor=ACTIVITY_RATING.high_anchor,
         )
+    if key.startswith(MINUTES_PREFIX):
+        activity_id = int(key.split("/", 1)[1])
+        name = next((a.name for a in activities if a.id == activity_id), "Activity")
+        low, high = ACTIVITY_MINUTES.low, ACTIVITY_MINUTES.high
+        return Marker(key, f"{name.capitalize()}: minutes tolerated", low, high, ACTIVITY_MINUTES.unit)
     if key.startswith("measure/"):
         return _measure_marker(key)
     raise KeyError(f"unknown series {key!r}")
@@ -149,9 +167,21 @@ def chart_keys(entries: Sequence[WeeklyEntry], activities: Sequence[Activity] = 
         if marker.chart and any(read(e) is not None for e in entries):
             found.append((marker.group, marker.key))
     found.extend((ROM_GROUP, key) for key in rom_keys(entries))
-    rated = {r.activity_id for e in entries for r in e.activities}
-    found.extend((ACTIVITY_GROUP, f"activity/{a.id}") for a in activities if a.id in rated)
+    found.extend((ACTIVITY_GROUP, key) for key in activity_keys(entries, activities))
     return found
+
+
+def activity_keys(entries: Sequence[WeeklyEntry], activities: Sequence[Activity] = ()) -> list[str]:
+    """Each rated activity's rating, followed by the minutes tolerated when any were logged."""
+    rated = {r.activity_id for e in entries for r in e.activities}
+    timed = {r.activity_id for e in entries for r in e.activities if r.minutes is not None}
+    keys = []
+    for activity in activities:
+        if activity.id in rated:
+            keys.append(f"activity/{activity.id}")
+        if activity.id in timed:
+            keys.append(f"{MINUTES_PREFIX}{activity.id}")
+    return keys
 
 
 def goal_problems(goal: Goal, activities: Sequence[Activity] = ()) -> list[Problem]:

@@ -35,10 +35,20 @@ from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus,
 from rehabtrack.core.numbers import format_value, plain, signed_amount, whole_percent
 from rehabtrack.core.progress import (
     GoalProgress,
+    ProgressStatus,
     progress_toward,
     summarise_change,
 )
-from rehabtrack.core.series import Series, describe, rom_keys, series_for, value_in, week_text
+from rehabtrack.core.series import (
+    MINUTES_PREFIX,
+    Series,
+    activity_keys,
+    describe,
+    rom_keys,
+    series_for,
+    value_in,
+    week_text,
+)
 from rehabtrack.core.weeks import week_start, weeks_between
 from rehabtrack.storage.store import Store
 
@@ -179,6 +189,26 @@ class ReportContent:
     summary_sources: str = ""  # the footnote to the summary of change: each threshold's source
     measure_sources: str = ""  # the same for the questionnaire scores
 
+    def verdict(self, discipline: Discipline) -> str:
+        """One line answering "is this patient getting there?" for PT or OT goals, in core's status words:
+        e.g. "PT goals: 2 of 4 achieved; 2 behind"."""
+        rows = self.pt_goals if discipline == Discipline.PT else self.ot_goals
+        name = f"{discipline.value} goals"
+        if not rows:
+            return f"{name}: none set."
+        open_rows = [r for r in rows if r.progress.goal.status != GoalStatus.DISCONTINUED]
+        achieved = sum(1 for r in open_rows if r.progress.status == ProgressStatus.ACHIEVED)
+        counts: dict[str, int] = {}
+        for row in open_rows:
+            if row.progress.status != ProgressStatus.ACHIEVED:
+                label = row.progress.status.label.lower()
+                counts[label] = counts.get(label, 0) + 1
+        parts = [f"{achieved} of {len(open_rows)} achieved"]
+        parts += [f"{count} {label}" for label, count in counts.items()]
+        if len(open_rows) < len(rows):
+            parts.append(f"{len(rows) - len(open_rows)} discontinued")
+        return f"{name}: {'; '.join(parts)}."
+
     @property
     def title(self) -> str:
         return "Progress report"
@@ -279,7 +309,12 @@ def content_from(
         HeaderField("Weeks logged", f"{weeks_logged} of {len(weeks)} weeks in the period"),
         HeaderField("Generated", f"{format_day(today)} by RehabTrack {__version__}"),
     )
-    changes = tuple(_change_row(period_series[k]) for k in keys if period_series[k].points)
+    # Minutes tolerated have no meaningful-change threshold to judge them by: charted and listed only.
+    changes = tuple(
+        _change_row(period_series[k])
+        for k in keys
+        if period_series[k].points and not k.startswith(MINUTES_PREFIX)
+    )
     measure_rows = _measure_rows(
         [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
     )
@@ -413,8 +448,7 @@ def _series_keys(entries: list[WeeklyEntry], activities: list[Activity]) -> list
     """Every series with at least one value in ``entries``: markers, adherence, ROM, then activities."""
     keys = [m.key for m in WEEKLY_MARKERS if m.chart] + ["exercise_adherence"]
     keys += rom_keys(entries)
-    rated = {r.activity_id for e in entries for r in e.activities}
-    keys += [f"activity/{a.id}" for a in activities if a.id in rated]
+    keys += activity_keys(entries, activities)  # each rating, then the minutes tolerated
     return [k for k in keys if series_for(k, entries, activities).points]
 
 
@@ -502,6 +536,20 @@ def _projected(gp: GoalProgress) -> str:
     return gp.projected_text(format_day) or DASH
 
 
+def _minutes_beside_ratings(keys: list[str]) -> list[str]:
+    """Each activity's minutes tolerated right after its 0–10 rating, so the two print side by side."""
+    minutes = {k for k in keys if k.startswith(MINUTES_PREFIX)}
+    out = []
+    for key in keys:
+        if key in minutes:
+            continue
+        out.append(key)
+        beside = MINUTES_PREFIX + key.split("/", 1)[1] if key.startswith("activity/") else ""
+        if beside in minutes:
+            out.append(beside)
+    return out + [k for k in keys if k in minutes and k not in out]
+
+
 def _charts(
     goals: list[Goal],
     keys: list[str],
@@ -515,7 +563,7 @@ def _charts(
     Each chart spans the period, stretched (by at most CHART_REACH) to show a goal's target date.
     """
     ordered = sorted(goals, key=lambda g: 0 if g.discipline == Discipline.PT else 1)
-    chart_keys = list(dict.fromkeys([g.marker for g in ordered] + keys))
+    chart_keys = _minutes_beside_ratings(list(dict.fromkeys([g.marker for g in ordered] + keys)))
     specs = []
     for key in chart_keys:
         try:
@@ -555,7 +603,9 @@ def _column_title(key: str, activities: list[Activity]) -> str:
     if key in _SHORT:
         return _SHORT[key]
     info = describe(key, activities)
-    return f"{info.label}{_unit_suffix(info.unit)}" if key.startswith("rom/") else f"{info.label} (0–10)"
+    if key.startswith(("rom/", MINUTES_PREFIX)):
+        return f"{info.label}{_unit_suffix(info.unit)}"
+    return f"{info.label} (0–10)"
 
 
 def _weekly_tables(
@@ -568,7 +618,7 @@ def _weekly_tables(
     plain_extra = [m.key for m in WEEKLY_MARKERS if not m.chart and any(m.key in e.values for e in entries)]
     exercise = plain_extra + [k for k in ("exercise_adherence",) if k in logged]
     rom = [k for k in keys if k.startswith("rom/")]
-    acts = [k for k in keys if k.startswith("activity/")]
+    acts = [k for k in keys if k.startswith(("activity/", MINUTES_PREFIX))]
     groups = [
         ("Symptoms and sleep", symptoms),
         ("Home exercises and therapy", exercise),

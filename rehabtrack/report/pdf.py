@@ -35,6 +35,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from rehabtrack import __version__
 from rehabtrack.charts.fonts import without_ligatures
+from rehabtrack.core.model import Discipline
 from rehabtrack.report.content import ChartSpec, GoalRow, ReportContent
 from rehabtrack.storage.files import write_atomically
 
@@ -285,12 +286,14 @@ def place_table(
     keep_together: bool = False,
     note: str = "",
     stretch: bool = True,
+    intro: str = "",
 ) -> None:
     """A titled table that breaks between rows; each page repeats the title "(continued)" and header.
 
     ``keep_together``: start it on a new page rather than split it, when it fits on one page.
     ``note``: a small paragraph under the table, never parted from its last row.
     ``stretch``: shares are of the whole width (else percent of the page width, for narrow tables).
+    ``intro``: a bold line between the title and the table, kept with both.
     """
     font = font or Fonts.body
     total = sum(c.share for c in columns) if stretch else max(100.0, sum(c.share for c in columns))
@@ -302,15 +305,19 @@ def place_table(
     body = [_Row(r, lefts, widths, columns, font, Fonts.small) for r in rows]
     head_font = Fonts.h1 if level == 1 else Fonts.h2
     heading = Text(title, head_font, flow.width)
+    lead = Text(intro, Fonts.bold, flow.width) if intro else None
+    lead_h = lead.height + 4 if lead is not None else 0.0
     more = Text(f"{title} (continued)", Fonts.h2, flow.width, colour=GREY_TEXT)
     first_row = body[0].height if body else 0.0
-    flow.ensure(heading.height + 4 + header.height + first_row)
+    flow.ensure(heading.height + 4 + lead_h + header.height + first_row)
     after = Text(note, Fonts.note, flow.width, colour=GREY_TEXT) if note else None
     after_h = after.height + 4 if after is not None else 0.0
-    whole = heading.height + 4 + header.height + sum(r.height for r in body) + after_h
+    whole = heading.height + 4 + lead_h + header.height + sum(r.height for r in body) + after_h
     if keep_together and whole <= flow.height:
         flow.ensure(whole)
     flow.place(heading.height + 4, lambda p, top: heading.draw(p, 0, top))
+    if lead is not None:
+        flow.place(lead_h, lambda p, top: lead.draw(p, 0, top))
     flow.place(header.height, lambda p, top: header.draw(p, top, False))
     for i, row in enumerate(body):
         if row.height + (after_h if i == len(body) - 1 else 0.0) > flow.left:
@@ -443,11 +450,11 @@ def _goals(flow: Flow, content: ReportContent) -> None:
         "achieved goal, the week it was reached. A status needs five logged weeks."
     )
     sections = (
-        ("Physical therapy (PT) goals", content.pt_goals),
-        ("Occupational therapy (OT) goals", content.ot_goals),
+        ("Physical therapy (PT) goals", content.pt_goals, Discipline.PT),
+        ("Occupational therapy (OT) goals", content.ot_goals, Discipline.OT),
     )
-    for n, (name, rows) in enumerate(sections):
-        flow.skip(SECTION_GAP)
+    for n, (name, rows, discipline) in enumerate(sections):
+        flow.skip(SECTION_GAP if n else SECTION_GAP / 2)
         last = n == len(sections) - 1
         if not rows:
             place_heading(flow, name, 20)
@@ -463,6 +470,7 @@ def _goals(flow: Flow, content: ReportContent) -> None:
             level=1,
             keep_together=True,
             note=note if last else "",
+            intro=content.verdict(discipline),
         )
 
 
@@ -686,8 +694,8 @@ def layout_pages(
     """Every page's paint calls, for a body ``width`` × ``height`` (1/96 inch, footer excluded)."""
     flow = Flow(width, height)
     _header(flow, content)
+    _goals(flow, content)  # page 1 answers "is this patient getting there?" on its own
     _summary(flow, content)
-    _goals(flow, content)
     _questionnaires(flow, content)
     _charts(flow, content, [paint_chart] if charts else [])
     _weekly(flow, content)

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cached_property
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -39,9 +39,9 @@ from rehabtrack.core.measure_series import MeasureResult, any_series, measure_ke
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.progress import GoalProgress, Period, change_between, progress_toward
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
-from rehabtrack.core.series import Series, chart_keys
+from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import Button, hint_label
+from rehabtrack.ui.widgets import Button, hint_label, name_chart
 
 GOALS_GROUP = "Goals"
 QUESTIONNAIRES_GROUP = "Questionnaires"
@@ -302,9 +302,9 @@ class Dashboard(QWidget):
         self.goals_panel.itemActivated.connect(lambda *_: self.edit_goal())
         goal_buttons = QHBoxLayout()
         self.add_goal_button = Button("&Add goal…")
-        self.edit_goal_button = Button("&Edit goal…")
-        self.achieved_button = Button("Mark a&chieved")
-        self.discontinue_button = Button("Dis&continue")
+        self.edit_goal_button = Button("Ed&it goal…")
+        self.achieved_button = Button("Mar&k achieved")
+        self.discontinue_button = Button("Discon&tinue")
         self.thresholds_button = Button("&Meaningful change…")
         self.thresholds_button.setAccessibleDescription(
             "The clinic-convention thresholds for this patient (stiffness, sleep, flare-ups, adherence, GAS)."
@@ -357,7 +357,7 @@ class Dashboard(QWidget):
                 "Keys: Alt+1…5 time range · F11 session view · Enter on a goal edits it · hover a point"
             )
         )
-        QShortcut(QKeySequence("F11"), self, self.session_requested.emit)
+        # F11 belongs to the window's View menu (one owner, or Qt finds it ambiguous and does nothing).
         self.session_requested.connect(self.open_session)
         self._fill()
 
@@ -411,11 +411,16 @@ class Dashboard(QWidget):
         widget = QWidget()
         grid = QGridLayout(widget)
         cells = []
-        for i in range(len(keys)):
+        place = 0
+        for i, key in enumerate(keys):
+            paired = i + 1 < len(keys) and keys[i + 1] == key.replace("activity/", MINUTES_PREFIX, 1) != key
+            if paired and place % CHART_COLUMNS == CHART_COLUMNS - 1:
+                place += 1  # a rating starts a row, so its minutes tolerated sit right beside it
             cell = QWidget()  # a chart widget costs ~14 ms to make: only those scrolled to are made
             fit_cell(cell)
-            grid.addWidget(cell, i // CHART_COLUMNS, i % CHART_COLUMNS)
+            grid.addWidget(cell, place // CHART_COLUMNS, place % CHART_COLUMNS)
             cells.append(cell)
+            place += 1
         grid.setRowStretch(grid.rowCount(), 1)
         for column in range(CHART_COLUMNS):
             grid.setColumnStretch(column, 1)
@@ -425,6 +430,7 @@ class Dashboard(QWidget):
         key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
         chart = page.chart(index)
+        name_chart(chart, self.data.series(key).label)
         chart.set_data(
             self.data.series(key),
             self.data.goals_for(key),

@@ -109,7 +109,7 @@ class GoalDialog(QDialog):
             form.addRow(label, widget)
             widget.setAccessibleName(label.replace("&", "").rstrip(":") or "Has a target date")
             if name:
-                self.errors[name] = error_label()
+                self.errors[name] = error_label(widget)
                 form.addRow("", self.errors[name])
         layout.addLayout(form)
         self.scale_hint = hint_label()

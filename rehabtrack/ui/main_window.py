@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QFileDialog,
     QHeaderView,
@@ -73,17 +74,18 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         self.patient_label = QLabel("Opening your records…")
         self.patient_label.setObjectName("patientBanner")
-        self.patient_label.setAccessibleName("Active patient")
+        self.patient_label.setAccessibleDescription("Active patient")
         self.patient_label.setWordWrap(True)  # a long condition wraps instead of widening the window
         self._size_heading()
         layout.addWidget(self.patient_label)
         # After therapy: says plainly when a marker has been worse for two check-ins in a row.
         self.watch_notice = NoticeLabel()
-        self.watch_notice.setAccessibleName("Recurrence watch")
+        self.watch_notice.setAccessibleDescription("Recurrence watch")
         self.watch_notice.hide()
         layout.addWidget(self.watch_notice)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
+        self.tabs.tabBar().setAccessibleName("Views")
         self.tabs.currentChanged.connect(lambda _index: self._place_watch_notice())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -99,6 +101,8 @@ class MainWindow(QMainWindow):
         self.history_view.horizontalHeader().setStretchLastSection(False)
         self.history_view.setWordWrap(False)
         self.history_view.activated.connect(self._open_history_week)
+        for corner in self.history_view.findChildren(QAbstractButton):  # the select-all corner
+            corner.setAccessibleName("Select all weeks")
         self.checkin: QWidget | None = None
         self.dashboard: QWidget | None = None
         self.questionnaires: LazyTab | None = None
@@ -122,13 +126,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.export_report_action = add(file_menu, "&Export progress report…", self.export_report, "Ctrl+E")
         self.print_action = add(
-            file_menu, "&Print progress report…", self.print_report, QKeySequence.StandardKey.Print
+            file_menu, "Pri&nt progress report…", self.print_report, QKeySequence.StandardKey.Print
         )
         self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
         add(file_menu, "Export patient &bundle…", self.export_bundle)
         add(file_menu, "&Import patient or CSV…", self.import_records, "Ctrl+I")
         file_menu.addSeparator()
-        add(file_menu, "&Back up now", self.backup_now)
+        add(file_menu, "Back &up now", self.backup_now)
         add(file_menu, "&Restore from backup…", self.restore_backup)
         file_menu.addSeparator()
         add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -142,6 +146,9 @@ class MainWindow(QMainWindow):
         redo.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+
+        edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
+        self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
 
         view_menu = self.menuBar().addMenu("&View")
         add(view_menu, "&Session view", self.open_session_view, "F11")
@@ -378,6 +385,13 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, title, str(exc))
             return False, None
 
+    def mark_discharged(self) -> None:
+        """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan."""
+        if self.questionnaires is None:
+            return
+        self.tabs.setCurrentWidget(self.questionnaires)
+        self.questionnaires.ensure().mark_discharged()  # type: ignore[attr-defined]
+
     def open_session_view(self) -> None:
         if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):
             self.dashboard.open_session()
@@ -464,6 +478,8 @@ class MainWindow(QMainWindow):
                 return
             patients = self.store.patients()
         self.set_patient(patients[0].id or 0)
+        if getattr(self, "_first_run_import", ""):
+            self.statusBar().showMessage(self._first_run_import, 15000)
 
     def _already_open(self, exc: StoreLocked) -> None:
         """A second copy on the same records: bring the first one forward and step aside."""
@@ -508,6 +524,7 @@ class MainWindow(QMainWindow):
         assert self.store is not None
         wizard = SetupWizard(self.store, self)
         wizard.exec()
+        self._first_run_import = wizard.imported  # said once the patient is on screen
         return wizard.patient_id
 
     def set_patient(self, patient_id: int) -> None:
@@ -528,7 +545,7 @@ class MainWindow(QMainWindow):
         self.checkin.entry_deleted.connect(self.refresh)  # type: ignore[attr-defined]
         self.checkin.status.connect(self.statusBar().showMessage)  # type: ignore[attr-defined]
         self.tabs.addTab(self.checkin, "&Check-in")
-        self.tabs.addTab(self.history_view, "&History")
+        self.tabs.addTab(self.history_view, "Histor&y")
         self.dashboard = self._make_dashboard(patient_id)
         if self.dashboard is not None:
             self.tabs.addTab(self.dashboard, "&Dashboard")
@@ -540,6 +557,8 @@ class MainWindow(QMainWindow):
         self._show_watch(entries)
         self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
         self.desktop.patient_shown()
+        if self.tabs.currentWidget() is self.checkin:  # typing starts in the week's first field
+            self.checkin.focus_first_input()  # type: ignore[attr-defined]
 
     def _make_questionnaires(self, patient_id: int) -> QWidget:
         from rehabtrack.ui.questionnaires import QuestionnairesView

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.charts.contrast import GRAPHIC_MIN, contrast
 from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT, ChartTheme
 from rehabtrack.core.resources import resource_path
 from rehabtrack.core.rom_norms import sources as rom_sources
@@ -112,36 +113,69 @@ def dark_palette() -> QPalette:
     return palette
 
 
-class HighContrastStyle(QProxyStyle):
-    """Fusion, with text fields, combo and spin boxes outlined in the text colour (the highlight colour
-    with the focus). Fusion draws outlines a shade darker than the window, which vanishes on black.
+def ring_colour(palette: QPalette) -> QColor:
+    """The focus ring's colour: the highlight where it stands out from the window by 3:1 (WCAG 1.4.11),
+    else the text colour."""
+    window = palette.color(QPalette.ColorRole.Window).name()
+    highlight = palette.color(QPalette.ColorRole.Highlight)
+    if contrast(highlight.name(), window) >= GRAPHIC_MIN:
+        return highlight
+    return palette.color(QPalette.ColorRole.WindowText)
+
+
+class ThemeStyle(QProxyStyle):
+    """Fusion, with a 2-pixel focus ring around a focused combo or spin box (Fusion shows none a person
+    can see). Its high-contrast form also outlines every text field, combo box, spin box, check box and
+    radio button in the text colour: Fusion draws them a shade darker than the window, which vanishes
+    on black.
 
     A style, not a style sheet: any style sheet stops fonts propagating, which would undo the font scale.
     """
+
+    high_contrast = False
 
     def __init__(self) -> None:
         super().__init__("Fusion")
 
     def drawPrimitive(self, element: Any, option: Any, painter: QPainter, widget: Any = None) -> None:
         super().drawPrimitive(element, option, painter, widget)
+        if not self.high_contrast:
+            return
         if element == QStyle.PrimitiveElement.PE_FrameLineEdit:
             self._outline(option, painter)
+        elif element in (
+            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+            QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+        ):
+            self._outline(option, painter, round_=element == QStyle.PrimitiveElement.PE_IndicatorRadioButton)
 
     def drawComplexControl(self, control: Any, option: Any, painter: QPainter, widget: Any = None) -> None:
         super().drawComplexControl(control, option, painter, widget)
-        if control in (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_SpinBox):
+        boxes = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_SpinBox)
+        if control in boxes and (self.high_contrast or option.state & QStyle.StateFlag.State_HasFocus):
             self._outline(option, painter)
 
     @staticmethod
-    def _outline(option: QStyleOption, painter: QPainter) -> None:
+    def _outline(option: QStyleOption, painter: QPainter, round_: bool = False) -> None:
         focus = bool(option.state & QStyle.StateFlag.State_HasFocus)
-        role = QPalette.ColorRole.Highlight if focus else QPalette.ColorRole.WindowText
+        colour = ring_colour(option.palette) if focus else option.palette.color(QPalette.ColorRole.WindowText)
         width = 2 if focus else 1
         painter.save()
-        painter.setPen(QPen(option.palette.color(role), width))
+        painter.setPen(QPen(colour, width))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(option.rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2))
+        rect = option.rect.adjusted(width // 2, width // 2, -(width + 1) // 2, -(width + 1) // 2)
+        if round_:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRect(rect)
         painter.restore()
+
+
+class HighContrastStyle(ThemeStyle):
+    """The high-contrast form of ``ThemeStyle``: every input outlined in the text colour."""
+
+    high_contrast = True
 
 
 class _Original:
@@ -167,8 +201,11 @@ def apply_app_theme(theme: Theme) -> None:
         _Original.style = app.style().name()
         _Original.palette = QPalette(app.palette())
     if theme == Theme.SYSTEM:
-        if _Original.style and (
-            isinstance(app.style(), HighContrastStyle) or app.style().name() != _Original.style
+        if (_Original.style or "").lower() == "fusion":  # the desktop's Fusion: the same, with a focus ring
+            if type(app.style()) is not ThemeStyle:
+                app.setStyle(ThemeStyle())
+        elif _Original.style and (
+            isinstance(app.style(), ThemeStyle) or app.style().name() != _Original.style
         ):
             app.setStyle(_Original.style)
         app.setPalette(_Original.palette)
@@ -176,14 +213,22 @@ def apply_app_theme(theme: Theme) -> None:
     if theme == Theme.HIGH_CONTRAST:
         if not isinstance(app.style(), HighContrastStyle):
             app.setStyle(HighContrastStyle())
-    elif isinstance(app.style(), HighContrastStyle) or app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+    elif type(app.style()) is not ThemeStyle:
+        app.setStyle(ThemeStyle())
     if theme == Theme.DARK:
         app.setPalette(dark_palette())
     elif theme == Theme.HIGH_CONTRAST:
         app.setPalette(high_contrast_palette())
     else:
         app.setPalette(app.style().standardPalette())
+
+
+def current_chart_theme() -> ChartTheme:
+    """The chart look for the theme now applied, read from the application's style and palette (for
+    views built after the theme was chosen, such as the questionnaires' chart)."""
+    if isinstance(_app().style(), HighContrastStyle):
+        return HIGH_CONTRAST
+    return chart_theme(Theme.SYSTEM)
 
 
 def chart_theme(theme: Theme, palette: QPalette | None = None) -> ChartTheme:
@@ -299,7 +344,7 @@ class PreferencesDialog(QDialog):
         self.rom_norms.setAccessibleDescription(
             "The typical range shown as a faint band on range-of-motion charts."
         )
-        form.addRow("Typical &range of motion:", self.rom_norms)
+        form.addRow("Typical range &of motion:", self.rom_norms)
         self.backups = QSpinBox()
         self.backups.setRange(BACKUPS_MIN, BACKUPS_MAX)
         self.backups.setValue(prefs.backups_kept)

@@ -71,6 +71,7 @@ from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.preferences import current_chart_theme
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
@@ -82,6 +83,7 @@ from rehabtrack.ui.widgets import (
     _tall,
     error_label,
     hint_label,
+    name_chart,
     save_cancel_buttons,
     scrolling_page,
 )
@@ -217,7 +219,7 @@ class QuestionnaireForm(QWidget):
                 "the scoring is the published one either way."
             )
         self.licence = hint_label(f"Item wording and licence: {licence}")
-        self.licence.setAccessibleName("Item wording and licence")
+        self.licence.setAccessibleDescription("Item wording and licence")
         layout.addWidget(self.licence)
         when = QHBoxLayout()
         self.taken = _date_edit(today)
@@ -245,8 +247,8 @@ class QuestionnaireForm(QWidget):
 
     # Building ------------------------------------------------------------------------------------
 
-    def _error(self, key: str, row: int, column: int = 1, span: int = 1) -> None:
-        label = error_label()
+    def _error(self, key: str, field: QWidget, row: int, column: int = 1, span: int = 1) -> None:
+        label = error_label(field)
         self.grid.addWidget(label, row, column, 1, span)
         self.errors[key] = label
 
@@ -272,7 +274,7 @@ class QuestionnaireForm(QWidget):
             self.grid.addWidget(label, row, 0)
             for c, button in enumerate(scale.buttons, start=1):
                 self.grid.addWidget(button, row, c, Qt.AlignmentFlag.AlignHCenter)
-            self._error(f"{self.inst.key}/{i}", row + 1, 0, len(choices) + 1)
+            self._error(f"{self.inst.key}/{i}", scale.buttons[0], row + 1, 0, len(choices) + 1)
             self.scales.append(scale)
         self.grid.setColumnStretch(0, 2)
 
@@ -295,7 +297,7 @@ class QuestionnaireForm(QWidget):
             self.grid.addWidget(name, row, 0)
             for c, field in enumerate(fields, start=1):
                 self.grid.addWidget(field, row, c)
-            self._error(f"COPM/{i}", row + 1, 0, 4)
+            self._error(f"COPM/{i}", name, row + 1, 0, 4)
             self.copm_rows.append((name, fields[0], fields[1], fields[2]))
         note = hint_label(
             "Leave a row blank if there are fewer problems. Scores: mean performance and satisfaction."
@@ -328,7 +330,7 @@ class QuestionnaireForm(QWidget):
             self.grid.addWidget(name, row, 0)
             self.grid.addWidget(weight_field, row, 1)
             self.grid.addWidget(scale, row + 1, 0, 1, 2)
-            self._error(f"GAS/{i}", row + 2, 0, 2)
+            self._error(f"GAS/{i}", name, row + 2, 0, 2)
             self.gas_rows.append((name, scale, weight_field, goal_id))
         self.grid.setColumnStretch(0, 1)
         note = hint_label("Leave the goal's name blank to leave a row out.")
@@ -379,7 +381,7 @@ class QuestionnaireForm(QWidget):
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         for label in self.errors.values():
-            label.hide()
+            label.clear()
         general = []
         shown: dict[str, list[str]] = {}
         for p in problems:
@@ -447,6 +449,33 @@ class ItemWordingDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+class DischargeDialog(QDialog):
+    """When therapy ended: any day up to today (the patient may tell RehabTrack weeks later)."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Discharged from therapy")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint_label(
+                "The day your therapy ended. After it, RehabTrack offers a lighter check-in every 2 or "
+                "4 weeks and watches for pain or stiffness coming back."
+            )
+        )
+        form = QFormLayout()
+        self.day = _date_edit(today)
+        self.day.setAccessibleName("Discharged on")
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        form.addRow("&Discharged on:", self.day)
+        layout.addLayout(form)
+        layout.addWidget(save_cancel_buttons(self, self.accept))
+        self.day.setFocus()
+
+    def chosen(self) -> date:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
 
 
 class MeasureHistoryModel(QAbstractTableModel):
@@ -531,7 +560,7 @@ class QuestionnairesView(QWidget):
     def _build(self) -> None:
         outer = scrolling_page(self, "Questionnaires")
         self.alerts = NoticeLabel()
-        self.alerts.setAccessibleName("Recurrence watch")
+        self.alerts.setAccessibleDescription("Recurrence watch")
         outer.addWidget(self.alerts)
 
         top = QHBoxLayout()
@@ -540,11 +569,11 @@ class QuestionnairesView(QWidget):
         self.due_label = QLabel()
         self.due_label.setWordWrap(True)
         self.due_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.due_label.setAccessibleName("Questionnaires due")
+        self.due_label.setAccessibleDescription("Questionnaires due")
         self.psfs_label = QLabel()
         self.psfs_label.setWordWrap(True)
         self.psfs_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.psfs_label.setAccessibleName("PSFS from the check-in")
+        self.psfs_label.setAccessibleDescription("PSFS from the check-in")
         due_layout.addWidget(self.due_label)
         due_layout.addWidget(self.psfs_label)
         pick = FlowLayout()  # wraps at a large text size instead of widening the window
@@ -556,7 +585,7 @@ class QuestionnairesView(QWidget):
             self.instrument_combo.addItem(
                 f"{inst.short_name} — {name}" if name != inst.short_name else name, family
             )
-        pick_label = QLabel("&Questionnaire:")
+        pick_label = QLabel("Questionnai&re:")
         pick_label.setBuddy(self.instrument_combo)
         self.fill_button = Button("Fill in now  (Ctrl+N)")
         self.fill_button.setAccessibleDescription(
@@ -608,12 +637,14 @@ class QuestionnairesView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.result_label.setWordWrap(True)
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label.setAccessibleName("Score just saved")
+        self.result_label.setAccessibleDescription("Score just saved")
         # Never squeezed below its wrapped text by the form under it.
         self.result_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.form_area = QScrollArea()
         self.form_area.setWidgetResizable(True)
         self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.setAccessibleName("Questionnaire form")
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its inputs are the Tab stops
         self.placeholder = hint_label(
             "Choose a questionnaire and press Fill in now (Ctrl+N). Scores are worked out exactly as "
             "published, and each one is compared with the one before."
@@ -642,6 +673,7 @@ class QuestionnairesView(QWidget):
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
+        self.history.setTabKeyNavigation(False)  # Tab passes through; arrow keys move between scores
         # A few rows: each grows to show its whole change sentence at any text size.
         self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
@@ -654,7 +686,7 @@ class QuestionnairesView(QWidget):
         right_layout.addWidget(self.chart_title)
         self.chart = MarkerChart()
         self.chart.setMinimumHeight(220)
-        self.chart.setAccessibleName("Chart of the chosen questionnaire's scores")
+        name_chart(self.chart, "Chart of the chosen questionnaire's scores")
         right_layout.addWidget(self.chart, 1)
         self.delete_button = Button("Delete the selected score…  (Ctrl+Del)")
         right_layout.addWidget(self.delete_button)
@@ -674,8 +706,11 @@ class QuestionnairesView(QWidget):
         self.end_maintenance_button.clicked.connect(lambda: self.end_maintenance())
         self.discharged_button.clicked.connect(lambda: self.mark_discharged())
         self.instrument_combo.currentIndexChanged.connect(lambda _i: self._draw_chart())
-        self.history.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self._history_row(cur.row())
+        # A score chosen (arrows, click) shows its questionnaire; Tab passing through changes nothing.
+        self.history.selectionModel().selectionChanged.connect(
+            lambda selected, _old: self._history_row(
+                selected.indexes()[0].row() if selected.indexes() else -1
+            )
         )
         for keys, slot in (
             ("Ctrl+N", lambda: self.open_form()),
@@ -750,6 +785,8 @@ class QuestionnairesView(QWidget):
         if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
             self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
             self._fit_history_columns()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
+            self._draw_chart()  # a new theme: the chart takes its colours
 
     def _fit_history_columns(self) -> None:
         """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
@@ -780,9 +817,10 @@ class QuestionnairesView(QWidget):
         except InvalidInput as exc:
             form.show_problems(exc.problems)
             form.focus_first(exc.problems)
-            count = len(exc.problems)
+            more = len(exc.problems) - 1
             self._say(
-                f"Not saved: {count} {'answer needs' if count == 1 else 'answers need'} fixing (in red)."
+                f"Not saved: {exc.problems[0].message}"
+                + (f" ({more} more {'answer needs' if more == 1 else 'answers need'} fixing)" if more else "")
             )
             return None
         self.close_form()
@@ -838,16 +876,16 @@ class QuestionnairesView(QWidget):
         self._show_maintenance()
         self._say("Maintenance phase ended: weekly check-ins again.")
 
-    def mark_discharged(self, confirm: bool = True) -> None:
+    def mark_discharged(self, confirm: bool = True, day: date | None = None) -> None:
+        """Record the discharge: on ``day``, or the day the patient chooses (today by default)."""
         if confirm:
-            answer = QMessageBox.question(
-                self, "Discharged?", f"Mark yourself as discharged from therapy on {day_text(self.today)}?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            dialog = DischargeDialog(day or self.today, self)
+            if not dialog.exec():
                 return
+            day = dialog.chosen()
         plan = self.store.maintenance(self.patient_id)
         self.store.save_maintenance(
-            self.patient_id, MaintenancePlan(self.today, plan.every_weeks, plan.since)
+            self.patient_id, MaintenancePlan(day or self.today, plan.every_weeks, plan.since)
         )
         self._show_maintenance()
 
@@ -934,7 +972,7 @@ class QuestionnairesView(QWidget):
         with patient_thresholds(self.store.thresholds(self.patient_id)):
             threshold = threshold_for(key)
         band = threshold.value
-        self.chart.set_data(series, band=band)
+        self.chart.set_data(series, band=band, theme=current_chart_theme())
         self.chart.set_band_tip(threshold.explained())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"

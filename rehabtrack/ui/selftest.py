@@ -284,7 +284,7 @@ class _Run:
 
     def questionnaires(self, window: MainWindow) -> None:
         from rehabtrack.core.measure_series import FILLED_IN
-        from rehabtrack.ui.questionnaires import QuestionnairesView
+        from rehabtrack.ui.questionnaires import DischargeDialog, QuestionnairesView
 
         holder = window.questionnaires
         view = holder.content if holder is not None else None
@@ -296,6 +296,10 @@ class _Run:
             form = view.open_form(family)
             self.check(window, f"Questionnaire {form.inst.short_name}")
         view.close_form()
+        discharge = DischargeDialog(view.today, view)
+        self.show_dialog(discharge)
+        self.check(discharge, "Discharged from therapy")
+        self.close(discharge)
 
     def session_view(self, window: MainWindow) -> None:
         from rehabtrack.ui.dashboard import Dashboard

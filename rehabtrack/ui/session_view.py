@@ -44,6 +44,7 @@ from rehabtrack.ui.widgets import (
     NotesField,
     error_label,
     hint_label,
+    name_chart,
     save_cancel_buttons,
     scaled_point_size,
 )
@@ -97,7 +98,7 @@ class EventDialog(QDialog):
         self.kind.setCurrentIndex(self.kind.findData(EventKind.CLINICIAN_NOTE))
         self.text = NotesField()
         self.text.setAccessibleName("Note")
-        self.error = error_label()
+        self.error = error_label(self.text)
         form.addRow("&Day:", self.day)
         form.addRow("&Kind:", self.kind)
         form.addRow("&Note:", self.text)
@@ -152,10 +153,11 @@ class ComparePanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.data: PatientData | None = None
 
@@ -262,18 +264,18 @@ class SessionView(QDialog):
         layout.addLayout(top)
         self.sentence = QLabel()
         self.sentence.setWordWrap(True)
-        self.sentence.setAccessibleName("Progress")
+        self.sentence.setAccessibleDescription("Progress")
         layout.addWidget(self.sentence)
         self.stack = QStackedWidget()
         self.chart = MarkerChart()
-        self.chart.setAccessibleName("Chart")
+        name_chart(self.chart, "Chart")
         self.compare = ComparePanel()
         self.stack.addWidget(self.chart)
         self.stack.addWidget(self.compare)
         layout.addWidget(self.stack, 1)
         buttons = FlowLayout()
         self.previous_button = Button("← &Previous")
-        self.next_button = Button("&Next →")
+        self.next_button = Button("Ne&xt →")
         self.compare_button = Button("&Compare periods (C)")
         self.compare_button.setCheckable(True)
         self.note_button = Button("Add &note (N)")
@@ -348,6 +350,8 @@ class SessionView(QDialog):
 
     def show_compare(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.compare if on else self.chart)
+        # Focus never stays in (or falls into) a date field, which would swallow N, C and the arrows.
+        self.compare_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if on:
             self.title.setText("Compare two periods")
             self.sentence.setText("Means of the logged weeks in each period; missed weeks are skipped.")

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.marker_chart import MarkerChart, event_label, timestamp
@@ -194,3 +194,69 @@ def test_a_target_marker_hides_no_weekly_point(
 
     assert near(without, QColor(LIGHT.data))
     assert near(with_goal, QColor(LIGHT.data))  # the week on the target date still shows as a weekly point
+
+
+def test_a_goal_label_hides_the_event_line_behind_it_when_drawn_on_a_page(
+    qtbot: QtBot,
+    make_series: SeriesMaker,
+    week,  # type: ignore[no-untyped-def]
+) -> None:
+    """Drawn at an offset (a chart's place on a PDF page), a goal label's fill is still under its text:
+    an event line crossing the label does not show through."""
+    goal = Goal(Discipline.PT, "Pain", "pain", 3, Direction.LOWER)
+    events = [Event(week(1), EventKind.CLINICIAN_NOTE, "Started step-ups")]
+    chart = make_print_chart(
+        make_series([8, 8, 7, 7, 6, 6, 5, 5]), [goal], events, (week(0), week(7)), None, PDF_SIZE
+    )
+    qtbot.addWidget(chart)
+    offset = QPointF(40, 300)
+    page = QImage(600, 600, QImage.Format.Format_ARGB32)
+    page.fill(QColor("#FFFFFF"))
+    painter = QPainter(page)
+    try:
+        render_chart_to(
+            painter, QRectF(offset, QPointF(offset.x() + PDF_SIZE[0], offset.y() + PDF_SIZE[1])), chart
+        )
+    finally:
+        painter.end()
+    (line,) = chart.goal_line_items()
+    label = line.label.sceneBoundingRect().translated(offset)
+    (event_x,) = [p.x() + offset.x() for p in scene_points(chart, [timestamp(week(1))], [3.0])]
+    assert label.left() < event_x < label.right()  # the event's line runs through the label's box
+    column = [
+        page.pixelColor(round(event_x), y) for y in range(round(label.top()) + 2, round(label.bottom()) - 2)
+    ]
+    grey = QColor(chart.theme.event)
+    assert not any(abs(c.red() - grey.red()) < 12 and c.red() == c.green() == c.blue() for c in column)
+
+
+def test_crowded_event_labels_never_overlap_and_a_cut_one_keeps_its_words_in_the_tooltip(
+    qtbot: QtBot,
+    chart: MarkerChart,
+    make_series: SeriesMaker,
+    week,  # type: ignore[no-untyped-def]
+) -> None:
+    texts = [f"Note {i}: changed the home exercise programme again" for i in range(8)]
+    events = [Event(week(i), EventKind.CLINICIAN_NOTE, text) for i, text in enumerate(texts)]
+    chart.set_data(make_series([5] * 8), events=events, x_range=(week(0), week(7)))
+    chart.show()
+    qtbot.waitExposed(chart)
+    strip = chart.plotItem.getAxis("top")
+    metrics = QFontMetricsF(strip._font)
+    (x0, x1), _ = chart.plotItem.getViewBox().viewRange()
+    width = chart.plotItem.getViewBox().width()
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for label in strip.labels:
+        if not label.shown:
+            continue
+        px = (label.x - x0) / (x1 - x0) * width
+        w = metrics.horizontalAdvance(label.shown)
+        spans.setdefault(label.row, []).append((px, px + w) if label.right else (px - w, px))
+    for row in spans.values():
+        row.sort()
+        assert all(a[1] <= b[0] for a, b in zip(row, row[1:], strict=False)), row
+    tips = {line.value(): line.toolTip() for line in chart._event_pool if line.isVisible()}
+    for label in strip.labels:
+        if label.shown != label.text:
+            assert label.text in tips[label.x]  # the whole note, on hover
+    assert any(label.shown == label.text for label in strip.labels)

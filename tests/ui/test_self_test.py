@@ -81,7 +81,8 @@ def test_each_kind_of_fault_is_found_and_named(qtbot) -> None:  # type: ignore[n
     squeezed = QLabel("A sentence far too long for forty pixels")
     squeezed.setFixedWidth(40)
     hidden_error = ErrorLabel()
-    hidden_error.setText("Target must be from 0 to 10 (got 15).")  # set, never shown
+    hidden_error.setText("Target must be from 0 to 10 (got 15).")
+    hidden_error.hide()  # a caller that hides it again: set, never shown
     unnamed = QLineEdit()
     chart = MarkerChart()
     chart.setFixedSize(200, 90)
