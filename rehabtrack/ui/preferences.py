@@ -516,6 +516,7 @@ class DesktopBehaviour(QObject):
                 state = self.settings.state(name)
                 if state is not None:
                     splitter.restoreState(state)
+                    dashboard.layout_restored = True  # the sizes the user left, not the first ones
         self._dashboard = dashboard
         checkin = getattr(self.window, "checkin", None)
         if checkin is not None and hasattr(checkin, "entry_saved"):
