@@ -9,7 +9,7 @@ Every conflict is reported, whichever way it went.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -242,10 +242,18 @@ def merge_entry(
     return entry_from(stored.week, merged.values, stored.id), merged.added, conflicts
 
 
-def goal_differences(stored: Goal, imported: Goal) -> list[str]:
-    """The fields (in words) where two goals of the same discipline and title differ."""
-    names = ("marker", "target", "direction", "baseline", "start", "target_date", "status", "set_by")
-    return [n.replace("_", " ") for n in names if getattr(stored, n) != getattr(imported, n)]
+GOAL_FIELDS = ("marker", "target", "direction", "baseline", "start", "target_date", "status", "set_by")
+
+
+def merge_goal(stored: Goal, imported: Goal, on_conflict: OnConflict) -> tuple[Goal, Merged]:
+    """A goal of the same discipline and title, merged field by field (``Merged`` names what was
+    added and what differed)."""
+    merged = merge_values(
+        {n: getattr(stored, n) for n in GOAL_FIELDS},
+        {n: getattr(imported, n) for n in GOAL_FIELDS},
+        on_conflict,
+    )
+    return replace(stored, **merged.values), merged
 
 
 def plan_text(plan: MaintenancePlan) -> str:

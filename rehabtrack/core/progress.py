@@ -455,17 +455,17 @@ class GoalProgress:
     def sentence(self) -> str:
         """E.g. "Right knee flexion: 92° → 108°, better, 70% of the way to 115°; on track for 12–26 Mar"."""
         target = self._fmt(self.target)
-        if self.baseline is None and self.last_logged is None:
+        if self.last_logged is None:
             return f"{self.label}: nothing logged yet; target {target}"
-        if self.status == ProgressStatus.STALE and self.last_logged is not None:
+        if self.status == ProgressStatus.STALE:
             return f"{self.label}: last logged {self.day(self.last_logged)} \u2014 log this week to update"
-        if self.baseline is None or self.current is None:
-            more = max(1, MIN_WEEKS_FOR_STATUS - self.points)
-            weeks = "another week" if more == 1 else f"{more} more weeks"
+        if self.baseline is None or self.current is None:  # a week or two, or a single score
+            if is_questionnaire(self.goal.marker):
+                return f"{self.label}: one score so far; the next will be compared with it (target {target})"
             logged = "1 week" if self.points == 1 else f"{self.points} weeks"
             return (
                 f"{self.label}: {logged} logged since the goal started; not enough data yet: "
-                f"log {weeks} to see progress toward {target}"
+                f"log {MIN_WEEKS_FOR_STATUS - self.points} more weeks to see progress toward {target}"
             )
         hug = self.unit in ("°", "%")
         head = f"{self.label}: {self._mean(self.baseline, hug)} \u2192 {self._mean(self.current)}"

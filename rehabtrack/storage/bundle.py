@@ -235,13 +235,15 @@ class _Strict(BaseModel):
 
 
 class _PatientIn(_Strict):
+    """Details left out or null are not in the bundle: an import keeps what is stored."""
+
     uid: str = Field(min_length=1, max_length=64)
     display_name: str
-    condition: str = ""
-    affected_side: str = ""
+    condition: str | None = None
+    affected_side: str | None = None
     rehab_start: Day | None = None
-    pt_clinician: str = ""
-    ot_clinician: str = ""
+    pt_clinician: str | None = None
+    ot_clinician: str | None = None
     archived: bool = False
     created_at: datetime | None = None
 
@@ -268,7 +270,7 @@ class _RatingIn(_Strict):
 
 class _EntryIn(_Strict):
     week: Day
-    values: dict[str, float] = {}
+    values: dict[str, float | None] = {}  # null: not in the bundle
     rom: list[_RomIn] = []
     activities: list[_RatingIn] = []
     notes: str | None = None  # absent or null: no note (never the text "None")
@@ -293,7 +295,7 @@ class _GoalIn(_Strict):
     start: Day | None = None
     target_date: date | None = None
     status: GoalStatus = GoalStatus.ACTIVE
-    set_by: str = ""
+    set_by: str | None = None
 
 
 class _EventIn(_Strict):
@@ -410,9 +412,11 @@ def read_bundle(path: Path) -> History:
     try:
         header = _Header.model_validate_json(text)
     except ValidationError as exc:
-        raise _schema_problem(path, exc) from None
+        if exc.errors()[0]["type"] == "json_invalid":
+            raise _schema_problem(path, exc) from None
+        raise BundleError(f"Nothing was imported: {path} is not a RehabTrack patient bundle.") from None
     if header.format != FORMAT:
-        raise BundleError(f"{path} is not a RehabTrack patient bundle.")
+        raise BundleError(f"Nothing was imported: {path} is not a RehabTrack patient bundle.")
     version = header.version
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise BundleError(
@@ -421,8 +425,8 @@ def read_bundle(path: Path) -> History:
         )
     if version > VERSION:
         raise BundleError(
-            f"{path} was written by a newer RehabTrack (bundle version {version}); this version reads "
-            f"bundle versions up to {VERSION}. Install the newer RehabTrack to import it."
+            f"Nothing was imported: {path} was written by a newer RehabTrack (bundle version {version}); "
+            f"this version reads bundle versions up to {VERSION}. Install the newer RehabTrack to import it."
         )
     try:
         data = _BundleIn.model_validate_json(text)
@@ -452,11 +456,11 @@ def _history(data: _BundleIn) -> History:
     p = data.patient
     patient = Patient(
         p.display_name.strip(),
-        p.condition,
-        p.affected_side,
+        p.condition or "",
+        p.affected_side or "",
         p.rehab_start,
-        p.pt_clinician,
-        p.ot_clinician,
+        p.pt_clinician or "",
+        p.ot_clinician or "",
         p.archived,
         created_at=p.created_at,
     )
@@ -483,7 +487,7 @@ def _history(data: _BundleIn) -> History:
         where = f"entries[{n}] (week of {e.week})"
         entry = WeeklyEntry(
             e.week,
-            dict(e.values),
+            {key: value for key, value in e.values.items() if value is not None},
             tuple(RomReading(r.joint, r.side, r.movement, r.degrees, r.mode) for r in e.rom),
             tuple(ActivityRating(activity_at(r.activity, where), r.rating, r.minutes) for r in e.activities),
             e.notes or "",
@@ -508,7 +512,7 @@ def _history(data: _BundleIn) -> History:
             g.start,
             g.target_date,
             g.status,
-            g.set_by,
+            g.set_by or "",
         )
         _checked(f"goals[{n}]", goal.validate)
         goals.append(goal)

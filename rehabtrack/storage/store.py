@@ -27,8 +27,8 @@ from rehabtrack.core.imports import (
     ImportReport,
     OnConflict,
     PatientOutcome,
-    goal_differences,
     merge_entry,
+    merge_goal,
     merge_values,
     plan_text,
     show,
@@ -756,19 +756,17 @@ class _Merge:
                 )
                 self.out.count("goal")
             else:
-                stored = _goal(row)
-                differ = goal_differences(stored, goal)
-                for name in differ:
+                stored, imported = _goal(row), goal
+                goal, merged = merge_goal(stored, imported, self.on_conflict)
+                for name in merged.conflicts:
+                    what = name.replace("_", " ")
                     self.conflict(
-                        f"goal '{goal.title}'",
-                        name.replace("_", " "),
-                        getattr(stored, name),
-                        getattr(goal, name),
+                        f"goal '{goal.title}'", what, getattr(stored, name), getattr(imported, name)
                     )
-                if not (differ and self.replace):
+                if not (merged.added or (merged.conflicts and self.replace)):
                     written.append(row)
                     continue
-            row.marker = marker
+            row.marker = goal.marker
             for name in ("baseline", "target", "start", "target_date", "set_by"):
                 setattr(row, name, getattr(goal, name))
             row.direction = Direction(goal.direction).value

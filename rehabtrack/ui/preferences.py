@@ -201,7 +201,12 @@ def apply_app_theme(theme: Theme) -> None:
         _Original.style = app.style().name()
         _Original.palette = QPalette(app.palette())
     if theme == Theme.SYSTEM:
-        if _Original.style and (isinstance(app.style(), ThemeStyle) or app.style().name() != _Original.style):
+        if (_Original.style or "").lower() == "fusion":  # the desktop's Fusion: the same, with a focus ring
+            if type(app.style()) is not ThemeStyle:
+                app.setStyle(ThemeStyle())
+        elif _Original.style and (
+            isinstance(app.style(), ThemeStyle) or app.style().name() != _Original.style
+        ):
             app.setStyle(_Original.style)
         app.setPalette(_Original.palette)
         return

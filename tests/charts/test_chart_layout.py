@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.marker_chart import MarkerChart, event_label, timestamp
@@ -228,3 +228,35 @@ def test_a_goal_label_hides_the_event_line_behind_it_when_drawn_on_a_page(
     ]
     grey = QColor(chart.theme.event)
     assert not any(abs(c.red() - grey.red()) < 12 and c.red() == c.green() == c.blue() for c in column)
+
+
+def test_crowded_event_labels_never_overlap_and_a_cut_one_keeps_its_words_in_the_tooltip(
+    qtbot: QtBot,
+    chart: MarkerChart,
+    make_series: SeriesMaker,
+    week,  # type: ignore[no-untyped-def]
+) -> None:
+    texts = [f"Note {i}: changed the home exercise programme again" for i in range(8)]
+    events = [Event(week(i), EventKind.CLINICIAN_NOTE, text) for i, text in enumerate(texts)]
+    chart.set_data(make_series([5] * 8), events=events, x_range=(week(0), week(7)))
+    chart.show()
+    qtbot.waitExposed(chart)
+    strip = chart.plotItem.getAxis("top")
+    metrics = QFontMetricsF(strip._font)
+    (x0, x1), _ = chart.plotItem.getViewBox().viewRange()
+    width = chart.plotItem.getViewBox().width()
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for label in strip.labels:
+        if not label.shown:
+            continue
+        px = (label.x - x0) / (x1 - x0) * width
+        w = metrics.horizontalAdvance(label.shown)
+        spans.setdefault(label.row, []).append((px, px + w) if label.right else (px - w, px))
+    for row in spans.values():
+        row.sort()
+        assert all(a[1] <= b[0] for a, b in zip(row, row[1:], strict=False)), row
+    tips = {line.value(): line.toolTip() for line in chart._event_pool if line.isVisible()}
+    for label in strip.labels:
+        if label.shown != label.text:
+            assert label.text in tips[label.x]  # the whole note, on hover
+    assert any(label.shown == label.text for label in strip.labels)

@@ -442,3 +442,75 @@ def test_pain_falling_exactly_thirty_percent_is_improved() -> None:
 
 def test_three_points_keep_every_slope() -> None:
     assert slope_interval(weekly([0, 1, 5])) == (1.0, 4.0)
+
+
+# Survivors of the first mutation run --------------------------------------------------------------------
+
+
+def test_nothing_logged_with_a_baseline_set_by_the_therapist() -> None:
+    goal = Goal(Discipline.PT, "Pain", "pain", 2, Direction.LOWER, baseline=8)
+    empty = Series("pain", "Pain", "", True, ())
+    assert progress_toward(goal, empty, week(0)).sentence() == "Pain: nothing logged yet; target 2"
+    lefs = Series("measure/LEFS", "LEFS", "", False, (Point(week(0), 30.0),))
+    lefs_goal = Goal(Discipline.PT, "LEFS 60", "measure/LEFS", 60, Direction.HIGHER)
+    assert progress_toward(lefs_goal, lefs, week(0)).sentence() == (
+        "LEFS: one score so far; the next will be compared with it (target 60)"
+    )
+
+
+def test_behind_without_a_date_says_so_without_the_target_date() -> None:
+    gp = progress_toward(knee_goal(200, week(11)), knee(LINEAR), week(6))
+    assert gp.status == ProgressStatus.BEHIND
+    assert gp.sentence().endswith("; behind: not within 7 weeks at this pace")
+
+
+def test_a_small_steady_trend_projects_unless_a_measurement_error_is_given() -> None:
+    from rehabtrack.core.progress import projected_date, status
+
+    slow = weekly([100 + 0.1 * i for i in range(8)])  # 0.7 over the window
+    assert projected_date(slow, 101, Direction.HIGHER, week(7)) is not None
+    assert projected_date(slow, 101, Direction.HIGHER, week(7), min_change=10) is None
+    assert status(slow, 101, Direction.HIGHER, week(7)) == ProgressStatus.ON_TRACK
+    assert status(slow, 101, Direction.HIGHER, week(7), min_change=10) == ProgressStatus.NO_TREND
+
+
+def test_a_shorter_trend_window() -> None:
+    found = projection(knee([80 + 2 * i for i in range(15)]).points, 150, Direction.HIGHER, week(14), 6)
+    assert found is not None and found.horizon_weeks == 6
+
+
+def test_periods_by_default_and_by_choice() -> None:
+    from rehabtrack.core.progress import default_periods, summarise_change
+
+    values = [8, 8, 8, 8, 6, 6, 2, 2, 2, 2]
+    assert compare_periods(weekly(values)) == (8.0, 2.0)
+    series = Series("pain", "Pain (weekly average)", "", True, weekly(values))
+    change = summarise_change(series)
+    assert change is not None and (change.before, change.after) == (8.0, 2.0)
+    assert change.label == "Pain (weekly average)"
+    chosen = summarise_change(series, first_n=2, last_n=5)
+    assert chosen is not None and (chosen.before, chosen.after) == (8.0, 2.8)
+    between = change_between(series, (week(0), week(1)), (week(8), week(9)))
+    assert between is not None and between.label == "Pain (weekly average)"
+    assert default_periods(weekly([5, 4])) == ((week(0), week(0)), (week(1), week(1)))
+    assert default_periods(weekly([5, 4, 3, 2, 1])) == ((week(0), week(2)), (week(3), week(4)))
+
+
+def test_threshold_phrases_for_every_kind_of_unit() -> None:
+    from rehabtrack.core.meaningful_change import Threshold
+
+    assert Threshold(10, "%", "").phrase() == "the 10% meaningful change"
+    assert threshold_for("flareup_count").phrase() == "the meaningful change of 2 flare-ups"
+    assert classify_change("activity/5", 2, 6, False).label == "Activity"
+    near = classify_change("pain", 6, 4.04, True)
+    assert near.describe() == (
+        "Pain fell from 6 to 4.04 (\u22121.96 points, \u221233 %): within normal variation, "
+        "less than the 2-point meaningful change"
+    )
+
+
+def test_trend_line_value_at_a_day() -> None:
+    from rehabtrack.core.trend import Trend
+
+    assert Trend(2.0, MONDAY, 10.0).value_at(MONDAY + timedelta(days=14)) == 14.0
+    assert Trend(-0.5, MONDAY, 10.0).value_at(MONDAY + timedelta(days=7)) == 9.5

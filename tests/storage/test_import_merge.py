@@ -14,7 +14,7 @@ import pytest
 
 from rehabtrack.core.imports import OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
-from rehabtrack.core.model import Patient, WeeklyEntry
+from rehabtrack.core.model import Direction, Discipline, Goal, Patient, WeeklyEntry
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.backup import list_backups
 from rehabtrack.storage.bundle import BundleError, export_bundle, import_bundle
@@ -243,3 +243,30 @@ def test_a_bundle_that_breaks_a_rule_imports_nothing(
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+def test_nulls_in_a_bundle_are_not_in_the_file(store_dir: Path, tmp_path: Path) -> None:
+    store = open_store(store_dir)
+    pid = _recurring(store)
+    joe = store.patient(pid)
+    store.save_patient(replace(joe, condition="Stroke (right side)", pt_clinician="Priya, PT"))
+    store.save_goal(pid, Goal(Discipline.PT, "Less pain", "pain", 1, Direction.LOWER, set_by="Priya"))
+    out = tmp_path / "p.rtbundle"
+    export_bundle(store, pid, out)
+    data = json.loads(out.read_text())
+    data["patient"].update(condition=None, pt_clinician=None, affected_side=None)
+    data["entries"][0]["values"] = {"pain": None, "sleep_hours": 6}
+    data["goals"][0].update(target=2, set_by=None)
+    out.write_text(json.dumps(data))
+
+    report = import_bundle(store, out)
+    assert [(c.where, c.what, c.stored, c.imported) for c in report.conflicts] == [
+        ("goal 'Less pain'", "target", "1", "2")
+    ]
+    joe = store.patient(pid)
+    assert (joe.condition, joe.pt_clinician) == ("Stroke (right side)", "Priya, PT")
+    assert store.entries(pid)[0].values == {"pain": 2, "sleep_hours": 6}
+    assert [(g.title, g.target, g.set_by) for g in store.goals(pid)] == [("Less pain", 1, "Priya")]
+    import_bundle(store, out, OnConflict.REPLACE)
+    assert [(g.title, g.target, g.set_by) for g in store.goals(pid)] == [("Less pain", 2, "Priya")]
+    store.close()

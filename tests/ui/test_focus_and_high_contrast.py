@@ -29,7 +29,12 @@ from rehabtrack.ui.preferences import apply_app_theme, chart_theme
 from rehabtrack.ui.questionnaires import QuestionnairesView
 from rehabtrack.ui.settings import Theme
 
-FUSION_THEMES = [Theme.LIGHT, Theme.DARK, Theme.HIGH_CONTRAST]
+FUSION_THEMES = [
+    Theme.LIGHT,
+    Theme.DARK,
+    Theme.HIGH_CONTRAST,
+    Theme.SYSTEM,
+]  # the system's style is Fusion here
 
 
 @pytest.fixture

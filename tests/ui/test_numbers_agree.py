@@ -65,7 +65,7 @@ def test_weekly_values_in_the_history_match_the_pdf_and_the_dashboard_charts(vie
     # Each logged week's row of each weekly table, as pdftotext lays it out: the date, then one cell a column.
     table_rows: dict[str, list[list[str]]] = {}
     for line in pdf_text.splitlines():
-        found = re.match(r"(\d{1,2} [A-Z][a-z]{2} \d{4})\s{2,}(.*)$", line)
+        found = re.match(r"\s*(\d{1,2} [A-Z][a-z]{2} \d{4})\s{2,}(.*)$", line)  # indented beside a chart
         if found:
             table_rows.setdefault(found.group(1), []).append(found.group(2).split())
     compared = 0

@@ -109,7 +109,7 @@ def test_published_and_convention_verdicts_say_where_their_threshold_comes_from(
     text = _pdf_text(demo_store, pid, today, tmp_path / "report.pdf")
     # A convention's verdict is marked; a published one (pain, LEFS) is not.
     assert re.search(r"Morning stiffness \(min\) .* Yes improved \(clinic\n", text)
-    assert re.search(r"Pain \(weekly average\) 5\.8 2\.3 −3\.5 points 2 points Yes improved\n", text)
+    assert re.search(r"Pain \(weekly average\) 5\.8 2\.3 −3\.5 points, −61 % 2 points Yes improved\n", text)
     assert re.search(r"LEFS .* meaningful change: yes\n", text)
     assert re.search(r"GAS T-score .* meaningful change: yes\n.*\(clinic convention\)", text)
     flat = re.sub(r"\s+", " ", text)
@@ -132,3 +132,34 @@ def test_published_and_convention_verdicts_say_where_their_threshold_comes_from(
             tips[child.text(0)] = child.toolTip(2)
     assert "Meaningful change: 2 points (Farrar 2001; Childs 2005)" in tips["Pain 2/10 or less"]
     assert "(Gajdosik 1987)" in tips["Bend the knee to 115°"]
+
+
+def test_alt_m_on_the_dashboard_opens_the_thresholds_and_esc_leaves_them_unchanged(
+    qtbot: QtBot, demo_store: Store, today: date
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    pid = _pid(demo_store)
+    dashboard = Dashboard(demo_store, pid, today)
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    dashboard.activateWindow()
+    qtbot.waitUntil(dashboard.isActiveWindow)
+    seen: list[str] = []
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None or not modal.isActiveWindow():
+            if modal is not None:
+                modal.activateWindow()
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(modal.windowTitle())
+        qtbot.keyClick(modal.focusWidget() or modal, Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, answer)
+    qtbot.keyClick(dashboard.goals_panel, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(seen))  # a mnemonic "animates" its click first
+    assert seen == ["Meaningful change for this patient"]
+    assert demo_store.thresholds(pid) == {}
