@@ -273,8 +273,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
     except (DatabaseProblem, ResourceProblem) as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:  # the disk or the folder refused something the messages above do not name
+        return _fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}. Nothing more was done.")
+
+
+def _fail(message: str) -> int:
+    """A failure of the data folder, disk or installation: one plain line on stderr, exit status 2."""
+    print(f"rehabtrack: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -118,6 +118,46 @@ CASES = [
         f"row 2, column 'week', value '0001-01-01': Week must be from 1900-01-01 to {NEXT_YEAR_END}",
     ),
     Case("missing file", "absent.csv", lambda _b: b"", "cannot be read (No such file or directory)"),
+    Case("a folder", "folder.csv", lambda _b: b"", "cannot be read (Is a directory)"),
+    Case(
+        "a NUL byte in row 3",
+        "weeks.csv",
+        _csv("week,pain\n2026-11-09,4\n2026-11-16,\x00\n"),
+        "row 3: holds binary data",
+    ),
+    Case(
+        "a Tuesday",
+        "weeks.csv",
+        _csv("week,pain\n2026-11-17,4\n"),
+        "row 2, column 'week', value '2026-11-17': Week must start on a Monday",
+    ),
+    Case(
+        "pain 1e400",
+        "weeks.csv",
+        _csv("week,pain\n2026-11-16,1e400\n"),
+        "row 2, column 'pain', value '1e400'",
+    ),
+    Case(
+        "notes over 4000 characters",
+        "weeks.csv",
+        _csv("week,notes\n2026-11-16," + "n" * 5000 + "\n"),
+        "row 2, column 'notes'",
+    ),
+    Case(
+        "a bundle that is a list", "list.rtbundle", lambda _b: b"[1, 2]", "is not a RehabTrack patient bundle"
+    ),
+    Case(
+        "a bundle from a newer RehabTrack",
+        "new.rtbundle",
+        _bundle(lambda d: d.update(version=99)),
+        "newer RehabTrack (bundle version 99)",
+    ),
+    Case(
+        "a bundle with an unknown field",
+        "p.rtbundle",
+        _bundle(lambda d: d["patient"].update(archieved=True)),  # type: ignore[attr-defined]
+        "patient.archieved: is not part of a patient bundle",
+    ),
     Case(
         "bundle nested 100 000 deep",
         "deep.rtbundle",
@@ -146,7 +186,7 @@ CASES = [
         "bundle version as a string",
         "p.rtbundle",
         _bundle(lambda d: d.update(version="2")),
-        'version: must be a whole number from 1 to 2, without quotes (got "2")',
+        'version: must be a whole number from 1 to 3, without quotes (got "2")',
     ),
     Case(
         "bundle week 0001-01-01",
@@ -214,7 +254,9 @@ def test_a_bad_file_is_one_plain_line_and_leaves_the_database_as_it_was(
     case: Case, seeded: tuple[Path, dict[str, object]], data_folder: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / case.file_name
-    if case.name != "missing file":
+    if case.name == "a folder":
+        path.mkdir()
+    elif case.name != "missing file":
         path.write_bytes(case.content(seeded[1]))
     before = _database_bytes(data_folder)
     out = _run("--data-dir", str(data_folder), "import", str(path), *case.args)

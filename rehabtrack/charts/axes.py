@@ -9,6 +9,7 @@ pyqtgraph's own lines, unchanged.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
+
+from rehabtrack.core.numbers import plain
 
 TickSpec = tuple[QPen, QPointF, QPointF]
 # Stands in for pyqtgraph's cached QPicture while the axis paints straight to the screen from its
@@ -97,7 +100,11 @@ class FastGridMixin:
 
 
 class ValueAxis(FastGridMixin, pg.AxisItem):  # type: ignore[misc]
-    """The value (left) axis."""
+    """The value (left) axis: its numbers read like every other number (a real minus sign, half up)."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        places = max(0, math.ceil(-math.log10(spacing * scale))) if spacing * scale > 0 else 0
+        return [plain(v * scale, places) for v in values]
 
 
 class DateAxis(FastGridMixin, pg.DateAxisItem):  # type: ignore[misc]

@@ -814,6 +814,13 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             return [(day_of(x), "") for x in self._dense_xs]
         return [(day_of(label.x), label.shown) for label in self._strip.labels]
 
+    def set_band_tip(self, text: str) -> None:
+        """What the meaningful-change band says when hovered (its width and where it comes from)."""
+        self._band_item.setToolTip(text)
+
+    def band_tip(self) -> str:
+        return str(self._band_item.toolTip())
+
     def band(self) -> tuple[float, float] | None:
         return self._band if self._band_item.isVisible() else None
 

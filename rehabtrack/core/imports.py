@@ -9,7 +9,7 @@ Every conflict is reported, whichever way it went.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +19,7 @@ from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.measure_series import MeasureResult
 from rehabtrack.core.model import Activity, ActivityRating, Event, Goal, Patient, WeeklyEntry
+from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import RomReading
 
 _LABELS = {m.key: m.label for m in WEEKLY_MARKERS}
@@ -57,6 +58,7 @@ class History:
     measures: list[MeasureResult] = field(default_factory=list)
     maintenance: MaintenancePlan | None = None  # None: the file says nothing about it
     archived: bool | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)  # conventions the therapist set (bundles)
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float | int):
-        return f"{value:g}"
+        return exact(value)
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
@@ -241,10 +243,18 @@ def merge_entry(
     return entry_from(stored.week, merged.values, stored.id), merged.added, conflicts
 
 
-def goal_differences(stored: Goal, imported: Goal) -> list[str]:
-    """The fields (in words) where two goals of the same discipline and title differ."""
-    names = ("marker", "target", "direction", "baseline", "start", "target_date", "status", "set_by")
-    return [n.replace("_", " ") for n in names if getattr(stored, n) != getattr(imported, n)]
+GOAL_FIELDS = ("marker", "target", "direction", "baseline", "start", "target_date", "status", "set_by")
+
+
+def merge_goal(stored: Goal, imported: Goal, on_conflict: OnConflict) -> tuple[Goal, Merged]:
+    """A goal of the same discipline and title, merged field by field (``Merged`` names what was
+    added and what differed)."""
+    merged = merge_values(
+        {n: getattr(stored, n) for n in GOAL_FIELDS},
+        {n: getattr(imported, n) for n in GOAL_FIELDS},
+        on_conflict,
+    )
+    return replace(stored, **merged.values), merged
 
 
 def plan_text(plan: MaintenancePlan) -> str:

@@ -18,7 +18,7 @@ from rehabtrack.core.progress import ProgressStatus, progress_toward
 from rehabtrack.core.recurrence import RecurrenceAlert, watch
 from rehabtrack.core.series import rom_keys, series_for
 from rehabtrack.core.validation import InvalidInput, Problem
-from rehabtrack.core.weeks import week_start
+from rehabtrack.core.weeks import ONE_WEEK, missing_weeks, week_start
 
 CADENCES: tuple[int, ...] = (2, 4)  # weeks between maintenance check-ins
 WATCHED_MARKERS: tuple[str, ...] = (
@@ -151,3 +151,25 @@ def checkin_logged(plan: MaintenancePlan, logged_weeks: Sequence[date], today: d
     """Whether the current check-in period already has a logged week (so no reminder is due)."""
     first, last = checkin_period(plan, today)
     return any(first <= week <= last for week in logged_weeks)
+
+
+def missed_checkins(plan: MaintenancePlan, logged_weeks: Sequence[date], today: date) -> list[date]:
+    """The check-ins not logged since the last logged week, each as its first Monday: every week
+    while check-ins are weekly; in the maintenance phase, each 2- or 4-week block with no week logged
+    (a week the patient need not log is never counted as missed). The current period is not missed."""
+    current, _ = checkin_period(plan, today)
+    before = [w for w in logged_weeks if w < current]
+    if not before:
+        return []
+    last = max(before)
+    if not plan.active:
+        return missing_weeks(logged_weeks, last + ONE_WEEK, current - ONE_WEEK)
+    assert plan.since is not None
+    phase_start = week_start(plan.since)
+    missed = missing_weeks(logged_weeks, last + ONE_WEEK, min(phase_start, current) - ONE_WEEK)
+    first, end = checkin_period(plan, max(last + ONE_WEEK, phase_start))
+    while first < current:
+        if not any(first <= week <= end for week in logged_weeks) and end > last:
+            missed.append(first)
+        first, end = checkin_period(plan, end + ONE_WEEK)
+    return missed

@@ -13,16 +13,25 @@ change, as Farrar found. A worsening is judged by the absolute threshold alone.
 
 The PSFS thresholds (2 points for the mean, 3 for one activity) are Stratford's minimal detectable
 change, and are named so.
+
+Where no MCID is published (morning stiffness, sleep, flare-ups, exercise adherence, GAS …) the threshold
+is a clinic convention, and says so wherever a verdict rests on it. A therapist may set a convention's
+threshold for one patient, never below the marker's measurement error: inside ``patient_thresholds(…)``
+every verdict, band and trend check uses the patient's values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
 from rehabtrack.core.numbers import MINUS, amount, change_decimals, plain, signed_amount, singular
 from rehabtrack.core.resources import load_json
 from rehabtrack.core.series import describe
+from rehabtrack.core.validation import Problem, range_problem
 
 MCID_FILE = "mcid.json"
 
@@ -33,6 +42,11 @@ WITHIN_VARIATION = "within normal variation"
 # Deltas are rounded to this many decimals before comparing with the threshold, so that 6.2 → 4.2
 # (a float difference of 1.9999999999999996) counts as the 2-point change it is.
 DELTA_DECIMALS = 9
+
+CLINIC_CONVENTION = "clinic convention"
+THRESHOLD_DECIMALS = 2  # a threshold reads as it was set: 0.25 hours, not 0.3
+# The thresholds set for the patient whose numbers are being worked out (series key -> value).
+_PATIENT_VALUES: ContextVar[Mapping[str, float] | None] = ContextVar("patient_thresholds", default=None)
 
 # Published relative criteria: an improvement must also be at least this percent of the starting value.
 RELATIVE_CRITERIA: dict[str, float] = {
@@ -64,18 +78,46 @@ class Threshold:
     published: bool = True  # False: a RehabTrack convention, not a published MCID
     label: str = ""  # what the table entry is about, e.g. "Pain" or "Range of motion"
     name: str = "meaningful change"  # or Stratford's "detectable change" for the PSFS
+    cite: str = ""  # the short source shown beside a verdict: "Farrar 2001; Childs 2005"
+    measurement_error: float | None = None  # a convention: the least a therapist may set it to
+    most: float | None = None  # a convention: the most a therapist may set it to
+    error_reason: str = ""  # why the measurement error is that large
+    for_patient: bool = False  # set by the therapist for this patient
+
+    @property
+    def convention(self) -> bool:
+        """A clinic convention, not a published MCID: a therapist may change it for a patient."""
+        return not self.published
+
+    def origin(self) -> str:
+        """Where the number comes from, in a few words: "Farrar 2001; Childs 2005", "clinic convention",
+        "clinic convention, set for this patient"."""
+        if self.convention:
+            return f"{CLINIC_CONVENTION}, set for this patient" if self.for_patient else CLINIC_CONVENTION
+        return self.cite or "published"
+
+    def tag(self) -> str:
+        """What follows a verdict that rests on a convention: " (clinic convention)"; "" when published."""
+        return f" ({CLINIC_CONVENTION})" if self.convention else ""
+
+    def explained(self) -> str:
+        """One line for a tooltip: "Meaningful change: 15 minutes (clinic convention, not a published …)"."""
+        head = f"{self.name.capitalize()}: {self.amount(self.value)} ({self.origin()})"
+        if self.convention:
+            return f"{head}. Not a published MCID; a therapist may change it for this patient."
+        return f"{head}. {self.source}"
 
     def amount(self, number: float) -> str:
-        """``number`` with the unit: "2 points", "1 point", "5°"."""
-        return amount(number, self.unit)
+        """``number`` with the unit: "2 points", "1 point", "5°", "0.25 hours" (a threshold as set)."""
+        return amount(number, self.unit, THRESHOLD_DECIMALS)
 
     def phrase(self) -> str:
         """The threshold as it sits in a sentence: "the 2-point meaningful change"."""
         if self.unit in ("°", "%"):
-            return f"the {_num(self.value)}{self.unit} {self.name}"
+            return f"the {_num(self.value, THRESHOLD_DECIMALS)}{self.unit} {self.name}"
         if " " in self.unit or "-" in self.unit:
             return f"the {self.name} of {self.amount(self.value)}"
-        return f"the {_num(self.value)}-{singular(self.unit)} {self.name}"
+        return f"the {_num(self.value, THRESHOLD_DECIMALS)}-{singular(self.unit)} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -168,6 +210,10 @@ def _threshold(entry: dict[str, Any]) -> Threshold:
         source=str(entry["source"]),
         published=bool(entry.get("published", True)),
         label=str(entry.get("label", "")),
+        cite=str(entry.get("cite", "")),
+        measurement_error=float(entry["measurement_error"]) if "measurement_error" in entry else None,
+        most=float(entry["most"]) if "most" in entry else None,
+        error_reason=str(entry.get("error_reason", "")),
     )
 
 
@@ -182,8 +228,8 @@ def thresholds() -> dict[str, Threshold]:
     return table
 
 
-def threshold_for(key: str) -> Threshold:
-    """The meaningful-change threshold for series ``key``; KeyError when RehabTrack has none."""
+def default_threshold(key: str) -> Threshold:
+    """The table's threshold for series ``key`` (what every patient gets unless a therapist set one)."""
     table = thresholds()
     if key in table:
         return table[key]
@@ -191,6 +237,57 @@ def threshold_for(key: str) -> Threshold:
     if "/" in key and prefix in table:
         return table[prefix]
     raise KeyError(f"no meaningful-change threshold for series {key!r}")
+
+
+def _known_threshold(key: str) -> Threshold | None:
+    try:
+        return threshold_for(key)
+    except KeyError:
+        return None
+
+
+def threshold_for(key: str) -> Threshold:
+    """The meaningful-change threshold for series ``key``: the patient's own inside
+    ``patient_thresholds``, else the table's; KeyError when RehabTrack has none."""
+    found = default_threshold(key)
+    value = (_PATIENT_VALUES.get() or {}).get(key)
+    if value is not None and found.convention:
+        return replace(found, value=value, for_patient=True)
+    return found
+
+
+@contextmanager
+def patient_thresholds(values: Mapping[str, float]) -> Iterator[None]:
+    """Work out verdicts with one patient's thresholds (series key -> value), e.g.
+    ``with patient_thresholds(store.thresholds(pid)): content = …``."""
+    token = _PATIENT_VALUES.set(dict(values))
+    try:
+        yield
+    finally:
+        _PATIENT_VALUES.reset(token)
+
+
+def conventions() -> dict[str, Threshold]:
+    """The thresholds a therapist may change for a patient (clinic conventions), by series key."""
+    return {
+        key: t
+        for key, t in thresholds().items()
+        if t.convention and t.measurement_error is not None and not key.endswith("/")
+    }
+
+
+def threshold_problem(key: str, value: float) -> Problem | None:
+    """What is wrong with ``value`` as the patient's threshold of series ``key``: only a clinic
+    convention may be changed, and never below its measurement error (the message names both ends)."""
+    t = default_threshold(key)
+    if not t.convention or t.measurement_error is None or t.most is None:
+        published = f"the {t.name} is published ({t.origin()}) and cannot be changed"
+        return Problem(key, f"{t.label or key}: {published}.")
+    found = range_problem(key, f"{t.label} {t.name}", value, t.measurement_error, t.most, t.unit)
+    if found is not None and value == value and value < t.measurement_error:
+        why = f" Less than {t.amount(t.measurement_error)} is within measurement error: {t.error_reason}."
+        return Problem(key, found.message + why)
+    return found
 
 
 def _label_for(key: str, threshold: Threshold) -> str:
@@ -234,6 +331,7 @@ def classify_change(
     relative criterion must also reach that percent of ``before``. Anything smaller is "within normal
     variation" — never "improved".
     """
+    table = _known_threshold(key)
     threshold = threshold if threshold is not None else threshold_for(key)
     delta = round(after - before, DELTA_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
     relative = relative_criterion(key)
@@ -251,7 +349,7 @@ def classify_change(
         direction = WORSE
     return Change(
         key=key,
-        label=label if label is not None else _label_for(key, threshold),
+        label=label if label is not None else _label_for(key, table or threshold),
         before=before,
         after=after,
         delta=delta,

@@ -25,7 +25,8 @@ Our promise is that progress is never overstated. The rules:
 - **On track** only when even the slow end reaches the target by the target date (or, without one, within
   the weeks the trend covers); **behind** when even the fast end misses it (or the target date has
   passed); otherwise **too early to tell**. "On track" and "behind" are shown only when the same status
-  held at the previous check-in too; until then, "too early to tell".
+  held at the previous check-in too; until then, "too early to tell" (a passed target date needs no
+  second check-in).
 - **Percent of the way**: baseline to target in the goal's direction, shown only with a meaningful
   improvement, and never 100 % unless achieved (at most 99 %).
 - **Better / worse** only beyond the meaningful-change threshold in the goal's direction (a change equal to
@@ -185,14 +186,12 @@ class Projection:
 
 
 def date_range(early: date, late: date, day: Callable[[date], str]) -> str:
-    """One date when both are the same, "12–26 Mar" within a month, else "28 Mar – 9 Apr"."""
-    first, last = day(early), day(late)
-    if first == last:
-        return first
-    a, b = first.split(" ", 1), last.split(" ", 1)
-    if len(a) == 2 and len(b) == 2 and a[1] == b[1]:
-        return f"{a[0]}{EN_DASH}{last}"
-    return f"{first} {EN_DASH} {last}"
+    """One date when both are the same, "12–26 Mar" within one month, else "28 Mar – 9 Apr"."""
+    if early == late:
+        return day(early)
+    if (early.year, early.month) == (late.year, late.month):
+        return f"{early.day}{EN_DASH}{day(late)}"
+    return f"{day(early)} {EN_DASH} {day(late)}"
 
 
 @dataclass(frozen=True)
@@ -310,17 +309,17 @@ def _judge(
     today: date,
     target_date: date | None = None,
     min_change: float = 0.0,
-    start: date | None = None,
     baseline_set: bool = False,
     questionnaire: bool = False,
 ) -> _Verdict:
-    kept = since_start(points, start, today)
+    kept = since_start(points, None, today)
     if _stale(kept, today, questionnaire):
         return _Verdict(ProgressStatus.STALE)
     if questionnaire:
         return _Verdict(_questionnaire(kept, target, direction))
     now = _assess(kept, target, direction, today, target_date, min_change, baseline_set)
-    if now.status in HELD:
+    passed = target_date is not None and today > target_date  # a fact, not an estimate to confirm
+    if now.status in HELD and not passed:
         before = _assess(kept[:-1], target, direction, kept[-2].week, target_date, min_change, baseline_set)
         if before.status != now.status:
             return _Verdict(ProgressStatus.TOO_EARLY, now.projection)
@@ -356,7 +355,7 @@ def projection(
     target, or when the last log is more than four weeks old.
     """
     kept = since_start(points, None, None)
-    if len(kept) < MIN_WEEKS_FOR_STATUS or _stale(kept, today, False):
+    if _stale(kept, today, False):
         return None
     current = current_value(kept, after=BASELINE_WEEKS)
     if current is None or meets(current, target, direction):
@@ -445,30 +444,28 @@ class GoalProgress:
             return ""
         return self.projection.text(fmt)
 
-    def _fmt(self, value: float, unit: bool = True, whole: bool | None = None) -> str:
-        return format_value(value, self.unit if unit else "", self.whole if whole is None else whole)
-
-    def _mean(self, value: float, unit: bool = True) -> str:
-        """Baseline and current may fall between whole numbers: keep their decimal (8.5 is not a met 9)."""
-        return self._fmt(value, unit, whole=False)
+    def _fmt(self, value: float, unit: bool = True) -> str:
+        """A target, baseline or current value with its decimal kept, so 8.5 never reads as a met 9 (nor a
+        target of 2.5 as 3)."""
+        return format_value(value, self.unit if unit else "", False)
 
     def sentence(self) -> str:
         """E.g. "Right knee flexion: 92° → 108°, better, 70% of the way to 115°; on track for 12–26 Mar"."""
         target = self._fmt(self.target)
-        if self.baseline is None and self.last_logged is None:
+        if self.last_logged is None:
             return f"{self.label}: nothing logged yet; target {target}"
-        if self.status == ProgressStatus.STALE and self.last_logged is not None:
+        if self.status == ProgressStatus.STALE:
             return f"{self.label}: last logged {self.day(self.last_logged)} \u2014 log this week to update"
-        if self.baseline is None or self.current is None:
-            more = max(1, MIN_WEEKS_FOR_STATUS - self.points)
-            weeks = "another week" if more == 1 else f"{more} more weeks"
+        if self.baseline is None or self.current is None:  # a week or two, or a single score
+            if is_questionnaire(self.goal.marker):
+                return f"{self.label}: one score so far; the next will be compared with it (target {target})"
             logged = "1 week" if self.points == 1 else f"{self.points} weeks"
             return (
                 f"{self.label}: {logged} logged since the goal started; not enough data yet: "
-                f"log {weeks} to see progress toward {target}"
+                f"log {MIN_WEEKS_FOR_STATUS - self.points} more weeks to see progress toward {target}"
             )
         hug = self.unit in ("°", "%")
-        head = f"{self.label}: {self._mean(self.baseline, hug)} \u2192 {self._mean(self.current)}"
+        head = f"{self.label}: {self._fmt(self.baseline, hug)} \u2192 {self._fmt(self.current)}"
         if self.status == ProgressStatus.ACHIEVED:
             return f"{head}, target of {target} reached"
         if self.status == ProgressStatus.REACHED_ONCE:
@@ -490,24 +487,17 @@ class GoalProgress:
         when = self.projected_text()
         if self.status == ProgressStatus.ON_TRACK:
             return f"{head}; on track for {when}"
+        # Too early to tell and behind (but for a passed target date) always come with a projection.
+        reaches = self.projection is not None and self.projection.early is not None
+        reach = f"the trend reaches {target} {when}" if reaches else when
         if self.status == ProgressStatus.TOO_EARLY:
-            reach = (
-                f": the trend reaches {target} {when}"
-                if when and self.projection and self.projection.early
-                else ""
-            )
-            if self.projection is not None and self.projection.early is None:
-                reach = f": {when}"
-            return f"{head}; too early to tell{reach}"
+            return f"{head}; too early to tell: {reach}"
         goal_date = self.goal.target_date
         if goal_date is not None and self.today > goal_date:
             return f"{head}; behind: the target date of {self.day(goal_date)} has passed"
-        if self.projection is not None and self.projection.early is not None and goal_date is not None:
-            return (
-                f"{head}; behind: the trend reaches {target} {when}, "
-                f"after the target date of {self.day(goal_date)}"
-            )
-        return f"{head}; behind: {when or 'not moving toward ' + target + ' yet'}"
+        if reaches and goal_date is not None:
+            return f"{head}; behind: {reach}, after the target date of {self.day(goal_date)}"
+        return f"{head}; behind: {reach}"
 
 
 def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
@@ -533,7 +523,6 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         today,
         goal.target_date,
         min_change,
-        None,
         baseline_set,
         questionnaire,
     )
@@ -549,7 +538,7 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         improved = change is not None and change.improved
         if (achieved or improved) and not meets(baseline, goal.target, goal.direction):
             percent = shown_percent(percent_of_way(baseline, current, goal.target, goal.direction), achieved)
-    projection_found = verdict.projection if found != ProgressStatus.STALE else None
+    projection_found = verdict.projection  # none when stale
     return GoalProgress(
         goal=goal,
         label=series.label,

@@ -35,7 +35,10 @@ def resource(*parts: str) -> Traversable:
     try:
         return files(PACKAGE).joinpath(*parts)
     except ModuleNotFoundError as exc:
-        raise ResourceProblem("/".join(parts), "cannot be found (the resources are not installed)") from exc
+        raise ResourceProblem(
+            "/".join(parts),
+            f"cannot be found: {PACKAGE} is not installed (in a clone, run pip install -e . again)",
+        ) from exc
 
 
 def read_bytes(*parts: str) -> bytes:

@@ -6,10 +6,12 @@ not to judge the patient; negative values allow hyperextension or an extension d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from rehabtrack.core.numbers import MINUS
 from rehabtrack.core.validation import Problem, range_problem
 
 
@@ -66,6 +68,35 @@ AXIAL_JOINTS = frozenset({"neck", "trunk"})
 
 def movements(joint: str) -> list[str]:
     return [m for j, m in ROM_LIMITS if j == joint]
+
+
+# Movements measured from a neutral position, where falling short of it is negative: the sign rule is
+# shown at the field, so "5° short of straight" is typed as −5, not 5.
+_STRAIGHT = f"0 = straight; 10° short of straight = {MINUS}10"
+SIGN_RULES: dict[tuple[str, str], str] = {
+    ("knee", "extension"): _STRAIGHT,
+    ("elbow", "extension"): _STRAIGHT,
+    ("finger", "extension"): _STRAIGHT,
+    ("hip", "extension"): f"0 = in line with the body; 10° short of that = {MINUS}10",
+    ("ankle", "dorsiflexion"): f"0 = foot at a right angle; 10° short of that = {MINUS}10",
+}
+SIGN_CHECK_READINGS = 3  # how many of the latest earlier readings a new one's sign is checked against
+
+
+def sign_rule(joint: str, movement: str) -> str | None:
+    """How the sign of a reading reads ("0 = straight; …"), for movements where short of neutral is
+    negative; None for the others."""
+    return SIGN_RULES.get((joint, movement))
+
+
+def sign_flipped(earlier: Sequence[float], value: float) -> bool:
+    """Whether ``value`` has the opposite sign to every one of the latest earlier readings (oldest
+    first), e.g. −8, −6 and now 5: more often a dropped minus sign than a real change, so worth asking.
+    A zero on either side is no sign, so never a flip."""
+    latest = list(earlier)[-SIGN_CHECK_READINGS:]
+    if not latest or value == 0:
+        return False
+    return all(v != 0 and (v > 0) != (value > 0) for v in latest)
 
 
 @dataclass(frozen=True)

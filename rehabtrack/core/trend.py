@@ -29,17 +29,6 @@ class Trend:
     def value_at(self, day: date) -> float:
         return self.value_at_anchor + self.slope_per_week * (day - self.anchor).days / DAYS_PER_WEEK
 
-    def date_reaching(self, value: float) -> date | None:
-        """When the trend line reaches ``value``; None when it is flat, or so nearly flat that the date
-        would fall outside the calendar (year 1–9999)."""
-        if self.slope_per_week == 0:
-            return None
-        weeks = (value - self.value_at_anchor) / self.slope_per_week
-        try:
-            return self.anchor + timedelta(days=round(weeks * DAYS_PER_WEEK))
-        except OverflowError:
-            return None
-
 
 def theil_sen(points: Sequence[Point]) -> Trend | None:
     """Median-of-pairwise-slopes line through ``points``; None with fewer than 2 distinct weeks."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rehabtrack.core.numbers import exact, with_unit
@@ -29,7 +30,7 @@ def range_problem(
     """A problem if ``value`` is outside ``low``..``high`` (or not whole when ``whole``), else None."""
     suffix = with_unit(unit)
     allowed = f"{exact(low)} to {exact(high)}{suffix}"
-    if value != value:  # NaN
+    if not math.isfinite(value):  # NaN, or an overflowing number such as 1e400 read from a file
         return Problem(field, f"{label} must be a number from {allowed}.")
     if whole and value != int(value):
         return Problem(field, f"{label} must be a whole number from {allowed} (got {exact(value)}).")

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from rehabtrack import __version__
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import WEEKLY_MARKERS
-from rehabtrack.core.meaningful_change import Change, threshold_for
+from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     MeasureResult,
     any_series,
@@ -186,6 +186,8 @@ class ReportContent:
     measures: tuple[MeasureRow, ...] = field(default=())  # questionnaire scores in the period
     maintenance: str = ""  # "Maintenance phase since …": empty when not in one
     recurrence: tuple[str, ...] = field(default=())  # recurrence-watch messages (maintenance phase only)
+    summary_sources: str = ""  # the footnote to the summary of change: each threshold's source
+    measure_sources: str = ""  # the same for the questionnaire scores
 
     def verdict(self, discipline: Discipline) -> str:
         """One line answering "is this patient getting there?" for PT or OT goals, in core's status words:
@@ -240,18 +242,19 @@ def build_content(
     activities = store.activities(patient_id, include_archived=True)
     goals = store.goals(patient_id)
     events = store.events(patient_id)
-    return content_from(
-        patient,
-        all_entries,
-        activities,
-        goals,
-        events,
-        start,
-        end,
-        today,
-        measures=store.measures(patient_id),
-        plan=store.maintenance(patient_id),
-    )
+    with patient_thresholds(store.thresholds(patient_id)):  # what the therapist set for this patient
+        return content_from(
+            patient,
+            all_entries,
+            activities,
+            goals,
+            events,
+            start,
+            end,
+            today,
+            measures=store.measures(patient_id),
+            plan=store.maintenance(patient_id),
+        )
 
 
 def content_from(
@@ -306,6 +309,15 @@ def content_from(
         HeaderField("Weeks logged", f"{weeks_logged} of {len(weeks)} weeks in the period"),
         HeaderField("Generated", f"{format_day(today)} by RehabTrack {__version__}"),
     )
+    # Minutes tolerated have no meaningful-change threshold to judge them by: charted and listed only.
+    changes = tuple(
+        _change_row(period_series[k])
+        for k in keys
+        if period_series[k].points and not k.startswith(MINUTES_PREFIX)
+    )
+    measure_rows = _measure_rows(
+        [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
+    )
     return ReportContent(
         patient_name=patient.display_name,
         header=header,
@@ -316,12 +328,7 @@ def content_from(
         version=__version__,
         weeks_logged=weeks_logged,
         weeks_in_period=len(weeks),
-        # Minutes tolerated have no meaningful-change threshold to judge them by: charted and listed only.
-        changes=tuple(
-            _change_row(period_series[k])
-            for k in keys
-            if period_series[k].points and not k.startswith(MINUTES_PREFIX)
-        ),
+        changes=changes,
         pt_goals=tuple(r for r in goal_rows if r.discipline == Discipline.PT),
         ot_goals=tuple(r for r in goal_rows if r.discipline == Discipline.OT),
         charts=charts,
@@ -333,13 +340,13 @@ def content_from(
             if e.notes.strip()
         ),
         chart_events=period_events,
-        measures=_measure_rows(
-            [r for r in measures or [] if first_week <= r.taken <= end], in_period, activities
-        ),
+        measures=measure_rows,
         maintenance=_maintenance_text(plan),
         recurrence=tuple(
             a.message for a in recurrence_alerts(plan or MaintenancePlan(), up_to_end, activities)
         ),
+        summary_sources=threshold_sources([r.result.threshold for r in changes if r.result is not None]),
+        measure_sources=threshold_sources([r.result.threshold for r in measure_rows if r.result is not None]),
     )
 
 
@@ -360,7 +367,8 @@ def _change_text(change: Change) -> str:
     before, after = format_value(change.before, ""), format_value(change.after, "")
     if change.delta == 0:
         return f"{before} → {after} (no change)"
-    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)})"
+    share = f", {change.percent_text}" if change.relative is not None and change.percent_text else ""
+    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)}{share})"
 
 
 def _measure_row(
@@ -376,6 +384,8 @@ def _measure_row(
         meaningful, judgement, moved = unjudged, "", DASH
     else:
         meaningful = f"meaningful change: {'yes' if change.meaningful else 'no'}"
+        if change.meaningful:
+            meaningful += threshold.tag()
         judgement, moved = change.direction, _change_text(change)
     return MeasureRow(
         key=key,
@@ -383,7 +393,7 @@ def _measure_row(
         scale=scale or _scale(key),
         scores=" · ".join(f"{format_day(day)}: {score_text(key, value)}" for day, value in points),
         change=moved,
-        threshold=threshold.amount(threshold.value),
+        threshold=_threshold_text(threshold),
         meaningful=meaningful,
         judgement=judgement,
         result=change,
@@ -460,12 +470,40 @@ def _change_row(series: Series) -> ChangeRow:
         measure=_measure(series),
         first=plain(change.before, decimals),
         last=plain(change.after, decimals),
-        change=signed_amount(change.delta, threshold.unit, decimals),
-        judgement=change.direction,
-        threshold=threshold.amount(threshold.value),
+        change=signed_amount(change.delta, threshold.unit, decimals)
+        + (f", {change.percent_text}" if change.relative is not None and change.percent_text else ""),
+        # A verdict that rests on a clinic convention says so, unlike one on a published MCID.
+        judgement=f"{change.direction}{threshold.tag() if change.meaningful else ''}",
+        threshold=_threshold_text(threshold),
         meaningful="Yes" if change.meaningful else "No",
         result=change,
     )
+
+
+def _threshold_text(threshold: Threshold) -> str:
+    """ "2 points"; "1 hour (set for this patient)" for a convention the therapist changed."""
+    amount = threshold.amount(threshold.value)
+    return f"{amount} (set for this patient)" if threshold.for_patient else amount
+
+
+def threshold_sources(thresholds: list[Threshold]) -> str:
+    """The footnote beside a table of verdicts: each threshold with its source, conventions apart."""
+    seen: dict[str, Threshold] = {}
+    for t in thresholds:
+        seen.setdefault(f"{t.label}|{t.value}", t)
+    published = [f"{t.label} {t.amount(t.value)} ({t.cite})" for t in seen.values() if not t.convention]
+    conventions = [
+        f"{t.label} {t.amount(t.value)}{' (set for this patient)' if t.for_patient else ''}"
+        for t in seen.values()
+        if t.convention
+    ]
+    parts = []
+    if published:
+        parts.append(f"Published thresholds: {'; '.join(published)}.")
+    if conventions:
+        marked = "a verdict on them is marked so"
+        parts.append(f"Clinic conventions, not published MCIDs ({marked}): {'; '.join(conventions)}.")
+    return " ".join(parts)
 
 
 def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity]) -> GoalRow:

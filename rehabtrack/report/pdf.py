@@ -411,8 +411,8 @@ def _summary(flow: Flow, content: ReportContent) -> None:
     note = (
         "Mean of the first 4 logged weeks against the last 4 in the period (fewer when under 8 weeks were "
         "logged). A change smaller than the meaningful-change threshold is within normal variation: "
-        "week-to-week noise, neither better nor worse."
-    )
+        "week-to-week noise, neither better nor worse. " + content.summary_sources
+    ).strip()
     place_table(flow, "Summary of change", columns, rows, Fonts.small, level=1, note=note)
 
 
@@ -495,8 +495,9 @@ def _questionnaires(flow: Flow, content: ReportContent) -> None:
             "Scored exactly as published (sources in the app's Questionnaires view). First → latest compares "
             "the first and the latest score in the period; a change smaller than the meaningful change is "
             "within normal variation. QuickDASH and ODI: higher is worse, so a fall is an improvement. PSFS: "
-            "the mean of the weekly activity ratings (the same items, not asked twice)."
-        )
+            "the mean of the weekly activity ratings (the same items, not asked twice). "
+            + content.measure_sources
+        ).strip()
         place_table(flow, "Questionnaire scores", columns, rows, Fonts.small, level=1, note=note)
     else:
         place_heading(flow, "Questionnaire scores", 20)

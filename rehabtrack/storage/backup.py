@@ -66,12 +66,12 @@ def backup_now(data_dir: Path, reason: str = "manual", keep: int | None = DEFAUL
     """Back up the database in ``data_dir`` now; returns the new file. Old backups beyond ``keep``
     are deleted (``keep=None``: delete none)."""
     source_path = data_dir / DATABASE_NAME
-    if not source_path.is_file() or source_path.stat().st_size == 0:
-        problem = path_problem(source_path)
-        raise BackupProblem(str(problem or f"There is no database in {data_dir} to back up yet."))
-    db.stored_revision(source_path)  # a damaged or foreign file is refused, not "backed up"
     folder = backup_dir(data_dir)
     try:
+        if not source_path.is_file() or source_path.stat().st_size == 0:
+            problem = path_problem(source_path) or folder_problem(data_dir, writing=False)
+            raise BackupProblem(str(problem or f"There is no database in {data_dir} to back up yet."))
+        db.stored_revision(source_path)  # a damaged or foreign file is refused, not "backed up"
         folder.mkdir(mode=0o700, exist_ok=True)
         db.secure_dir(folder)
         writer = FileLock(folder / WRITER_LOCK).acquire()
@@ -88,13 +88,13 @@ def backup_now(data_dir: Path, reason: str = "manual", keep: int | None = DEFAUL
     return target
 
 
-def _cannot_write(folder: Path, exc: BaseException) -> BackupProblem:
+def _cannot_write(folder: Path, exc: BaseException, what: str = "back up") -> BackupProblem:
     problem = folder_problem(folder.parent)
     if problem is not None:
-        return BackupProblem(f"Could not back up: {problem}")
+        return BackupProblem(f"Could not {what}: {problem}")
     if isinstance(exc, StoreLocked):
         return BackupProblem(f"Another backup into {folder} is being made right now; try again in a moment.")
-    return BackupProblem(f"Could not back up into {folder}: {exc}")
+    return BackupProblem(f"Could not {what} ({folder}): {exc}")
 
 
 def _write_backup(source_path: Path, folder: Path, reason: str) -> Path:
@@ -210,7 +210,7 @@ def restore(data_dir: Path, backup_file: Path, keep: int = DEFAULT_KEEP) -> Path
         db.secure_dir(data_dir)
         return _restore(data_dir, backup_file, keep)
     except OSError as exc:
-        raise _cannot_write(backup_dir(data_dir), exc) from exc
+        raise _cannot_write(backup_dir(data_dir), exc, "restore") from exc
 
 
 def _restore(data_dir: Path, backup_file: Path, keep: int) -> Path | None:

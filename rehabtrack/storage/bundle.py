@@ -16,7 +16,8 @@ give. A result (or a GAS goal) measuring one of the patient's goals refers to it
 identity in the bundle, its discipline and title, and is linked to that goal in the importing database.
 
 Version history: 1 had the profile, activities, weeks, goals and events; 2 adds ``measures`` and
-``maintenance``. Version-1 bundles still import (they bring no results and leave the plan as it is).
+``maintenance``; 3 adds ``thresholds`` (the clinic-convention meaningful changes a therapist set for the
+patient). Older bundles still import (they bring no results, and leave the plan and thresholds as they are).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlmodel import Session
 from rehabtrack import __version__
 from rehabtrack.core.imports import History, ImportReport, OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan
+from rehabtrack.core.meaningful_change import threshold_problem
 from rehabtrack.core.measure_series import GasGoal, MeasureResult, scored
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
@@ -55,7 +57,7 @@ from rehabtrack.storage.store import Store
 from rehabtrack.storage.tables import PatientRow, new_uid
 
 FORMAT = "rehabtrack-patient-bundle"
-VERSION = 2  # 2: questionnaire results and the maintenance plan
+VERSION = 3  # 2: questionnaire results and the maintenance plan; 3: the patient's thresholds
 SUFFIX = ".rtbundle"
 ACTIVITY_MARKER = "activity/"
 
@@ -188,6 +190,7 @@ def bundle_data(store: Store, patient_id: int) -> dict[str, Any]:
             "every_weeks": plan.every_weeks,
             "since": _day_out(plan.since),
         },
+        "thresholds": store.thresholds(patient_id),
     }
 
 
@@ -235,13 +238,15 @@ class _Strict(BaseModel):
 
 
 class _PatientIn(_Strict):
+    """Details left out or null are not in the bundle: an import keeps what is stored."""
+
     uid: str = Field(min_length=1, max_length=64)
     display_name: str
-    condition: str = ""
-    affected_side: str = ""
+    condition: str | None = None
+    affected_side: str | None = None
     rehab_start: Day | None = None
-    pt_clinician: str = ""
-    ot_clinician: str = ""
+    pt_clinician: str | None = None
+    ot_clinician: str | None = None
     archived: bool = False
     created_at: datetime | None = None
 
@@ -268,7 +273,7 @@ class _RatingIn(_Strict):
 
 class _EntryIn(_Strict):
     week: Day
-    values: dict[str, float] = {}
+    values: dict[str, float | None] = {}  # null: not in the bundle
     rom: list[_RomIn] = []
     activities: list[_RatingIn] = []
     notes: str | None = None  # absent or null: no note (never the text "None")
@@ -293,7 +298,7 @@ class _GoalIn(_Strict):
     start: Day | None = None
     target_date: date | None = None
     status: GoalStatus = GoalStatus.ACTIVE
-    set_by: str = ""
+    set_by: str | None = None
 
 
 class _EventIn(_Strict):
@@ -343,6 +348,7 @@ class _BundleIn(_Strict):
     events: list[_EventIn]
     measures: list[_MeasureIn] | None = None  # from version 2 on
     maintenance: _PlanIn | None = None  # from version 2 on
+    thresholds: dict[str, float | int] | None = None  # from version 3 on
 
 
 class _Header(BaseModel):
@@ -410,9 +416,11 @@ def read_bundle(path: Path) -> History:
     try:
         header = _Header.model_validate_json(text)
     except ValidationError as exc:
-        raise _schema_problem(path, exc) from None
+        if exc.errors()[0]["type"] == "json_invalid":
+            raise _schema_problem(path, exc) from None
+        raise BundleError(f"Nothing was imported: {path} is not a RehabTrack patient bundle.") from None
     if header.format != FORMAT:
-        raise BundleError(f"{path} is not a RehabTrack patient bundle.")
+        raise BundleError(f"Nothing was imported: {path} is not a RehabTrack patient bundle.")
     version = header.version
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise BundleError(
@@ -421,8 +429,8 @@ def read_bundle(path: Path) -> History:
         )
     if version > VERSION:
         raise BundleError(
-            f"{path} was written by a newer RehabTrack (bundle version {version}); this version reads "
-            f"bundle versions up to {VERSION}. Install the newer RehabTrack to import it."
+            f"Nothing was imported: {path} was written by a newer RehabTrack (bundle version {version}); "
+            f"this version reads bundle versions up to {VERSION}. Install the newer RehabTrack to import it."
         )
     try:
         data = _BundleIn.model_validate_json(text)
@@ -452,11 +460,11 @@ def _history(data: _BundleIn) -> History:
     p = data.patient
     patient = Patient(
         p.display_name.strip(),
-        p.condition,
-        p.affected_side,
+        p.condition or "",
+        p.affected_side or "",
         p.rehab_start,
-        p.pt_clinician,
-        p.ot_clinician,
+        p.pt_clinician or "",
+        p.ot_clinician or "",
         p.archived,
         created_at=p.created_at,
     )
@@ -483,7 +491,7 @@ def _history(data: _BundleIn) -> History:
         where = f"entries[{n}] (week of {e.week})"
         entry = WeeklyEntry(
             e.week,
-            dict(e.values),
+            {key: value for key, value in e.values.items() if value is not None},
             tuple(RomReading(r.joint, r.side, r.movement, r.degrees, r.mode) for r in e.rom),
             tuple(ActivityRating(activity_at(r.activity, where), r.rating, r.minutes) for r in e.activities),
             e.notes or "",
@@ -508,7 +516,7 @@ def _history(data: _BundleIn) -> History:
             g.start,
             g.target_date,
             g.status,
-            g.set_by,
+            g.set_by or "",
         )
         _checked(f"goals[{n}]", goal.validate)
         goals.append(goal)
@@ -522,6 +530,10 @@ def _history(data: _BundleIn) -> History:
         m = data.maintenance
         plan = MaintenancePlan(m.discharged_on, m.every_weeks, m.since)
         _checked("maintenance", plan.validate)
+    thresholds = {key: float(value) for key, value in (data.thresholds or {}).items()}
+    wrong = [found for k, v in thresholds.items() if (found := threshold_problem(k, v)) is not None]
+    if wrong:
+        raise InvalidInput([Problem(f"thresholds {w.field}", w.message) for w in wrong])
     return History(
         patient,
         uid=p.uid.strip(),
@@ -532,6 +544,7 @@ def _history(data: _BundleIn) -> History:
         measures=_measures(data.measures or [], goals),
         maintenance=plan,
         archived=p.archived,
+        thresholds=thresholds,
     )
 
 

@@ -3,6 +3,7 @@ schema check that keeps Alembic off the start-up path, and refusing files that a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -11,10 +12,16 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
-from rehabtrack.storage.errors import DiskFull, NewerSchema, NotRehabTrackDatabase, ReadOnlyDatabase
+from rehabtrack.storage.errors import (
+    DatabaseProblem,
+    DiskFull,
+    NewerSchema,
+    NotRehabTrackDatabase,
+    ReadOnlyDatabase,
+)
 
 APPLICATION_ID = 0x52485442  # "RHTB": marks a RehabTrack database (PRAGMA application_id)
-HEAD_REVISION = "0003"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
+HEAD_REVISION = "0004"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -76,6 +83,11 @@ def save_problem(path: Path, exc: BaseException) -> DiskFull | ReadOnlyDatabase 
             "Everything saved before is safe and can still be viewed. Free some disk space, then save again."
         )
     if code == sqlite3.SQLITE_READONLY or "readonly database" in text:
+        from rehabtrack.storage.faults import folder_problem
+
+        cause = folder_problem(path.parent)
+        if isinstance(cause, ReadOnlyDatabase):
+            return cause
         return ReadOnlyDatabase(
             f"The database {path} is read-only: RehabTrack could not save, and nothing from this save "
             "was written. Everything saved before can still be viewed. Check that the file and its "
@@ -118,18 +130,20 @@ def stored_revision(path: Path) -> str | None:
     sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     existed = [p.exists() for p in sidecars]
     try:
-        _roll_back_hot_journal(path)
-        return _inspect(path)
-    except NotRehabTrackDatabase:
+        try:
+            _roll_back_hot_journal(path)
+            return _inspect(path)
+        except (OSError, sqlite3.Error) as exc:
+            cause = folder_problem(path.parent)
+            if cause is None:
+                raise NotRehabTrackDatabase(f"{path} cannot be read ({exc}).") from exc
+            raise cause from exc
+    except DatabaseProblem:
         for sidecar, was_there in zip(sidecars, existed, strict=True):
-            if not was_there:  # SQLite made it while looking: leave the folder as it was
-                sidecar.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # SQLite made it while looking: leave the folder as it was
+                if not was_there and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0):
+                    sidecar.unlink()
         raise
-    except (OSError, sqlite3.Error) as exc:
-        cause = folder_problem(path.parent, writing=False)
-        if cause is None:
-            raise NotRehabTrackDatabase(f"{path} cannot be read ({exc}).") from exc
-        raise cause from exc
 
 
 def _roll_back_hot_journal(path: Path) -> None:
@@ -177,13 +191,28 @@ def _inspect(path: Path) -> str | None:
     except sqlite3.DatabaseError as exc:
         from rehabtrack.storage.faults import folder_problem
 
-        problem = folder_problem(path.parent, writing=False)
+        problem = folder_problem(path.parent) if _not_the_files_fault(exc) else None
         if problem is not None:
             raise problem from exc
         raise NotRehabTrackDatabase(f"{path} is damaged or not a RehabTrack database ({exc}).") from exc
     if app_id != APPLICATION_ID and tables:
         raise NotRehabTrackDatabase(f"{path} is another program's database, not RehabTrack's.")
     return revision
+
+
+# The disk, the folder or permissions refused (not a damaged file): the folder's state names the cause.
+_SURROUNDINGS = {
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_AUTH,
+}
+
+
+def _not_the_files_fault(exc: BaseException) -> bool:
+    return ((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF) in _SURROUNDINGS
 
 
 def _unfinished_set_up(conn: sqlite3.Connection, tables: set[str]) -> bool:

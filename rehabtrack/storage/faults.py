@@ -8,6 +8,7 @@ never reported as a damaged database and never leads to a restore.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from rehabtrack.storage.errors import CannotOpen, DatabaseProblem, DiskFull, ReadOnlyDatabase
@@ -18,16 +19,20 @@ SIDECARS = ("-wal", "-shm", "-journal")
 
 def path_problem(path: Path) -> CannotOpen | None:
     """Something other than a file (or nothing) where the database should be."""
-    if path.is_symlink() and not path.exists():
+    try:
+        info = path.lstat()
+    except OSError:
+        return None  # nothing there (a new database), or the folder cannot be looked into: folder_problem
+    if stat.S_ISLNK(info.st_mode) and not os.path.exists(path):
         return CannotOpen(
             f"{path} is a link to {os.readlink(path)}, which does not exist. Reconnect the drive it "
             "points to, or remove the link to start a new database there; nothing was changed."
         )
-    if path.is_dir():
+    if os.path.isdir(path):
         return CannotOpen(
             f"{path} is a folder, not a database file. Move or rename that folder; nothing was changed."
         )
-    if path.exists() and not path.is_file():
+    if not os.path.isfile(path):
         return CannotOpen(f"{path} is not a regular file, so it cannot be a database; nothing was changed.")
     return None
 
@@ -51,10 +56,10 @@ def _other_users(folder: Path) -> bool:
 
 def _free(folder: Path) -> int | None:
     try:
-        stat = os.statvfs(folder)
+        fs = os.statvfs(folder)
     except (OSError, AttributeError):
         return None
-    return stat.f_bavail * stat.f_frsize
+    return fs.f_bavail * fs.f_frsize
 
 
 def _read_only_drive(folder: Path) -> bool:
@@ -65,7 +70,7 @@ def _read_only_drive(folder: Path) -> bool:
 
 
 def _existing(folder: Path) -> Path:
-    while not folder.exists() and folder.parent != folder:
+    while not os.path.exists(folder) and folder.parent != folder:
         folder = folder.parent
     return folder
 
@@ -77,28 +82,29 @@ def folder_problem(data_dir: Path, *, writing: bool = True) -> DatabaseProblem |
     if (problem := path_problem(path)) is not None:
         return problem
     folder = _existing(data_dir)
-    if folder.exists() and not folder.is_dir():
+    where = f"The data folder {folder}" if folder == data_dir else f"The folder {folder} (to hold {data_dir})"
+    if os.path.exists(folder) and not os.path.isdir(folder):
         return CannotOpen(f"{folder} is a file, not a folder, so it cannot hold RehabTrack's data.")
     refused = not os.access(folder, os.R_OK | os.X_OK) or (writing and not os.access(folder, os.W_OK))
     if refused and _other_users(folder):
         return CannotOpen(
-            f"The data folder {folder} belongs to another user ({_owner(folder)}), so RehabTrack "
+            f"{where} belongs to another user ({_owner(folder)}), so RehabTrack "
             "cannot use it. Open RehabTrack as that user, or choose a folder of your own "
             "(--data-dir); nothing was changed."
         )
     if writing and _read_only_drive(folder):
         return ReadOnlyDatabase(
-            f"The data folder {folder} is on a read-only drive, so RehabTrack cannot save there. "
+            f"{where} is on a read-only drive, so RehabTrack cannot save there. "
             "Make the drive writable (or copy the folder to a writable one); nothing was changed."
         )
     if not os.access(folder, os.R_OK | os.X_OK):
         return CannotOpen(
-            f"The data folder {folder} cannot be read (its permissions forbid it). Give yourself read "
+            f"{where} cannot be read (its permissions forbid it). Give yourself read "
             "and write permission on it; nothing was changed."
         )
     if writing and not os.access(folder, os.W_OK):
         return ReadOnlyDatabase(
-            f"The data folder {folder} is read-only, so RehabTrack cannot save there. Give yourself "
+            f"{where} is read-only, so RehabTrack cannot save there. Give yourself "
             "write permission on the folder; nothing was changed."
         )
     free = _free(folder)
@@ -107,14 +113,14 @@ def folder_problem(data_dir: Path, *, writing: bool = True) -> DatabaseProblem |
             f"The disk holding {folder} is full ({free // 1024} KB free), so RehabTrack cannot save. "
             "Free some disk space and try again; nothing was changed and everything saved before is safe."
         )
-    if writing and path.exists() and not os.access(path, os.W_OK):
+    if writing and os.path.exists(path) and not os.access(path, os.W_OK):
         return ReadOnlyDatabase(
             f"The database {path} is read-only, so RehabTrack cannot save to it. Give yourself write "
             "permission on the file; nothing was changed."
         )
     for suffix in SIDECARS:
         sidecar = path.with_name(path.name + suffix)
-        if sidecar.exists() and not os.access(sidecar, os.R_OK | (os.W_OK if writing else 0)):
+        if os.path.exists(sidecar) and not os.access(sidecar, os.R_OK | (os.W_OK if writing else 0)):
             whose = f", and it belongs to {_owner(sidecar)}" if _other_users(sidecar) else ""
             # -shm is only an index SQLite rebuilds; -wal and -journal hold saved changes.
             what = (

@@ -27,14 +27,15 @@ from rehabtrack.core.imports import (
     ImportReport,
     OnConflict,
     PatientOutcome,
-    goal_differences,
     merge_entry,
+    merge_goal,
     merge_values,
     plan_text,
     show,
 )
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
+from rehabtrack.core.meaningful_change import default_threshold, threshold_problem
 from rehabtrack.core.measure_series import FILLED_IN, GasGoal, MeasureResult, family_instrument, scored
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
@@ -84,6 +85,7 @@ from rehabtrack.storage.tables import (
     MeasureItemTextRow,
     MeasureResultRow,
     PatientRow,
+    PatientThresholdRow,
     RomRow,
     WeeklyEntryRow,
 )
@@ -339,31 +341,26 @@ class Store:
         self, histories: list[History], on_conflict: OnConflict = OnConflict.KEEP, *, dry_run: bool = False
     ) -> ImportReport:
         """The one import path, for CSV files and bundles: merge each history into the patient it
-        belongs to, all in one transaction (rules: ``core.imports``). Before anything is written the
-        database is backed up; ``dry_run`` only says what the import would do. InvalidInput (a week
-        that the merge would make invalid) or BackupProblem: nothing was imported."""
-        report = self._merge(histories, on_conflict, commit=False)
-        if dry_run or not report.changed:
-            return report
-        try:
-            backup = backup_now(self.path.parent, "before-import", self.keep_backups)
-        except BackupProblem as exc:
-            raise BackupProblem(f"Nothing was imported: no backup could be made first. {exc}") from exc
-        report = self._merge(histories, on_conflict, commit=True)
-        report.backup = backup
-        return report
-
-    def _merge(self, histories: list[History], on_conflict: OnConflict, commit: bool) -> ImportReport:
+        belongs to, all in one transaction (rules: ``core.imports``). An import that changes anything
+        is committed only after a backup of the database as it was (WAL lets the backup read the last
+        committed state while the import waits uncommitted); ``dry_run`` only says what the import
+        would do. InvalidInput (a week the merge would make invalid) or BackupProblem: nothing was
+        imported."""
         report = ImportReport(on_conflict=on_conflict)
         with self._session() as s:
             s.begin()
             for history in histories:
                 report.patients.append(_Merge(s, history, on_conflict).run())
             report.changed = any(_changed(p, on_conflict) for p in report.patients)
-            if commit:
-                s.commit()
-            else:
+            if dry_run or not report.changed:
                 s.rollback()
+                return report
+            try:
+                report.backup = backup_now(self.path.parent, "before-import", self.keep_backups)
+            except BackupProblem as exc:
+                s.rollback()
+                raise BackupProblem(f"Nothing was imported: no backup could be made first. {exc}") from exc
+            s.commit()
         return report
 
     def _check_entry(self, patient_id: int, entry: WeeklyEntry) -> None:
@@ -542,6 +539,29 @@ class Store:
                 raise KeyError(f"no patient with id {patient_id}")
             return MaintenancePlan(row.discharged_on, row.maintenance_every_weeks, row.maintenance_since)
 
+    # Meaningful-change thresholds set for a patient ----------------------------------------------
+
+    def thresholds(self, patient_id: int) -> dict[str, float]:
+        """The clinic-convention thresholds a therapist set for this patient (series key -> value)."""
+        with self._session() as s:
+            query = select(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id)
+            return {row.series_key: row.value for row in s.exec(query)}
+
+    def save_thresholds(self, patient_id: int, values: dict[str, float]) -> dict[str, float]:
+        """Replace the patient's own thresholds with ``values`` (a convention left out goes back to the
+        clinic's). InvalidInput, and nothing written, when any is not a convention or is below its
+        measurement error."""
+        problems = [p for key, value in values.items() if (p := threshold_problem(key, value)) is not None]
+        if problems:
+            raise InvalidInput(problems)
+        with self._transaction() as s:
+            if s.get(PatientRow, patient_id) is None:
+                raise KeyError(f"no patient with id {patient_id}")
+            s.exec(delete(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id))
+            for key, value in sorted(values.items()):
+                s.add(PatientThresholdRow(patient_id=patient_id, series_key=key, value=float(value)))
+        return dict(values)
+
     def save_maintenance(self, patient_id: int, plan: MaintenancePlan) -> MaintenancePlan:
         """Store whether the patient is discharged and in a maintenance phase (check-in cadence)."""
         plan.validate()
@@ -616,6 +636,7 @@ class _Merge:
         self._events()
         if self.h.maintenance is not None:
             self._maintenance(row, self.h.maintenance)
+        self._thresholds()
         return self.out
 
     def conflict(self, where: str, what: str, stored: object, imported: object) -> None:
@@ -696,11 +717,12 @@ class _Merge:
             old = stored.get(entry.week)
             merged, added, conflicts = merge_entry(old, imported, self.on_conflict, self.names, self.out.name)
             self.out.conflicts += conflicts
-            where = f"{self.out.name}, week of {entry.week.isoformat()}"
-            wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
-            if wrong:  # only the two files' values together are wrong: nothing is written
-                problems += wrong
-                continue
+            if old is not None:  # a new week was checked when the file was read; a merged one is checked here
+                where = f"{self.out.name}, week of {entry.week.isoformat()}"
+                wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
+                if wrong:  # only the file's and the stored values together are wrong: nothing is written
+                    problems += wrong
+                    continue
             if old is None:
                 self.out.weeks_added += 1
             elif added or (conflicts and self.replace):
@@ -735,19 +757,17 @@ class _Merge:
                 )
                 self.out.count("goal")
             else:
-                stored = _goal(row)
-                differ = goal_differences(stored, goal)
-                for name in differ:
+                stored, imported = _goal(row), goal
+                goal, merged = merge_goal(stored, imported, self.on_conflict)
+                for name in merged.conflicts:
+                    what = name.replace("_", " ")
                     self.conflict(
-                        f"goal '{goal.title}'",
-                        name.replace("_", " "),
-                        getattr(stored, name),
-                        getattr(goal, name),
+                        f"goal '{goal.title}'", what, getattr(stored, name), getattr(imported, name)
                     )
-                if not (differ and self.replace):
+                if not (merged.added or (merged.conflicts and self.replace)):
                     written.append(row)
                     continue
-            row.marker = marker
+            row.marker = goal.marker
             for name in ("baseline", "target", "start", "target_date", "set_by"):
                 setattr(row, name, getattr(goal, name))
             row.direction = Direction(goal.direction).value
@@ -808,6 +828,25 @@ class _Merge:
                 s.add(EventRow(patient_id=self.pid, day=event.day, kind=key[1], text=event.text))
                 known.add(key)
                 self.out.count("event")
+
+    def _thresholds(self) -> None:
+        """A threshold the file brings is added; one that differs from the stored one is a conflict."""
+        stored = {
+            r.series_key: r
+            for r in self.s.exec(
+                select(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == self.pid)
+            )
+        }
+        for key, value in sorted(self.h.thresholds.items()):
+            row = stored.get(key)
+            if row is None:
+                self.s.add(PatientThresholdRow(patient_id=self.pid, series_key=key, value=value))
+                self.out.count("meaningful-change threshold")
+            elif row.value != value:
+                self.conflict("meaningful change", default_threshold(key).label or key, row.value, value)
+                if self.replace:
+                    row.value = value
+                    self.s.add(row)
 
     def _maintenance(self, row: PatientRow, plan: MaintenancePlan) -> None:
         """A plan the file leaves empty keeps the stored one (and its recurrence watch)."""

@@ -281,3 +281,18 @@ class MeasureItemTextRow(SQLModel, table=True):
     instrument: str
     position: int
     text: str
+
+
+class PatientThresholdRow(SQLModel, table=True):
+    """A clinic-convention meaningful-change threshold a therapist set for one patient (series key ->
+    value); core checks the value is not below the marker's measurement error before it is stored."""
+
+    __tablename__ = "patient_threshold"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "series_key", name="uq_patient_threshold"),
+        CheckConstraint("value > 0", name="ck_patient_threshold_value"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(sa_column=_cascade("patient.id"))
+    series_key: str
+    value: float

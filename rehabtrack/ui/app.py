@@ -5,11 +5,15 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rehabtrack import __version__
+
+if TYPE_CHECKING:
+    from rehabtrack.ui.settings import Settings
 
 
 def make_application() -> QApplication:
@@ -23,13 +27,24 @@ def make_application() -> QApplication:
     return app
 
 
+def settings_for(demo: bool) -> Settings:
+    """The user's own settings; the demo gets a copy in memory, so a preference tried out on the demo
+    patient (a text size, a theme, a data folder) never changes the user's own."""
+    from rehabtrack.ui.settings import Settings, user_settings
+
+    if not demo:
+        return user_settings()
+    own = Settings()
+    own.save_preferences(user_settings().preferences())
+    return own
+
+
 def run_app(data_dir: str | None = None, demo: bool = False) -> int:
     gc.disable()  # until the first patient is on screen: see settle_memory
     app = make_application()
     from rehabtrack.ui.main_window import MainWindow
-    from rehabtrack.ui.settings import user_settings
 
-    settings = user_settings()
+    settings = settings_for(demo)
 
     def open_store():  # type: ignore[no-untyped-def]
         # the storage stack loads after first paint; storage.paths applies the one data-folder rule

@@ -8,13 +8,14 @@ Saving and deleting go through undoable commands on the window's shared ``QUndoS
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import shiboken6
 from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDateEdit,
     QFrame,
     QGridLayout,
@@ -28,26 +29,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
-from rehabtrack.core.numbers import exact
+from rehabtrack.core.numbers import exact, format_value
 from rehabtrack.core.rom import (
     AXIAL_JOINTS,
     JOINTS,
     ROM_LIMITS,
+    SIGN_CHECK_READINGS,
     RomMode,
     RomReading,
     Side,
     movements,
     rom_label,
+    sign_flipped,
+    sign_rule,
 )
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
-from rehabtrack.core.weeks import ONE_WEEK, missing_weeks, week_start
+from rehabtrack.core.weeks import ONE_WEEK, week_start
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.undo import DELETED, SAVED, DeleteEntryCommand, SaveEntryCommand, short_week
 from rehabtrack.ui.widgets import (
     Button,
+    CheckBox,
     ComboBox,
     ErrorLabel,
     NotesField,
@@ -149,6 +155,10 @@ class _Field:
     error: QLabel
 
 
+def _rom_key_of(reading: RomReading) -> RomKey:
+    return (reading.joint, Side(reading.side), reading.movement, RomMode(reading.mode))
+
+
 class RomRow(QWidget):
     """One range-of-motion measurement: a tracked movement (fixed label) or a new one (combos)."""
 
@@ -171,6 +181,9 @@ class RomRow(QWidget):
         self.movement = ComboBox()
         self.mode = ComboBox()
         self.degrees = NumberField(4)
+        self.sign_hint = hint_label()  # how the sign reads, for movements measured from straight
+        self.sign_hint.setWordWrap(False)
+        self.sign_hint.setAccessibleDescription("Sign of the angle")
         self.remove = Button("Remove")
         for joint in JOINTS:
             self.joint.addItem(joint.capitalize(), joint)
@@ -204,8 +217,10 @@ class RomRow(QWidget):
             for combo in (self.joint, self.side, self.movement, self.mode):
                 row.addWidget(combo)
             self._joint_changed()
+        self.error.field = self.degrees
         row.addWidget(self.degrees)
         row.addWidget(QLabel("°"))
+        row.addWidget(self.sign_hint)
         row.addWidget(self.remove)
         row.addStretch(1)
         self.degrees.set_value(degrees)
@@ -258,9 +273,14 @@ class RomRow(QWidget):
         joint, side, movement, mode = self.key()
         label = rom_label(joint, side, movement, mode).capitalize()
         low, high = ROM_LIMITS.get((joint, movement), (0, 0))
+        rule = sign_rule(joint, movement)
+        self.sign_hint.setText(rule or "")
+        self.sign_hint.setVisible(rule is not None)
         self.degrees.setAccessibleName(f"{label}, degrees")
         self.degrees.setAccessibleDescription(
-            f"Allowed {exact(low)} to {exact(high)} degrees. Leave blank if not measured this week."
+            f"Allowed {exact(low)} to {exact(high)} degrees. "
+            + (f"{rule}. " if rule else "")
+            + "Leave blank if not measured this week."
         )
         self.remove.setAccessibleName(f"Remove {label}")
         self.remove.setAccessibleDescription("Removes this movement from this week's check-in.")
@@ -291,13 +311,17 @@ class CheckInForm(QWidget):
         self._activity_fields: list[tuple[Activity, NumberField, NumberField]] = []
         self._pushing = False
         self._loading = False
+        self._plan = MaintenancePlan()
         self._undo_filter = _UndoPassThrough(self)
         self._grids: list[QGridLayout] = []
         self.setAccessibleName("Weekly check-in")
         self._build()
         self._build_actions()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._scroll_to_focus)
         self.show_week(self._week)
-        self._focus_first_input()
+        self.focus_first_input()
 
     # Public API -------------------------------------------------------------------------------
 
@@ -328,6 +352,7 @@ class CheckInForm(QWidget):
         self._loading = True
         try:
             self._entries = self.store.entries(self.patient_id)
+            self._plan = self.store.maintenance(self.patient_id)
             self._loaded = next((e for e in self._entries if e.week == self._week), None)
             self._fill(self._loaded, self._loaded)
         finally:
@@ -354,10 +379,11 @@ class CheckInForm(QWidget):
         problems = entry.problems(self._activity_names())
         self._show_problems(problems, rom_fields)
         if problems:
-            self._focus_first(problems, rom_fields)
-            count = len(problems)
+            first = self._focus_first(problems, rom_fields)
+            more = len(problems) - 1
             self._say(
-                f"Not saved: {count} {'value needs' if count == 1 else 'values need'} fixing (shown in red)."
+                f"Not saved: {first.message}"
+                + (f" ({more} more {'value needs' if more == 1 else 'values need'} fixing)" if more else "")
             )
             return False
         if entry.is_empty():
@@ -369,6 +395,8 @@ class CheckInForm(QWidget):
         if self._loaded is not None and not self.has_unsaved_changes():
             self._say(f"No changes to save for the {short_week(self._week)}.")
             return True
+        if not self._signs_confirmed(entry):
+            return False
         command = SaveEntryCommand(self.store, self.patient_id, entry, self._on_change)
         self._pushing = True
         try:
@@ -378,8 +406,63 @@ class CheckInForm(QWidget):
         self._say(f"Saved {short_week(self._week)}")
         return True
 
+    def sign_flips(self, entry: WeeklyEntry) -> list[tuple[RomReading, list[float]]]:
+        """Readings of ``entry`` whose sign is the opposite of the latest earlier readings of the same
+        movement (those readings, oldest first, with each)."""
+        earlier = sorted((e for e in self._entries if e.week < entry.week), key=lambda e: e.week)
+        found = []
+        for reading in entry.rom:
+            if sign_rule(reading.joint, reading.movement) is None:
+                continue
+            before = [
+                e.rom_degrees[reading.series_key] for e in earlier if reading.series_key in e.rom_degrees
+            ]
+            if sign_flipped(before, reading.degrees):
+                found.append((reading, before[-SIGN_CHECK_READINGS:]))
+        return found
+
+    def _signs_confirmed(self, entry: WeeklyEntry) -> bool:
+        """Ask before saving a reading whose sign flipped against the last readings (a dropped minus
+        sign reads as past straight). Enter or Esc goes back to the field; Alt+S saves as typed."""
+        flips = self.sign_flips(entry)
+        if not flips:
+            return True
+        lines = []
+        for reading, before in flips:
+            shown = [format_value(v, "°") for v in before]
+            was = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+            rule = sign_rule(reading.joint, reading.movement)
+            lines.append(
+                f"{reading.label.capitalize()}: you typed {format_value(reading.degrees, '°')}, but the last "
+                f"{'reading was' if len(before) == 1 else 'readings were'} {was} ({rule})."
+            )
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Check the sign")
+        box.setText("\n".join(lines))
+        box.setInformativeText("Is the sign right? Enter goes back to the field; Alt+S saves it as typed.")
+        save = box.addButton("&Save as typed", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("&Go back and check", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is save:
+            return True
+        first = flips[0][0]
+        row = next((r for r in self._rom_rows if r.key() == _rom_key_of(first)), None)
+        if row is not None:
+            row.degrees.setFocus(Qt.FocusReason.OtherFocusReason)
+            row.degrees.selectAll()
+        self._say(f"Not saved: check the sign of {first.label}.")
+        return False
+
     def copy_last_week(self) -> bool:
-        """Prefill from the most recent earlier entry ("same as last week"); nothing is saved yet."""
+        """Fill the shown week's empty fields from the latest week logged before it ("same as last week").
+
+        Ratings, minutes and activities are copied; range-of-motion angles only when "Also copy angles"
+        is ticked (an angle is measured, not remembered); notes never. Values already typed stay.
+        Nothing is saved yet.
+        """
         earlier = [e for e in self._entries if e.week < self._week]
         if not earlier:
             self._say("There is no earlier week to copy.")
@@ -387,13 +470,46 @@ class CheckInForm(QWidget):
         source = earlier[-1]
         self._loading = True
         try:
-            self._fill(replace(source.copied_to(self._week), notes=self.notes.toPlainText()), self._loaded)
+            filled = self._fill_blanks_from(source)
         finally:
             self._loading = False
         self._validate_live()
+        if not filled:
+            self._say(f"Nothing copied: the fields the {short_week(source.week)} logged already have values.")
+            return False
         self._say(f"Copied from the {short_week(source.week)}. Check the values, then press Ctrl+S to save.")
-        self._focus_first_input()
+        self.focus_first_input()
         return True
+
+    def _fill_blanks_from(self, source: WeeklyEntry) -> int:
+        """Copy ``source``'s values into the blank fields; returns how many fields were filled."""
+        filled = 0
+
+        def put(field: NumberField, value: float | None) -> None:
+            nonlocal filled
+            if value is not None and not field.text().strip():
+                field.set_value(value)
+                filled += 1
+
+        for m in WEEKLY_MARKERS:
+            field = self._fields[m.key].widget
+            assert isinstance(field, NumberField)
+            put(field, source.values.get(m.key))
+        ratings = {r.activity_id: r for r in source.activities}
+        for activity, rating, minutes in self._activity_fields:
+            copied = ratings.get(activity.id) if activity.id is not None else None
+            if copied is not None and not rating.text().strip() and not minutes.text().strip():
+                put(rating, copied.rating)
+                put(minutes, copied.minutes)
+        if self.copy_rom.isChecked():
+            rows = {row.key(): row for row in self._rom_rows}
+            for reading in source.rom:
+                key = (reading.joint, reading.side, reading.movement, reading.mode)
+                row = rows.get(key) or self._add_rom_row(key, None)
+                put(row.degrees, reading.degrees)
+            self._update_tab_order()
+            self._align_columns()
+        return filled
 
     def delete_week(self, confirm: bool = True) -> bool:
         """Delete the shown week's entry after confirmation (undoable)."""
@@ -437,13 +553,9 @@ class CheckInForm(QWidget):
         return list(self._entries)
 
     def missed_weeks(self) -> list[date]:
-        """Weeks not logged since the most recent logged week (before this one)."""
-        logged = [e.week for e in self._entries]
-        current = self.current_week()
-        before = [w for w in logged if w < current]
-        if not before:
-            return []
-        return missing_weeks(logged, max(before) + ONE_WEEK, current - ONE_WEEK)
+        """Check-ins not logged since the most recent logged week: weeks, or in the maintenance phase
+        the first Monday of each 2- or 4-week check-in with nothing logged."""
+        return missed_checkins(self._plan, [e.week for e in self._entries], self._today or date.today())
 
     # Building ---------------------------------------------------------------------------------
 
@@ -452,7 +564,7 @@ class CheckInForm(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        self.title.setAccessibleName("Week shown")
+        self.title.setAccessibleDescription("Week shown")
         self.subtitle = hint_label()
         self.missed = QLabel()
         self.missed.setWordWrap(True)
@@ -495,6 +607,8 @@ class CheckInForm(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields are the Tab stops
+        self.scroll_area.setAccessibleName("This week's values")
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
         self.scroll_area.setWidget(self.body)
@@ -514,20 +628,27 @@ class CheckInForm(QWidget):
         self.save_button = Button("Save  (Ctrl+S)")
         self.save_button.setDefault(True)
         self.copy_button = Button("Same as last week  (Ctrl+L)")
+        self.copy_rom = CheckBox("Also copy &angles")
+        self.copy_rom.setAccessibleName("Also copy angles")
+        self.copy_rom.setAccessibleDescription(
+            "Same as last week also copies the range-of-motion angles; leave it off to measure them again."
+        )
         self.delete_button = Button("Delete this week…  (Ctrl+Del)")
         self.save_button.setAccessibleDescription("Saves this week. Ctrl+Z undoes it.")
         self.copy_button.setAccessibleDescription(
-            "Fills the form with the most recent earlier week's values; nothing is saved until you save."
+            "Fills this week's empty fields with the most recent earlier week's values (angles only when "
+            "Also copy angles is ticked); nothing is saved until you save."
         )
         self.delete_button.setAccessibleDescription(
             "Deletes this week's check-in after asking. Ctrl+Z undoes it."
         )
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
-        self.feedback.setAccessibleName("Last action")
+        self.feedback.setAccessibleDescription("Last action")
         self.feedback.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.save_button)
         bar.addWidget(self.copy_button)
+        bar.addWidget(self.copy_rom)
         bar.addWidget(self.delete_button)
         bar.addStretch(1)
         outer.addWidget(self.feedback)
@@ -571,7 +692,7 @@ class CheckInForm(QWidget):
                 field.setAccessibleName(m.label)
                 field.setAccessibleDescription(_describe_range(m))
                 field.setToolTip(_describe_range(m))
-                error = error_label()
+                error = error_label(field)
                 grid.addWidget(label, row, 0)
                 grid.addWidget(field, row, 1)
                 grid.addWidget(unit, row, 2)
@@ -611,7 +732,7 @@ class CheckInForm(QWidget):
         self.notes.setAccessibleDescription(
             "Anything worth remembering about this week (optional, up to 4000 characters)."
         )
-        self.notes_error = error_label()
+        self.notes_error = error_label(self.notes)
         layout.addWidget(self.notes)
         layout.addWidget(self.notes_error)
         self._fields["notes"] = _Field(self.notes, self.notes_error)
@@ -623,7 +744,8 @@ class CheckInForm(QWidget):
         def action(name: str, text: str, slot: object) -> QAction:
             act = QAction(text, self)
             act.setShortcuts([QKeySequence(k) for k in SHORTCUTS[name]])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # Anywhere in the window while the check-in shows (the tab bar too); a hidden tab's never.
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(slot)
             self.addAction(act)
             return act
@@ -789,7 +911,7 @@ class CheckInForm(QWidget):
             rated = ratings.get(activity.id)
             rating.set_value(rated.rating if rated else None)
             minutes.set_value(rated.minutes if rated else None)
-            rating_error, minutes_error = error_label(), error_label()
+            rating_error, minutes_error = error_label(rating), error_label(minutes)
             grid.addWidget(name, row, 0)
             grid.addWidget(rating, row, 1)
             grid.addWidget(QLabel("/10"), row, 2)
@@ -873,15 +995,21 @@ class CheckInForm(QWidget):
         self.general_error.setText("\n".join(general))
         self.general_error.setVisible(bool(general))
 
-    def _focus_first(self, problems: list[Problem], rom_fields: dict[str, _Field]) -> None:
+    def _focus_first(self, problems: list[Problem], rom_fields: dict[str, _Field]) -> Problem:
+        """Focus the field of the first problem in Tab order; returns that problem."""
         fields = self._all_fields(rom_fields)
         order = self._tab_chain()
-        widgets = [fields[p.field].widget for p in problems if p.field in fields]
-        if not widgets:
-            return
-        first = min(widgets, key=lambda w: order.index(w) if w in order else len(order))
-        first.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.scroll_area.ensureWidgetVisible(first)
+
+        def position(problem: Problem) -> int:
+            field = fields.get(problem.field)
+            return order.index(field.widget) if field is not None and field.widget in order else len(order)
+
+        first = min(problems, key=position)
+        field = fields.get(first.field)
+        if field is not None:
+            field.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll_area.ensureWidgetVisible(field.widget)
+        return first
 
     # Navigation and feedback ------------------------------------------------------------------
 
@@ -897,6 +1025,7 @@ class CheckInForm(QWidget):
                 self.notes,
                 self.save_button,
                 self.copy_button,
+                self.copy_rom,
                 self.delete_button,
                 self.previous_button,
                 self.picker,
@@ -911,10 +1040,15 @@ class CheckInForm(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-    def _focus_first_input(self) -> None:
+    def focus_first_input(self) -> None:
         first = self._fields[WEEKLY_MARKERS[0].key].widget
         first.setFocus(Qt.FocusReason.OtherFocusReason)
         self.scroll_area.ensureWidgetVisible(first)
+
+    def _scroll_to_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """A field reached by Tab or Shift+Tab (from the buttons below, too) scrolls into view."""
+        if shiboken6.isValid(self) and new is not None and self.body.isAncestorOf(new):
+            self.scroll_area.ensureWidgetVisible(new)
 
     def _focus_picker(self) -> None:
         self.picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -966,7 +1100,9 @@ class CheckInForm(QWidget):
         if missed:
             last = max(w for w in (e.week for e in self._entries) if w < self.current_week())
             shown = ", ".join(_day_month(w) for w in missed[:4]) + (", …" if len(missed) > 4 else "")
-            count = f"{len(missed)} week{'s' if len(missed) != 1 else ''}"
+            every = self._plan.every_weeks if self._plan.active else None
+            unit = f"{every}-week check-in" if every else "week"
+            count = f"{len(missed)} {unit}{'s' if len(missed) != 1 else ''}"
             self.missed.setText(
                 f"{count} not logged since the {short_week(last)} ({shown}). "
                 "Pick one with Ctrl+G to fill it in, or leave the gap: gaps are fine."

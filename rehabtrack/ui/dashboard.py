@@ -7,12 +7,13 @@ other groups are built the first time they are shown and refreshed when shown ag
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -33,26 +34,45 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.marker_chart import RANGE_PRESETS, MarkerChart, range_for
 from rehabtrack.charts.theme import LIGHT, ChartTheme
-from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import MeasureResult, any_series, measure_keys
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
-from rehabtrack.core.progress import GoalProgress, progress_toward
+from rehabtrack.core.progress import GoalProgress, Period, change_between, progress_toward
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import Button, hint_label
+from rehabtrack.ui.widgets import Button, hint_label, name_chart
 
 GOALS_GROUP = "Goals"
 QUESTIONNAIRES_GROUP = "Questionnaires"
 DEFAULT_PRESET = "6 months"
 CHART_COLUMNS = 2
+GOALS_SHARE = 42  # percent of the dashboard's height the goals panel opens with
 CHART_MIN_HEIGHT = 240
 CHART_LEGEND = (
     "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
-    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation · "
+    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation "
+    "(hover it: a published source or a clinic convention) · "
     "green wash: typical range of motion"
 )
 DISCIPLINE_TITLES = {Discipline.PT: "PT goals: moving better", Discipline.OT: "OT goals: managing daily life"}
+
+
+def default_preset(today: date, logged: Sequence[date]) -> str:
+    """The range a patient's charts open on: 6 months, unless that would hide their data. A new
+    patient's few weeks get the shortest range that holds them all; records that ended long ago
+    (an imported bundle, say) get "All"."""
+    if not logged:
+        return DEFAULT_PRESET
+    first, last = min(logged), max(logged)
+    default_start, _ = range_for(DEFAULT_PRESET, today, first)
+    if last < default_start:
+        return "All"
+    for preset in RANGE_PRESETS[: RANGE_PRESETS.index(DEFAULT_PRESET)]:
+        start, _ = range_for(preset, today, first)
+        if first >= start:
+            return preset
+    return DEFAULT_PRESET
 
 
 def typical_for(key: str, source: str = DEFAULT_SOURCE) -> tuple[float, float] | None:
@@ -69,6 +89,15 @@ def band_for(key: str) -> float | None:
         return None
 
 
+def band_tip(threshold: Threshold | None) -> str:
+    """What the chart's grey band says when hovered: its width and where that comes from."""
+    if threshold is None:
+        return ""
+    return (
+        f"Grey band: within normal variation, ± {threshold.amount(threshold.value)}. {threshold.explained()}"
+    )
+
+
 class PatientData:
     """Everything the dashboard and session view draw for one patient, read once per refresh."""
 
@@ -81,7 +110,28 @@ class PatientData:
         self.goals: list[Goal] = store.goals(patient_id)
         self.events: list[Event] = store.events(patient_id)
         self.results: list[MeasureResult] = store.measures(patient_id)
+        self.thresholds: dict[str, float] = store.thresholds(patient_id)  # set by the therapist
         self._series: dict[str, Series] = {}
+
+    def applied(self) -> AbstractContextManager[None]:
+        """Inside it, every verdict uses this patient's thresholds (``core.meaningful_change``)."""
+        return patient_thresholds(self.thresholds)
+
+    def threshold(self, key: str) -> Threshold | None:
+        """The meaningful change of series ``key`` for this patient; None when RehabTrack has none."""
+        with self.applied():
+            try:
+                return threshold_for(key)
+            except KeyError:
+                return None
+
+    def band(self, key: str) -> float | None:
+        found = self.threshold(key)
+        return None if found is None else found.value
+
+    def change_between(self, key: str, first: Period, last: Period) -> Change | None:
+        with self.applied():
+            return change_between(self.series(key), first, last)
 
     def series(self, key: str) -> Series:
         if key not in self._series:
@@ -109,7 +159,8 @@ class PatientData:
         return [g for g in self.open_goals() if g.marker == key]
 
     def progress(self, goal: Goal) -> GoalProgress:
-        return progress_toward(goal, self.series(goal.marker), self.today)
+        with self.applied():
+            return progress_toward(goal, self.series(goal.marker), self.today)
 
     def first_week(self) -> date | None:
         """Where "All" starts: the first logged week, or an earlier event (the surgery, say)."""
@@ -185,7 +236,10 @@ class GoalsPanel(QTreeWidget):
             for goal in goals:
                 item = QTreeWidgetItem(self._row(goal, data))
                 item.setData(0, Qt.ItemDataRole.UserRole, goal)
-                item.setToolTip(2, item.text(2))
+                threshold = data.threshold(goal.marker)
+                why = f"\n{threshold.explained()}" if threshold is not None else ""
+                item.setToolTip(1, f"{item.text(1)}{why}")
+                item.setToolTip(2, f"{item.text(2)}{why}")
                 head.addChild(item)
                 if selected is not None and goal.id == selected.id:
                     self.setCurrentItem(item)
@@ -237,9 +291,11 @@ class Dashboard(QWidget):
         self.patient_id = patient_id
         self.today = today or date.today()
         self.theme: ChartTheme = LIGHT
-        self.preset = DEFAULT_PRESET
-        self.rom_norms = DEFAULT_SOURCE
         self.data = PatientData(store, patient_id, self.today, entries)
+        self.preset = default_preset(self.today, [e.week for e in self.data.entries])
+        self._range_chosen = False  # until the user picks one, the range follows the data
+        self.layout_restored = False  # True once the splitters have their sizes (kept ones, or the first)
+        self.rom_norms = DEFAULT_SOURCE
         self._pages: dict[str, ChartPage] = {}
 
         layout = QVBoxLayout(self)
@@ -248,14 +304,19 @@ class Dashboard(QWidget):
         self.goals_panel.itemActivated.connect(lambda *_: self.edit_goal())
         goal_buttons = QHBoxLayout()
         self.add_goal_button = Button("&Add goal…")
-        self.edit_goal_button = Button("&Edit goal…")
-        self.achieved_button = Button("Mark a&chieved")
-        self.discontinue_button = Button("Dis&continue")
+        self.edit_goal_button = Button("Ed&it goal…")
+        self.achieved_button = Button("Mar&k achieved")
+        self.discontinue_button = Button("Discon&tinue")
+        self.thresholds_button = Button("&Meaningful change…")
+        self.thresholds_button.setAccessibleDescription(
+            "The clinic-convention thresholds for this patient (stiffness, sleep, flare-ups, adherence, GAS)."
+        )
         for button, slot in (
             (self.add_goal_button, self.add_goal),
             (self.edit_goal_button, self.edit_goal),
             (self.achieved_button, lambda: self.set_goal_status(GoalStatus.ACHIEVED)),
             (self.discontinue_button, lambda: self.set_goal_status(GoalStatus.DISCONTINUED)),
+            (self.thresholds_button, self.edit_thresholds),
         ):
             button.clicked.connect(slot)
             goal_buttons.addWidget(button)
@@ -279,7 +340,6 @@ class Dashboard(QWidget):
         charts_box = QWidget()
         charts_layout = QVBoxLayout(charts_box)
         charts_layout.setContentsMargins(0, 0, 0, 0)
-        charts_layout.addWidget(hint_label(CHART_LEGEND))
         charts_layout.addWidget(self.chart_area, 1)
         charts_split = QSplitter(Qt.Orientation.Horizontal)
         charts_split.addWidget(self.group_list)
@@ -298,7 +358,7 @@ class Dashboard(QWidget):
                 "Keys: Alt+1…5 time range · F11 session view · Enter on a goal edits it · hover a point"
             )
         )
-        QShortcut(QKeySequence("F11"), self, self.session_requested.emit)
+        # F11 belongs to the window's View menu (one owner, or Qt finds it ambiguous and does nothing).
         self.session_requested.connect(self.open_session)
         self._fill()
 
@@ -314,7 +374,7 @@ class Dashboard(QWidget):
             button.setCheckable(True)
             button.setAccessibleName(f"Show {preset}")
             button.setChecked(preset == self.preset)
-            button.clicked.connect(lambda _=False, p=preset: self.set_range(p))
+            button.clicked.connect(lambda _=False, p=preset: self.choose_range(p))
             self.range_buttons.addButton(button)
             bar.addWidget(button)
         bar.addStretch(1)
@@ -345,12 +405,26 @@ class Dashboard(QWidget):
             self.chart_area.setWidget(QLabel("Charts appear here once a week is logged."))
             return
         names = list(groups)
+        self._fit_group_list(names)
         self.group_list.setCurrentRow(names.index(shown) if shown in names else 0)
         self.show_group(names[self.group_list.currentRow()])
 
+    def _fit_group_list(self, names: list[str]) -> None:
+        """The list of chart groups as wide as its longest name at this text size: none is cut off."""
+        metrics = self.group_list.fontMetrics()
+        scroll_bar = self.group_list.verticalScrollBar().sizeHint().width()
+        wanted = max((metrics.horizontalAdvance(n) for n in names), default=0) + 2 * metrics.height()
+        self.group_list.setMinimumWidth(wanted + scroll_bar)
+
     def _build_page(self, keys: list[str]) -> ChartPage:
         widget = QWidget()
-        grid = QGridLayout(widget)
+        outer = QVBoxLayout(widget)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The legend scrolls away with the charts: at a large text size its three lines would
+        # otherwise take the room of a chart for good.
+        outer.addWidget(hint_label(CHART_LEGEND))
+        grid = QGridLayout()
+        outer.addLayout(grid, 1)
         cells = []
         place = 0
         for i, key in enumerate(keys):
@@ -370,15 +444,18 @@ class Dashboard(QWidget):
     def _draw(self, page: ChartPage, index: int) -> None:
         key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
-        page.chart(index).set_data(
+        chart = page.chart(index)
+        name_chart(chart, self.data.series(key).label)
+        chart.set_data(
             self.data.series(key),
             self.data.goals_for(key),
             self.data.events,
             self.theme,
             x_range,
-            band_for(key),
+            self.data.band(key),
             typical_for(key, self.rom_norms),
         )
+        chart.set_band_tip(band_tip(self.data.threshold(key)))
         page.drawn.add(index)
 
     def draw_on_screen(self) -> int:
@@ -421,6 +498,10 @@ class Dashboard(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self.layout_restored:  # first shown, with no sizes kept from last time: in proportion
+            self.layout_restored = True
+            height = self.splitter.height()
+            self.splitter.setSizes([height * GOALS_SHARE // 100, height - height * GOALS_SHARE // 100])
         QTimer.singleShot(0, self.draw_on_screen)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -456,6 +537,11 @@ class Dashboard(QWidget):
             if index not in page.drawn:
                 self._draw(page, index)
         return [page.chart(index) for index in range(len(page.cells))]
+
+    def choose_range(self, preset: str) -> None:
+        """The user picked a range: it stays as the data grows."""
+        self._range_chosen = True
+        self.set_range(preset)
 
     def set_range(self, preset: str) -> None:
         """Change the time range: the charts on screen at once, the others when they are next seen."""
@@ -493,6 +579,9 @@ class Dashboard(QWidget):
         """Re-read the patient's data after a save, a delete or a goal change (``entries`` when the caller
         has just read them), and redraw what is on screen."""
         self.data = PatientData(self.store, self.patient_id, self.today, entries)
+        preset = default_preset(self.today, [e.week for e in self.data.entries])
+        if not self._range_chosen and preset != self.preset:
+            self.set_range(preset)  # a new patient's first weeks: a range that shows them
         self._fill()
 
     def open_session(self) -> None:
@@ -522,6 +611,13 @@ class Dashboard(QWidget):
         dialog = GoalDialog(self.store, self.patient_id, self.data, goal, self)
         if dialog.exec():
             self._after_goal_change(f"Goal saved: {dialog.saved_title()}")
+
+    def edit_thresholds(self) -> None:
+        """Set this patient's convention thresholds; every verdict, band and report then uses them."""
+        from rehabtrack.ui.threshold_dialog import ThresholdDialog
+
+        if ThresholdDialog(self.store, self.patient_id, self).exec():
+            self._after_goal_change("Meaningful-change thresholds saved for this patient")
 
     def set_goal_status(self, status: GoalStatus, confirm: bool = True) -> None:
         from dataclasses import replace

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
@@ -53,6 +53,10 @@ def measurable_keys(data: PatientData) -> list[str]:
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+# A new goal's suggested target date: a common span for a rehabilitation goal.
+DEFAULT_TARGET_AFTER = timedelta(weeks=12)
 
 
 class GoalDialog(QDialog):
@@ -105,7 +109,7 @@ class GoalDialog(QDialog):
             form.addRow(label, widget)
             widget.setAccessibleName(label.replace("&", "").rstrip(":") or "Has a target date")
             if name:
-                self.errors[name] = error_label()
+                self.errors[name] = error_label(widget)
                 form.addRow("", self.errors[name])
         layout.addLayout(form)
         self.scale_hint = hint_label()
@@ -117,7 +121,7 @@ class GoalDialog(QDialog):
         self._load(goal)
 
     def _load(self, goal: Goal | None) -> None:
-        default_day = self.data.today.replace(day=1)
+        default_day = self.data.today + DEFAULT_TARGET_AFTER  # a date still ahead, never one already past
         self.target_date.setDate(_qdate(goal.target_date if goal and goal.target_date else default_day))
         self.has_date.setChecked(bool(goal and goal.target_date))
         self.target_date.setEnabled(self.has_date.isChecked())

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QFileDialog,
     QHeaderView,
@@ -30,6 +31,7 @@ from rehabtrack.ui.history import HistoryModel
 from rehabtrack.ui.lazy_tab import LazyTab
 from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
+from rehabtrack.ui.widgets import NoticeLabel, scaled_point_size
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
 
 # The size the window opens at where the screen has room; a smaller screen gets its whole free area.
 PREFERRED_SIZE = QSize(1200, 820)
-HEADING_SCALE = 1.5  # the patient's name, against the window's text
+HEADING_EXTRA_PERCENT = 50  # the patient's name: the window's text plus half the desktop's
 RESTORE_OFFER_TITLE = "Your records could not be opened"
 
 
@@ -72,18 +74,19 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         self.patient_label = QLabel("Opening your records…")
         self.patient_label.setObjectName("patientBanner")
-        self.patient_label.setAccessibleName("Active patient")
+        self.patient_label.setAccessibleDescription("Active patient")
         self.patient_label.setWordWrap(True)  # a long condition wraps instead of widening the window
         self._size_heading()
         layout.addWidget(self.patient_label)
         # After therapy: says plainly when a marker has been worse for two check-ins in a row.
-        self.watch_notice = QLabel()
-        self.watch_notice.setWordWrap(True)
-        self.watch_notice.setAccessibleName("Recurrence watch")
+        self.watch_notice = NoticeLabel()
+        self.watch_notice.setAccessibleDescription("Recurrence watch")
         self.watch_notice.hide()
         layout.addWidget(self.watch_notice)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
+        self.tabs.tabBar().setAccessibleName("Views")
+        self.tabs.currentChanged.connect(lambda _index: self._place_watch_notice())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
@@ -98,6 +101,8 @@ class MainWindow(QMainWindow):
         self.history_view.horizontalHeader().setStretchLastSection(False)
         self.history_view.setWordWrap(False)
         self.history_view.activated.connect(self._open_history_week)
+        for corner in self.history_view.findChildren(QAbstractButton):  # the select-all corner
+            corner.setAccessibleName("Select all weeks")
         self.checkin: QWidget | None = None
         self.dashboard: QWidget | None = None
         self.questionnaires: LazyTab | None = None
@@ -121,13 +126,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.export_report_action = add(file_menu, "&Export progress report…", self.export_report, "Ctrl+E")
         self.print_action = add(
-            file_menu, "&Print progress report…", self.print_report, QKeySequence.StandardKey.Print
+            file_menu, "Pri&nt progress report…", self.print_report, QKeySequence.StandardKey.Print
         )
         self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
         add(file_menu, "Export patient &bundle…", self.export_bundle)
         add(file_menu, "&Import patient or CSV…", self.import_records, "Ctrl+I")
         file_menu.addSeparator()
-        add(file_menu, "&Back up now", self.backup_now)
+        add(file_menu, "Back &up now", self.backup_now)
         add(file_menu, "&Restore from backup…", self.restore_backup)
         file_menu.addSeparator()
         add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -141,6 +146,9 @@ class MainWindow(QMainWindow):
         redo.setEnabled(False)
         self.undo_stack.canUndoChanged.connect(undo.setEnabled)
         self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+
+        edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
+        self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
 
         view_menu = self.menuBar().addMenu("&View")
         add(view_menu, "&Session view", self.open_session_view, "F11")
@@ -177,9 +185,10 @@ class MainWindow(QMainWindow):
             self.move(x, y)
 
     def _size_heading(self) -> None:
-        """The patient's name half as large again as the window's text, whatever the text size."""
+        """The patient's name larger than the window's text by half the desktop's text size: it grows
+        with the text size, without taking three lines of a laptop screen at 200 %."""
         font = QFont(self.font())
-        font.setPointSizeF(self.font().pointSizeF() * HEADING_SCALE)
+        font.setPointSizeF(self.font().pointSizeF() + scaled_point_size(HEADING_EXTRA_PERCENT))
         font.setBold(True)
         self.patient_label.setFont(font)
 
@@ -241,9 +250,18 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self, "Export weekly data", str(Path.home() / name), "CSV (*.csv)"
         )
-        if path:
+        if not path:
+            return
+        try:
             rows = export_csv(self.store, Path(path), [self.patient.id])
-            self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
+        except OSError as exc:  # a full disk or a folder that cannot be written: any earlier file is kept
+            QMessageBox.warning(
+                self,
+                "Export weekly data",
+                f"{path} could not be written ({exc.strerror or exc}); nothing was written.",
+            )
+            return
+        self.statusBar().showMessage(f"Exported {rows} weeks to {path}", 8000)
 
     def export_bundle(self) -> None:
         """One file with the patient's whole history, for their therapist's RehabTrack (or a new computer)."""
@@ -368,6 +386,13 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, title, str(exc))
             return False, None
 
+    def mark_discharged(self) -> None:
+        """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan."""
+        if self.questionnaires is None:
+            return
+        self.tabs.setCurrentWidget(self.questionnaires)
+        self.questionnaires.ensure().mark_discharged()  # type: ignore[attr-defined]
+
     def open_session_view(self) -> None:
         if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):
             self.dashboard.open_session()
@@ -454,6 +479,8 @@ class MainWindow(QMainWindow):
                 return
             patients = self.store.patients()
         self.set_patient(patients[0].id or 0)
+        if getattr(self, "_first_run_import", ""):
+            self.statusBar().showMessage(self._first_run_import, 15000)
 
     def _already_open(self, exc: StoreLocked) -> None:
         """A second copy on the same records: bring the first one forward and step aside."""
@@ -498,6 +525,7 @@ class MainWindow(QMainWindow):
         assert self.store is not None
         wizard = SetupWizard(self.store, self)
         wizard.exec()
+        self._first_run_import = wizard.imported  # said once the patient is on screen
         return wizard.patient_id
 
     def set_patient(self, patient_id: int) -> None:
@@ -518,7 +546,7 @@ class MainWindow(QMainWindow):
         self.checkin.entry_deleted.connect(self.refresh)  # type: ignore[attr-defined]
         self.checkin.status.connect(self.statusBar().showMessage)  # type: ignore[attr-defined]
         self.tabs.addTab(self.checkin, "&Check-in")
-        self.tabs.addTab(self.history_view, "&History")
+        self.tabs.addTab(self.history_view, "Histor&y")
         self.dashboard = self._make_dashboard(patient_id)
         if self.dashboard is not None:
             self.tabs.addTab(self.dashboard, "&Dashboard")
@@ -530,6 +558,8 @@ class MainWindow(QMainWindow):
         self._show_watch(entries)
         self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
         self.desktop.patient_shown()
+        if self.tabs.currentWidget() is self.checkin:  # typing starts in the week's first field
+            self.checkin.focus_first_input()  # type: ignore[attr-defined]
 
     def _make_questionnaires(self, patient_id: int) -> QWidget:
         from rehabtrack.ui.questionnaires import QuestionnairesView
@@ -564,13 +594,23 @@ class MainWindow(QMainWindow):
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
         from rehabtrack.core.maintenance import recurrence_alerts
+        from rehabtrack.core.meaningful_change import patient_thresholds
 
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         plan = self.store.maintenance(self.patient.id)
         activities = self.store.activities(self.patient.id, include_archived=True)
-        alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
+        with patient_thresholds(self.store.thresholds(self.patient.id)):  # the therapist's, if set
+            alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
         self.watch_notice.setText("\n".join(alert.message for alert in alerts))
-        self.watch_notice.setVisible(bool(alerts))
+        self._place_watch_notice()
+
+    def _place_watch_notice(self) -> None:
+        """The warning shows once: above the tabs, except on Questionnaires, which shows its own
+        beside the maintenance plan."""
+        on_questionnaires = (
+            self.questionnaires is not None and self.tabs.currentWidget() is self.questionnaires
+        )
+        self.watch_notice.setVisible(bool(self.watch_notice.text()) and not on_questionnaires)
 
     def _show_history(self, entries: list[WeeklyEntry] | None = None) -> list[WeeklyEntry]:
         """Fill the history table (from ``entries`` when they were just read); returns the entries."""

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.core.maintenance import CADENCES, MaintenancePlan, goals_met, recurrence_alerts, should_offer
-from rehabtrack.core.meaningful_change import threshold_for
+from rehabtrack.core.meaningful_change import patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     FILLED_IN,
     GasGoal,
@@ -77,16 +77,19 @@ from rehabtrack.ui.widgets import (
     ComboBox,
     ErrorLabel,
     FlowLayout,
+    NoticeLabel,
     NumberField,
     TextField,
     _tall,
     error_label,
     hint_label,
+    name_chart,
     save_cancel_buttons,
     scrolling_page,
 )
 
-FORM_SHARE_MAX = 67  # percent of the page's width an open form may take from the scores beside it
+SPLITTER_MIN_LINES = 20
+FORM_SHARE_MAX = 60  # percent of the page's width an open form may take from the scores beside it
 KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
     "Ctrl+N fill in the chosen questionnaire"
@@ -216,7 +219,7 @@ class QuestionnaireForm(QWidget):
                 "the scoring is the published one either way."
             )
         self.licence = hint_label(f"Item wording and licence: {licence}")
-        self.licence.setAccessibleName("Item wording and licence")
+        self.licence.setAccessibleDescription("Item wording and licence")
         layout.addWidget(self.licence)
         when = QHBoxLayout()
         self.taken = _date_edit(today)
@@ -244,8 +247,8 @@ class QuestionnaireForm(QWidget):
 
     # Building ------------------------------------------------------------------------------------
 
-    def _error(self, key: str, row: int, column: int = 1, span: int = 1) -> None:
-        label = error_label()
+    def _error(self, key: str, field: QWidget, row: int, column: int = 1, span: int = 1) -> None:
+        label = error_label(field)
         self.grid.addWidget(label, row, column, 1, span)
         self.errors[key] = label
 
@@ -271,7 +274,7 @@ class QuestionnaireForm(QWidget):
             self.grid.addWidget(label, row, 0)
             for c, button in enumerate(scale.buttons, start=1):
                 self.grid.addWidget(button, row, c, Qt.AlignmentFlag.AlignHCenter)
-            self._error(f"{self.inst.key}/{i}", row + 1, 0, len(choices) + 1)
+            self._error(f"{self.inst.key}/{i}", scale.buttons[0], row + 1, 0, len(choices) + 1)
             self.scales.append(scale)
         self.grid.setColumnStretch(0, 2)
 
@@ -294,7 +297,7 @@ class QuestionnaireForm(QWidget):
             self.grid.addWidget(name, row, 0)
             for c, field in enumerate(fields, start=1):
                 self.grid.addWidget(field, row, c)
-            self._error(f"COPM/{i}", row + 1, 0, 4)
+            self._error(f"COPM/{i}", name, row + 1, 0, 4)
             self.copm_rows.append((name, fields[0], fields[1], fields[2]))
         note = hint_label(
             "Leave a row blank if there are fewer problems. Scores: mean performance and satisfaction."
@@ -327,7 +330,7 @@ class QuestionnaireForm(QWidget):
             self.grid.addWidget(name, row, 0)
             self.grid.addWidget(weight_field, row, 1)
             self.grid.addWidget(scale, row + 1, 0, 1, 2)
-            self._error(f"GAS/{i}", row + 2, 0, 2)
+            self._error(f"GAS/{i}", name, row + 2, 0, 2)
             self.gas_rows.append((name, scale, weight_field, goal_id))
         self.grid.setColumnStretch(0, 1)
         note = hint_label("Leave the goal's name blank to leave a row out.")
@@ -378,7 +381,7 @@ class QuestionnaireForm(QWidget):
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         for label in self.errors.values():
-            label.hide()
+            label.clear()
         general = []
         shown: dict[str, list[str]] = {}
         for p in problems:
@@ -448,6 +451,33 @@ class ItemWordingDialog(QDialog):
         self.accept()
 
 
+class DischargeDialog(QDialog):
+    """When therapy ended: any day up to today (the patient may tell RehabTrack weeks later)."""
+
+    def __init__(self, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Discharged from therapy")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            hint_label(
+                "The day your therapy ended. After it, RehabTrack offers a lighter check-in every 2 or "
+                "4 weeks and watches for pain or stiffness coming back."
+            )
+        )
+        form = QFormLayout()
+        self.day = _date_edit(today)
+        self.day.setAccessibleName("Discharged on")
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        form.addRow("&Discharged on:", self.day)
+        layout.addLayout(form)
+        layout.addWidget(save_cancel_buttons(self, self.accept))
+        self.day.setFocus()
+
+    def chosen(self) -> date:
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
+
+
 class MeasureHistoryModel(QAbstractTableModel):
     """Every score, newest first: date, questionnaire, score, change since the one before."""
 
@@ -470,7 +500,8 @@ class MeasureHistoryModel(QAbstractTableModel):
                     moved = "first score"
                 else:
                     delta = signed(change.delta)
-                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}"
+                    tag = change.threshold.tag() if change.meaningful else ""
+                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}{tag}"
                 inst = INSTRUMENTS[key]
                 name = inst.name if inst.family in ("COPM", "GAS") else inst.short_name
                 rows.append((r, key, (day_text(r.taken, today), name, score_text(key, value), moved)))
@@ -528,14 +559,8 @@ class QuestionnairesView(QWidget):
 
     def _build(self) -> None:
         outer = scrolling_page(self, "Questionnaires")
-        self.alerts = QLabel()
-        self.alerts.setWordWrap(True)
-        self.alerts.setTextFormat(Qt.TextFormat.PlainText)
-        self.alerts.setAccessibleName("Recurrence watch")
-        self.alerts.setFrameShape(QFrame.Shape.StyledPanel)
-        bold = self.alerts.font()
-        bold.setBold(True)
-        self.alerts.setFont(bold)
+        self.alerts = NoticeLabel()
+        self.alerts.setAccessibleDescription("Recurrence watch")
         outer.addWidget(self.alerts)
 
         top = QHBoxLayout()
@@ -544,11 +569,11 @@ class QuestionnairesView(QWidget):
         self.due_label = QLabel()
         self.due_label.setWordWrap(True)
         self.due_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.due_label.setAccessibleName("Questionnaires due")
+        self.due_label.setAccessibleDescription("Questionnaires due")
         self.psfs_label = QLabel()
         self.psfs_label.setWordWrap(True)
         self.psfs_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.psfs_label.setAccessibleName("PSFS from the check-in")
+        self.psfs_label.setAccessibleDescription("PSFS from the check-in")
         due_layout.addWidget(self.due_label)
         due_layout.addWidget(self.psfs_label)
         pick = FlowLayout()  # wraps at a large text size instead of widening the window
@@ -560,7 +585,7 @@ class QuestionnairesView(QWidget):
             self.instrument_combo.addItem(
                 f"{inst.short_name} — {name}" if name != inst.short_name else name, family
             )
-        pick_label = QLabel("&Questionnaire:")
+        pick_label = QLabel("Questionnai&re:")
         pick_label.setBuddy(self.instrument_combo)
         self.fill_button = Button("Fill in now  (Ctrl+N)")
         self.fill_button.setAccessibleDescription(
@@ -612,12 +637,14 @@ class QuestionnairesView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.result_label.setWordWrap(True)
         self.result_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.result_label.setAccessibleName("Score just saved")
+        self.result_label.setAccessibleDescription("Score just saved")
         # Never squeezed below its wrapped text by the form under it.
         self.result_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.form_area = QScrollArea()
         self.form_area.setWidgetResizable(True)
         self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_area.setAccessibleName("Questionnaire form")
+        self.form_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its inputs are the Tab stops
         self.placeholder = hint_label(
             "Choose a questionnaire and press Fill in now (Ctrl+N). Scores are worked out exactly as "
             "published, and each one is compared with the one before."
@@ -646,8 +673,11 @@ class QuestionnairesView(QWidget):
         self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
+        self.history.setTabKeyNavigation(False)  # Tab passes through; arrow keys move between scores
         # A few rows: each grows to show its whole change sentence at any text size.
         self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
+        self._fit_history_columns()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
@@ -656,13 +686,15 @@ class QuestionnairesView(QWidget):
         right_layout.addWidget(self.chart_title)
         self.chart = MarkerChart()
         self.chart.setMinimumHeight(220)
-        self.chart.setAccessibleName("Chart of the chosen questionnaire's scores")
+        name_chart(self.chart, "Chart of the chosen questionnaire's scores")
         right_layout.addWidget(self.chart, 1)
         self.delete_button = Button("Delete the selected score…  (Ctrl+Del)")
         right_layout.addWidget(self.delete_button)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The form and the scores keep room to be read: at a large text size the page scrolls instead.
+        splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
         outer.addWidget(splitter, 1)
 
         self.fill_button.clicked.connect(lambda: self.open_form())
@@ -674,8 +706,11 @@ class QuestionnairesView(QWidget):
         self.end_maintenance_button.clicked.connect(lambda: self.end_maintenance())
         self.discharged_button.clicked.connect(lambda: self.mark_discharged())
         self.instrument_combo.currentIndexChanged.connect(lambda _i: self._draw_chart())
-        self.history.selectionModel().currentRowChanged.connect(
-            lambda cur, _prev: self._history_row(cur.row())
+        # A score chosen (arrows, click) shows its questionnaire; Tab passing through changes nothing.
+        self.history.selectionModel().selectionChanged.connect(
+            lambda selected, _old: self._history_row(
+                selected.indexes()[0].row() if selected.indexes() else -1
+            )
         )
         for keys, slot in (
             ("Ctrl+N", lambda: self.open_form()),
@@ -693,10 +728,12 @@ class QuestionnairesView(QWidget):
     def refresh(self) -> None:
         """Re-read results, check-ins, goals and the maintenance plan."""
         self.results = self.store.measures(self.patient_id)
-        self.history_model.set_results(self.results, self.today)
-        self._show_due()
-        self._show_maintenance()
-        self._draw_chart()
+        with patient_thresholds(self.store.thresholds(self.patient_id)):  # the therapist's, if set
+            self.history_model.set_results(self.results, self.today)
+            self._fit_history_columns()
+            self._show_due()
+            self._show_maintenance()
+            self._draw_chart()
 
     def chart_key(self) -> str:
         """The series key the chart shows: the chosen questionnaire's (COPM: performance)."""
@@ -744,6 +781,30 @@ class QuestionnairesView(QWidget):
         super().showEvent(event)
         self._make_room()  # a form opened before the page was laid out
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
+            self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
+            self._fit_history_columns()
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
+            self._draw_chart()  # a new theme: the chart takes its colours
+
+    def _fit_history_columns(self) -> None:
+        """No column narrower than the longest word in the table: a narrow table scrolls sideways
+        instead of cutting a word ("convention)") in half."""
+        metrics = self.history.fontMetrics()
+        model = self.history_model
+        words = {
+            word
+            for row in range(model.rowCount())
+            for column in range(model.columnCount())
+            for word in str(model.index(row, column).data() or "").split()
+        }
+        widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+        padding = metrics.averageCharWidth() * 2
+        least = max(widest, metrics.horizontalAdvance("variation")) + padding
+        self.history.horizontalHeader().setMinimumSectionSize(least)
+
     def close_form(self) -> None:
         if self.form is None:
             return
@@ -765,9 +826,10 @@ class QuestionnairesView(QWidget):
         except InvalidInput as exc:
             form.show_problems(exc.problems)
             form.focus_first(exc.problems)
-            count = len(exc.problems)
+            more = len(exc.problems) - 1
             self._say(
-                f"Not saved: {count} {'answer needs' if count == 1 else 'answers need'} fixing (in red)."
+                f"Not saved: {exc.problems[0].message}"
+                + (f" ({more} more {'answer needs' if more == 1 else 'answers need'} fixing)" if more else "")
             )
             return None
         self.close_form()
@@ -823,16 +885,16 @@ class QuestionnairesView(QWidget):
         self._show_maintenance()
         self._say("Maintenance phase ended: weekly check-ins again.")
 
-    def mark_discharged(self, confirm: bool = True) -> None:
+    def mark_discharged(self, confirm: bool = True, day: date | None = None) -> None:
+        """Record the discharge: on ``day``, or the day the patient chooses (today by default)."""
         if confirm:
-            answer = QMessageBox.question(
-                self, "Discharged?", f"Mark yourself as discharged from therapy on {day_text(self.today)}?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            dialog = DischargeDialog(day or self.today, self)
+            if not dialog.exec():
                 return
+            day = dialog.chosen()
         plan = self.store.maintenance(self.patient_id)
         self.store.save_maintenance(
-            self.patient_id, MaintenancePlan(self.today, plan.every_weeks, plan.since)
+            self.patient_id, MaintenancePlan(day or self.today, plan.every_weeks, plan.since)
         )
         self._show_maintenance()
 
@@ -913,22 +975,20 @@ class QuestionnairesView(QWidget):
         self.alerts.setText("\n".join(a.message for a in alerts))
         self.alerts.setVisible(bool(alerts))
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
-            self._draw_chart()  # a new theme: the chart takes its colours
-
     def _draw_chart(self) -> None:
         key = self.chart_key()
         series = measure_series(key, self.results)
-        band = threshold_for(key).value
+        with patient_thresholds(self.store.thresholds(self.patient_id)):
+            threshold = threshold_for(key)
+        band = threshold.value
         self.chart.set_data(series, band=band, theme=current_chart_theme())
+        self.chart.set_band_tip(threshold.explained())
         inst = INSTRUMENTS[key.split("/", 1)[1]]
         better = "lower is better" if inst.lower_is_better else "higher is better"
         count = len(series.points)
         self.chart_title.setText(
             f"{inst.name}: {count} score{'s' if count != 1 else ''} ({better}; shaded: the meaningful change "
-            f"of {threshold_for(key).amount(band)})"
+            f"of {threshold.amount(band)}, {threshold.origin()})"
         )
 
     def _history_row(self, row: int) -> None:

@@ -33,7 +33,13 @@ def should_remind(
     return reminder_due(today, checkin_day, week_logged, enabled) and last_reminded != today
 
 
-def reminder_text(today: date, checkin_day: int) -> str:
+def reminder_text(today: date, checkin_day: int, every_weeks: int = 1) -> str:
+    """What the banner says; in the maintenance phase it names the 2- or 4-week check-in, not the week."""
+    if every_weeks > 1:
+        checkin = f"{every_weeks}-week check-in"
+        if today.weekday() == checkin_day:
+            return f"It's check-in day. Your {checkin} is not logged yet."
+        return f"Your {WEEKDAYS[checkin_day]} {checkin} is still open: it is not logged yet."
     week = week_label(week_start(today))
     if today.weekday() == checkin_day:
         return f"It's check-in day. {week} is not logged yet."
@@ -99,9 +105,11 @@ class WeeklyReminder(QObject):
         banner: ReminderBanner,
         icon: QIcon | None = None,
         parent: QObject | None = None,
+        every_weeks: Callable[[], int] = lambda: 1,  # weeks a check-in covers (2 or 4 in maintenance)
     ) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.every_weeks = every_weeks
         self.today = today
         self.week_logged = week_logged
         self.banner = banner
@@ -131,7 +139,7 @@ class WeeklyReminder(QObject):
         if not reminder_due(today, prefs.checkin_day, logged, prefs.reminder):
             self.banner.hide()
             return False
-        text = reminder_text(today, prefs.checkin_day)
+        text = reminder_text(today, prefs.checkin_day, self.every_weeks())
         if self.dismissed_on != today and (self.banner.isHidden() or self.banner.label.text() != text):
             self.banner.show_text(text)
         if not should_remind(today, prefs.checkin_day, logged, prefs.reminder, self.settings.last_reminded()):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -92,6 +93,7 @@ class ReportDialog(QDialog):
         self.file = TextField(str(Path.home() / f"{name} progress report {today.isoformat()}.pdf"))
         self.file.setAccessibleName("File")
         browse = Button("&Browse…")
+        browse.setAutoDefault(False)  # Enter in the file name exports; it never opens Browse
         browse.clicked.connect(self._browse)
         file_row = QHBoxLayout()
         file_row.addWidget(self.file, 1)
@@ -102,17 +104,19 @@ class ReportDialog(QDialog):
         form.addRow("From / to:", dates)
         form.addRow("Also include:", sections)
         form.addRow("P&aper:", self.paper)
-        form.addRow("&File:", file_row)
+        file_label = QLabel("&File:")  # a row of two widgets has no buddy of its own: name the field
+        file_label.setBuddy(self.file)
+        form.addRow(file_label, file_row)
         layout.addLayout(form)
         layout.addWidget(self.open_after)
         self.error = error_label()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.addButton("E&xport", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.export_button.setDefault(True)  # once in the dialog: Qt only then makes it the dialog's default
         self.period.currentTextChanged.connect(self._period_changed)
         self._period_changed(WHOLE)
 
@@ -147,12 +151,10 @@ class ReportDialog(QDialog):
         self.error.clear()
         path = Path(self.file.text().strip()).expanduser()
         if not self.file.text().strip() or path.suffix.lower() != ".pdf":
-            self.error.setText("File must be a file name ending in .pdf.")
-            self.file.setFocus()
+            self._fail("File must be a file name ending in .pdf.", self.file)
             return
         if not path.parent.is_dir():
-            self.error.setText(f"File: the folder {path.parent} does not exist.")
-            self.file.setFocus()
+            self._fail(f"File: the folder {path.parent} does not exist.", self.file)
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         self.setEnabled(False)  # nothing to press while it writes; the window still repaints
@@ -163,22 +165,30 @@ class ReportDialog(QDialog):
             self.export_button.setText(f"Writing page {done + 1 if done < total else total} of {total}…")
             QApplication.processEvents()
 
+        failure: tuple[str, QWidget] | None = None
         try:
             self.pages = write_report(self.content(), path, str(self.paper.currentData()), page_done)
         except PeriodError as exc:
-            self.error.setText(f"Period: {exc}")
-            return
+            failure = (f"Period: {exc}", self.period)
         except OSError as exc:
-            self.error.setText(f"File: the report could not be written ({exc.strerror or exc}).")
-            return
+            failure = (f"File: the report could not be written ({exc.strerror or exc}).", self.file)
         finally:
             QApplication.restoreOverrideCursor()
             self.setEnabled(True)
             self.export_button.setText("E&xport")
+        if failure is not None:
+            self._fail(*failure)
+            return
         self.written = path
         if self.open_after.isChecked():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         super().accept()
+
+    def _fail(self, message: str, field: QWidget) -> None:
+        """Say what is wrong next to the buttons, and on ``field`` for a screen reader; focus it."""
+        self.error.field = field
+        self.error.setText(message)
+        field.setFocus()
 
 
 def print_progress_report(store: Store, patient_id: int, today: date, parent: QWidget | None = None) -> int:

@@ -60,11 +60,24 @@ def widget_name(widget: QWidget) -> str:
     return f'{kind} "{text}"' if text else kind
 
 
+# What kind of fault a finding is (tests and the report group by it).
+SIZE, CUT, OUTSIDE, SQUASHED, ERROR_HIDDEN, KEYS, NAMELESS = (
+    "window larger than the screen",
+    "text cut off",
+    "outside the window",
+    "chart squashed",
+    "error not shown",
+    "keys clash",
+    "input without a name",
+)
+
+
 @dataclass(frozen=True)
 class Finding:
     window: str
     widget: str
     problem: str
+    kind: str
 
     def __str__(self) -> str:
         return f"{self.window}: {self.widget}: {self.problem}"
@@ -75,26 +88,26 @@ def check_window(window: QWidget, screen: QSize) -> list[Finding]:
     name = window_name(window)
     found: list[Finding] = []
 
-    def add(widget: QWidget, problem: str) -> None:
-        found.append(Finding(name, widget_name(widget), problem))
+    def add(widget: QWidget, problem: str, kind: str) -> None:
+        found.append(Finding(name, widget_name(widget), problem, kind))
 
     for problem in _too_large(window, screen):
-        add(window, problem)
+        add(window, problem, SIZE)
     shown = [w for w in window.findChildren(QWidget) if w.isVisible() and w.window() is window]
     for widget in shown:
         for problem in _cut_text(widget):
-            add(widget, problem)
+            add(widget, problem, SQUASHED if problem.startswith("chart") else CUT)
         if _clipped_by_parents(widget, window):
-            add(widget, "lies partly outside the window: it cannot be seen or reached")
+            add(widget, "lies partly outside the window: it cannot be seen or reached", OUTSIDE)
     for label in window.findChildren(ErrorLabel):
         parent = label.parentWidget()
         if label.text().strip() and parent is not None and parent.isVisible() and not label.isVisible():
-            add(label, f"error text is set but not shown: {label.text()!r}")
+            add(label, f"error text is set but not shown: {label.text()!r}", ERROR_HIDDEN)
     for widget, problem in _clashing_keys(window, shown):
-        add(widget, problem)
+        add(widget, problem, KEYS)
     for widget in shown:
         if _takes_focus(widget) and not _accessible_name(widget):
-            add(widget, "takes keyboard focus but has no accessible name")
+            add(widget, "takes keyboard focus but has no accessible name", NAMELESS)
     return found
 
 

@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING, Any
 from rehabtrack.ui.settings import FONT_SCALE_MAX, FONT_SCALE_MIN, Theme
 
 if TYPE_CHECKING:
+    from rehabtrack.ui.screen_check import Finding
+
+if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from rehabtrack.ui.main_window import MainWindow
@@ -68,6 +71,7 @@ def check_text_scale(percent: int) -> int:
 class SelfTestResult:
     views: list[str] = field(default_factory=list)  # every window or dialog opened, in order
     problems: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # the problems found on a window, with kinds
     screenshots: list[Path] = field(default_factory=list)
 
 
@@ -170,6 +174,7 @@ class _Run:
         for finding in check_window(window, self.screen):
             if str(finding) not in self.result.problems:  # the same fault seen again on the next tab
                 self.result.problems.append(str(finding))
+                self.result.findings.append(finding)
         if self.folder is not None:
             slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
             while "--" in slug:
@@ -279,7 +284,7 @@ class _Run:
 
     def questionnaires(self, window: MainWindow) -> None:
         from rehabtrack.core.measure_series import FILLED_IN
-        from rehabtrack.ui.questionnaires import QuestionnairesView
+        from rehabtrack.ui.questionnaires import DischargeDialog, QuestionnairesView
 
         holder = window.questionnaires
         view = holder.content if holder is not None else None
@@ -291,6 +296,10 @@ class _Run:
             form = view.open_form(family)
             self.check(window, f"Questionnaire {form.inst.short_name}")
         view.close_form()
+        discharge = DischargeDialog(view.today, view)
+        self.show_dialog(discharge)
+        self.check(discharge, "Discharged from therapy")
+        self.close(discharge)
 
     def session_view(self, window: MainWindow) -> None:
         from rehabtrack.ui.dashboard import Dashboard

@@ -31,12 +31,12 @@ from rehabtrack.charts.marker_chart import MarkerChart, range_for
 from rehabtrack.charts.theme import ChartTheme
 from rehabtrack.core.model import Discipline, Event, EventKind, Goal
 from rehabtrack.core.numbers import plain, with_unit
-from rehabtrack.core.progress import Period, change_between, default_periods, mean_in
+from rehabtrack.core.progress import Period, default_periods, mean_in
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import PatientData, band_for, typical_for
+from rehabtrack.ui.dashboard import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
@@ -44,6 +44,7 @@ from rehabtrack.ui.widgets import (
     NotesField,
     error_label,
     hint_label,
+    name_chart,
     save_cancel_buttons,
     scaled_point_size,
 )
@@ -97,7 +98,7 @@ class EventDialog(QDialog):
         self.kind.setCurrentIndex(self.kind.findData(EventKind.CLINICIAN_NOTE))
         self.text = NotesField()
         self.text.setAccessibleName("Note")
-        self.error = error_label()
+        self.error = error_label(self.text)
         form.addRow("&Day:", self.day)
         form.addRow("&Kind:", self.kind)
         form.addRow("&Note:", self.text)
@@ -152,10 +153,11 @@ class ComparePanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.data: PatientData | None = None
 
@@ -188,14 +190,15 @@ class ComparePanel(QWidget):
         for _group, key in chart_keys(self.data.entries, self.data.activities):
             series = self.data.series(key)
             before, after = mean_in(series.points, first), mean_in(series.points, last)
-            change = change_between(series, first, last)
-            decimals = 1
+            change = self.data.change_between(key, first, last)
+            decimals, why = 1, ""
             if before is None or after is None:
                 verdict, words = "—", "not logged in both periods"
             elif change is None:
                 verdict, words = "—", "no meaningful-change threshold for this marker"
             else:
                 verdict, words, decimals = change.direction.capitalize(), change.describe(), change.decimals
+                why = change.threshold.explained()
             rows.append(
                 (
                     series.label,
@@ -203,13 +206,15 @@ class ComparePanel(QWidget):
                     _fmt(after, series.unit, decimals),
                     verdict,
                     words,
+                    why,
                 )
             )
         self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
+        for r, (*row, why) in enumerate(rows):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                # The verdict says where its threshold comes from: a published source or a clinic convention.
+                item.setToolTip(f"{text}\n{why}" if why and c >= 3 else text)
                 self.table.setItem(r, c, item)
 
     def rows(self) -> list[tuple[str, ...]]:
@@ -259,18 +264,18 @@ class SessionView(QDialog):
         layout.addLayout(top)
         self.sentence = QLabel()
         self.sentence.setWordWrap(True)
-        self.sentence.setAccessibleName("Progress")
+        self.sentence.setAccessibleDescription("Progress")
         layout.addWidget(self.sentence)
         self.stack = QStackedWidget()
         self.chart = MarkerChart()
-        self.chart.setAccessibleName("Chart")
+        name_chart(self.chart, "Chart")
         self.compare = ComparePanel()
         self.stack.addWidget(self.chart)
         self.stack.addWidget(self.compare)
         layout.addWidget(self.stack, 1)
         buttons = FlowLayout()
         self.previous_button = Button("← &Previous")
-        self.next_button = Button("&Next →")
+        self.next_button = Button("Ne&xt →")
         self.compare_button = Button("&Compare periods (C)")
         self.compare_button.setCheckable(True)
         self.note_button = Button("Add &note (N)")
@@ -325,23 +330,28 @@ class SessionView(QDialog):
             return
         series = self.data.series(slide.key)
         goals = [slide.goal] if slide.goal else self.data.goals_for(slide.key)
+        threshold = self.data.threshold(slide.key)
         if slide.goal is not None:
             self.title.setText(f"{slide.goal.discipline.value} goal: {slide.goal.title}")
             self.sentence.setText(self.data.progress(slide.goal).sentence())
         else:
             self.title.setText(series.label)
             first_last = default_periods(series.points)
-            change = change_between(series, *first_last) if first_last else None
+            change = self.data.change_between(slide.key, *first_last) if first_last else None
             self.sentence.setText(change.describe() if change else "Not enough weeks logged to compare.")
+        self.sentence.setToolTip(threshold.explained() if threshold is not None else "")
         self.position.setText(f"{self.index + 1} of {len(self.slides)}")
         x_range = range_for(SESSION_RANGE, self.today, self.data.first_week())
         typical = typical_for(slide.key, self.rom_norms)
         self.chart.set_data(
-            series, goals, self.data.events, self.theme, x_range, band_for(slide.key), typical
+            series, goals, self.data.events, self.theme, x_range, self.data.band(slide.key), typical
         )
+        self.chart.set_band_tip(band_tip(threshold))
 
     def show_compare(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.compare if on else self.chart)
+        # Focus never stays in (or falls into) a date field, which would swallow N, C and the arrows.
+        self.compare_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if on:
             self.title.setText("Compare two periods")
             self.sentence.setText("Means of the logged weeks in each period; missed weeks are skipped.")

@@ -24,7 +24,14 @@ from typing import Any, Protocol
 from PySide6.QtCore import QByteArray, QSettings
 
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, sources
-from rehabtrack.storage.paths import DEFAULT_KEEP, DataChoice, DataChoiceProblem, read_choice, save_choice
+from rehabtrack.storage.paths import (
+    DEFAULT_KEEP,
+    DataChoice,
+    DataChoiceProblem,
+    choice_file,
+    read_choice,
+    save_choice,
+)
 
 FONT_SCALE_MIN = 100
 FONT_SCALE_MAX = 200
@@ -121,8 +128,6 @@ class SharedWithStorage:
     SHARED = {"data/folder": "folder", "data/backups_kept": "backups_kept"}
 
     def __init__(self, qsettings: Backend, path: Path | None = None) -> None:
-        from rehabtrack.storage.paths import choice_file
-
         self.qsettings = qsettings
         self.path = path or choice_file()
         if not self.path.exists() and any(qsettings.value(key) is not None for key in self.SHARED):

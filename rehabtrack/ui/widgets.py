@@ -9,10 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import shiboken6
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
+from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -99,6 +103,10 @@ class TextField(QLineEdit):
 
 
 class ComboBox(QComboBox):
+    def showPopup(self) -> None:  # noqa: N802 (Qt's name)
+        self.view().setAccessibleName(f"{self.accessibleName() or 'Choices'}: choices")
+        super().showPopup()
+
     def sizeHint(self) -> QSize:
         return _tall(super().sizeHint(), self)
 
@@ -110,6 +118,14 @@ class Button(QPushButton):
     def sizeHint(self) -> QSize:
         hint = _tall(super().sizeHint(), self)
         return QSize(hint.width() + self.fontMetrics().horizontalAdvance("xx"), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return _tall(super().minimumSizeHint(), self)
+
+
+class CheckBox(QCheckBox):
+    def sizeHint(self) -> QSize:
+        return _tall(super().sizeHint(), self)
 
     def minimumSizeHint(self) -> QSize:
         return _tall(super().minimumSizeHint(), self)
@@ -133,19 +149,65 @@ class NotesField(QPlainTextEdit):
 class ErrorLabel(QLabel):
     """A field's problem in plain words, bold and red (light red on a dark, high-contrast palette).
 
-    Only the weight and colour are set, so the label still follows the window's font scale.
+    Setting a message shows the label and clearing it hides it, so an error can never be set and stay
+    unseen. A screen reader hears the message three ways: the label's name is its text, the field it
+    belongs to (``field``) carries the words in its accessible description while the error stands, and
+    the message is announced when it appears. Only the weight and colour are set, so the label still
+    follows the window's font scale.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, field: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.field = field
+        self._field_description: str | None = None  # the field's own description, while an error stands
+        self._described: QWidget | None = None
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAccessibleName("Problem")
         bold = QFont()
         bold.setBold(True)
         self.setFont(bold)
         self._recolour()
         self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        shown = self.text()
+        super().setText(text)
+        self._describe_field(text)
+        self.setVisible(bool(text))
+        if text and not shown:
+            self._make_room()
+            announce(self, text)
+
+    def _make_room(self) -> None:
+        """A dialog grows to fit the error that just appeared, instead of squeezing it (or its fields)."""
+        dialog = self.window()
+        layout = dialog.layout()
+        if not isinstance(dialog, QDialog) or not dialog.isVisible() or layout is None:
+            return
+        layout.activate()
+        width = dialog.width()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height(), dialog.sizeHint().height())
+        if needed > dialog.height():
+            dialog.resize(width, needed)
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def _describe_field(self, text: str) -> None:
+        """While an error stands, the field's accessible description starts with the error's words."""
+        described = self._described
+        if described is not None and (described is not self.field or not text):
+            if shiboken6.isValid(described):
+                described.setAccessibleDescription(self._field_description or "")
+            self._described, self._field_description = None, None
+        field = self.field
+        if not text or field is None:
+            return
+        if self._described is None:
+            self._described, self._field_description = field, field.accessibleDescription()
+        own = self._field_description
+        field.setAccessibleDescription(f"{text} {own}" if own else text)
 
     def _recolour(self) -> None:
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
@@ -161,9 +223,23 @@ class ErrorLabel(QLabel):
             self._recolour()
 
 
-def error_label() -> QLabel:
-    """A hidden, word-wrapped label for a field's problem, shown next to the field."""
-    return ErrorLabel()
+def announce(widget: QWidget, message: str) -> None:
+    """Have a screen reader speak ``message`` now (Qt 6.8 and later; silently nothing before)."""
+    event_class = getattr(QtGui, "QAccessibleAnnouncementEvent", None)
+    if event_class is None or not QAccessible.isActive():
+        return
+    QAccessible.updateAccessibility(event_class(widget, message))
+
+
+def error_label(field: QWidget | None = None) -> ErrorLabel:
+    """A hidden, word-wrapped label for ``field``'s problem, shown next to the field."""
+    return ErrorLabel(field=field)
+
+
+def name_chart(chart: QAbstractScrollArea, name: str) -> None:
+    """A chart and its drawing area tell a screen reader what they show (the area takes clicks too)."""
+    chart.setAccessibleName(name)
+    chart.viewport().setAccessibleName(name)
 
 
 def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], object]) -> QDialogButtonBox:
@@ -255,6 +331,32 @@ class FlowLayout(QLayout):
         return used - rect.y() + margins.bottom()
 
 
+class NoticeLabel(QLabel):
+    """A warning the person should not miss (a marker worse two check-ins in a row): bold text on the
+    tooltip colours inside a border in the highlight colour, like the reminder strip, in every theme."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.setMargin(8)
+        bold = QFont()
+        bold.setBold(True)
+        self.setFont(bold)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        try:
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        finally:
+            painter.end()
+
+
 def scrolling_page(page: QWidget, name: str) -> QVBoxLayout:
     """The layout to build ``page`` in: its content sits in a frameless scroll area filling the page, so
     on a small screen or at a large text size the page scrolls instead of making the window larger
@@ -332,13 +434,6 @@ class HintLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._recolour()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Ask for the height the wrapped text needs at this width: a dialog or form row that lays
-        out by size hints alone would otherwise cut the last lines off at a large text size."""
-        super().resizeEvent(event)
-        if self.wordWrap():
-            self.setMinimumHeight(self.heightForWidth(self.width()))
 
 
 def hint_label(text: str = "") -> QLabel:

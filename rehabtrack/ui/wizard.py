@@ -7,10 +7,13 @@ and ``patient_id`` holds the new patient's id.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
+    QDialog,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QListWidget,
@@ -27,7 +30,8 @@ from rehabtrack.core.rom import rom_label
 from rehabtrack.core.templates import ConditionTemplate, load_templates, sides_for
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import ComboBox, TextField, error_label, hint_label
+from rehabtrack.ui.transfer import BUNDLE_FILTER
+from rehabtrack.ui.widgets import Button, ComboBox, TextField, error_label, hint_label
 
 WIZARD_WIDTH_CHARS = 80
 WIZARD_LINES = 26
@@ -65,7 +69,7 @@ class _AboutPage(QWizardPage):
         self.name = TextField()
         self.name.setAccessibleName("Name")
         self.name.setAccessibleDescription("Required: your name or a nickname, up to 120 characters.")
-        self.name_error = error_label()
+        self.name_error = error_label(self.name)
         self.start = QDateEdit()
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("d MMM yyyy")
@@ -77,6 +81,15 @@ class _AboutPage(QWizardPage):
         form.addRow("", self.name_error)
         form.addRow("Rehab &started on:", self.start)
         self.registerField("name*", self.name)
+        # Records kept elsewhere (another computer, the therapist's RehabTrack) come in whole instead.
+        form.addRow(hint_label("Already have records from another computer or from your therapist?"))
+        self.import_button = Button("&Import a patient bundle instead…")
+        self.import_button.setAccessibleDescription(
+            "Opens a .rtbundle file and sets RehabTrack up with the patient in it, history and all."
+        )
+        self.import_error = error_label()
+        form.addRow(self.import_button)
+        form.addRow(self.import_error)
 
     def validatePage(self) -> bool:
         try:
@@ -173,6 +186,8 @@ class SetupWizard(QWizard):
         self.clinicians = _CliniciansPage()
         for page in (self.about, self.condition, self.clinicians):
             self.addPage(page)
+        self.imported = ""  # what an import brought in, said to the user once the window opens
+        self.about.import_button.clicked.connect(self.choose_bundle)
         # Wide enough for the condition summary to read as lines, not a column of words.
         metrics = self.fontMetrics()
         size = QSize(metrics.averageCharWidth() * WIZARD_WIDTH_CHARS, metrics.lineSpacing() * WIZARD_LINES)
@@ -180,6 +195,26 @@ class SetupWizard(QWizard):
         if screen is not None:  # never larger than the screen's free area
             size = size.boundedTo(screen.availableGeometry().size() * 0.9)
         self.resize(size.expandedTo(self.minimumSizeHint()))
+
+    def choose_bundle(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a patient bundle", str(Path.home()), BUNDLE_FILTER
+        )
+        if path:
+            self.import_bundle(Path(path))
+
+    def import_bundle(self, path: Path) -> bool:
+        """Set up from a patient bundle instead of the questions; says why not on the page."""
+        from rehabtrack.ui.transfer import import_file
+
+        outcome = import_file(self.store, path)
+        if not outcome.ok or outcome.patient_id is None:
+            self.about.import_error.setText(outcome.message)
+            self.about.import_error.show()
+            return False
+        self.patient_id, self.imported = outcome.patient_id, outcome.message
+        QDialog.done(self, QDialog.DialogCode.Accepted)  # QWizard.done would ask the page for a name
+        return True
 
     def patient(self) -> Patient:
         return Patient(

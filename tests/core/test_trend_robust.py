@@ -56,8 +56,10 @@ def test_window_keeps_the_last_twelve_calendar_weeks() -> None:
 
 
 def test_nearly_flat_trend_has_no_date_instead_of_crashing() -> None:
-    from rehabtrack.core.trend import Trend
+    from rehabtrack.core.model import Direction
+    from rehabtrack.core.progress import projection
 
-    assert Trend(1e-12, MONDAY, 0.0).date_reaching(100.0) is None
-    assert Trend(0.0, MONDAY, 0.0).date_reaching(100.0) is None
-    assert Trend(1.0, MONDAY, 0.0).date_reaching(2.0) == MONDAY + timedelta(weeks=2)
+    rising = [Point(MONDAY + timedelta(weeks=w), 100 + 1e-12 * w) for w in range(8)]
+    found = projection(rising, 150, Direction.HIGHER, MONDAY + timedelta(weeks=7))
+    assert found is not None and found.early is None and found.late is None
+    assert found.text(str) == "not within 8 weeks at this pace"

@@ -44,7 +44,10 @@ def test_summary_rows_are_cores_changes(demo_data: tuple[Store, Patient], today:
     for row in content.changes:
         change = summarise_change(series_for(row.key, entries, activities), 4, 4)
         assert row.result == change
-        assert change is not None and row.judgement == change.direction
+        assert change is not None
+        # A verdict on a clinic convention (not a published MCID) is marked so.
+        marked = " (clinic convention)" if change.meaningful and not change.threshold.published else ""
+        assert row.judgement == change.direction + marked
         assert row.meaningful == ("Yes" if change.meaningful else "No")
 
 

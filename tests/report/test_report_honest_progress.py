@@ -113,3 +113,9 @@ def test_5_goal_start_date_sets_the_baseline(qapp: Any, tmp_path: Path) -> None:
     assert "67%" not in row
     assert re.search(r"Pain down to 2.*?\b4 4 2\b", row), row  # baseline 4, current 4, target 2
     assert "No clear trend yet" in row
+
+
+def test_8_the_share_of_the_starting_value_beside_the_points(qapp: Any, tmp_path: Path) -> None:
+    # Summary of change: the first four weeks (8) against the last four (4): −4 points, −50 %.
+    text = goal_text(tmp_path, [8, 8, 8, 8, 4, 4, 4, 4], list(range(8)), pain_goal(), week(7))
+    assert "\u22124 points, \u221250 %" in text

@@ -38,7 +38,8 @@ def test_demo_report_has_each_instruments_scores_and_meaningful_change(
         first, latest = overall.first.value(key), overall.latest.value(key)
         assert first is not None and latest is not None
         verdict = classify(key, first, latest)  # computed here, independently of the report
-        assert rows[key].meaningful == f"meaningful change: {'yes' if verdict.meaningful else 'no'}"
+        marked = " (clinic convention)" if verdict.meaningful and key == "GAS" else ""  # GAS 10: a convention
+        assert rows[key].meaningful == f"meaningful change: {'yes' if verdict.meaningful else 'no'}{marked}"
     assert rows["COPM_performance"].meaningful.endswith("yes")
     assert rows["COPM_satisfaction"].meaningful.endswith("no")
     assert rows["QuickDASH"].judgement == "improved"  # a fall, and higher is worse

@@ -156,7 +156,8 @@ def test_summary_of_change_prints_cores_judgement(demo_report: Written) -> None:
         series = next(c.series for c in content.charts if c.key == row.key)
         change = summarise_change(series, 4, 4)
         assert change is not None
-        assert row.judgement == change.direction
+        marked = " (clinic convention)" if change.meaningful and not change.threshold.published else ""
+        assert row.judgement == change.direction + marked
         assert f"{row.measure} {row.first} {row.last} {row.change}" in text
 
 

@@ -4,6 +4,8 @@ a conflict that is listed and kept unless the user takes the file's, and a backu
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 
 from rehabtrack.core.imports import OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
-from rehabtrack.core.model import Patient, WeeklyEntry
+from rehabtrack.core.model import Direction, Discipline, Goal, Patient, WeeklyEntry
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.backup import list_backups
 from rehabtrack.storage.bundle import BundleError, export_bundle, import_bundle
@@ -59,6 +61,9 @@ def test_a_csv_with_only_pain_leaves_every_other_stored_value_and_lists_the_conf
     )
     assert (report.weeks_added, report.patients[0].weeks_same) == (1, 2)
     assert report.backup is not None and report.backup in list_backups(data_dir)
+    with closing(sqlite3.connect(report.backup)) as backup:  # the records as they were before the import
+        [(count,)] = backup.execute("SELECT count(*) FROM weekly_entry WHERE patient_id = ?", (patient.id,))
+    assert count == len(weeks)
 
     taken = import_csv(demo_store, csv_file, "Margaret Demo", OnConflict.REPLACE)
     assert len(taken.conflicts) == 1
@@ -214,7 +219,7 @@ def _bundle_of_one_week(tmp_path: Path, change) -> Path:  # type: ignore[no-unty
             r"events\[1\]\.day",
         ),
         (lambda d: d["patient"].update(archived="false"), r"patient\.archived: must be true or false"),
-        (lambda d: d.update(version="2"), r"version: must be a whole number from 1 to 2.*\(got \"2\"\)"),
+        (lambda d: d.update(version="2"), r"version: must be a whole number from 1 to 3.*\(got \"2\"\)"),
         (
             lambda d: d["entries"][0]["values"].update(pain=10**400),
             r"entries\[1\]\.values\.pain: must be a number",
@@ -238,3 +243,30 @@ def test_a_bundle_that_breaks_a_rule_imports_nothing(
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+def test_nulls_in_a_bundle_are_not_in_the_file(store_dir: Path, tmp_path: Path) -> None:
+    store = open_store(store_dir)
+    pid = _recurring(store)
+    joe = store.patient(pid)
+    store.save_patient(replace(joe, condition="Stroke (right side)", pt_clinician="Priya, PT"))
+    store.save_goal(pid, Goal(Discipline.PT, "Less pain", "pain", 1, Direction.LOWER, set_by="Priya"))
+    out = tmp_path / "p.rtbundle"
+    export_bundle(store, pid, out)
+    data = json.loads(out.read_text())
+    data["patient"].update(condition=None, pt_clinician=None, affected_side=None)
+    data["entries"][0]["values"] = {"pain": None, "sleep_hours": 6}
+    data["goals"][0].update(target=2, set_by=None)
+    out.write_text(json.dumps(data))
+
+    report = import_bundle(store, out)
+    assert [(c.where, c.what, c.stored, c.imported) for c in report.conflicts] == [
+        ("goal 'Less pain'", "target", "1", "2")
+    ]
+    joe = store.patient(pid)
+    assert (joe.condition, joe.pt_clinician) == ("Stroke (right side)", "Priya, PT")
+    assert store.entries(pid)[0].values == {"pain": 2, "sleep_hours": 6}
+    assert [(g.title, g.target, g.set_by) for g in store.goals(pid)] == [("Less pain", 1, "Priya")]
+    import_bundle(store, out, OnConflict.REPLACE)
+    assert [(g.title, g.target, g.set_by) for g in store.goals(pid)] == [("Less pain", 2, "Priya")]
+    store.close()

@@ -53,3 +53,34 @@ def test_engine_never_migrates_by_itself(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "plain.db")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar() == 0
+
+
+def test_schema_0003_upgrades_to_per_patient_thresholds(data_dir: Path) -> None:
+    import pytest
+    from old_schemas import FIXTURES, build_old_database
+
+    from rehabtrack.core.validation import InvalidInput
+
+    build_old_database(FIXTURES / "schema-0003.sql", data_dir / DATABASE_NAME)
+    store = open_store(data_dir)
+    try:
+        patients = store.patients(include_archived=True)
+        assert patients and all(store.thresholds(p.id) == {} for p in patients if p.id is not None)
+        pid = patients[0].id
+        assert pid is not None
+        store.save_thresholds(pid, {"sleep_hours": 1.0, "stiffness_minutes": 20})
+        assert store.thresholds(pid) == {"sleep_hours": 1.0, "stiffness_minutes": 20.0}
+        # Below the measurement error, or a published threshold: refused, naming field and range.
+        with pytest.raises(InvalidInput, match=r"Sleep meaningful change must be from 0\.25 to 16 hours"):
+            store.save_thresholds(pid, {"sleep_hours": 0.1})
+        with pytest.raises(InvalidInput, match="Pain: the meaningful change is published"):
+            store.save_thresholds(pid, {"pain": 3})
+        assert store.thresholds(pid) == {"sleep_hours": 1.0, "stiffness_minutes": 20.0}  # nothing written
+        store.save_thresholds(pid, {})
+        assert store.thresholds(pid) == {}
+    finally:
+        store.close()
+    with sqlite3.connect(data_dir / DATABASE_NAME) as conn:
+        assert (
+            conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION == "0004"
+        )

@@ -211,3 +211,74 @@ def test_demo_folders_are_removed_when_the_program_ends(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert list(tmp_path.glob("rehabtrack-demo-*")) == []  # ... which the next demo removes
+
+
+# An upgrade an older RehabTrack left half done ---------------------------------------------------------
+
+
+LAST_UPGRADED_STEP_BY_STEP = "0003"  # the newest schema RehabTrack upgraded to one commit per statement
+
+
+def _half_upgrade_as_before(path: Path, stop_at: int) -> list[str]:
+    """Upgrade ``path`` the way RehabTrack did before upgrades were one transaction (plain sqlite3: each
+    ALTER or CREATE commits by itself) and stop before statement ``stop_at``, like a crash; returns the
+    statements that ran."""
+    from alembic import command
+    from sqlalchemy import create_engine, event
+
+    from rehabtrack.storage.migrate import alembic_config
+
+    engine = create_engine(f"sqlite:///{path}")
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _crash(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+        if len(seen) == stop_at:
+            raise KeyboardInterrupt("crash")
+
+    try:
+        with engine.connect() as connection:
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, LAST_UPGRADED_STEP_BY_STEP)
+            connection.commit()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("schema", ["0001", "0002"])
+def test_an_upgrade_an_older_version_left_half_done_is_finished(schema: str, tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from old_schemas import FIXTURES, build_old_database
+
+    dump = FIXTURES / f"schema-{schema}.sql"
+    statements = _half_upgrade_as_before(build_old_database(dump, tmp_path / "count.db"), 0)
+    with sqlite3.connect(tmp_path / "count.db") as conn:
+        weeks = conn.execute("SELECT count(*) FROM weekly_entry").fetchone()[0]
+    conn.close()
+    # Only a schema statement commits by itself: stop just after each one.
+    stops = [i + 2 for i, sql in enumerate(statements) if sql.lstrip().startswith(("ALTER", "CREATE"))]
+    half_done = 0
+    for stop_at in stops:
+        data = tmp_path / f"stop-{stop_at}"
+        path = build_old_database(dump, data / DATABASE_NAME)
+        _half_upgrade_as_before(path, stop_at)
+        with sqlite3.connect(path) as conn:
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(patient)")}
+        conn.close()
+        half_done += version == schema and ("uid" if schema == "0001" else "discharged_on") in columns
+
+        store = open_store(data)  # refused ("duplicate column name") before migrations skipped what exists
+        assert sum(len(store.entries(p.id)) for p in store.patients(True) if p.id is not None) == weeks
+        with store.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+            assert conn.exec_driver_sql("SELECT count(*) FROM patient WHERE uid IS NULL").scalar() == 0
+        store.close()
+    assert half_done > 0  # some of the stops really left a half-upgraded file

@@ -133,7 +133,7 @@ def test_keyboard_only_flow(qtbot: QtBot, store: Store) -> None:
     press(qtbot, Qt.Key.Key_Left, ALT)
     assert form.week == LAST_WEEK
     assert "not logged yet" in form.title.text()
-    form._focus_first_input()
+    form.focus_first_input()
     type_text(qtbot, "30")  # morning stiffness, minutes
     tab(qtbot)
     type_text(qtbot, "4")  # stiffness severity
@@ -170,7 +170,7 @@ def test_keyboard_only_flow(qtbot: QtBot, store: Store) -> None:
     entries = store.entries(patient_id)
     assert [e.week for e in entries] == [LAST_WEEK, THIS_WEEK]
     assert entries[1].values == first.values
-    assert entries[1].rom == first.rom
+    assert entries[1].rom == ()  # angles are measured again, not copied (unless asked)
     assert entries[1].activities == first.activities
 
     # Edit the past week: pain 5 -> 3.
@@ -221,7 +221,7 @@ def test_undo_of_a_new_week_deletes_it(qtbot: QtBot, store: Store) -> None:
     form = CheckInForm(store, patient_id, QUndoStack(), today=TODAY)
     qtbot.addWidget(form)
     show_active(qtbot, form)
-    form._focus_first_input()
+    form.focus_first_input()
     type_text(qtbot, "10")
     press(qtbot, Qt.Key.Key_S, CTRL)
     assert [e.week for e in store.entries(patient_id)] == [THIS_WEEK]
@@ -235,7 +235,7 @@ def test_leaving_a_week_with_unsaved_changes_asks_and_can_save(qtbot: QtBot, sto
     form = CheckInForm(store, patient_id, QUndoStack(), today=TODAY)
     qtbot.addWidget(form)
     show_active(qtbot, form)
-    form._focus_first_input()
+    form.focus_first_input()
     type_text(qtbot, "15")
     titles = accept_next_modal_by_keyboard(qtbot)  # default button: Save
     press(qtbot, Qt.Key.Key_Left, ALT)

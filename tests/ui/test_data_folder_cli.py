@@ -117,3 +117,28 @@ def test_a_folder_chosen_before_the_shared_file_existed_is_followed(
     out = _cli(config_home, "import", str(tmp_path / "demo.csv"), "--patient", "Ann")
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "older choice" / "rehabtrack.db").is_file()
+
+
+def test_the_apps_own_settings_reach_the_command_line(tmp_path: Path, config_home: dict[str, str]) -> None:
+    """What the app saves through the user's real settings (a fresh process: Qt keeps the settings
+    folder it first saw) is what the command line then uses."""
+    chosen = tmp_path / "mine"
+    save = (
+        "from dataclasses import replace\n"
+        "from rehabtrack.ui.app import make_application\n"
+        "from rehabtrack.ui.settings import user_settings\n"
+        "app = make_application()\n"
+        "settings = user_settings()\n"
+        f"settings.save_preferences(replace(settings.preferences(), data_folder={str(chosen)!r}))\n"
+    )
+    env = {**config_home, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", save], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "config" / "RehabTrack" / "RehabTrack.conf").is_file(), "the app's own settings file"
+
+    out = _cli(config_home, "--demo", "export", "--out", str(tmp_path / "demo.csv"))
+    out = _cli(config_home, "import", str(tmp_path / "demo.csv"), "--patient", "Ann")
+    assert out.returncode == 0, out.stderr
+    out = _cli(config_home, "backup")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"Backed up to {chosen / 'backups'}")

@@ -148,3 +148,28 @@ def test_the_window_asks_which_value_to_keep_and_its_report_stays_in_view(
     assert window.store.entry(patient.id, last.week).values["pain"] == other  # type: ignore[union-attr]
     assert "its values replaced the stored ones" in seen[1][1]
     window.close()
+
+
+def test_weekly_data_that_cannot_be_written_is_said_and_leaves_no_file(
+    qtbot, data_dir: Path, today, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from rehabtrack.storage.demo import seed_demo
+    from rehabtrack.ui.main_window import MainWindow
+
+    store = open_store(data_dir)
+    seed_demo(store, today)
+    store.close()
+    target = tmp_path / "no such folder" / "weeks.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warned.append(text))
+    window = MainWindow(lambda: open_store(data_dir), today)
+    qtbot.addWidget(window)
+    window.show()
+    window.load()
+    window.export_csv()
+    assert warned == [f"{target} could not be written (No such file or directory); nothing was written."]
+    assert not target.parent.exists()
+    window.close()

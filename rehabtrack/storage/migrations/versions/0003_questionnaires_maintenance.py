@@ -11,6 +11,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
+from rehabtrack.storage.migrations.existing import has_column, has_index, has_table
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -29,18 +31,34 @@ SCORE_RANGES = (
 
 
 def upgrade() -> None:
-    op.add_column("patient", sa.Column("discharged_on", sa.Date(), nullable=True))
-    op.add_column(
-        "patient",
-        sa.Column(
-            "maintenance_every_weeks",
-            sa.Integer(),
-            sa.CheckConstraint("maintenance_every_weeks IN (2, 4)", name="ck_patient_maintenance_every"),
-            nullable=True,
-        ),
-    )
-    op.add_column("patient", sa.Column("maintenance_since", sa.Date(), nullable=True))
+    # Each step skips what a crashed upgrade of an older RehabTrack already did (migrations/existing.py).
+    if not has_column("patient", "discharged_on"):
+        op.add_column("patient", sa.Column("discharged_on", sa.Date(), nullable=True))
+    if not has_column("patient", "maintenance_every_weeks"):
+        op.add_column(
+            "patient",
+            sa.Column(
+                "maintenance_every_weeks",
+                sa.Integer(),
+                sa.CheckConstraint("maintenance_every_weeks IN (2, 4)", name="ck_patient_maintenance_every"),
+                nullable=True,
+            ),
+        )
+    if not has_column("patient", "maintenance_since"):
+        op.add_column("patient", sa.Column("maintenance_since", sa.Date(), nullable=True))
+    if not has_table("measure_result"):
+        _measure_result()
+    if not has_index("measure_result", "ix_measure_result_patient_id"):
+        op.create_index(op.f("ix_measure_result_patient_id"), "measure_result", ["patient_id"], unique=False)
+    if not has_table("measure_item"):
+        _measure_item()
+    if not has_index("measure_item", "ix_measure_item_result_id"):
+        op.create_index(op.f("ix_measure_item_result_id"), "measure_item", ["result_id"], unique=False)
+    if not has_table("measure_item_text"):
+        _measure_item_text()
 
+
+def _measure_result() -> None:
     op.create_table(
         "measure_result",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -63,8 +81,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["goal_id"], ["goal.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(op.f("ix_measure_result_patient_id"), "measure_result", ["patient_id"], unique=False)
 
+
+def _measure_item() -> None:
     op.create_table(
         "measure_item",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -100,8 +119,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("result_id", "position", name="uq_measure_item_position"),
     )
-    op.create_index(op.f("ix_measure_item_result_id"), "measure_item", ["result_id"], unique=False)
 
+
+def _measure_item_text() -> None:
     op.create_table(
         "measure_item_text",
         sa.Column("id", sa.Integer(), nullable=False),

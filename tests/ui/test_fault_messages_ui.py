@@ -1,0 +1,55 @@
+"""A fault of the folder (not of the records) is named in the window; no backup is offered and nothing is
+moved, even when backups exist."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from rehabtrack.core.model import Patient
+from rehabtrack.storage.backup import backup_now, list_backups
+from rehabtrack.storage.store import DATABASE_NAME, open_store
+from rehabtrack.ui.main_window import MainWindow
+
+
+def test_a_folder_where_the_records_should_be_is_named_and_no_restore_offered(
+    qtbot: QtBot, data_dir: Path, today: date
+) -> None:
+    store = open_store(data_dir)
+    store.save_patient(Patient("Ann Example"))
+    store.close()
+    backup = backup_now(data_dir)
+    database = data_dir / DATABASE_NAME
+    moved = data_dir.parent / "moved.db"
+    database.rename(moved)
+    database.mkdir()  # e.g. a sync tool made a folder of that name
+
+    seen: list[tuple[str, list[str]]] = []
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            seen.append((modal.text(), [b.text() for b in modal.buttons()]))
+            modal.accept()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(20)
+    window = MainWindow(lambda: open_store(data_dir), today)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.load()
+    timer.stop()
+
+    [(text, buttons)] = seen
+    assert "is a folder, not a database file" in text
+    assert "damaged" not in text and "Restore" not in text
+    assert [b.replace("&", "") for b in buttons] == ["OK"]  # a message, not a question
+    assert window.store is None
+    assert database.is_dir() and list(database.iterdir()) == []
+    assert list_backups(data_dir) == [backup]  # nothing restored, nothing moved aside
