@@ -421,11 +421,11 @@ class Dashboard(QWidget):
         widget = QWidget()
         outer = QVBoxLayout(widget)
         outer.setContentsMargins(0, 0, 0, 0)
-        # The legend scrolls away with the charts: at a large text size its three lines would
-        # otherwise take the room of a chart for good.
-        outer.addWidget(hint_label(CHART_LEGEND))
+        # The legend goes under the charts, scrolling with them: at a large text size its three lines
+        # would otherwise push the first row of charts below the bottom of the area.
         grid = QGridLayout()
         outer.addLayout(grid, 1)
+        outer.addWidget(hint_label(CHART_LEGEND))
         cells = []
         place = 0
         for i, key in enumerate(keys):

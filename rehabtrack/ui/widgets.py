@@ -12,7 +12,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -331,6 +331,21 @@ class FlowLayout(QLayout):
         return used - rect.y() + margins.bottom()
 
 
+class GrowingLabel(QLabel):
+    """Word-wrapped text whose minimum height follows its width, for a label beside widgets that are
+    laid out by minimum sizes alone (in a splitter): there, more lines would overlap what is below."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 class NoticeLabel(QLabel):
     """A warning the person should not miss (a marker worse two check-ins in a row): bold text on the
     tooltip colours inside a border in the highlight colour, like the reminder strip, in every theme."""
@@ -394,7 +409,8 @@ class _PageContent(QWidget):
             wraps = item.hasHeightForWidth()
             heights.append(item.heightForWidth(inner) if wraps else item.minimumSize().height())
         spacing = max(layout.spacing(), 0) * max(len(heights) - 1, 0)
-        return sum(heights) + spacing + margins.top() + margins.bottom()
+        needed = sum(heights) + spacing + margins.top() + margins.bottom()
+        return max(needed, layout.minimumSize().height())  # never squeezed below what it must have
 
 
 def readable_hint_colour(palette: QPalette, ground: QPalette.ColorRole = QPalette.ColorRole.Window) -> QColor:
