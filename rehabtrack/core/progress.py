@@ -309,11 +309,10 @@ def _judge(
     today: date,
     target_date: date | None = None,
     min_change: float = 0.0,
-    start: date | None = None,
     baseline_set: bool = False,
     questionnaire: bool = False,
 ) -> _Verdict:
-    kept = since_start(points, start, today)
+    kept = since_start(points, None, today)
     if _stale(kept, today, questionnaire):
         return _Verdict(ProgressStatus.STALE)
     if questionnaire:
@@ -445,12 +444,10 @@ class GoalProgress:
             return ""
         return self.projection.text(fmt)
 
-    def _fmt(self, value: float, unit: bool = True, whole: bool | None = None) -> str:
-        return format_value(value, self.unit if unit else "", self.whole if whole is None else whole)
-
-    def _mean(self, value: float, unit: bool = True) -> str:
-        """Baseline and current may fall between whole numbers: keep their decimal (8.5 is not a met 9)."""
-        return self._fmt(value, unit, whole=False)
+    def _fmt(self, value: float, unit: bool = True) -> str:
+        """A target, baseline or current value with its decimal kept, so 8.5 never reads as a met 9 (nor a
+        target of 2.5 as 3)."""
+        return format_value(value, self.unit if unit else "", False)
 
     def sentence(self) -> str:
         """E.g. "Right knee flexion: 92° → 108°, better, 70% of the way to 115°; on track for 12–26 Mar"."""
@@ -468,7 +465,7 @@ class GoalProgress:
                 f"log {MIN_WEEKS_FOR_STATUS - self.points} more weeks to see progress toward {target}"
             )
         hug = self.unit in ("°", "%")
-        head = f"{self.label}: {self._mean(self.baseline, hug)} \u2192 {self._mean(self.current)}"
+        head = f"{self.label}: {self._fmt(self.baseline, hug)} \u2192 {self._fmt(self.current)}"
         if self.status == ProgressStatus.ACHIEVED:
             return f"{head}, target of {target} reached"
         if self.status == ProgressStatus.REACHED_ONCE:
@@ -526,7 +523,6 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         today,
         goal.target_date,
         min_change,
-        None,
         baseline_set,
         questionnaire,
     )
@@ -542,7 +538,7 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         improved = change is not None and change.improved
         if (achieved or improved) and not meets(baseline, goal.target, goal.direction):
             percent = shown_percent(percent_of_way(baseline, current, goal.target, goal.direction), achieved)
-    projection_found = verdict.projection if found != ProgressStatus.STALE else None
+    projection_found = verdict.projection  # none when stale
     return GoalProgress(
         goal=goal,
         label=series.label,

@@ -31,7 +31,7 @@ from rehabtrack.ui.history import HistoryModel
 from rehabtrack.ui.lazy_tab import LazyTab
 from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
-from rehabtrack.ui.widgets import NoticeLabel
+from rehabtrack.ui.widgets import NoticeLabel, scaled_point_size
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 # The size the window opens at where the screen has room; a smaller screen gets its whole free area.
 PREFERRED_SIZE = QSize(1200, 820)
-HEADING_SCALE = 1.5  # the patient's name, against the window's text
+HEADING_EXTRA_PERCENT = 50  # the patient's name: the window's text plus half the desktop's
 RESTORE_OFFER_TITLE = "Your records could not be opened"
 
 
@@ -185,9 +185,10 @@ class MainWindow(QMainWindow):
             self.move(x, y)
 
     def _size_heading(self) -> None:
-        """The patient's name half as large again as the window's text, whatever the text size."""
+        """The patient's name larger than the window's text by half the desktop's text size: it grows
+        with the text size, without taking three lines of a laptop screen at 200 %."""
         font = QFont(self.font())
-        font.setPointSizeF(self.font().pointSizeF() * HEADING_SCALE)
+        font.setPointSizeF(self.font().pointSizeF() + scaled_point_size(HEADING_EXTRA_PERCENT))
         font.setBold(True)
         self.patient_label.setFont(font)
 

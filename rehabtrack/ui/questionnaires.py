@@ -729,6 +729,7 @@ class QuestionnairesView(QWidget):
         self.results = self.store.measures(self.patient_id)
         with patient_thresholds(self.store.thresholds(self.patient_id)):  # the therapist's, if set
             self.history_model.set_results(self.results, self.today)
+            self._fit_history_columns()
             self._show_due()
             self._show_maintenance()
             self._draw_chart()
@@ -788,12 +789,20 @@ class QuestionnairesView(QWidget):
             self._draw_chart()  # a new theme: the chart takes its colours
 
     def _fit_history_columns(self) -> None:
-        """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
+        """No column narrower than the longest word in the table: a narrow table scrolls sideways
+        instead of cutting a word ("convention)") in half."""
         metrics = self.history.fontMetrics()
+        model = self.history_model
+        words = {
+            word
+            for row in range(model.rowCount())
+            for column in range(model.columnCount())
+            for word in str(model.index(row, column).data() or "").split()
+        }
+        widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
         padding = metrics.averageCharWidth() * 2
-        self.history.horizontalHeader().setMinimumSectionSize(
-            metrics.horizontalAdvance("variation,") + padding
-        )
+        least = max(widest, metrics.horizontalAdvance("variation")) + padding
+        self.history.horizontalHeader().setMinimumSectionSize(least)
 
     def close_form(self) -> None:
         if self.form is None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
+from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -427,13 +427,6 @@ class HintLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._recolour()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Ask for the height the wrapped text needs at this width: a dialog or form row that lays
-        out by size hints alone would otherwise cut the last lines off at a large text size."""
-        super().resizeEvent(event)
-        if self.wordWrap():
-            self.setMinimumHeight(self.heightForWidth(self.width()))
 
 
 def hint_label(text: str = "") -> QLabel:

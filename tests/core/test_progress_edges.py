@@ -514,3 +514,122 @@ def test_trend_line_value_at_a_day() -> None:
 
     assert Trend(2.0, MONDAY, 10.0).value_at(MONDAY + timedelta(days=14)) == 14.0
     assert Trend(-0.5, MONDAY, 10.0).value_at(MONDAY + timedelta(days=7)) == 9.5
+
+
+def test_published_thresholds_are_marked_and_unknown_keys_refused() -> None:
+    assert threshold_for("pain").published is True
+    assert threshold_for("sleep_hours").published is False
+    with pytest.raises(KeyError, match="no meaningful-change threshold for series 'rom'"):
+        threshold_for("rom")  # a prefix needs its slash
+    with pytest.raises(KeyError):
+        threshold_for("sessions_attended")
+
+
+def test_change_fields() -> None:
+    same = classify_change("pain", 2, 2, True)
+    assert str(same.delta) == "0.0" and same.key == "pain"
+    assert classify_change("pain", 5, 3, True, "My pain").label == "My pain"
+    assert classify_change("pain", 1e-9, 3, True).percent is not None
+    assert classify_change("pain", 5e-10, 3, True).percent is None
+    # 2.98 points from 10 is 29.8 %, short of 30 %.
+    assert classify_change("pain", 10, 7.02, True).direction == "within normal variation"
+
+
+def test_theil_sen_from_two_weeks_and_its_median() -> None:
+    from rehabtrack.core.trend import theil_sen, trend
+
+    two = theil_sen(weekly([4, 6]))
+    assert two is not None and two.slope_per_week == 2.0
+    # Slopes 1, 1, 2, 2.5, 2.5, 4: the median is 2.25.
+    line = theil_sen(weekly([0, 1, 5, 6]))
+    assert line is not None and line.slope_per_week == 2.25
+    short = trend(weekly([0, 10, 11]), window_weeks=2)
+    assert short is not None and short.slope_per_week == 1.0
+    # Twelve calendar weeks by default: week 0 (an outlier) is thirteen weeks before the last.
+    default = trend(weekly([100] + [float(i) for i in range(1, 13)]))
+    assert default is not None and default.slope_per_week == 1.0
+
+
+def test_two_points_have_an_interval_and_no_tail_is_exactly_five_percent() -> None:
+    from fractions import Fraction
+
+    from rehabtrack.core.trend import kendall_s_counts
+
+    assert slope_interval(weekly([4, 6])) == (2.0, 2.0)
+    # The exact rule compares a tail with 5 %; no tail for n ≤ 10 is exactly 5 %, so "≤" and "<" agree.
+    for n in range(2, 11):
+        counts = kendall_s_counts(n)
+        total = sum(counts.values())
+        tails = [Fraction(sum(c for s, c in counts.items() if s >= cut), total) for cut in counts]
+        assert Fraction(1, 20) not in tails
+
+
+def test_current_never_uses_the_baseline_weeks_unless_the_therapist_set_the_baseline() -> None:
+    from rehabtrack.core.progress import status
+
+    # Three weeks 1, 1, 5: the baseline is the two 1s; the current value is week 3 alone, which is not met.
+    assert status(weekly([1, 1, 5]), 2, Direction.LOWER, week(2)) == ProgressStatus.NO_DATA
+    # With a set baseline all three count: the middle value 1 meets the target, twice.
+    goal = Goal(Discipline.PT, "Pain", "pain", 2, Direction.LOWER, baseline=8)
+    pain = Series("pain", "Pain (weekly average)", "", True, weekly([1, 1, 5]))
+    gp = progress_toward(goal, pain, week(2))
+    assert gp.status == ProgressStatus.ACHIEVED
+    steady = Series("pain", "Pain (weekly average)", "", True, weekly([6, 5, 4]))
+    assert progress_toward(goal, steady, week(2)).current == 5
+    assert progress_toward(goal, steady, week(2)).change.label == "Pain (weekly average)"  # type: ignore[union-attr]
+
+
+def test_the_next_check_in_is_next_monday() -> None:
+    pain = Series("pain", "Pain", "", True, weekly([9, 8, 7, 6, 5, 4, 3]))
+    gp = progress_toward(Goal(Discipline.PT, "Pain", "pain", 2, Direction.LOWER), pain, week(9))
+    assert gp.projection is not None and gp.projection.early == week(10)
+
+
+def test_too_early_when_the_fast_end_lands_on_the_target_date() -> None:
+    gp = progress_toward(knee_goal(125, date(2026, 3, 5)), knee(RISING), week(5))
+    assert gp.status == ProgressStatus.TOO_EARLY
+
+
+def test_future_weeks_do_not_count_for_status() -> None:
+    from rehabtrack.core.progress import status
+
+    points = weekly([1, 1, 5]) + (Point(week(3), 1.0),)
+    assert status(points, 2, Direction.LOWER, week(2)) == ProgressStatus.NO_DATA
+
+
+def test_a_target_date_of_today_still_waits_for_a_second_check_in() -> None:
+    six = knee([80 + 3 * i for i in range(6)])
+    gp = progress_toward(knee_goal(105, week(5)), six, week(5))
+    assert gp.status == ProgressStatus.TOO_EARLY
+    assert gp.projection is not None
+    assert "too early to tell: the trend reaches 105°" in gp.sentence()
+
+
+def test_goal_progress_fields() -> None:
+    pain = Series("pain", "Pain (weekly average)", "", True, weekly([6, 6]))
+    goal = Goal(Discipline.PT, "Pain", "pain", 2.5, Direction.LOWER)
+    two = progress_toward(goal, pain, week(1))
+    assert two.change is None and two.whole is True and two.trend is not None
+    assert two.sentence().endswith("progress toward 2.5")  # a target of 2.5 is never shown as 3
+    gp = progress_toward(knee_goal(110), knee(LINEAR), week(6))
+    assert gp.trend is not None and gp.trend.slope_per_week == 3.0
+    assert gp.projected == week(11) == gp.projection.early  # type: ignore[union-attr]
+    long = knee([200, 200, 200] + [80 + 2 * i for i in range(12)])
+    trend_line = progress_toward(knee_goal(150), long, week(14)).trend
+    assert trend_line is not None and trend_line.slope_per_week == 2.0
+    once = progress_toward(
+        Goal(Discipline.PT, "P", "pain", 2, Direction.LOWER),
+        Series("pain", "Pain", "", True, weekly([6, 6, 5, 4, 4, 2])),
+        week(5),
+    )
+    assert once.status == ProgressStatus.REACHED_ONCE and once.reached is None
+    lefs_goal = Goal(Discipline.PT, "LEFS 60", "measure/LEFS", 60, Direction.HIGHER)
+    two_scores = Series("measure/LEFS", "LEFS", "", False, (Point(week(0), 40.0), Point(week(4), 50.0)))
+    assert progress_toward(lefs_goal, two_scores, week(4)).current == 50
+
+
+def test_a_series_without_a_threshold_still_needs_a_clear_trend_only() -> None:
+    sessions = Series("sessions_attended", "Sessions", "", False, weekly([1 + 0.1 * i for i in range(8)]))
+    goal = Goal(Discipline.PT, "S", "sessions_attended", 2, Direction.HIGHER)
+    gp = progress_toward(goal, sessions, week(7))
+    assert gp.projection is not None
