@@ -386,6 +386,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._x_range = x_range
         self._apply_ranges()
         self.setAccessibleName(axis_title(series))
+        self.viewport().setAccessibleName(axis_title(series))  # the drawing area takes clicks: named too
         today = x_range[1] if x_range is not None else None
         self.setAccessibleDescription(chart_summary(series, self._goals, today))
 

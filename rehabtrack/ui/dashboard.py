@@ -41,7 +41,7 @@ from rehabtrack.core.progress import GoalProgress, Period, change_between, progr
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import Button, hint_label, name_chart
+from rehabtrack.ui.widgets import Button, hint_label
 
 GOALS_GROUP = "Goals"
 QUESTIONNAIRES_GROUP = "Questionnaires"
@@ -446,7 +446,6 @@ class Dashboard(QWidget):
         key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
         chart = page.chart(index)
-        name_chart(chart, self.data.series(key).label)
         chart.set_data(
             self.data.series(key),
             self.data.goals_for(key),

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QRect, QSize, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -626,4 +626,4 @@ class MainWindow(QMainWindow):
             return
         self.checkin.show_week(self.history_model.week_at(index.row()))  # type: ignore[attr-defined]
         self.tabs.setCurrentWidget(self.checkin)
-        self.checkin.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.checkin.focus_first_input()  # type: ignore[attr-defined]

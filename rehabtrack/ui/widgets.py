@@ -14,7 +14,6 @@ from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -234,12 +233,6 @@ def announce(widget: QWidget, message: str) -> None:
 def error_label(field: QWidget | None = None) -> ErrorLabel:
     """A hidden, word-wrapped label for ``field``'s problem, shown next to the field."""
     return ErrorLabel(field=field)
-
-
-def name_chart(chart: QAbstractScrollArea, name: str) -> None:
-    """A chart and its drawing area tell a screen reader what they show (the area takes clicks too)."""
-    chart.setAccessibleName(name)
-    chart.viewport().setAccessibleName(name)
 
 
 def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], object]) -> QDialogButtonBox:
