@@ -186,7 +186,7 @@ CASES = [
         "bundle version as a string",
         "p.rtbundle",
         _bundle(lambda d: d.update(version="2")),
-        'version: must be a whole number from 1 to 2, without quotes (got "2")',
+        'version: must be a whole number from 1 to 3, without quotes (got "2")',
     ),
     Case(
         "bundle week 0001-01-01",

@@ -147,14 +147,7 @@ def test_a_read_only_folder_is_named_and_its_database_still_reads(tmp_path: Path
 def test_a_full_disk_is_named_and_nothing_is_moved(tmpfs: Path) -> None:
     data = tmpfs / "data"
     path = make_database(data)
-    filler = os.open(tmpfs / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:  # fill the disk to its last byte
-        while True:
-            os.write(filler, bytes(4096))
-    except OSError:
-        pass
-    finally:
-        os.close(filler)
+    _fill(tmpfs)
     before, files = _sha(path), _listing(data)
     csv_file = tmpfs.parent / "more.csv"
     csv_file.write_text(CSV)
@@ -164,6 +157,41 @@ def test_a_full_disk_is_named_and_nothing_is_moved(tmpfs: Path) -> None:
     assert (_sha(path), _listing(data)) == (before, files)
     (tmpfs / "filler").unlink()  # with space again, the same import works
     assert run(data, "import", str(csv_file), "--patient", "Ann").returncode == 0
+
+
+def _fill(disk: Path) -> None:
+    filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:  # fill the disk to its last byte
+        while True:
+            os.write(filler, bytes(4096))
+    except OSError:
+        pass
+    finally:
+        os.close(filler)
+
+
+def test_a_disk_that_fills_while_open_refuses_the_save_and_keeps_the_rest(tmpfs: Path) -> None:
+    """In the app (no command): the disk fills up after the records were opened."""
+    from datetime import date, timedelta
+
+    from rehabtrack.core.model import Patient, WeeklyEntry
+    from rehabtrack.storage.errors import DiskFull
+    from rehabtrack.storage.store import open_store
+
+    store = open_store(tmpfs / "data")
+    ann = store.save_patient(Patient("Ann"))
+    assert ann.id is not None
+    monday = date(2025, 3, 3)
+    store.save_entry(ann.id, WeeklyEntry(monday, {"pain": 3}, notes="kept"))
+    _fill(tmpfs)
+    with pytest.raises(DiskFull, match="The disk is full"):
+        for i in range(1, 300):
+            store.save_entry(ann.id, WeeklyEntry(monday + timedelta(weeks=i), {"pain": 4}, notes="n" * 4000))
+    assert [(e.week, e.notes) for e in store.entries(ann.id)] == [(monday, "kept")]
+    (tmpfs / "filler").unlink()  # with space again, saving works in the same session
+    store.save_entry(ann.id, WeeklyEntry(monday + timedelta(weeks=1), {"pain": 4}))
+    assert len(store.entries(ann.id)) == 2
+    store.close()
 
 
 def test_a_read_only_shm_left_from_a_read_only_file_does_not_stop_saves(shared: Path) -> None:
@@ -185,6 +213,26 @@ def test_a_read_only_shm_left_from_a_read_only_file_does_not_stop_saves(shared: 
     csv_file.write_text(CSV)
     out = run(data, "import", str(csv_file), "--patient", "Ann", as_nobody=as_nobody)
     assert out.returncode == 0, out.stderr
+
+
+def test_a_read_only_file_reads_and_a_save_names_the_file(shared: Path) -> None:
+    as_nobody = IS_ROOT
+    if IS_ROOT and not _nobody_works(shared):
+        pytest.skip("as root this needs setpriv and a 'nobody' user who can run this checkout")
+    data = shared / "data"
+    data.mkdir(mode=0o700)
+    if as_nobody:
+        shutil.chown(data, "nobody", "nogroup")
+    path = make_database(data, as_nobody)
+    path.chmod(0o400)
+    before = _sha(path)
+    out = run(data, "export", "--out", str(data / "out.csv"), as_nobody=as_nobody)
+    assert out.returncode == 0, out.stderr
+    csv_file = shared / "more.csv"
+    csv_file.write_text(CSV)
+    out = run(data, "import", str(csv_file), "--patient", "Ann", as_nobody=as_nobody)
+    assert_refused(out, f"The database {path} is read-only", "write permission on the file")
+    assert _sha(path) == before and path.stat().st_mode & 0o777 == 0o400
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="needs a second user: run as root (the command then runs as nobody)")

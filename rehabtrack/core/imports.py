@@ -58,6 +58,7 @@ class History:
     measures: list[MeasureResult] = field(default_factory=list)
     maintenance: MaintenancePlan | None = None  # None: the file says nothing about it
     archived: bool | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)  # conventions the therapist set (bundles)
 
 
 @dataclass(frozen=True)

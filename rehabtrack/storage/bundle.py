@@ -16,7 +16,8 @@ give. A result (or a GAS goal) measuring one of the patient's goals refers to it
 identity in the bundle, its discipline and title, and is linked to that goal in the importing database.
 
 Version history: 1 had the profile, activities, weeks, goals and events; 2 adds ``measures`` and
-``maintenance``. Version-1 bundles still import (they bring no results and leave the plan as it is).
+``maintenance``; 3 adds ``thresholds`` (the clinic-convention meaningful changes a therapist set for the
+patient). Older bundles still import (they bring no results, and leave the plan and thresholds as they are).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlmodel import Session
 from rehabtrack import __version__
 from rehabtrack.core.imports import History, ImportReport, OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan
+from rehabtrack.core.meaningful_change import threshold_problem
 from rehabtrack.core.measure_series import GasGoal, MeasureResult, scored
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
@@ -55,7 +57,7 @@ from rehabtrack.storage.store import Store
 from rehabtrack.storage.tables import PatientRow, new_uid
 
 FORMAT = "rehabtrack-patient-bundle"
-VERSION = 2  # 2: questionnaire results and the maintenance plan
+VERSION = 3  # 2: questionnaire results and the maintenance plan; 3: the patient's thresholds
 SUFFIX = ".rtbundle"
 ACTIVITY_MARKER = "activity/"
 
@@ -188,6 +190,7 @@ def bundle_data(store: Store, patient_id: int) -> dict[str, Any]:
             "every_weeks": plan.every_weeks,
             "since": _day_out(plan.since),
         },
+        "thresholds": store.thresholds(patient_id),
     }
 
 
@@ -345,6 +348,7 @@ class _BundleIn(_Strict):
     events: list[_EventIn]
     measures: list[_MeasureIn] | None = None  # from version 2 on
     maintenance: _PlanIn | None = None  # from version 2 on
+    thresholds: dict[str, float | int] | None = None  # from version 3 on
 
 
 class _Header(BaseModel):
@@ -526,6 +530,10 @@ def _history(data: _BundleIn) -> History:
         m = data.maintenance
         plan = MaintenancePlan(m.discharged_on, m.every_weeks, m.since)
         _checked("maintenance", plan.validate)
+    thresholds = {key: float(value) for key, value in (data.thresholds or {}).items()}
+    wrong = [found for k, v in thresholds.items() if (found := threshold_problem(k, v)) is not None]
+    if wrong:
+        raise InvalidInput([Problem(f"thresholds {w.field}", w.message) for w in wrong])
     return History(
         patient,
         uid=p.uid.strip(),
@@ -536,6 +544,7 @@ def _history(data: _BundleIn) -> History:
         measures=_measures(data.measures or [], goals),
         maintenance=plan,
         archived=p.archived,
+        thresholds=thresholds,
     )
 
 

@@ -82,28 +82,29 @@ def folder_problem(data_dir: Path, *, writing: bool = True) -> DatabaseProblem |
     if (problem := path_problem(path)) is not None:
         return problem
     folder = _existing(data_dir)
+    where = f"The data folder {folder}" if folder == data_dir else f"The folder {folder} (to hold {data_dir})"
     if os.path.exists(folder) and not os.path.isdir(folder):
         return CannotOpen(f"{folder} is a file, not a folder, so it cannot hold RehabTrack's data.")
     refused = not os.access(folder, os.R_OK | os.X_OK) or (writing and not os.access(folder, os.W_OK))
     if refused and _other_users(folder):
         return CannotOpen(
-            f"The data folder {folder} belongs to another user ({_owner(folder)}), so RehabTrack "
+            f"{where} belongs to another user ({_owner(folder)}), so RehabTrack "
             "cannot use it. Open RehabTrack as that user, or choose a folder of your own "
             "(--data-dir); nothing was changed."
         )
     if writing and _read_only_drive(folder):
         return ReadOnlyDatabase(
-            f"The data folder {folder} is on a read-only drive, so RehabTrack cannot save there. "
+            f"{where} is on a read-only drive, so RehabTrack cannot save there. "
             "Make the drive writable (or copy the folder to a writable one); nothing was changed."
         )
     if not os.access(folder, os.R_OK | os.X_OK):
         return CannotOpen(
-            f"The data folder {folder} cannot be read (its permissions forbid it). Give yourself read "
+            f"{where} cannot be read (its permissions forbid it). Give yourself read "
             "and write permission on it; nothing was changed."
         )
     if writing and not os.access(folder, os.W_OK):
         return ReadOnlyDatabase(
-            f"The data folder {folder} is read-only, so RehabTrack cannot save there. Give yourself "
+            f"{where} is read-only, so RehabTrack cannot save there. Give yourself "
             "write permission on the folder; nothing was changed."
         )
     free = _free(folder)

@@ -35,7 +35,7 @@ from rehabtrack.core.imports import (
 )
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.markers import WEEKLY_MARKERS
-from rehabtrack.core.meaningful_change import threshold_problem
+from rehabtrack.core.meaningful_change import default_threshold, threshold_problem
 from rehabtrack.core.measure_series import FILLED_IN, GasGoal, MeasureResult, family_instrument, scored
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
@@ -192,9 +192,9 @@ def _upgrade(path: Path, revision: str | None, keep: int) -> None:
             ) from exc
         raise MigrationFailed(
             f"Upgrading the database from schema {revision} to {db.HEAD_REVISION} failed ({exc}). "
-            f"The database was not changed, and a copy from just before the upgrade is kept at {backup}. "
-            f'To go back to that copy, run: rehabtrack restore "{backup}" '
-            "or use File → Restore from backup…",
+            "The database was not changed: your records are all in it, and the upgrade is tried again the "
+            f"next time RehabTrack opens it. A copy from just before the upgrade is also kept at {backup} "
+            f'(for a previous version of RehabTrack: rehabtrack restore "{backup}").',
             backup,
         ) from exc
     finally:
@@ -636,6 +636,7 @@ class _Merge:
         self._events()
         if self.h.maintenance is not None:
             self._maintenance(row, self.h.maintenance)
+        self._thresholds()
         return self.out
 
     def conflict(self, where: str, what: str, stored: object, imported: object) -> None:
@@ -827,6 +828,25 @@ class _Merge:
                 s.add(EventRow(patient_id=self.pid, day=event.day, kind=key[1], text=event.text))
                 known.add(key)
                 self.out.count("event")
+
+    def _thresholds(self) -> None:
+        """A threshold the file brings is added; one that differs from the stored one is a conflict."""
+        stored = {
+            r.series_key: r
+            for r in self.s.exec(
+                select(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == self.pid)
+            )
+        }
+        for key, value in sorted(self.h.thresholds.items()):
+            row = stored.get(key)
+            if row is None:
+                self.s.add(PatientThresholdRow(patient_id=self.pid, series_key=key, value=value))
+                self.out.count("meaningful-change threshold")
+            elif row.value != value:
+                self.conflict("meaningful change", default_threshold(key).label or key, row.value, value)
+                if self.replace:
+                    row.value = value
+                    self.s.add(row)
 
     def _maintenance(self, row: PatientRow, plan: MaintenancePlan) -> None:
         """A plan the file leaves empty keeps the stored one (and its recurrence watch)."""

@@ -41,16 +41,18 @@ from rehabtrack.core.progress import GoalProgress, Period, change_between, progr
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import Button, hint_label, name_chart
+from rehabtrack.ui.widgets import Button, hint_label
 
 GOALS_GROUP = "Goals"
 QUESTIONNAIRES_GROUP = "Questionnaires"
 DEFAULT_PRESET = "6 months"
 CHART_COLUMNS = 2
+GOALS_SHARE = 42  # percent of the dashboard's height the goals panel opens with
 CHART_MIN_HEIGHT = 240
 CHART_LEGEND = (
     "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
-    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation "
+    "last 12 weeks · straight line: goal target (PT solid, OT dashed), its date the hollow square or "
+    "triangle · dotted line: an event, named above the chart · grey band: within normal variation "
     "(hover it: a published source or a clinic convention) · "
     "green wash: typical range of motion"
 )
@@ -293,6 +295,7 @@ class Dashboard(QWidget):
         self.data = PatientData(store, patient_id, self.today, entries)
         self.preset = default_preset(self.today, [e.week for e in self.data.entries])
         self._range_chosen = False  # until the user picks one, the range follows the data
+        self.layout_restored = False  # True once the splitters have their sizes (kept ones, or the first)
         self.rom_norms = DEFAULT_SOURCE
         self._pages: dict[str, ChartPage] = {}
 
@@ -338,7 +341,6 @@ class Dashboard(QWidget):
         charts_box = QWidget()
         charts_layout = QVBoxLayout(charts_box)
         charts_layout.setContentsMargins(0, 0, 0, 0)
-        charts_layout.addWidget(hint_label(CHART_LEGEND))
         charts_layout.addWidget(self.chart_area, 1)
         charts_split = QSplitter(Qt.Orientation.Horizontal)
         charts_split.addWidget(self.group_list)
@@ -404,12 +406,26 @@ class Dashboard(QWidget):
             self.chart_area.setWidget(QLabel("Charts appear here once a week is logged."))
             return
         names = list(groups)
+        self._fit_group_list(names)
         self.group_list.setCurrentRow(names.index(shown) if shown in names else 0)
         self.show_group(names[self.group_list.currentRow()])
 
+    def _fit_group_list(self, names: list[str]) -> None:
+        """The list of chart groups as wide as its longest name at this text size: none is cut off."""
+        metrics = self.group_list.fontMetrics()
+        scroll_bar = self.group_list.verticalScrollBar().sizeHint().width()
+        wanted = max((metrics.horizontalAdvance(n) for n in names), default=0) + 2 * metrics.height()
+        self.group_list.setMinimumWidth(wanted + scroll_bar)
+
     def _build_page(self, keys: list[str]) -> ChartPage:
         widget = QWidget()
-        grid = QGridLayout(widget)
+        outer = QVBoxLayout(widget)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The legend goes under the charts, scrolling with them: at a large text size its three lines
+        # would otherwise push the first row of charts below the bottom of the area.
+        grid = QGridLayout()
+        outer.addLayout(grid, 1)
+        outer.addWidget(hint_label(CHART_LEGEND))
         cells = []
         place = 0
         for i, key in enumerate(keys):
@@ -430,7 +446,6 @@ class Dashboard(QWidget):
         key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
         chart = page.chart(index)
-        name_chart(chart, self.data.series(key).label)
         chart.set_data(
             self.data.series(key),
             self.data.goals_for(key),
@@ -483,6 +498,10 @@ class Dashboard(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self.layout_restored:  # first shown, with no sizes kept from last time: in proportion
+            self.layout_restored = True
+            height = self.splitter.height()
+            self.splitter.setSizes([height * GOALS_SHARE // 100, height - height * GOALS_SHARE // 100])
         QTimer.singleShot(0, self.draw_on_screen)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QRect, QSize, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,7 +31,7 @@ from rehabtrack.ui.history import HistoryModel
 from rehabtrack.ui.lazy_tab import LazyTab
 from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
-from rehabtrack.ui.widgets import NoticeLabel
+from rehabtrack.ui.widgets import NoticeLabel, scaled_point_size
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 # The size the window opens at where the screen has room; a smaller screen gets its whole free area.
 PREFERRED_SIZE = QSize(1200, 820)
-HEADING_SCALE = 1.5  # the patient's name, against the window's text
+HEADING_EXTRA_PERCENT = 50  # the patient's name: the window's text plus half the desktop's
 RESTORE_OFFER_TITLE = "Your records could not be opened"
 
 
@@ -185,9 +185,10 @@ class MainWindow(QMainWindow):
             self.move(x, y)
 
     def _size_heading(self) -> None:
-        """The patient's name half as large again as the window's text, whatever the text size."""
+        """The patient's name larger than the window's text by half the desktop's text size: it grows
+        with the text size, without taking three lines of a laptop screen at 200 %."""
         font = QFont(self.font())
-        font.setPointSizeF(self.font().pointSizeF() * HEADING_SCALE)
+        font.setPointSizeF(self.font().pointSizeF() + scaled_point_size(HEADING_EXTRA_PERCENT))
         font.setBold(True)
         self.patient_label.setFont(font)
 
@@ -453,7 +454,7 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Open the database and show the first patient (or run the setup wizard)."""
-        from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
+        from rehabtrack.storage.errors import DatabaseProblem, MigrationFailed, StoreLocked
 
         try:
             self.store = self._open_store()
@@ -462,7 +463,9 @@ class MainWindow(QMainWindow):
             return
         except DatabaseProblem as exc:
             self.patient_label.setText("Your records could not be opened")
-            if exc.backup is None:
+            # A failed upgrade left the file as it was: its pre-upgrade copy is the same records, and
+            # restoring it would only fail the same way again.
+            if exc.backup is None or isinstance(exc, MigrationFailed):
                 QMessageBox.critical(self, "RehabTrack", str(exc))
             elif self._offer_restore(exc):
                 self.load()
@@ -625,4 +628,4 @@ class MainWindow(QMainWindow):
             return
         self.checkin.show_week(self.history_model.week_at(index.row()))  # type: ignore[attr-defined]
         self.tabs.setCurrentWidget(self.checkin)
-        self.checkin.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.checkin.focus_first_input()  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -60,6 +60,7 @@ from rehabtrack.ui.widgets import (
     apply_font_scale,
     high_contrast_palette,
     hint_label,
+    with_readable_placeholder,
 )
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ def apply_app_theme(theme: Theme) -> None:
             isinstance(app.style(), ThemeStyle) or app.style().name() != _Original.style
         ):
             app.setStyle(_Original.style)
-        app.setPalette(_Original.palette)
+        app.setPalette(with_readable_placeholder(_Original.palette))
         return
     if theme == Theme.HIGH_CONTRAST:
         if not isinstance(app.style(), HighContrastStyle):
@@ -220,7 +221,7 @@ def apply_app_theme(theme: Theme) -> None:
     elif theme == Theme.HIGH_CONTRAST:
         app.setPalette(high_contrast_palette())
     else:
-        app.setPalette(app.style().standardPalette())
+        app.setPalette(with_readable_placeholder(app.style().standardPalette()))
 
 
 def current_chart_theme() -> ChartTheme:
@@ -363,8 +364,7 @@ class PreferencesDialog(QDialog):
         folder_label = QLabel("Data &folder:")
         folder_label.setBuddy(self.choose_folder)  # a row holding a layout gets no buddy by itself
         form.addRow(folder_label, folder_row)
-        form.addRow(
-            "",
+        form.addRow(  # across both columns: a form row beside an empty label is cut off at 200 % text
             hint_label(
                 "Moving copies your records to the new folder and checks the copy; "
                 "the old folder is kept until you delete it."
@@ -390,6 +390,16 @@ class PreferencesDialog(QDialog):
             self.backups.valueChanged,
         ):
             signal.connect(lambda *_: self.changed.emit(self.preferences()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Tall enough for its wrapped hints at the width it opened with (a window is sized from its
+        size hint, which does not wrap text)."""
+        super().showEvent(event)
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
 
     def preferences(self) -> Preferences:
         """What the dialog shows. The data folder stays as it was: a move is ``new_folder()``."""
@@ -507,6 +517,7 @@ class DesktopBehaviour(QObject):
                 state = self.settings.state(name)
                 if state is not None:
                     splitter.restoreState(state)
+                    dashboard.layout_restored = True  # the sizes the user left, not the first ones
         self._dashboard = dashboard
         checkin = getattr(self.window, "checkin", None)
         if checkin is not None and hasattr(checkin, "entry_saved"):

@@ -77,18 +77,19 @@ from rehabtrack.ui.widgets import (
     ComboBox,
     ErrorLabel,
     FlowLayout,
+    GrowingLabel,
     NoticeLabel,
     NumberField,
     TextField,
     _tall,
     error_label,
     hint_label,
-    name_chart,
     save_cancel_buttons,
     scrolling_page,
 )
 
-SPLITTER_MIN_LINES = 20
+FORM_MIN_LINES = 12  # the open form
+SCORES_MIN_LINES = 11  # the scores table: its header and a few rows
 FORM_SHARE_MAX = 60  # percent of the page's width an open form may take from the scores beside it
 KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
@@ -678,23 +679,21 @@ class QuestionnairesView(QWidget):
         self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
         self._fit_history_columns()
+        self._keep_room()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
-        self.chart_title = QLabel()
-        self.chart_title.setWordWrap(True)
+        self.chart_title = GrowingLabel()
         right_layout.addWidget(self.chart_title)
         self.chart = MarkerChart()
         self.chart.setMinimumHeight(220)
-        name_chart(self.chart, "Chart of the chosen questionnaire's scores")
+        self.chart.setAccessibleName("Chart of the chosen questionnaire's scores")
         right_layout.addWidget(self.chart, 1)
         self.delete_button = Button("Delete the selected score…  (Ctrl+Del)")
         right_layout.addWidget(self.delete_button)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        # The form and the scores keep room to be read: at a large text size the page scrolls instead.
-        splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
         outer.addWidget(splitter, 1)
 
         self.fill_button.clicked.connect(lambda: self.open_form())
@@ -730,6 +729,7 @@ class QuestionnairesView(QWidget):
         self.results = self.store.measures(self.patient_id)
         with patient_thresholds(self.store.thresholds(self.patient_id)):  # the therapist's, if set
             self.history_model.set_results(self.results, self.today)
+            self._fit_history_columns()
             self._show_due()
             self._show_maintenance()
             self._draw_chart()
@@ -783,18 +783,32 @@ class QuestionnairesView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
-            self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
+            self._keep_room()
             self._fit_history_columns()
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
             self._draw_chart()  # a new theme: the chart takes its colours
 
+    def _keep_room(self) -> None:
+        """The form, the scores and their chart keep room to be read: the page scrolls instead."""
+        lines = self.fontMetrics().lineSpacing()
+        self.form_area.setMinimumHeight(lines * FORM_MIN_LINES)
+        self.history.setMinimumHeight(lines * SCORES_MIN_LINES)
+
     def _fit_history_columns(self) -> None:
-        """No column narrower than its longest word ("variation"): a narrow one scrolls sideways instead."""
+        """No column narrower than the longest word in the table: a narrow table scrolls sideways
+        instead of cutting a word ("convention)") in half."""
         metrics = self.history.fontMetrics()
+        model = self.history_model
+        words = {
+            word
+            for row in range(model.rowCount())
+            for column in range(model.columnCount())
+            for word in str(model.index(row, column).data() or "").split()
+        }
+        widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
         padding = metrics.averageCharWidth() * 2
-        self.history.horizontalHeader().setMinimumSectionSize(
-            metrics.horizontalAdvance("variation,") + padding
-        )
+        least = max(widest, metrics.horizontalAdvance("variation")) + padding
+        self.history.horizontalHeader().setMinimumSectionSize(least)
 
     def close_form(self) -> None:
         if self.form is None:

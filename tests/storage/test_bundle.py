@@ -112,11 +112,12 @@ def _discharge(store: Store, patient_id: int) -> MaintenancePlan:
 def test_bundle_round_trip_of_the_demo_patient(demo_store, tmp_path: Path) -> None:
     [patient] = demo_store.patients()
     plan = _discharge(demo_store, patient.id)
+    demo_store.save_thresholds(patient.id, {"sleep_hours": 1.0, "measure/GAS": 8})  # set by the therapist
     out = tmp_path / "margaret.rtbundle"
     assert export_bundle(demo_store, patient.id, out) == len(demo_store.entries(patient.id))
     assert out.stat().st_mode & 0o777 == 0o600
     data = json.loads(out.read_text())
-    assert (data["format"], data["version"]) == ("rehabtrack-patient-bundle", 2)
+    assert (data["format"], data["version"]) == ("rehabtrack-patient-bundle", 3)
     assert any(isinstance(g["marker"], dict) for g in data["goals"])  # activity goals refer by name
     assert {m["instrument"] for m in data["measures"]} == {"LEFS", "QuickDASH", "COPM", "GAS"}
     assert all("score" not in m for m in data["measures"])  # scores are computed again on import
@@ -129,6 +130,7 @@ def test_bundle_round_trip_of_the_demo_patient(demo_store, tmp_path: Path) -> No
     pid = import_bundle(other, out).patient_id
     assert _history(other, pid) == _history(demo_store, patient.id)
     assert other.maintenance(pid) == plan
+    assert other.thresholds(pid) == {"sleep_hours": 1.0, "measure/GAS": 8.0}
 
     # Spelled out: the measures the demo patient's history is judged by came across intact.
     mine, theirs = demo_store.measures(patient.id), other.measures(pid)
@@ -179,6 +181,9 @@ def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_ask
     demo_store.save_measure(patient.id, MeasureResult("LEFS", lefs.taken, (4.0,) * 20, id=lefs.id))
     demo_store.save_measure(patient.id, MeasureResult("NPRS", last.week, (2.0,), goal_id=goal.id))
     _discharge(demo_store, patient.id)
+    # The two therapists set the patient's sleep threshold differently; one also sets stiffness.
+    demo_store.save_thresholds(patient.id, {"sleep_hours": 1.0, "stiffness_minutes": 20})
+    other.save_thresholds(pid, {"sleep_hours": 2.0})
     second = tmp_path / "v2.rtbundle"
     export_bundle(demo_store, patient.id, second)
 
@@ -189,7 +194,9 @@ def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_ask
         ("profile", "name", "'Margaret D.'"),
         (week, "Pain (weekly average)", "9"),
         (f"LEFS of {lefs.taken.isoformat()}", "answers (score)", "80"),
+        ("meaningful change", "Sleep", "1"),
     }
+    assert other.thresholds(pid) == {"sleep_hours": 2.0, "stiffness_minutes": 20.0}  # the new one added
     assert kept.backup is not None and kept.backup.exists()
     assert [p.display_name for p in other.patients(True)] == ["Margaret Demo"]
     stored_last = other.entry(pid, last.week)  # the note is new (there was none), so it is added
@@ -200,7 +207,8 @@ def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_ask
 
     # Taking the file's values makes the copy the same as the patient's own records.
     taken = import_bundle(other, second, OnConflict.REPLACE)
-    assert len(taken.conflicts) == 3 and taken.changed
+    assert len(taken.conflicts) == 4 and taken.changed
+    assert other.thresholds(pid) == demo_store.thresholds(patient.id)
     assert [p.display_name for p in other.patients(True)] == ["Margaret D."]
     assert _history(other, pid) == _history(demo_store, patient.id)
     counts = _counts(other)
@@ -323,6 +331,12 @@ def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(demo_store, t
     def no_measures(d):  # type: ignore[no-untyped-def]
         del d["measures"]
 
+    def sleep_below_error(d):  # type: ignore[no-untyped-def]
+        d["thresholds"] = {"sleep_hours": 0.1}
+
+    def pain_changed(d):  # type: ignore[no-untyped-def]
+        d["thresholds"] = {"pain": 3}
+
     cases = [
         (
             answer_7,
@@ -334,6 +348,14 @@ def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(demo_store, t
         (unknown_goal, r"Nothing was imported.*GAS goal 1: refers to goal 'Not a goal'"),
         (cadence_3, r"(?s)Nothing was imported.*every 2 or 4 weeks \(got 3\)"),
         (no_measures, r"Nothing was imported.*damaged.*measures"),
+        (
+            sleep_below_error,
+            r"(?s)Nothing was imported.*Sleep meaningful change must be from 0\.25 to 16 hours",
+        ),
+        (
+            pain_changed,
+            r"(?s)Nothing was imported.*thresholds pain: Pain: the meaningful change is published",
+        ),
     ]
     # A fresh store gets nothing; a store holding an earlier import of the patient keeps it unchanged.
     fresh = open_store(tmp_path / "fresh")

@@ -219,7 +219,7 @@ def _bundle_of_one_week(tmp_path: Path, change) -> Path:  # type: ignore[no-unty
             r"events\[1\]\.day",
         ),
         (lambda d: d["patient"].update(archived="false"), r"patient\.archived: must be true or false"),
-        (lambda d: d.update(version="2"), r"version: must be a whole number from 1 to 2.*\(got \"2\"\)"),
+        (lambda d: d.update(version="2"), r"version: must be a whole number from 1 to 3.*\(got \"2\"\)"),
         (
             lambda d: d["entries"][0]["values"].update(pain=10**400),
             r"entries\[1\]\.values\.pain: must be a number",

@@ -216,6 +216,9 @@ def test_demo_folders_are_removed_when_the_program_ends(tmp_path: Path) -> None:
 # An upgrade an older RehabTrack left half done ---------------------------------------------------------
 
 
+LAST_UPGRADED_STEP_BY_STEP = "0003"  # the newest schema RehabTrack upgraded to one commit per statement
+
+
 def _half_upgrade_as_before(path: Path, stop_at: int) -> list[str]:
     """Upgrade ``path`` the way RehabTrack did before upgrades were one transaction (plain sqlite3: each
     ALTER or CREATE commits by itself) and stop before statement ``stop_at``, like a crash; returns the
@@ -238,7 +241,7 @@ def _half_upgrade_as_before(path: Path, stop_at: int) -> list[str]:
         with engine.connect() as connection:
             config = alembic_config(engine)
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, LAST_UPGRADED_STEP_BY_STEP)
             connection.commit()
     except KeyboardInterrupt:
         pass

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -37,8 +38,6 @@ from rehabtrack.ui.settings import Theme
 from rehabtrack.ui.widgets import ErrorLabel
 
 SCREEN = (1366, 768)
-# The faults of a screen too small for the window: what this file holds the app to today.
-FIT = {SIZE, CUT, OUTSIDE, SQUASHED}
 EVERY_VIEW = {
     "Set-up wizard: About you",
     "Set-up wizard: Your condition",
@@ -86,7 +85,11 @@ def test_each_kind_of_fault_is_found_and_named(qtbot) -> None:  # type: ignore[n
     unnamed = QLineEdit()
     chart = MarkerChart()
     chart.setFixedSize(200, 90)
-    for widget in (squeezed, hidden_error, QPushButton("&Save"), QPushButton("&Stop"), unnamed, chart):
+    rows = QListWidget()
+    rows.setAccessibleName("Rows")
+    rows.addItems([f"Row {n}" for n in range(10)])
+    rows.setFixedHeight(rows.sizeHintForRow(0) + 2)  # room for one row of ten
+    for widget in (squeezed, hidden_error, QPushButton("&Save"), QPushButton("&Stop"), unnamed, chart, rows):
         layout.addWidget(widget)
     dialog.resize(900, 500)
     dialog.show()
@@ -100,6 +103,7 @@ def test_each_kind_of_fault_is_found_and_named(qtbot) -> None:  # type: ignore[n
     assert (ERROR_HIDDEN, 'Faulty: ErrorLabel "Target must be from 0 to 10 (got 15)."') in named
     assert (NAMELESS, "Faulty: QLineEdit") in named
     assert (SQUASHED, "Faulty: MarkerChart") in named
+    assert (SQUASHED, 'Faulty: QListWidget "Rows"') in named
     assert "Alt+S" in next(f.problem for f in findings if f.kind == KEYS)
 
 
@@ -137,20 +141,11 @@ def test_a_widget_past_the_window_edge_is_found(qtbot) -> None:  # type: ignore[
     ("scale", "theme"),
     [(100, Theme.SYSTEM), (175, Theme.SYSTEM), (200, Theme.SYSTEM), (175, Theme.HIGH_CONTRAST)],
 )
-def test_every_view_fits_1366x768(qapp, scale: int, theme: Theme) -> None:  # type: ignore[no-untyped-def]
+def test_every_view_passes_at_1366x768(qapp, scale: int, theme: Theme) -> None:  # type: ignore[no-untyped-def]
     result = _self_test(scale, theme)
     assert set(result.views) >= EVERY_VIEW, sorted(EVERY_VIEW - set(result.views))
     assert any(view.startswith("Progress report (") for view in result.views)
-    assert [str(f) for f in result.findings if f.kind in FIT] == []
-
-
-@pytest.mark.xfail(
-    reason="until the focus, mnemonic, error-label and accessible-name fixes of issue 15 are merged",
-    strict=True,
-)
-@pytest.mark.parametrize("scale", [100, 175])
-def test_the_whole_self_test_passes(qapp, scale: int) -> None:  # type: ignore[no-untyped-def]
-    assert _self_test(scale).problems == []
+    assert result.problems == []  # fits, nothing cut off, errors shown, no clashing keys, inputs named
 
 
 # Item 3: the window fits, pages scroll ---------------------------------------------------------
@@ -233,7 +228,7 @@ def test_at_200_percent_the_session_chart_has_room_and_the_compare_table_is_whol
     header = table.horizontalHeader()
     change = table.columnCount() - 1
     assert header.sectionViewportPosition(change) + header.sectionSize(change) <= table.viewport().width()
-    assert [str(f) for f in check_window(view, QSize(*SCREEN)) if f.kind in FIT] == []
+    assert [str(f) for f in check_window(view, QSize(*SCREEN))] == []
 
 
 # Item 6: questionnaire forms readable at the default size ---------------------------------------
@@ -289,18 +284,12 @@ def test_bad_arguments_are_refused_in_one_line(args: list[str], named: str) -> N
     assert named in out.stderr and "Traceback" not in out.stderr
 
 
-def _fit_lines(stderr: str) -> list[str]:
-    words = ("larger than the", "cannot shrink", "cut off", "outside the window", "squashed")
-    return [line for line in stderr.splitlines() if any(w in line for w in words)]
-
-
 def test_the_command_offscreen_saves_a_small_picture_of_every_view(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("DISPLAY", None)
     out = _command("--size", "1366x768", "--text-scale", "175", "--screenshots", str(tmp_path), env=env)
-    assert out.returncode in (0, 1), out.stderr
-    assert "Traceback" not in out.stderr
-    assert _fit_lines(out.stderr) == []
+    assert out.returncode == 0, out.stderr
+    assert "self-test passed" in out.stdout
     pictures = sorted(tmp_path.glob("*.png"))
     assert len(pictures) >= len(EVERY_VIEW)
     assert all(p.stat().st_size < 400_000 for p in pictures), [p.name for p in pictures]
@@ -336,7 +325,6 @@ def test_in_a_real_x_window_at_175_percent_everything_fits(tmp_path: Path) -> No
         env=env,
         check=False,
     )
-    assert out.returncode in (0, 1), out.stderr
-    assert "ok: Session view: compare periods" in out.stdout, out.stderr
-    assert _fit_lines(out.stderr) == []
+    assert out.returncode == 0, out.stderr
+    assert "ok: Session view: compare periods" in out.stdout
     assert "default window fits: True" in out.stdout, out.stdout

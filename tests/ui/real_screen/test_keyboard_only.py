@@ -16,7 +16,7 @@ from rehabtrack.core.weeks import ONE_WEEK, week_start
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
 from rehabtrack.ui.session_view import SessionView
-from tests.ui.real_screen.conftest import launch
+from tests.ui.real_screen.conftest import activate, launch
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -151,3 +151,137 @@ def test_alt_h_opens_history_and_each_mnemonic_reaches_one_place(
     keys.press(getattr(Qt.Key, f"Key_{mnemonic.upper()}"), ALT)  # the same key again stays there
     assert window.tabs.currentIndex() == history
     assert QApplication.activePopupWidget() is None
+
+
+def test_in_the_session_view_compare_leaves_n_c_and_the_arrows_to_their_shortcuts(
+    qtbot: QtBot, demo_store, today: date, qt_messages
+) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.charts.theme import LIGHT
+    from rehabtrack.ui.session_view import EventDialog
+
+    [patient] = demo_store.patients()
+    view = SessionView(demo_store, patient.id, today, LIGHT)
+    qtbot.addWidget(view)
+    activate(qtbot, view)
+    keys = Keyboard(qtbot)
+    keys.press(Qt.Key.Key_C)
+    assert view.stack.currentWidget() is view.compare
+    assert QApplication.focusWidget() not in view.compare.edits
+    notes: list[EventDialog] = []
+
+    def leave_note() -> None:
+        for dialog in QApplication.topLevelWidgets():
+            if isinstance(dialog, EventDialog) and dialog.isVisible():
+                notes.append(dialog)
+                dialog.reject()
+
+    with modal_watch(leave_note):
+        keys.press(Qt.Key.Key_N)
+    assert notes  # N opened the note, not a date field's digit
+    activate(qtbot, view)  # with no window manager here, nothing re-activates it after the dialog
+    keys.press(Qt.Key.Key_C)
+    assert view.stack.currentWidget() is view.chart
+    keys.press(Qt.Key.Key_C)
+    index = view.index
+    keys.press(Qt.Key.Key_Right)
+    assert view.stack.currentWidget() is view.chart and view.index == (index + 1) % len(view.slides)
+    keys.press(Qt.Key.Key_Left)
+    assert view.index == index
+
+
+def test_alt_n_in_the_session_view_adds_a_note(qtbot: QtBot, demo_store, today: date, qt_messages) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.charts.theme import LIGHT
+    from rehabtrack.ui.session_view import EventDialog
+
+    [patient] = demo_store.patients()
+    view = SessionView(demo_store, patient.id, today, LIGHT)
+    qtbot.addWidget(view)
+    activate(qtbot, view)
+    index = view.index
+    notes: list[EventDialog] = []
+
+    def leave_note() -> None:
+        for dialog in QApplication.topLevelWidgets():
+            if isinstance(dialog, EventDialog) and dialog.isVisible():
+                notes.append(dialog)
+                dialog.reject()
+
+    with modal_watch(leave_note):
+        Keyboard(qtbot).press(Qt.Key.Key_N, ALT)
+        qtbot.waitUntil(lambda: bool(notes), timeout=3000)  # a mnemonic clicks after a short animation
+    assert notes and view.index == index  # a note, not the next slide
+
+
+def test_shift_tab_from_save_into_notes_scrolls_them_into_view(
+    qtbot: QtBot, data_dir: Path, today: date, qt_messages
+) -> None:  # type: ignore[no-untyped-def]
+    _demo_without_this_week(data_dir, today)
+    window = launch(qtbot, data_dir, today)
+    form = window.checkin
+    form.scroll_area.verticalScrollBar().setValue(0)  # type: ignore[union-attr]
+    form.save_button.setFocus()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.save_button)  # type: ignore[union-attr]
+    Keyboard(qtbot).press(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is form.notes  # type: ignore[union-attr]
+    viewport = form.scroll_area.viewport()  # type: ignore[union-attr]
+    top_left = form.notes.mapTo(viewport, form.notes.rect().topLeft())  # type: ignore[union-attr]
+    assert viewport.rect().contains(top_left)
+
+
+def test_ctrl_l_fills_last_week_when_this_week_is_logged(
+    qtbot: QtBot, data_dir: Path, today: date, qt_messages
+) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(data_dir)
+    seed_demo(store, today)
+    [patient] = store.patients()
+    last_week = week_start(today) - ONE_WEEK
+    store.delete_entry(patient.id, last_week)  # type: ignore[arg-type]
+    store.close()
+    window = launch(qtbot, data_dir, today)
+    keys = Keyboard(qtbot)
+    keys.press(Qt.Key.Key_Left, ALT)
+    assert window.checkin.week == last_week  # type: ignore[union-attr]
+    keys.press(Qt.Key.Key_L, CTRL)
+    keys.press(Qt.Key.Key_S, CTRL)
+    saved = window.store.entry(window.patient.id, last_week)  # type: ignore[union-attr]
+    before = window.store.entry(window.patient.id, last_week - ONE_WEEK)  # type: ignore[union-attr]
+    assert saved is not None and before is not None and saved.values == before.values
+
+
+def test_tab_passes_through_the_scores_so_far_without_changing_the_questionnaire(
+    qtbot: QtBot, data_dir: Path, today: date, qt_messages
+) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(data_dir)
+    seed_demo(store, today)
+    store.close()
+    window = launch(qtbot, data_dir, today)
+    keys = Keyboard(qtbot)
+    keys.press(Qt.Key.Key_Q, ALT)
+    view = window.questionnaires.content  # type: ignore[union-attr]
+    assert view is not None
+    chosen = view.instrument_combo.currentData()
+    view.history.setFocus()  # the scores table, then one Tab onwards
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.history)
+    keys.press(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not view.history  # one Tab leaves it: no cell-by-cell walk
+    assert view.instrument_combo.currentData() == chosen
+    view.history.setFocus()
+    keys.press(Qt.Key.Key_Down)  # arrows still choose a score
+    keys.press(Qt.Key.Key_Down)
+    assert view.history.selectionModel().selectedRows()
+
+
+def test_enter_on_a_history_week_opens_it_with_typing_in_its_first_field(
+    qtbot: QtBot, data_dir: Path, today: date, qt_messages
+) -> None:  # type: ignore[no-untyped-def]
+    _demo_without_this_week(data_dir, today)
+    window = launch(qtbot, data_dir, today)
+    keys = Keyboard(qtbot)
+    keys.press(Qt.Key.Key_Y, ALT)
+    assert window.tabs.currentWidget() is window.history_view
+    window.history_view.setFocus()
+    window.history_view.setCurrentIndex(window.history_model.index(2, 0))
+    keys.press(Qt.Key.Key_Return)
+    first = window.checkin._fields[WEEKLY_MARKERS[0].key].widget  # type: ignore[union-attr]
+    assert window.tabs.currentWidget() is window.checkin
+    assert QApplication.focusWidget() is first

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
+from rehabtrack.storage.migrations.existing import has_index, has_table
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -17,6 +19,16 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if has_table("patient_threshold") and has_index("patient_threshold", "ix_patient_threshold_patient_id"):
+        return  # set up already (see migrations/existing.py)
+    if not has_table("patient_threshold"):
+        _create_table()
+    op.create_index(
+        op.f("ix_patient_threshold_patient_id"), "patient_threshold", ["patient_id"], unique=False
+    )
+
+
+def _create_table() -> None:
     op.create_table(
         "patient_threshold",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -27,9 +39,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["patient_id"], ["patient.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("patient_id", "series_key", name="uq_patient_threshold"),
-    )
-    op.create_index(
-        op.f("ix_patient_threshold_patient_id"), "patient_threshold", ["patient_id"], unique=False
     )
 
 
