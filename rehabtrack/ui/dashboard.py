@@ -44,7 +44,7 @@ from rehabtrack.core.progress import GoalProgress, Period, change_between, progr
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import Button, hint_label, name_chart
+from rehabtrack.ui.widgets import Button, hint_label
 
 GOALS_GROUP = "Goals"
 QUESTIONNAIRES_GROUP = "Questionnaires"
@@ -54,7 +54,8 @@ GOALS_SHARE = 42  # percent of the dashboard's height the goals panel opens with
 CHART_MIN_HEIGHT = 240
 CHART_LEGEND = (
     "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
-    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation "
+    "last 12 weeks · straight line: goal target (PT solid, OT dashed), its date the hollow square or "
+    "triangle · dotted line: an event, named above the chart · grey band: within normal variation "
     "(hover it: a published source or a clinic convention) · "
     "green wash: typical range of motion"
 )
@@ -468,7 +469,6 @@ class Dashboard(QWidget):
         key = page.keys[index]
         x_range = range_for(self.preset, self.today, self.data.first_week())
         chart = page.chart(index)
-        name_chart(chart, self.data.series(key).label)
         chart.set_data(
             self.data.series(key),
             self.data.goals_for(key),

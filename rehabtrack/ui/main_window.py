@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QRect, QSize, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Open the database and show the first patient (or run the setup wizard)."""
-        from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
+        from rehabtrack.storage.errors import DatabaseProblem, MigrationFailed, StoreLocked
 
         try:
             self.store = self._open_store()
@@ -463,7 +463,9 @@ class MainWindow(QMainWindow):
             return
         except DatabaseProblem as exc:
             self.patient_label.setText("Your records could not be opened")
-            if exc.backup is None:
+            # A failed upgrade left the file as it was: its pre-upgrade copy is the same records, and
+            # restoring it would only fail the same way again.
+            if exc.backup is None or isinstance(exc, MigrationFailed):
                 QMessageBox.critical(self, "RehabTrack", str(exc))
             elif self._offer_restore(exc):
                 self.load()
@@ -626,4 +628,4 @@ class MainWindow(QMainWindow):
             return
         self.checkin.show_week(self.history_model.week_at(index.row()))  # type: ignore[attr-defined]
         self.tabs.setCurrentWidget(self.checkin)
-        self.checkin.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.checkin.focus_first_input()  # type: ignore[attr-defined]

@@ -84,7 +84,6 @@ from rehabtrack.ui.widgets import (
     _tall,
     error_label,
     hint_label,
-    name_chart,
     save_cancel_buttons,
     scrolling_page,
 )
@@ -688,7 +687,7 @@ class QuestionnairesView(QWidget):
         right_layout.addWidget(self.chart_title)
         self.chart = MarkerChart()
         self.chart.setMinimumHeight(220)
-        name_chart(self.chart, "Chart of the chosen questionnaire's scores")
+        self.chart.setAccessibleName("Chart of the chosen questionnaire's scores")
         right_layout.addWidget(self.chart, 1)
         self.delete_button = Button("Delete the selected score…  (Ctrl+Del)")
         right_layout.addWidget(self.delete_button)

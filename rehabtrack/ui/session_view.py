@@ -44,7 +44,6 @@ from rehabtrack.ui.widgets import (
     NotesField,
     error_label,
     hint_label,
-    name_chart,
     save_cancel_buttons,
     scaled_point_size,
 )
@@ -268,7 +267,7 @@ class SessionView(QDialog):
         layout.addWidget(self.sentence)
         self.stack = QStackedWidget()
         self.chart = MarkerChart()
-        name_chart(self.chart, "Chart")
+        self.chart.setAccessibleName("Chart")
         self.compare = ComparePanel()
         self.stack.addWidget(self.chart)
         self.stack.addWidget(self.compare)

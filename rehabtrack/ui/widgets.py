@@ -14,7 +14,6 @@ from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -236,12 +235,6 @@ def error_label(field: QWidget | None = None) -> ErrorLabel:
     return ErrorLabel(field=field)
 
 
-def name_chart(chart: QAbstractScrollArea, name: str) -> None:
-    """A chart and its drawing area tell a screen reader what they show (the area takes clicks too)."""
-    chart.setAccessibleName(name)
-    chart.viewport().setAccessibleName(name)
-
-
 def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], object]) -> QDialogButtonBox:
     """Save and Cancel for a dialog: Save calls ``on_save`` (which accepts when the input is good)."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -413,11 +406,11 @@ class _PageContent(QWidget):
         return max(needed, layout.minimumSize().height())  # never squeezed below what it must have
 
 
-def readable_hint_colour(palette: QPalette) -> QColor:
-    """The palette's placeholder grey for secondary text, darkened (or lightened on a dark window) just
-    enough to reach 4.5:1 against the window: many desktops' grey is too faint (#7F7F7F on #ECECEC is
+def readable_hint_colour(palette: QPalette, ground: QPalette.ColorRole = QPalette.ColorRole.Window) -> QColor:
+    """The palette's placeholder grey for secondary text, darkened (or lightened on a dark ground) just
+    enough to reach 4.5:1 against ``ground``: many desktops' grey is too faint (#7F7F7F on #ECECEC is
     3.4:1)."""
-    window = palette.color(QPalette.ColorRole.Window).name()
+    window = palette.color(ground).name()
     hint = palette.color(QPalette.ColorRole.PlaceholderText)
     seen = QColor(over(f"#{hint.red():02X}{hint.green():02X}{hint.blue():02X}{hint.alpha():02X}", window))
     end = 0 if QColor(window).lightness() >= 128 else 255  # towards black on a light window
@@ -427,6 +420,17 @@ def readable_hint_colour(palette: QPalette) -> QColor:
             break
         colour = QColor(*(round(c + (end - c) * step / 20) for c in (seen.red(), seen.green(), seen.blue())))
     return colour
+
+
+def with_readable_placeholder(palette: QPalette) -> QPalette:
+    """``palette`` with its placeholder text (an empty field's "e.g. …") at 4.5:1 on the field."""
+    out = QPalette(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        one = QPalette(palette)
+        one.setCurrentColorGroup(group)
+        colour = readable_hint_colour(one, QPalette.ColorRole.Base)
+        out.setColor(group, QPalette.ColorRole.PlaceholderText, colour)
+    return out
 
 
 class HintLabel(QLabel):

@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return
     skip = pytest.mark.skip(reason="needs a real X window: run through tests/ui/test_real_screen.py")
     for item in items:
-        if "real_screen" in str(item.path):
+        if item.path.parent.name == "real_screen":
             item.add_marker(skip)
 
 

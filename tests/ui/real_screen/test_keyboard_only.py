@@ -269,3 +269,19 @@ def test_tab_passes_through_the_scores_so_far_without_changing_the_questionnaire
     keys.press(Qt.Key.Key_Down)  # arrows still choose a score
     keys.press(Qt.Key.Key_Down)
     assert view.history.selectionModel().selectedRows()
+
+
+def test_enter_on_a_history_week_opens_it_with_typing_in_its_first_field(
+    qtbot: QtBot, data_dir: Path, today: date, qt_messages
+) -> None:  # type: ignore[no-untyped-def]
+    _demo_without_this_week(data_dir, today)
+    window = launch(qtbot, data_dir, today)
+    keys = Keyboard(qtbot)
+    keys.press(Qt.Key.Key_Y, ALT)
+    assert window.tabs.currentWidget() is window.history_view
+    window.history_view.setFocus()
+    window.history_view.setCurrentIndex(window.history_model.index(2, 0))
+    keys.press(Qt.Key.Key_Return)
+    first = window.checkin._fields[WEEKLY_MARKERS[0].key].widget  # type: ignore[union-attr]
+    assert window.tabs.currentWidget() is window.checkin
+    assert QApplication.focusWidget() is first
