@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -203,6 +206,20 @@ class ChartPage:
         return chart
 
 
+class WrappingDelegate(QStyledItemDelegate):
+    """Row heights for word-wrapped cells of a tree: Qt measures a tree's rows without the column's
+    width, so a long sentence would get one line and be cut off with "…" instead of wrapping."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        view = self.parent()
+        # Only the last column, which stretches: the others are as wide as their text.
+        if isinstance(view, QTreeView) and index.column() == view.header().count() - 1 > 0:
+            option = QStyleOptionViewItem(option)
+            width = view.columnWidth(index.column())
+            option.rect = QRect(0, 0, max(width, 1), 1)  # a valid rect: the style wraps text to its width
+        return super().sizeHint(option, index)
+
+
 class GoalsPanel(QTreeWidget):
     """One row per goal, PT and OT grouped, in plain words."""
 
@@ -220,6 +237,12 @@ class GoalsPanel(QTreeWidget):
         self.header().setStretchLastSection(True)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setItemDelegate(WrappingDelegate(self))
+        self._relayout = QTimer(self)  # rows measured again once a column changed width
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(self.doItemsLayout)
+        self.header().sectionResized.connect(lambda *_: self._relayout.start())
 
     def show_goals(self, data: PatientData) -> None:
         selected = self.current_goal()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QAction, QFontMetrics, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QTableView,
     QTabWidget,
+    QTreeView,
     QWidget,
 )
 
@@ -170,6 +171,8 @@ def _cut_text(widget: QWidget) -> Iterator[str]:
             yield f"title cut off ({widget.width()} px wide, needs {need})"
     if isinstance(widget, QTableView):
         yield from _cut_cells(widget)
+    if isinstance(widget, QTreeView):
+        yield from _cut_tree_cells(widget)
     if isinstance(widget, QAbstractItemView) and (shows := _rows_shown(widget)) is not None:
         yield f"list squashed: shows {shows} of its rows (readable from {ROWS_MIN})"
     if isinstance(widget, MarkerChart) and (
@@ -256,6 +259,35 @@ def _cut_cells(table: QTableView) -> Iterator[str]:
             if text and _cell_cut(table, metrics, text, width - padding, row):
                 yield f"column {title!r}: {text!r} cut off ({width} px wide)"
                 break
+
+
+def _cut_tree_cells(tree: QTreeView) -> Iterator[str]:
+    """Cells of a tree's rows (and their children) that show their text cut off with "…"."""
+    model = tree.model()
+    if model is None:
+        return
+    metrics = tree.fontMetrics()
+    padding = 2 * (tree.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, tree) + 1)
+    parents = [QModelIndex()]
+    parents += [model.index(r, 0) for r in range(min(model.rowCount(), CELLS_CHECKED))]
+    for parent in parents:
+        for row in range(min(model.rowCount(parent), CELLS_CHECKED)):
+            for column in range(model.columnCount(parent)):
+                index = model.index(row, column, parent)
+                text = str(index.data() or "")
+                rect = tree.visualRect(index)
+                if not text or rect.isEmpty() or rect.width() <= padding:
+                    continue
+                room = rect.width() - padding
+                if tree.wordWrap():
+                    flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+                    need = metrics.boundingRect(QRect(0, 0, room, 100000), int(flags), text)
+                    cut = need.width() > room + SLACK_PX or need.height() > rect.height() + SLACK_PX
+                else:
+                    cut = metrics.horizontalAdvance(text) > room + SLACK_PX
+                if cut:
+                    yield f"{text!r} cut off ({rect.width()}×{rect.height()} px)"
+                    return
 
 
 def _cell_cut(table: QTableView, metrics: QFontMetrics, text: str, room: int, row: int) -> bool:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QScrollArea,
@@ -88,7 +89,10 @@ class _AboutPage(QWizardPage):
             "Opens a .rtbundle file and sets RehabTrack up with the patient in it, history and all."
         )
         self.import_error = error_label()
-        form.addRow(self.import_button)
+        import_row = QHBoxLayout()
+        import_row.addWidget(self.import_button)
+        import_row.addStretch(1)
+        form.addRow(import_row)
         form.addRow(self.import_error)
 
     def validatePage(self) -> bool:
