@@ -14,13 +14,12 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.charts.theme import LIGHT
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
-from rehabtrack.ui.audit import labels_not_exposed
 from rehabtrack.ui.goal_dialog import GoalDialog
 from rehabtrack.ui.main_window import MainWindow
 from rehabtrack.ui.profiles import ProfilesDialog
 from rehabtrack.ui.questionnaires import ItemWordingDialog
 from rehabtrack.ui.report_dialog import ReportDialog
-from rehabtrack.ui.screen_check import KEYS, NAMELESS, check_window
+from rehabtrack.ui.screen_check import KEYS, NAMELESS, UNHEARD, check_window
 from rehabtrack.ui.session_view import EventDialog, SessionView
 from rehabtrack.ui.wizard import SetupWizard
 
@@ -28,8 +27,7 @@ from rehabtrack.ui.wizard import SetupWizard
 def problems_in(window: QWidget, state: str) -> list[str]:
     QApplication.processEvents()
     screen = window.screen().availableGeometry().size()
-    found = [str(f) for f in check_window(window, screen) if f.kind in (KEYS, NAMELESS)]
-    found += labels_not_exposed(window)
+    found = [str(f) for f in check_window(window, screen) if f.kind in (KEYS, NAMELESS, UNHEARD)]
     return [f"[{state}] {problem}" for problem in found]
 
 
