@@ -121,3 +121,24 @@ def test_the_export_file_label_reads_file_and_enter_there_exports_not_browses(
     qtbot.keyClick(dialog.file, Qt.Key.Key_Return)
     assert browsed == []
     assert dialog.error.isVisible() and "does not exist" in dialog.error.text()  # Export ran
+
+
+def test_a_label_whose_fixed_name_hides_its_words_is_found(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+
+    dialog = QDialog()
+    dialog.setWindowTitle("Heard")
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    hidden = QLabel("Margaret Demo · Knee replacement")
+    hidden.setAccessibleName("Active patient")  # a screen reader would hear only this
+    described = QLabel("Angela · Stroke")
+    described.setAccessibleDescription("Active patient")  # the words stay the name
+    literal = QLabel("Institute for Work & Health")  # no buddy: the & is shown, and heard
+    for label in (hidden, described, literal):
+        layout.addWidget(label)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    found = [f for f in check_window(dialog, QSize(1366, 768)) if f.kind == UNHEARD]
+    assert [f.widget for f in found] == ['QLabel "Margaret Demo · Knee replacement"']
