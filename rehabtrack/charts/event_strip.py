@@ -40,6 +40,7 @@ class EventStrip(pg.AxisItem):  # type: ignore[misc]
         self._line_colour = QColor("#808080")
         self._fill = QColor("#FFFFFF")
         self._row_height = 0.0
+        self.wanted_height = 0  # the height its rows of labels need (the layout gives it later)
         self.setHeight(0)
 
     def set_look(self, font: QFont, colour: str, line_colour: str, background: str) -> None:
@@ -94,7 +95,8 @@ class EventStrip(pg.AxisItem):  # type: ignore[misc]
             last[row] = label
         self.labels = labels
         rows = len(ends)
-        self.setHeight(round(TOP_PX + rows * self._row_height + 2) if rows else 0)
+        self.wanted_height = round(TOP_PX + rows * self._row_height + 2) if rows else 0
+        self.setHeight(self.wanted_height)
         self.update()
 
     def paint(self, painter: QPainter, *_: Any) -> None:

@@ -230,6 +230,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._theme: ChartTheme = LIGHT
         self._series: Series | None = None
         self._weeks: list[date] = []
+        self._xs = np.zeros(0)  # the weeks as drawn: seconds on the date axis
         self._values: list[float] = []
         self._connect = np.zeros(0, dtype=np.int32)
         self._mean: list[tuple[date, float]] = []
@@ -239,6 +240,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._x_range: tuple[date, date] | None = None
         self._band: tuple[float, float] | None = None
         self._axis_text, self._axis_room = "", 0.0
+        self._re_laying = False  # the plot is being laid out again from within _apply_ranges
 
         plot = self.plotItem
         plot.setMenuEnabled(False)
@@ -332,6 +334,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._values = [p.value for p in points]
         self._connect = connect_array(self._weeks, is_weekly(series))
         xs = np.array([timestamp(w) for w in self._weeks], dtype=float)
+        self._xs = xs
         ys = np.array(self._values, dtype=float)
 
         self._line.setData(xs, ys, connect=self._connect.copy())
@@ -578,6 +581,15 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             if self._line_of[i].isVisible()
         ]
         self._strip.place(labels, float(self.plotItem.getViewBox().width()), (x0, x1))
+        if self._strip.height() != self._strip.wanted_height:
+            # The plot takes its new height now, not in a layout pass after the next paint (which would
+            # place everything again and paint the chart a second time).
+            self._re_laying = True
+            try:
+                self.plotItem.layout.activate()
+            finally:
+                self._re_laying = False
+            self._set_axis_title()
 
     def _place_goal_labels(self) -> None:
         """Put each goal's label beside its line where it covers no weekly point, no line of the
@@ -596,8 +608,13 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             return (y1 - np.asarray(ys, dtype=float)) / (y1 - y0) * height
 
         theme = self._theme
-        obstacles = Obstacles()
-        xs = np.array([timestamp(w) for w in self._weeks], dtype=float)
+        ys = py([line.value() for line in lines])
+        reach = max(float(line.label.boundingRect().height()) for line in lines) + GOAL_LABEL_GAP_PX
+        # Only what lies where a label could go: a label's height above and below each goal line.
+        obstacles = Obstacles(
+            Box(0.0, float(ys.min()) - reach, width, float(ys.max() - ys.min()) + 2 * reach)
+        )
+        xs = self._xs
         obstacles.add_points(px(xs), py(self._values), theme.point_size / 2 + 1)
         obstacles.add_line(px(xs), py(self._values), theme.data_width, self._connect)
         obstacles.add_line(px(xs), py([v for _, v in self._mean]), theme.mean_width, self._connect)
@@ -632,7 +649,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             obstacles.boxes.append(boxes[choice])
 
     def _on_resized(self) -> None:
-        if self._series is not None:
+        if self._series is not None and not self._re_laying:
             self._apply_ranges()
             self._set_axis_title()
 

@@ -42,9 +42,11 @@ class Box:
 
 
 class Obstacles:
-    """Points (with a radius) and polylines in pixels that a label must not cover."""
+    """Points (with a radius) and polylines in pixels that a label must not cover; only those inside
+    ``area`` (where the labels may go) are kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, area: Box | None = None) -> None:
+        self.area = area
         self._xs: list[np.ndarray] = []
         self._ys: list[np.ndarray] = []
         self._pads: list[float] = []
@@ -52,6 +54,10 @@ class Obstacles:
 
     def add_points(self, xs: np.ndarray, ys: np.ndarray, radius: float) -> None:
         keep = np.isfinite(xs) & np.isfinite(ys)
+        if self.area is not None:
+            a = self.area
+            keep &= (xs >= a.left - radius) & (xs <= a.right + radius)
+            keep &= (ys >= a.top - radius) & (ys <= a.bottom + radius)
         self._xs.append(np.asarray(xs, dtype=float)[keep])
         self._ys.append(np.asarray(ys, dtype=float)[keep])
         self._pads.append(radius)
@@ -65,14 +71,24 @@ class Obstacles:
             self.add_points(xs, ys, width / 2)
             return
         joined = np.ones(len(xs) - 1, dtype=bool) if connect is None else np.asarray(connect[:-1]) != 0
+        if self.area is not None:  # a segment wholly above, below or beside the area cannot be covered
+            a, pad = self.area, width / 2
+            above = (ys[:-1] < a.top - pad) & (ys[1:] < a.top - pad)
+            below = (ys[:-1] > a.bottom + pad) & (ys[1:] > a.bottom + pad)
+            beside = ((xs[:-1] < a.left - pad) & (xs[1:] < a.left - pad)) | (
+                (xs[:-1] > a.right + pad) & (xs[1:] > a.right + pad)
+            )
+            joined = joined & ~(above | below | beside)
         x0, y0, x1, y1 = xs[:-1][joined], ys[:-1][joined], xs[1:][joined], ys[1:][joined]
         lengths = np.hypot(x1 - x0, y1 - y0)
-        counts = np.nan_to_num(np.ceil(lengths / SAMPLE_PX), nan=0).astype(int) + 1
+        counts = np.nan_to_num(np.ceil(lengths / SAMPLE_PX), nan=0).astype(int) + 1  # samples a segment
         if counts.size == 0:
             return
-        t = np.concatenate([np.linspace(0.0, 1.0, n) for n in counts])
-        start = np.repeat(np.arange(len(counts)), counts)
-        self.add_points(x0[start] + (x1 - x0)[start] * t, y0[start] + (y1 - y0)[start] * t, width / 2)
+        # Every segment's samples at once: segment number and position 0..1 along it, per sample.
+        segment = np.repeat(np.arange(len(counts)), counts)
+        first = np.cumsum(counts) - counts
+        t = (np.arange(len(segment)) - first[segment]) / np.maximum(counts - 1, 1)[segment]
+        self.add_points(x0[segment] + (x1 - x0)[segment] * t, y0[segment] + (y1 - y0)[segment] * t, width / 2)
 
     def hits(self, box: Box) -> int:
         """How many obstacle samples (and placed boxes) ``box`` covers."""

@@ -572,7 +572,8 @@ def _legend(flow: Flow) -> None:
     place_paragraph(
         flow,
         "A missed week is a gap in the line, never bridged. Goal lines carry the goal; its target date is "
-        "the square (PT) or triangle (OT). Gaps, goals and events are drawn as in the app.",
+        "the hollow square (PT) or triangle (OT). Events are named above each chart. Gaps, goals and events "
+        "are drawn as in the app.",
         Fonts.note,
     )
 

@@ -192,9 +192,9 @@ def _upgrade(path: Path, revision: str | None, keep: int) -> None:
             ) from exc
         raise MigrationFailed(
             f"Upgrading the database from schema {revision} to {db.HEAD_REVISION} failed ({exc}). "
-            f"The database was not changed, and a copy from just before the upgrade is kept at {backup}. "
-            f'To go back to that copy, run: rehabtrack restore "{backup}" '
-            "or use File → Restore from backup…",
+            "The database was not changed: your records are all in it, and the upgrade is tried again the "
+            f"next time RehabTrack opens it. A copy from just before the upgrade is also kept at {backup} "
+            f'(for a previous version of RehabTrack: rehabtrack restore "{backup}").',
             backup,
         ) from exc
     finally:

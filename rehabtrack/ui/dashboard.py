@@ -51,7 +51,8 @@ GOALS_SHARE = 42  # percent of the dashboard's height the goals panel opens with
 CHART_MIN_HEIGHT = 240
 CHART_LEGEND = (
     "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
-    "last 12 weeks · straight line: goal target (PT solid, OT dashed) · grey band: within normal variation "
+    "last 12 weeks · straight line: goal target (PT solid, OT dashed), its date the hollow square or "
+    "triangle · dotted line: an event, named above the chart · grey band: within normal variation "
     "(hover it: a published source or a clinic convention) · "
     "green wash: typical range of motion"
 )
@@ -420,11 +421,11 @@ class Dashboard(QWidget):
         widget = QWidget()
         outer = QVBoxLayout(widget)
         outer.setContentsMargins(0, 0, 0, 0)
-        # The legend scrolls away with the charts: at a large text size its three lines would
-        # otherwise take the room of a chart for good.
-        outer.addWidget(hint_label(CHART_LEGEND))
+        # The legend goes under the charts, scrolling with them: at a large text size its three lines
+        # would otherwise push the first row of charts below the bottom of the area.
         grid = QGridLayout()
         outer.addLayout(grid, 1)
+        outer.addWidget(hint_label(CHART_LEGEND))
         cells = []
         place = 0
         for i, key in enumerate(keys):

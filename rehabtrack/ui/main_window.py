@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Open the database and show the first patient (or run the setup wizard)."""
-        from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
+        from rehabtrack.storage.errors import DatabaseProblem, MigrationFailed, StoreLocked
 
         try:
             self.store = self._open_store()
@@ -463,7 +463,9 @@ class MainWindow(QMainWindow):
             return
         except DatabaseProblem as exc:
             self.patient_label.setText("Your records could not be opened")
-            if exc.backup is None:
+            # A failed upgrade left the file as it was: its pre-upgrade copy is the same records, and
+            # restoring it would only fail the same way again.
+            if exc.backup is None or isinstance(exc, MigrationFailed):
                 QMessageBox.critical(self, "RehabTrack", str(exc))
             elif self._offer_restore(exc):
                 self.load()

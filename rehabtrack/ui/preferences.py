@@ -60,6 +60,7 @@ from rehabtrack.ui.widgets import (
     apply_font_scale,
     high_contrast_palette,
     hint_label,
+    with_readable_placeholder,
 )
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ def apply_app_theme(theme: Theme) -> None:
             isinstance(app.style(), ThemeStyle) or app.style().name() != _Original.style
         ):
             app.setStyle(_Original.style)
-        app.setPalette(_Original.palette)
+        app.setPalette(with_readable_placeholder(_Original.palette))
         return
     if theme == Theme.HIGH_CONTRAST:
         if not isinstance(app.style(), HighContrastStyle):
@@ -220,7 +221,7 @@ def apply_app_theme(theme: Theme) -> None:
     elif theme == Theme.HIGH_CONTRAST:
         app.setPalette(high_contrast_palette())
     else:
-        app.setPalette(app.style().standardPalette())
+        app.setPalette(with_readable_placeholder(app.style().standardPalette()))
 
 
 def current_chart_theme() -> ChartTheme:

@@ -77,6 +77,7 @@ from rehabtrack.ui.widgets import (
     ComboBox,
     ErrorLabel,
     FlowLayout,
+    GrowingLabel,
     NoticeLabel,
     NumberField,
     TextField,
@@ -87,7 +88,8 @@ from rehabtrack.ui.widgets import (
     scrolling_page,
 )
 
-SPLITTER_MIN_LINES = 20
+FORM_MIN_LINES = 12  # the open form
+SCORES_MIN_LINES = 11  # the scores table: its header and a few rows
 FORM_SHARE_MAX = 60  # percent of the page's width an open form may take from the scores beside it
 KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
@@ -677,11 +679,11 @@ class QuestionnairesView(QWidget):
         self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
         self._fit_history_columns()
+        self._keep_room()
         self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
-        self.chart_title = QLabel()
-        self.chart_title.setWordWrap(True)
+        self.chart_title = GrowingLabel()
         right_layout.addWidget(self.chart_title)
         self.chart = MarkerChart()
         self.chart.setMinimumHeight(220)
@@ -692,8 +694,6 @@ class QuestionnairesView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        # The form and the scores keep room to be read: at a large text size the page scrolls instead.
-        splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
         outer.addWidget(splitter, 1)
 
         self.fill_button.clicked.connect(lambda: self.open_form())
@@ -783,10 +783,16 @@ class QuestionnairesView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
-            self.splitter.setMinimumHeight(self.fontMetrics().lineSpacing() * SPLITTER_MIN_LINES)
+            self._keep_room()
             self._fit_history_columns()
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "chart"):
             self._draw_chart()  # a new theme: the chart takes its colours
+
+    def _keep_room(self) -> None:
+        """The form, the scores and their chart keep room to be read: the page scrolls instead."""
+        lines = self.fontMetrics().lineSpacing()
+        self.form_area.setMinimumHeight(lines * FORM_MIN_LINES)
+        self.history.setMinimumHeight(lines * SCORES_MIN_LINES)
 
     def _fit_history_columns(self) -> None:
         """No column narrower than the longest word in the table: a narrow table scrolls sideways

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QLabel,
+    QLayout,
     QMainWindow,
     QMenu,
     QPushButton,
     QRadioButton,
+    QSplitter,
     QStyle,
     QTableView,
     QTabWidget,
@@ -37,6 +39,7 @@ from rehabtrack.ui.widgets import ErrorLabel
 SLACK_PX = 1  # rounding between a size hint and the size a layout gave
 CHART_MIN_PX = QSize(320, 180)  # below this a chart's axes and labels crowd out its data
 CELLS_CHECKED = 60  # table rows looked at for cut-off text: enough to meet every kind of row
+ROWS_MIN = 2  # a list or table with room for fewer rows than this cannot be read
 
 
 def window_name(window: QWidget) -> str:
@@ -97,9 +100,11 @@ def check_window(window: QWidget, screen: QSize) -> list[Finding]:
     shown = [w for w in window.findChildren(QWidget) if w.isVisible() and w.window() is window]
     for widget in shown:
         for problem in _cut_text(widget):
-            add(widget, problem, SQUASHED if problem.startswith("chart") else CUT)
+            add(widget, problem, SQUASHED if "squashed" in problem else CUT)
         if _clipped_by_parents(widget, window):
             add(widget, "lies partly outside the window: it cannot be seen or reached", OUTSIDE)
+    for widget, other in _overlapping(shown):
+        add(widget, f"overlaps {widget_name(other)}: a layout squeezed below its minimum", OUTSIDE)
     for label in window.findChildren(ErrorLabel):
         parent = label.parentWidget()
         if label.text().strip() and parent is not None and parent.isVisible() and not label.isVisible():
@@ -168,11 +173,25 @@ def _cut_text(widget: QWidget) -> Iterator[str]:
             yield f"title cut off ({widget.width()} px wide, needs {need})"
     if isinstance(widget, QTableView):
         yield from _cut_cells(widget)
+    if isinstance(widget, QAbstractItemView) and (shows := _rows_shown(widget)) is not None:
+        yield f"list squashed: shows {shows} of its rows (readable from {ROWS_MIN})"
     if isinstance(widget, MarkerChart) and (
         widget.height() < CHART_MIN_PX.height() or widget.width() < CHART_MIN_PX.width()
     ):
         least = f"{CHART_MIN_PX.width()}×{CHART_MIN_PX.height()}"
         yield f"chart squashed to {widget.width()}×{widget.height()} px (readable from {least})"
+
+
+def _rows_shown(view: QAbstractItemView) -> float | None:
+    """How many rows ``view`` has room for, when that is fewer than ROWS_MIN and it has more."""
+    model = view.model()
+    if model is None or model.rowCount() < ROWS_MIN:
+        return None
+    row = view.sizeHintForRow(0)
+    if row <= 0:
+        return None
+    shows = view.viewport().height() / row
+    return round(shows, 1) if shows < ROWS_MIN else None
 
 
 def _cut_label(label: QLabel) -> Iterator[str]:
@@ -265,6 +284,35 @@ def _clipped_by_parents(widget: QWidget, window: QWidget) -> bool:
             break
         parent = parent.parentWidget()
     return visible.width() + SLACK_PX < rect.width() or visible.height() + SLACK_PX < rect.height()
+
+
+def _laid_out(layout: QLayout) -> Iterator[QWidget]:
+    """The widgets ``layout`` and the layouts inside it place."""
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        widget, inner = item.widget(), item.layout()
+        if widget is not None:
+            yield widget
+        elif inner is not None:
+            yield from _laid_out(inner)
+
+
+def _overlapping(shown: list[QWidget]) -> Iterator[tuple[QWidget, QWidget]]:
+    """Pairs of visible widgets one layout places on top of each other."""
+    visible = set(shown)
+    parents = {w.parentWidget() for w in shown if w.parentWidget() is not None}
+    for parent in parents:
+        layout = parent.layout() if parent is not None else None
+        if layout is None or isinstance(parent, QSplitter):
+            continue
+        placed = [w for w in _laid_out(layout) if w in visible and not w.isWindow()]
+        for i, first in enumerate(placed):
+            for second in placed[i + 1 :]:
+                both = first.geometry().intersected(second.geometry())
+                if both.width() > SLACK_PX and both.height() > SLACK_PX:
+                    yield second, first
 
 
 def _is_viewport(widget: QWidget) -> bool:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rehabtrack.ui.main_window import MainWindow
 
 DEFAULT_SIZE = (1366, 768)
+SETTLE_ROUNDS = 6
 THEME_NAMES = {theme.value.replace(" ", "-"): theme for theme in Theme}
 
 
@@ -162,7 +163,7 @@ class _Run:
     # Helpers ----------------------------------------------------------------------------------
 
     def settle(self) -> None:
-        for _ in range(3):
+        for _ in range(SETTLE_ROUNDS):  # a layout change can ask for another: let them all finish
             self.app.processEvents()
 
     def check(self, window: QWidget, name: str) -> None:

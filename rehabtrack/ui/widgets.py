@@ -12,7 +12,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -324,6 +324,21 @@ class FlowLayout(QLayout):
         return used - rect.y() + margins.bottom()
 
 
+class GrowingLabel(QLabel):
+    """Word-wrapped text whose minimum height follows its width, for a label beside widgets that are
+    laid out by minimum sizes alone (in a splitter): there, more lines would overlap what is below."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 class NoticeLabel(QLabel):
     """A warning the person should not miss (a marker worse two check-ins in a row): bold text on the
     tooltip colours inside a border in the highlight colour, like the reminder strip, in every theme."""
@@ -387,14 +402,15 @@ class _PageContent(QWidget):
             wraps = item.hasHeightForWidth()
             heights.append(item.heightForWidth(inner) if wraps else item.minimumSize().height())
         spacing = max(layout.spacing(), 0) * max(len(heights) - 1, 0)
-        return sum(heights) + spacing + margins.top() + margins.bottom()
+        needed = sum(heights) + spacing + margins.top() + margins.bottom()
+        return max(needed, layout.minimumSize().height())  # never squeezed below what it must have
 
 
-def readable_hint_colour(palette: QPalette) -> QColor:
-    """The palette's placeholder grey for secondary text, darkened (or lightened on a dark window) just
-    enough to reach 4.5:1 against the window: many desktops' grey is too faint (#7F7F7F on #ECECEC is
+def readable_hint_colour(palette: QPalette, ground: QPalette.ColorRole = QPalette.ColorRole.Window) -> QColor:
+    """The palette's placeholder grey for secondary text, darkened (or lightened on a dark ground) just
+    enough to reach 4.5:1 against ``ground``: many desktops' grey is too faint (#7F7F7F on #ECECEC is
     3.4:1)."""
-    window = palette.color(QPalette.ColorRole.Window).name()
+    window = palette.color(ground).name()
     hint = palette.color(QPalette.ColorRole.PlaceholderText)
     seen = QColor(over(f"#{hint.red():02X}{hint.green():02X}{hint.blue():02X}{hint.alpha():02X}", window))
     end = 0 if QColor(window).lightness() >= 128 else 255  # towards black on a light window
@@ -404,6 +420,17 @@ def readable_hint_colour(palette: QPalette) -> QColor:
             break
         colour = QColor(*(round(c + (end - c) * step / 20) for c in (seen.red(), seen.green(), seen.blue())))
     return colour
+
+
+def with_readable_placeholder(palette: QPalette) -> QPalette:
+    """``palette`` with its placeholder text (an empty field's "e.g. …") at 4.5:1 on the field."""
+    out = QPalette(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        one = QPalette(palette)
+        one.setCurrentColorGroup(group)
+        colour = readable_hint_colour(one, QPalette.ColorRole.Base)
+        out.setColor(group, QPalette.ColorRole.PlaceholderText, colour)
+    return out
 
 
 class HintLabel(QLabel):

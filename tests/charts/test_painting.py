@@ -96,3 +96,30 @@ def test_a_range_change_paints_the_chart_once(
         chart.set_x_range(start, week(119))
         qtbot.wait(50)
         assert counter.paints == 1, f"{counter.paints} paints for one range change"
+
+
+def test_a_range_change_that_adds_or_drops_a_row_of_event_names_paints_once(
+    qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker, week: Callable[[int], date]
+) -> None:
+    """The strip of event names above the plot grows or shrinks, and the plot with it, in one paint."""
+    from rehabtrack.core.model import Direction, Discipline, Event, EventKind, Goal
+
+    events = [
+        Event(week(i), EventKind.CLINICIAN_NOTE, f"Note {i} about the home programme")
+        for i in range(0, 120, 6)
+    ]
+    goal = Goal(Discipline.PT, "Pain", "pain", 2, Direction.LOWER)
+    chart.set_data(make_series([5.0 - 0.03 * i for i in range(120)]), goals=[goal], events=events)
+    chart.resize(436, 240)
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.wait(50)
+    counter = PaintCounter(chart)
+    heights = set()
+    for start in (week(100), week(0), week(110), week(60), week(0)):  # 2, 20 (unlabelled), 1, 10 events
+        counter.paints = 0
+        chart.set_x_range(start, week(119))
+        qtbot.wait(50)
+        heights.add(chart.plotItem.getAxis("top").height())
+        assert counter.paints == 1, f"{counter.paints} paints for one range change"
+    assert len(heights) >= 2  # the strip did change height

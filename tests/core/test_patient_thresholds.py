@@ -95,3 +95,17 @@ def test_every_verdict_and_trend_check_uses_the_patients_threshold() -> None:
         # 0.1 h a week over 7 weeks is 0.7 h: inside this patient's 1-hour threshold, so no trend.
         gp = progress_toward(goal, sleep, monday + timedelta(weeks=7))
         assert gp.status == ProgressStatus.NO_TREND and gp.projection is None
+
+
+def test_thresholds_read_as_set() -> None:
+    from rehabtrack.core.meaningful_change import Threshold
+
+    with patient_thresholds({"sleep_hours": 0.25}):
+        quarter = threshold_for("sleep_hours")
+        assert quarter.phrase() == "the 0.25-hour meaningful change"
+        assert quarter.amount(quarter.value) == "0.25 hours"
+    assert Threshold(7.25, "°", "").phrase() == "the 7.25° meaningful change"
+    percent = classify_change("pain", 40, 60, False, "Share", threshold=Threshold(10, "%", ""))
+    assert percent.describe().startswith("Share rose from 40% to 60% (+20%")
+    near = classify_change("pain", 6.04, 4.08, True)
+    assert near.describe().startswith("Pain fell from 6.04 to 4.08 (\u22121.96 points, \u221232 %)")

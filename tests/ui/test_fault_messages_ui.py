@@ -53,3 +53,51 @@ def test_a_folder_where_the_records_should_be_is_named_and_no_restore_offered(
     assert window.store is None
     assert database.is_dir() and list(database.iterdir()) == []
     assert list_backups(data_dir) == [backup]  # nothing restored, nothing moved aside
+
+
+def test_a_failed_upgrade_is_a_message_not_a_restore_that_fails_again(
+    qtbot: QtBot, data_dir: Path, today: date, tmp_path: Path
+) -> None:
+    """Restoring the pre-upgrade copy gives back the same file, whose upgrade then fails again: the window
+    says what happened and that the records are unchanged, and asks nothing."""
+    import sys
+
+    from sqlalchemy import Engine, event
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "storage"))
+    from old_schemas import FIXTURES, build_old_database
+
+    database = build_old_database(FIXTURES / "schema-0001.sql", data_dir / DATABASE_NAME)
+    original = database.read_bytes()
+
+    def power_cut(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "CREATE TABLE measure_item" in statement:  # inside the upgrade to 0003
+            raise RuntimeError("power cut during the upgrade")
+
+    seen: list[tuple[str, list[str]]] = []
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            seen.append((modal.text(), [b.text() for b in modal.buttons()]))
+            modal.accept()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(20)
+    event.listen(Engine, "before_cursor_execute", power_cut)
+    try:
+        window = MainWindow(lambda: open_store(data_dir), today)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.load()
+    finally:
+        event.remove(Engine, "before_cursor_execute", power_cut)
+        timer.stop()
+
+    [(text, buttons)] = seen  # one message, shown once
+    assert "power cut during the upgrade" in text and "was not changed" in text
+    assert [b.replace("&", "") for b in buttons] == ["OK"]  # a message, not a restore question
+    assert window.store is None
+    assert database.read_bytes() == original

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -84,7 +85,11 @@ def test_each_kind_of_fault_is_found_and_named(qtbot) -> None:  # type: ignore[n
     unnamed = QLineEdit()
     chart = MarkerChart()
     chart.setFixedSize(200, 90)
-    for widget in (squeezed, hidden_error, QPushButton("&Save"), QPushButton("&Stop"), unnamed, chart):
+    rows = QListWidget()
+    rows.setAccessibleName("Rows")
+    rows.addItems([f"Row {n}" for n in range(10)])
+    rows.setFixedHeight(rows.sizeHintForRow(0) + 2)  # room for one row of ten
+    for widget in (squeezed, hidden_error, QPushButton("&Save"), QPushButton("&Stop"), unnamed, chart, rows):
         layout.addWidget(widget)
     dialog.resize(900, 500)
     dialog.show()
@@ -98,6 +103,7 @@ def test_each_kind_of_fault_is_found_and_named(qtbot) -> None:  # type: ignore[n
     assert (ERROR_HIDDEN, 'Faulty: ErrorLabel "Target must be from 0 to 10 (got 15)."') in named
     assert (NAMELESS, "Faulty: QLineEdit") in named
     assert (SQUASHED, "Faulty: MarkerChart") in named
+    assert (SQUASHED, 'Faulty: QListWidget "Rows"') in named
     assert "Alt+S" in next(f.problem for f in findings if f.kind == KEYS)
 
 

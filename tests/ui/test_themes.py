@@ -162,3 +162,30 @@ def test_hint_range_and_legend_text_reach_aa_in_every_theme(
         )
         faint = [(text, round(ratio, 2)) for text, ratio in shown if ratio < AA_TEXT]
         assert not faint, f"{theme.value}: {faint}"
+
+
+@pytest.mark.parametrize("faint", ["#7F7F7F", "#00000080", "#A0A0A0"])
+def test_a_faint_desktop_placeholder_is_darkened_just_enough(qapp: QApplication, faint: str) -> None:
+    from rehabtrack.charts.contrast import parse
+    from rehabtrack.ui.widgets import with_readable_placeholder
+
+    palette = QPalette(QApplication.palette())
+    (r, g, b), alpha = parse(faint)
+    palette.setColor(R.Base, QColor("#FFFFFF"))
+    palette.setColor(R.Text, QColor("#000000"))
+    palette.setColor(R.PlaceholderText, QColor(int(r), int(g), int(b), round(alpha * 255)))
+    fixed = with_readable_placeholder(palette)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        placeholder = fixed.color(group, R.PlaceholderText)
+        assert contrast(placeholder, fixed.color(group, R.Base)) >= AA_TEXT
+        assert contrast(placeholder, fixed.color(group, R.Base)) < 7  # still a grey, not the text's black
+
+
+@pytest.mark.parametrize("theme", list(Theme), ids=lambda t: t.value)
+def test_placeholder_text_reaches_aa_in_every_theme(qapp: QApplication, theme: Theme) -> None:
+    try:
+        apply_app_theme(theme)
+        palette = QApplication.palette()
+        assert contrast(palette.color(R.PlaceholderText), palette.color(R.Base)) >= AA_TEXT
+    finally:
+        apply_app_theme(Theme.SYSTEM)
