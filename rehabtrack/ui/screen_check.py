@@ -65,7 +65,7 @@ def widget_name(widget: QWidget) -> str:
 
 
 # What kind of fault a finding is (tests and the report group by it).
-SIZE, CUT, OUTSIDE, SQUASHED, ERROR_HIDDEN, KEYS, NAMELESS = (
+SIZE, CUT, OUTSIDE, SQUASHED, ERROR_HIDDEN, KEYS, NAMELESS, UNHEARD = (
     "window larger than the screen",
     "text cut off",
     "outside the window",
@@ -73,6 +73,7 @@ SIZE, CUT, OUTSIDE, SQUASHED, ERROR_HIDDEN, KEYS, NAMELESS = (
     "error not shown",
     "keys clash",
     "input without a name",
+    "label a screen reader does not hear",
 )
 
 
@@ -114,6 +115,8 @@ def check_window(window: QWidget, screen: QSize) -> list[Finding]:
     for widget in shown:
         if _takes_focus(widget) and not _accessible_name(widget):
             add(widget, "takes keyboard focus but has no accessible name", NAMELESS)
+        if isinstance(widget, QLabel) and (problem := _not_heard(widget)):
+            add(widget, problem, UNHEARD)
     return found
 
 
@@ -476,6 +479,22 @@ def _takes_focus(widget: QWidget) -> bool:
     if widget.focusProxy() is not None:
         return False
     return not isinstance(widget, QLabel)
+
+
+def _not_heard(label: QLabel) -> str:
+    """What ``label`` shows that a screen reader does not get (a fixed name hiding the words), or ""."""
+    text = label.text()
+    if GuiQt.mightBeRichText(text):
+        document = QTextDocument()
+        document.setHtml(text)
+        text = document.toPlainText()
+    words = " ".join((_plain(text) if label.buddy() is not None else text).split())  # & marks a key
+    face = QAccessible.queryAccessibleInterface(label)
+    if not words or face is None:
+        return ""
+    roles = (QAccessible.Text.Name, QAccessible.Text.Value, QAccessible.Text.Description)
+    heard = " ".join(" ".join((face.text(role) or "").split()) for role in roles)
+    return "" if words in heard else f"shows {words!r}, a screen reader hears {heard.strip()!r}"
 
 
 def _accessible_name(widget: QWidget) -> str:

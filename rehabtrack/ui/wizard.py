@@ -134,7 +134,7 @@ class _ConditionPage(QWizardPage):
         form.addRow("Affected &side:", self.side)
         layout.addLayout(form)
         self.summary = hint_label()
-        self.summary.setAccessibleName("What will be set up")
+        self.summary.setAccessibleDescription("What will be set up")
         # Scrolls (arrow keys once Tabbed to) rather than being cut off at a large text size.
         summary_area = QScrollArea()
         summary_area.setWidgetResizable(True)

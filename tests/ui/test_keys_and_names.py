@@ -14,13 +14,12 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.charts.theme import LIGHT
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
-from rehabtrack.ui.audit import labels_not_exposed
 from rehabtrack.ui.goal_dialog import GoalDialog
 from rehabtrack.ui.main_window import MainWindow
 from rehabtrack.ui.profiles import ProfilesDialog
 from rehabtrack.ui.questionnaires import ItemWordingDialog
 from rehabtrack.ui.report_dialog import ReportDialog
-from rehabtrack.ui.screen_check import KEYS, NAMELESS, check_window
+from rehabtrack.ui.screen_check import KEYS, NAMELESS, UNHEARD, check_window
 from rehabtrack.ui.session_view import EventDialog, SessionView
 from rehabtrack.ui.wizard import SetupWizard
 
@@ -28,8 +27,7 @@ from rehabtrack.ui.wizard import SetupWizard
 def problems_in(window: QWidget, state: str) -> list[str]:
     QApplication.processEvents()
     screen = window.screen().availableGeometry().size()
-    found = [str(f) for f in check_window(window, screen) if f.kind in (KEYS, NAMELESS)]
-    found += labels_not_exposed(window)
+    found = [str(f) for f in check_window(window, screen) if f.kind in (KEYS, NAMELESS, UNHEARD)]
     return [f"[{state}] {problem}" for problem in found]
 
 
@@ -123,3 +121,24 @@ def test_the_export_file_label_reads_file_and_enter_there_exports_not_browses(
     qtbot.keyClick(dialog.file, Qt.Key.Key_Return)
     assert browsed == []
     assert dialog.error.isVisible() and "does not exist" in dialog.error.text()  # Export ran
+
+
+def test_a_label_whose_fixed_name_hides_its_words_is_found(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+
+    dialog = QDialog()
+    dialog.setWindowTitle("Heard")
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    hidden = QLabel("Margaret Demo · Knee replacement")
+    hidden.setAccessibleName("Active patient")  # a screen reader would hear only this
+    described = QLabel("Angela · Stroke")
+    described.setAccessibleDescription("Active patient")  # the words stay the name
+    literal = QLabel("Institute for Work & Health")  # no buddy: the & is shown, and heard
+    for label in (hidden, described, literal):
+        layout.addWidget(label)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    found = [f for f in check_window(dialog, QSize(1366, 768)) if f.kind == UNHEARD]
+    assert [f.widget for f in found] == ['QLabel "Margaret Demo · Knee replacement"']
