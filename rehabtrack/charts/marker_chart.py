@@ -1,7 +1,8 @@
 """One marker's weekly values over time, with its rolling mean, trend, goals and events.
 
 The chart draws exactly what the data says: a missed week breaks the line (it is never bridged),
-the trend is the same Theil–Sen line ``core.progress`` projects from, and the shaded band shows how
+the trend is the same Theil–Sen line ``core.progress`` projects from, drawn only when core finds a
+clear trend (``core.progress.clear_trend``: noise draws no line), and the shaded band shows how
 big a change must be before it counts as more than normal variation.
 
 Every item is created once in ``__init__`` (goal and event lines come from pools that only grow), so
@@ -33,12 +34,18 @@ from rehabtrack.core.markers import Marker
 from rehabtrack.core.measures import SERIES_PREFIX
 from rehabtrack.core.model import Direction, Event, EventKind, Goal
 from rehabtrack.core.numbers import exact, format_value
-from rehabtrack.core.progress import default_baseline, progress_toward
+from rehabtrack.core.progress import (
+    NO_TREND_LINE,
+    TREND_WINDOW_WEEKS,
+    clear_trend,
+    default_baseline,
+    progress_toward,
+)
 from rehabtrack.core.series import Series, describe
-from rehabtrack.core.trend import rolling_mean, trend
+from rehabtrack.core.trend import rolling_mean
 
 ROLLING_WEEKS = 4
-TREND_WEEKS = 12
+TREND_WEEKS = TREND_WINDOW_WEEKS
 EMPTY_MESSAGE = "No weeks logged yet"
 RANGE_PRESETS: tuple[str, ...] = ("4 weeks", "12 weeks", "6 months", "1 year", "All")
 # Padding around the requested date span so a point on the first or last day is drawn whole.
@@ -167,12 +174,21 @@ def chart_summary(series: Series, goals: Sequence[Goal] = (), today: date | None
         count = f"{len(points)} week{'s' if len(points) != 1 else ''} logged"
         text = (
             f"{series.label}: {count} from {_day_text(first.week)} to {_day_text(last.week)}, "
-            f"latest {value_text(last.value, series)}"
+            f"latest {value_text(last.value, series)}; {trend_text(series)}"
         )
     day = today or (points[-1].week if points else date.today())
     for goal in goals:
         text += f"; {goal.discipline} goal: {progress_toward(goal, series, day).sentence()}"
     return text + "."
+
+
+def trend_text(series: Series) -> str:
+    """What the dashed line says: the clear trend's direction, or that there is none (core's rule)."""
+    line = clear_trend(series.points, series.key, TREND_WEEKS)
+    if line is None:
+        return NO_TREND_LINE
+    way = "rising" if line.slope_per_week > 0 else "falling"
+    return f"dashed line: {way} trend over the last {TREND_WEEKS} weeks"
 
 
 def week_tooltip(week: date, value: float, series: Series) -> str:
@@ -346,7 +362,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             xs, np.array([v for _, v in self._mean], dtype=float), connect=self._connect.copy()
         )
 
-        line = trend(points, TREND_WEEKS)
+        line = clear_trend(points, series.key, TREND_WEEKS)  # noise draws no line: core's rule
         if line is not None:
             window = [w for w in self._weeks if w >= self._weeks[-1] - timedelta(weeks=TREND_WEEKS - 1)]
             start, end = window[0], window[-1]

@@ -18,7 +18,8 @@ Our promise is that progress is never overstated. The rules:
   ``core.trend.slope_interval``). "No clear trend yet", and no date, when the interval touches zero or
   points away from the target, or when the trend's change across the window (slope × weeks between the
   window's first and last log) is smaller than the marker's measurement error
-  (``meaningful_change.measurement_error``: 10° for range of motion measured at home).
+  (``meaningful_change.measurement_error``: 10° for range of motion measured at home). Charts draw
+  the dashed trend line only for such a clear trend (``clear_trend``; a clear decline counts too).
 - **Projected date** is a range: from the current value at the fast end and the slow end of the interval.
   Never earlier than the next check-in, and never further ahead than the weeks the trend covers (else
   "not within 12 weeks at this pace").
@@ -207,11 +208,14 @@ def _window(points: list[Point], window_weeks: int = TREND_WINDOW_WEEKS) -> list
     return [p for p in points if p.week >= first]
 
 
-def _projection(
-    window: list[Point], current: float, target: float, direction: Direction, today: date, min_change: float
-) -> Projection | None:
-    """None ("no clear trend yet") unless the window has enough weeks, the slope's 90 % interval lies
-    wholly toward the target and the trend's change across the window reaches ``min_change``."""
+def _clear(
+    window: list[Point], min_change: float, direction: Direction | None
+) -> tuple[Trend, float, float] | None:
+    """The trend line and its 90 % slope interval when the trend is clear, else None.
+
+    Clear: at least six logged weeks in the window, the interval not touching zero (and wholly toward
+    ``direction`` when one is given), and the change across the window reaching ``min_change``.
+    """
     if len(window) < MIN_WEEKS_FOR_PROJECTION:
         return None
     interval = slope_interval(window)
@@ -219,13 +223,52 @@ def _projection(
     if interval is None or line is None:
         return None
     low, high = interval
-    higher = Direction(direction) == Direction.HIGHER
-    if (higher and low <= 0) or (not higher and high >= 0):
+    up, down = low > 0, high < 0
+    if direction is None:
+        if not (up or down):
+            return None
+    elif not (up if Direction(direction) == Direction.HIGHER else down):
         return None
     span = (window[-1].week - window[0].week).days / DAYS_PER_WEEK
     if round(abs(line.slope_per_week) * span - min_change, 9) < 0:
         return None
+    return line, low, high
+
+
+def trend_error(key: str) -> float:
+    """The least change across the trend window that counts as a trend for series ``key`` (its
+    measurement error); 0 for a series RehabTrack has no threshold for."""
+    try:
+        return measurement_error(key)
+    except KeyError:
+        return 0.0
+
+
+NO_TREND_LINE = f"{ProgressStatus.NO_TREND.value}, so no trend line"  # what a chart says instead
+
+
+def clear_trend(points: Sequence[Point], key: str, window_weeks: int = TREND_WINDOW_WEEKS) -> Trend | None:
+    """The Theil–Sen line of the last ``window_weeks`` weeks of ``points`` when it is a clear trend by
+    this module's rules (either way: a clear decline is a trend too), else None: "no clear trend yet".
+
+    Charts draw the trend line only from this, so a line never shows what the progress sentence
+    calls noise.
+    """
+    found = _clear(_window(_ordered(points), window_weeks), trend_error(key), None)
+    return found[0] if found is not None else None
+
+
+def _projection(
+    window: list[Point], current: float, target: float, direction: Direction, today: date, min_change: float
+) -> Projection | None:
+    """None ("no clear trend yet") unless the trend is clear (``_clear``) and heads toward the target."""
+    found = _clear(window, min_change, direction)
+    if found is None:
+        return None
+    _, low, high = found
+    higher = Direction(direction) == Direction.HIGHER
     fast, slow = (high, low) if higher else (low, high)
+    span = (window[-1].week - window[0].week).days / DAYS_PER_WEEK
     horizon_weeks = round(span) + 1  # calendar weeks from the window's first log to its last
     this_week = week_start(today)
     next_check_in = this_week + timedelta(weeks=1)
@@ -512,10 +555,7 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
     else:
         baseline = goal.baseline if baseline_set else default_baseline(points)
         current = current_value(points, after=0 if baseline_set else BASELINE_WEEKS)
-    try:
-        min_change = measurement_error(series.key)
-    except KeyError:
-        min_change = 0.0
+    min_change = trend_error(series.key)
     verdict = _judge(
         points,
         goal.target,

@@ -36,6 +36,7 @@ from PySide6.QtPrintSupport import QPrinter
 from rehabtrack import __version__
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.core.model import Discipline
+from rehabtrack.core.progress import NO_TREND_LINE, clear_trend
 from rehabtrack.report.content import ChartSpec, GoalRow, ReportContent
 from rehabtrack.storage.files import write_atomically
 
@@ -545,7 +546,7 @@ def _legend(flow: Flow) -> None:
     items = [
         ("weekly value", dots),
         ("4-week average", line(PRINT.rolling_mean, PRINT.mean_width, Qt.PenStyle.SolidLine)),
-        ("trend, last 12 weeks", line(PRINT.trend, PRINT.trend_width, Qt.PenStyle.DashLine)),
+        ("trend, 12 weeks, when clear", line(PRINT.trend, PRINT.trend_width, Qt.PenStyle.DashLine)),
         ("PT goal", line(PRINT.pt.colour, PRINT.goal_width, PRINT.pt.pen_style)),
         ("OT goal", line(PRINT.ot.colour, PRINT.goal_width, PRINT.ot.pen_style)),
         ("event", line(PRINT.event, PRINT.event_width, Qt.PenStyle.DotLine)),
@@ -611,9 +612,14 @@ def _charts(flow: Flow, content: ReportContent, painters: list[ChartPainter]) ->
 
 def _chart_subtitle(spec: ChartSpec) -> str:
     if not spec.goals:
-        return f"{len(spec.series.points)} weeks logged" if spec.series.points else "nothing logged in period"
-    names = "; ".join(f"{g.discipline} goal: {g.title}" for g in spec.goals)
-    return names
+        if not spec.series.points:
+            return "nothing logged in period"
+        text = f"{len(spec.series.points)} weeks logged"
+    else:
+        text = "; ".join(f"{g.discipline} goal: {g.title}" for g in spec.goals)
+    if spec.series.points and clear_trend(spec.series.points, spec.series.key) is None:
+        text += f" \u00b7 {NO_TREND_LINE}"  # the chart draws no dashed line: say why
+    return text
 
 
 def _weekly(flow: Flow, content: ReportContent) -> None:

@@ -54,9 +54,9 @@ GOALS_SHARE = 42  # percent of the dashboard's height the goals panel opens with
 CHART_MIN_HEIGHT = 240
 CHART_LEGEND = (
     "Dots: each logged week (a missed week is a gap) · thick line: 4-week average · dashed: trend of the "
-    "last 12 weeks · straight line: goal target (PT solid, OT dashed), its date the hollow square or "
-    "triangle · dotted line: an event, named above the chart · grey band: within normal variation "
-    "(hover it: a published source or a clinic convention) · "
+    "last 12 weeks, drawn only when clear · straight line: goal target (PT solid, OT dashed), its date "
+    "the hollow square or triangle · dotted line: an event, named above the chart · grey band: within "
+    "normal variation (hover it: a published source or a clinic convention) · "
     "green wash: typical range of motion"
 )
 DISCIPLINE_TITLES = {Discipline.PT: "PT goals: moving better", Discipline.OT: "OT goals: managing daily life"}
