@@ -28,15 +28,16 @@ def range_problem(
     field: str, label: str, value: float, low: float, high: float, unit: str = "", whole: bool = False
 ) -> Problem | None:
     """A problem if ``value`` is outside ``low``..``high`` (or not whole when ``whole``), else None."""
+    finite = math.isfinite(value)  # not NaN, nor an overflowing number such as 1e400 read from a file
+    if finite and low <= value <= high and not (whole and value != int(value)):
+        return None  # the common case, checked before any message is written
     suffix = with_unit(unit)
     allowed = f"{exact(low)} to {exact(high)}{suffix}"
-    if not math.isfinite(value):  # NaN, or an overflowing number such as 1e400 read from a file
+    if not finite:
         return Problem(field, f"{label} must be a number from {allowed}.")
     if whole and value != int(value):
         return Problem(field, f"{label} must be a whole number from {allowed} (got {exact(value)}).")
-    if not low <= value <= high:
-        return Problem(field, f"{label} must be from {allowed} (got {exact(value)}{suffix}).")
-    return None
+    return Problem(field, f"{label} must be from {allowed} (got {exact(value)}{suffix}).")
 
 
 def raise_if_any(problems: list[Problem | None]) -> None:
