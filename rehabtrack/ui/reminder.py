@@ -10,12 +10,12 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QIcon, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QIcon, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSystemTrayIcon, QWidget
 
 from rehabtrack.core.weeks import week_label, week_start
 from rehabtrack.ui.settings import WEEKDAYS, Settings
-from rehabtrack.ui.widgets import Button
+from rehabtrack.ui.widgets import Button, paint_notice_border
 
 CHECK_EVERY_MS = 60 * 60 * 1000
 NOTIFICATION_MS = 15_000
@@ -74,15 +74,8 @@ class ReminderBanner(QFrame):
         self.hide()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """A border in the highlight colour: the strip stands out even where the tooltip colour is the
-        window's (high contrast). Painted, not a style sheet: style sheets stop the font scale."""
         super().paintEvent(event)
-        painter = QPainter(self)
-        try:
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
-            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
-        finally:
-            painter.end()
+        paint_notice_border(self)
 
     def show_text(self, text: str) -> None:
         self.label.setText(text)

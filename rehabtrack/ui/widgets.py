@@ -298,16 +298,20 @@ class ErrorLabel(QLabel):
 
     def _recolour(self) -> None:
         dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        colour = QColor(ERROR_COLOR_ON_DARK if dark else ERROR_COLOR)
-        if self.palette().color(QPalette.ColorRole.WindowText) != colour:
-            palette = self.palette()
-            palette.setColor(QPalette.ColorRole.WindowText, colour)
-            self.setPalette(palette)
+        set_text_colour(self, QColor(ERROR_COLOR_ON_DARK if dark else ERROR_COLOR))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._recolour()
+
+
+def set_text_colour(label: QLabel, colour: QColor) -> None:
+    """Give ``label`` its own text colour (only when it differs: setting a palette sends a PaletteChange)."""
+    if label.palette().color(QPalette.ColorRole.WindowText) != colour:
+        palette = label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        label.setPalette(palette)
 
 
 def announce(widget: QWidget, message: str) -> None:
@@ -445,12 +449,18 @@ class NoticeLabel(QLabel):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        painter = QPainter(self)
-        try:
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
-            painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
-        finally:
-            painter.end()
+        paint_notice_border(self)
+
+
+def paint_notice_border(widget: QWidget) -> None:
+    """A border in the highlight colour, so a notice stands out even where the tooltip colour is the
+    window's (high contrast). Painted, not a style sheet: style sheets stop the font scale."""
+    painter = QPainter(widget)
+    try:
+        painter.setPen(QPen(widget.palette().color(QPalette.ColorRole.Highlight), 2))
+        painter.drawRect(widget.rect().adjusted(1, 1, -1, -1))
+    finally:
+        painter.end()
 
 
 def scrolling_page(page: QWidget, name: str) -> QVBoxLayout:
@@ -532,11 +542,7 @@ class HintLabel(QLabel):
         self._recolour()
 
     def _recolour(self) -> None:
-        colour = readable_hint_colour(self.palette())
-        if self.palette().color(QPalette.ColorRole.WindowText) != colour:
-            palette = self.palette()
-            palette.setColor(QPalette.ColorRole.WindowText, colour)
-            self.setPalette(palette)
+        set_text_colour(self, readable_hint_colour(self.palette()))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
