@@ -16,7 +16,6 @@ from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -55,6 +54,7 @@ from rehabtrack.ui.widgets import (
     Button,
     CheckBox,
     ComboBox,
+    DateField,
     ErrorLabel,
     NotesField,
     NumberField,
@@ -133,11 +133,9 @@ class _UndoPassThrough(QObject):
         return False
 
 
-class WeekPicker(QDateEdit):
+class WeekPicker(DateField):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("d MMM yyyy")
+        super().__init__(parent=parent)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self) -> QSize:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QLabel,
@@ -28,6 +27,7 @@ from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import (
     ComboBox,
+    DateField,
     NumberField,
     TextField,
     error_label,
@@ -89,9 +89,7 @@ class GoalDialog(QDialog):
         self.baseline = NumberField(7)
         self.target = NumberField(7)
         self.has_date = QCheckBox("Has a target &date")
-        self.target_date = QDateEdit()
-        self.target_date.setCalendarPopup(True)
-        self.target_date.setDisplayFormat("d MMM yyyy")
+        self.target_date = DateField()
         self.set_by = TextField()
         self.set_by.setPlaceholderText("e.g. the PT or OT who agreed this goal with you")
         self.errors: dict[str, QLabel] = {}

@@ -29,7 +29,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QFrame,
@@ -75,6 +74,7 @@ from rehabtrack.ui.preferences import current_chart_theme
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
+    DateField,
     ErrorLabel,
     FlowLayout,
     GrowingLabel,
@@ -179,10 +179,8 @@ class AnswerScale(QWidget):
         return False
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
+def _date_edit(day: date) -> DateField:
+    edit = DateField(day)
     edit.setAccessibleName("Date filled in")
     edit.setMinimumHeight(_tall(edit.sizeHint(), edit).height())
     return edit

@@ -12,7 +12,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from rehabtrack.report.content import PeriodError, ReportContent, build_content
 from rehabtrack.report.pdf import default_paper, print_report, write_report
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.widgets import Button, ComboBox, TextField, error_label
+from rehabtrack.ui.widgets import Button, ComboBox, DateField, TextField, error_label
 
 WHOLE = "Whole recovery"
 PERIODS: dict[str, int | None] = {WHOLE: None, "Last 12 weeks": 12, "Last 6 months": 26, "Last year": 52}
@@ -68,11 +67,8 @@ class ReportDialog(QDialog):
         form = QFormLayout()
         self.period = ComboBox()
         self.period.addItems([*PERIODS, CUSTOM])
-        self.start = QDateEdit()
-        self.end = QDateEdit(_qdate(today))
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+        self.start = DateField()
+        self.end = DateField(today)
         self.start.setAccessibleName("From")
         self.end.setAccessibleName("To")
         dates = QHBoxLayout()

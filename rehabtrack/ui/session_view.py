@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from rehabtrack.ui.dashboard import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
+    DateField,
     FlowLayout,
     NotesField,
     error_label,
@@ -74,7 +74,7 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def _day(edit: QDateEdit) -> date:
+def _day(edit: DateField) -> date:
     return edit.date().toPython()  # type: ignore[return-value]
 
 
@@ -88,9 +88,7 @@ class EventDialog(QDialog):
         self.setWindowTitle("Add a note or event")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.day = QDateEdit(_qdate(today))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("d MMM yyyy")
+        self.day = DateField(today)
         self.kind = ComboBox()
         for kind in EventKind:
             self.kind.addItem(kind.value.capitalize(), kind)
@@ -126,10 +124,8 @@ class ComparePanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         periods = FlowLayout()
-        self.edits = [QDateEdit() for _ in range(4)]
+        self.edits = [DateField() for _ in range(4)]
         for edit in self.edits:
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
             edit.dateChanged.connect(lambda _d: self.update_table())
         for name, (start, end) in (("A", self.edits[:2]), ("B", self.edits[2:])):
             label = QLabel(f"Period &{name}:")

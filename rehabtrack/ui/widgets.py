@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date
 
 import shiboken6
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QDate, QDynamicPropertyChangeEvent, QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -143,6 +145,92 @@ class NotesField(QPlainTextEdit):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), self.fontMetrics().lineSpacing() * 3 + 12)
+
+
+DATE_FORMAT = "d MMM yyyy"
+_NO_EARLIEST, _NO_LATEST = QDate(1752, 9, 14), QDate(9999, 12, 31)  # Qt's own limits: no limit set
+
+
+def day_number(day: QDate) -> float:
+    """A date as the number a screen reader's value interface carries: 30 Nov 2026 is 20261130."""
+    return float(day.year() * 10000 + day.month() * 100 + day.day())
+
+
+class DateField(QDateEdit):
+    """A date input with a calendar pop-up that tells a screen reader its date and allowed range.
+
+    Qt reads a spin box's value, minimum and maximum from the ``value``/``minimum``/``maximum``
+    properties, which a date edit lacks, so a screen reader heard "0, range 0 to 0". This field keeps
+    them as dynamic properties holding the date as a number (``day_number``), and takes a value a
+    screen reader sets. The earliest and latest allowed dates, when limited, are also in its
+    accessible description; its accessible text stays the date as shown.
+    """
+
+    def __init__(self, day: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._range_note = ""
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(DATE_FORMAT)
+        if day is not None:
+            self.setDate(QDate(day.year, day.month, day.day))
+        self.setProperty("singleStep", 1.0)  # one day, for the value interface's step
+        self.dateChanged.connect(self._publish_value)
+        self._publish_value()
+        self._publish_range()
+
+    def setDate(self, day: QDate) -> None:  # noqa: N802 (Qt's name)
+        super().setDate(day)
+        self._publish_value()  # also when the caller blocked dateChanged
+
+    def setMinimumDate(self, day: QDate) -> None:  # noqa: N802 (Qt's name)
+        super().setMinimumDate(day)
+        self._publish_range()
+
+    def setMaximumDate(self, day: QDate) -> None:  # noqa: N802 (Qt's name)
+        super().setMaximumDate(day)
+        self._publish_range()
+
+    def setDateRange(self, earliest: QDate, latest: QDate) -> None:  # noqa: N802 (Qt's name)
+        super().setDateRange(earliest, latest)
+        self._publish_range()
+
+    def _publish_value(self) -> None:
+        self.setProperty("value", day_number(self.date()))
+
+    def _publish_range(self) -> None:
+        self.setProperty("minimum", day_number(self.minimumDate()))
+        self.setProperty("maximum", day_number(self.maximumDate()))
+        limits = []
+        if self.minimumDate() != _NO_EARLIEST:
+            limits.append(f"earliest {self.minimumDate().toString(DATE_FORMAT)}")
+        if self.maximumDate() != _NO_LATEST:
+            limits.append(f"latest {self.maximumDate().toString(DATE_FORMAT)}")
+        note = f"{', '.join(limits)}." if limits else ""
+        note = note[:1].upper() + note[1:]
+        own = self.accessibleDescription()
+        if self._range_note and own.endswith(self._range_note):
+            own = own[: -len(self._range_note)].rstrip()
+        self._range_note = note
+        self.setAccessibleDescription(" ".join(part for part in (own, note) if part))
+        self._publish_value()
+
+    def setAccessibleDescription(self, description: str) -> None:  # noqa: N802 (Qt's name)
+        """A description set by the screens keeps the range note at its end."""
+        note = self._range_note
+        if note and not description.endswith(note):
+            description = f"{description} {note}" if description else note
+        super().setAccessibleDescription(description)
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QDynamicPropertyChangeEvent) and bytes(event.propertyName().data()) == b"value":
+            number = self.property("value")
+            if isinstance(number, (int, float)) and number != day_number(self.date()):
+                whole = int(number)
+                wanted = QDate(whole // 10000, whole // 100 % 100, whole % 100)
+                if wanted.isValid():
+                    self.setDate(wanted)
+                self._publish_value()  # the date actually taken (clamped to the range) or kept
+        return super().event(event)
 
 
 class ErrorLabel(QLabel):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -32,7 +31,7 @@ from rehabtrack.core.templates import ConditionTemplate, load_templates, sides_f
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.transfer import BUNDLE_FILTER
-from rehabtrack.ui.widgets import Button, ComboBox, TextField, error_label, hint_label
+from rehabtrack.ui.widgets import Button, ComboBox, DateField, TextField, error_label, hint_label
 
 WIZARD_WIDTH_CHARS = 80
 WIZARD_LINES = 26
@@ -71,9 +70,7 @@ class _AboutPage(QWizardPage):
         self.name.setAccessibleName("Name")
         self.name.setAccessibleDescription("Required: your name or a nickname, up to 120 characters.")
         self.name_error = error_label(self.name)
-        self.start = QDateEdit()
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("d MMM yyyy")
+        self.start = DateField()
         self.start.setAccessibleName("Rehab start date")
         self.start.setAccessibleDescription(
             "When your therapy or recovery started (surgery or first session)."
