@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QSize, QTimer, QUrl
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -387,11 +387,17 @@ class MainWindow(QMainWindow):
             return False, None
 
     def mark_discharged(self) -> None:
-        """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan."""
+        """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan.
+        Cancelled, the user is back on the tab and in the field they left."""
         if self.questionnaires is None:
             return
+        was_on, had_focus = self.tabs.currentWidget(), self.focusWidget()
         self.tabs.setCurrentWidget(self.questionnaires)
-        self.questionnaires.ensure().mark_discharged()  # type: ignore[attr-defined]
+        if self.questionnaires.ensure().mark_discharged():  # type: ignore[attr-defined]
+            return
+        self.tabs.setCurrentWidget(was_on)
+        if had_focus is not None and was_on.isAncestorOf(had_focus):
+            had_focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_session_view(self) -> None:
         if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):

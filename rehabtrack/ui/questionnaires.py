@@ -888,18 +888,20 @@ class QuestionnairesView(QWidget):
         self._show_maintenance()
         self._say("Maintenance phase ended: weekly check-ins again.")
 
-    def mark_discharged(self, confirm: bool = True, day: date | None = None) -> None:
-        """Record the discharge: on ``day``, or the day the patient chooses (today by default)."""
+    def mark_discharged(self, confirm: bool = True, day: date | None = None) -> bool:
+        """Record the discharge: on ``day``, or the day the patient chooses (today by default).
+        False: the patient cancelled."""
         if confirm:
             dialog = DischargeDialog(day or self.today, self)
             if not dialog.exec():
-                return
+                return False
             day = dialog.chosen()
         plan = self.store.maintenance(self.patient_id)
         self.store.save_maintenance(
             self.patient_id, MaintenancePlan(day or self.today, plan.every_weeks, plan.since)
         )
         self._show_maintenance()
+        return True
 
     # Showing -------------------------------------------------------------------------------------
 

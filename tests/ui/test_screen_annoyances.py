@@ -127,6 +127,29 @@ def test_discharge_takes_a_chosen_day_and_is_in_the_edit_menu(
     assert window.tabs.currentWidget() is window.questionnaires
 
 
+def test_cancelling_the_discharge_returns_to_the_tab_and_field_the_user_left(
+    qtbot: QtBot, demo_store: Store, today: date
+) -> None:
+    from rehabtrack.core.markers import WEEKLY_MARKERS
+    from rehabtrack.ui.questionnaires import DischargeDialog
+
+    window = _window(qtbot, demo_store, today)
+    field = window.checkin._fields[WEEKLY_MARKERS[0].key].widget  # type: ignore[union-attr]
+    field.setFocus()
+    assert window.focusWidget() is field
+
+    def cancel() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, DischargeDialog))
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    window.discharge_action.trigger()
+    patient_id = window.patient.id if window.patient else 0
+    assert demo_store.maintenance(patient_id or 0).discharged_on is None
+    assert window.tabs.currentWidget() is window.checkin
+    assert window.focusWidget() is field
+
+
 def test_maintenance_counts_and_names_2_week_check_ins() -> None:
     since = date(2026, 10, 5)
     plan = MaintenancePlan(since, 2, since)
