@@ -82,10 +82,15 @@ class NumberField(QLineEdit):
     def set_value(self, value: float | None) -> None:
         self.setText("" if value is None else typed(value))
 
+    def setPlaceholderText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setPlaceholderText(text)
+        self.updateGeometry()  # wide enough for the new hint ("6 (first two weeks)")
+
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         metrics = self.fontMetrics()
-        width = metrics.horizontalAdvance("0" * (self._chars + 1)) + metrics.height()
+        shown = max("0" * (self._chars + 1), self.placeholderText() + "0", key=metrics.horizontalAdvance)
+        width = metrics.horizontalAdvance(shown) + metrics.height()
         return _tall(QSize(width, hint.height()), self)
 
     def minimumSizeHint(self) -> QSize:

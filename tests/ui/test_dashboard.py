@@ -113,6 +113,25 @@ def test_a_goal_with_a_target_off_the_scale_is_refused_and_nothing_is_written(
     assert demo_store.goals(pid) == before
 
 
+def test_the_goal_dialogs_baseline_hint_is_shown_whole_at_175_percent(
+    dashboard: Dashboard, demo_store: Store, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.ui.widgets import apply_font_scale
+
+    dialog = GoalDialog(demo_store, _patient(demo_store), dashboard.data, None, dashboard)
+    qtbot.addWidget(dialog)
+    apply_font_scale(dialog, 175)
+    dialog.marker.setCurrentIndex(dialog.marker.findData("pain"))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    field = dialog.baseline
+    hint = field.placeholderText()
+    assert "first two weeks" in hint
+    margins = field.textMargins()
+    room = field.contentsRect().width() - margins.left() - margins.right() - 4  # the line edit's own 2 px
+    assert field.fontMetrics().horizontalAdvance(hint) <= room
+
+
 def test_a_new_ot_goal_shows_in_the_panel_and_as_a_line_on_its_chart(
     dashboard: Dashboard, demo_store: Store, qtbot, today: date
 ) -> None:  # type: ignore[no-untyped-def]
