@@ -35,6 +35,10 @@ def _global_options(after_command: bool) -> argparse.ArgumentParser:
     return options
 
 
+class CommandError(Exception):
+    """A bad argument found after parsing (an unknown patient…): one plain line, exit status 2."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rehabtrack",
@@ -119,7 +123,7 @@ def _patients(store: Store, name: str | None) -> list[Patient]:
     patient = store.patient_named(name)
     if patient is None:
         known = ", ".join(p.display_name for p in store.patients(True)) or "none yet"
-        raise SystemExit(f"rehabtrack: no patient named '{name}' (patients: {known}).")
+        raise CommandError(f"no patient named '{name}' (patients: {known}).")
     return [patient]
 
 
@@ -152,7 +156,7 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
 
     patients = _patients(store, args.patient)
     if len(patients) != 1 or patients[0].id is None:
-        raise SystemExit("rehabtrack: a bundle holds one patient; name them with --patient NAME.")
+        raise CommandError("a bundle holds one patient; name them with --patient NAME.")
     try:
         weeks = export_bundle(store, patients[0].id, Path(args.out))
     except OSError as exc:
@@ -262,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         if args.command in ("backup", "restore") and args.demo:
-            raise SystemExit(f"rehabtrack: {args.command} works on your data folder, not with --demo.")
+            raise CommandError(f"{args.command} works on your data folder, not with --demo.")
         if args.command == "backup":
             return _backup(args)
         if args.command == "restore":
@@ -272,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
-    except (DatabaseProblem, ResourceProblem) as exc:
+    except (CommandError, DatabaseProblem, ResourceProblem) as exc:
         return _fail(str(exc))
     except OSError as exc:  # the disk or the folder refused something the messages above do not name
         return _fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}. Nothing more was done.")

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rehabtrack.core.weeks import day_problem
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
 
@@ -38,9 +40,13 @@ def parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ReportArgumentError(f"{option}: '{value}' is not a date; write it as YYYY-MM-DD.") from None
+    problem = day_problem(option, "The date", day)
+    if problem is not None:
+        raise ReportArgumentError(f"{option}: {problem.message.rstrip('.')}.")
+    return day
 
 
 def check_request(
