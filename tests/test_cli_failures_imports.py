@@ -159,6 +159,12 @@ CASES = [
         "patient.archieved: is not part of a patient bundle",
     ),
     Case(
+        "bundle with a field twice",
+        "p.rtbundle",
+        lambda b: json.dumps(b).replace('"uid": ', '"uid": "x", "uid": ', 1).encode(),
+        "is damaged: the field 'uid' appears twice in one object",
+    ),
+    Case(
         "bundle nested 100 000 deep",
         "deep.rtbundle",
         _nested(100_000),
