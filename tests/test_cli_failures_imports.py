@@ -132,6 +132,28 @@ CASES = [
         "row 2, column 'week', value '2026-11-17': Week must start on a Monday",
     ),
     Case(
+        "a quoted cell never closed (a file cut short)",
+        "weeks.csv",
+        _csv('week,pain,notes\n2026-11-09,4,fine\n2026-11-16,5,"knee sore\n'),
+        'row 3: a cell opened with " is never closed',
+    ),
+    Case(
+        "semicolon-separated",
+        "weeks.csv",
+        _csv("week;pain\n2026-11-16;4\n"),
+        "row 1: the columns are separated by ';', not ','",
+    ),
+    Case("a column with no name", "weeks.csv", _csv("week,,pain\n2026-11-16,,4\n"), "column 2 has no name"),
+    *(
+        Case(
+            f"sleep written {text}",
+            "weeks.csv",
+            _csv(f"week,sleep_hours\n2026-11-16,{text}\n"),
+            f"row 2, column 'sleep_hours', value '{text}': must be a number written like 4 or 7.5",
+        )
+        for text in ("1_0", "\u0664", "0x4", "infinity")
+    ),
+    Case(
         "pain 1e400",
         "weeks.csv",
         _csv("week,pain\n2026-11-16,1e400\n"),
@@ -269,6 +291,7 @@ def test_a_bad_file_is_one_plain_line_and_leaves_the_database_as_it_was(
     line = _one_plain_line(out)
     assert str(path) in line and "Nothing was imported" in line
     assert case.says in line
+    assert not line.endswith("..")
     assert _database_bytes(data_folder) == before
 
 
