@@ -314,3 +314,28 @@ def test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched(tmp_path
     )
     assert precious.read_text() == "never truncated\n"
     assert _sha(path) == before
+
+
+# Another program holding SQLite's write lock -------------------------------------------------------------
+
+
+def test_another_program_writing_is_named_and_the_import_works_once_it_is_done(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    path = make_database(data)
+    before = _sha(path)
+    (tmp_path / "w.csv").write_text(CSV)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE weekly_entry SET pain = pain")
+        line = assert_refused(run(data, "import", str(tmp_path / "w.csv"), "--patient", "Ann"), "is busy")
+        assert "another program is writing to it" in line and "nothing from this save was written" in line
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert _sha(path) == before
+    out = run(data, "import", str(tmp_path / "w.csv"), "--patient", "Ann")
+    assert out.returncode == 0, out.stderr
+    assert "1 week added" in out.stdout

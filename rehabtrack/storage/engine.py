@@ -13,6 +13,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
 from rehabtrack.storage.errors import (
+    CannotSave,
+    DatabaseBusy,
     DatabaseProblem,
     DiskFull,
     NewerSchema,
@@ -71,7 +73,7 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Eng
     return engine
 
 
-def save_problem(path: Path, exc: BaseException) -> DiskFull | ReadOnlyDatabase | None:
+def save_problem(path: Path, exc: BaseException) -> CannotSave | None:
     """The user-facing problem behind a failed write, if the disk (not the data) refused it."""
     if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
         return None
@@ -81,6 +83,12 @@ def save_problem(path: Path, exc: BaseException) -> DiskFull | ReadOnlyDatabase 
         return DiskFull(
             "The disk is full: RehabTrack could not save, and nothing from this save was written. "
             "Everything saved before is safe and can still be viewed. Free some disk space, then save again."
+        )
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
+        return DatabaseBusy(
+            f"The database {path} is busy: another program is writing to it, so RehabTrack could not "
+            "save, and nothing from this save was written. Close the other program (or wait for it), "
+            "then save again."
         )
     if code == sqlite3.SQLITE_READONLY or "readonly database" in text:
         from rehabtrack.storage.faults import folder_problem
