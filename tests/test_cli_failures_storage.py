@@ -339,3 +339,24 @@ def test_another_program_writing_is_named_and_the_import_works_once_it_is_done(t
     out = run(data, "import", str(tmp_path / "w.csv"), "--patient", "Ann")
     assert out.returncode == 0, out.stderr
     assert "1 week added" in out.stdout
+
+
+def test_restoring_a_copied_database_leaves_its_folder_as_it_was(tmp_path: Path) -> None:
+    """A backup kept elsewhere (a USB stick) is read, never written: no -wal or -shm is left beside it."""
+    data = tmp_path / "data"
+    (tmp_path / "old").mkdir()
+    source = make_database(tmp_path / "old" / "data")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    copy = stick / "rehabtrack-copy.db"
+    shutil.copy(source, copy)
+    before = _sha(copy)
+    make_database(data)
+    out = run(data, "restore", str(copy))
+    assert out.returncode == 0, out.stderr
+    assert _listing(stick) == ["rehabtrack-copy.db"] and _sha(copy) == before
+    garbage = stick / "notes.db"
+    garbage.write_bytes(b"SQLite format 3\x00" + b"\x00" * 84)  # a header and nothing else: cut short
+    out = run(data, "restore", str(garbage))
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "cannot be restored" in out.stderr
+    assert _listing(stick) == ["notes.db", "rehabtrack-copy.db"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +136,7 @@ def stored_revision(path: Path) -> str | None:
         raise problem
     if not path.exists() or path.stat().st_size == 0:
         return None
-    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    existed = [p.exists() for p in sidecars]
+    tidy = _sidecars_made_while(path)
     try:
         try:
             _roll_back_hot_journal(path)
@@ -147,11 +147,33 @@ def stored_revision(path: Path) -> str | None:
                 raise NotRehabTrackDatabase(f"{path} cannot be read ({exc}).") from exc
             raise cause from exc
     except DatabaseProblem:
+        tidy()
+        raise
+
+
+def _sidecars_made_while(path: Path) -> Callable[[], None]:
+    """A function removing the ``-shm`` and empty ``-wal`` that SQLite makes beside ``path`` from now on
+    while reading it (a read-only connection leaves them behind): the folder is left as it was."""
+    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    existed = [p.exists() for p in sidecars]
+
+    def tidy() -> None:
         for sidecar, was_there in zip(sidecars, existed, strict=True):
-            with contextlib.suppress(OSError):  # SQLite made it while looking: leave the folder as it was
+            with contextlib.suppress(OSError):
                 if not was_there and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0):
                     sidecar.unlink()
-        raise
+
+    return tidy
+
+
+@contextlib.contextmanager
+def read_leaving_no_trace(path: Path) -> Iterator[None]:
+    """Read a file RehabTrack does not keep (a backup to restore), leaving no `-wal` or `-shm` beside it."""
+    tidy = _sidecars_made_while(path)
+    try:
+        yield
+    finally:
+        tidy()
 
 
 def _roll_back_hot_journal(path: Path) -> None:
