@@ -120,7 +120,12 @@ def _open_store(args: argparse.Namespace) -> Store:
 def _patients(store: Store, name: str | None) -> list[Patient]:
     if name is None:
         return store.patients(include_archived=True)
-    patient = store.patient_named(name)
+    from rehabtrack.core.validation import InvalidInput
+
+    try:
+        patient = store.patient_named(name)
+    except InvalidInput as exc:
+        raise CommandError(f"--patient: {exc.problems[0].message}.") from exc
     if patient is None:
         known = ", ".join(p.display_name for p in store.patients(True)) or "none yet"
         raise CommandError(f"no patient named '{name}' (patients: {known}).")

@@ -56,3 +56,37 @@ def test_a_bad_argument_is_one_plain_line_and_writes_nothing(
     assert says in line
     assert not out_file.exists() and list(tmp_path.iterdir()) == []
     assert db.read_bytes() == before
+
+
+def test_a_name_two_patients_share_is_refused_everywhere_not_picked(tmp_path: Path) -> None:
+    """Names match without case or outer spaces; where two patients match, no command picks one of them."""
+    from rehabtrack.core.model import Patient
+    from rehabtrack.storage.demo import seed_demo
+    from rehabtrack.storage.store import open_store
+
+    data = tmp_path / "data"
+    store = open_store(data)
+    seed_demo(store, date(2026, 11, 24))
+    store.save_patient(Patient(" margaret DEMO"))
+    store.close()
+    db = data / "rehabtrack.db"
+    before = db.read_bytes()
+    csv_file = tmp_path / "w.csv"
+    csv_file.write_text("week,pain\n2026-11-30,4\n")
+    for args in (
+        ("import", str(csv_file), "--patient", "MARGARET demo "),
+        ("export", "--patient", "margaret demo", "--out", str(tmp_path / "x.csv")),
+        ("report", "--patient", "margaret demo", "--out", str(tmp_path / "r.pdf")),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-m", "rehabtrack", "--data-dir", str(data), *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        )
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        [line] = out.stderr.strip().splitlines()
+        assert "2 patients are named 'Margaret Demo', 'margaret DEMO'; rename one of them first" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "w.csv"]
+    assert db.read_bytes() == before

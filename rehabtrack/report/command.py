@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rehabtrack.core.validation import InvalidInput
 from rehabtrack.core.weeks import day_problem
 
 if TYPE_CHECKING:
@@ -71,7 +72,10 @@ def choose_patient(store: Store, name: str | None) -> Patient:
     patients = store.patients(include_archived=True)
     known = ", ".join(p.display_name for p in patients) or "none yet"
     if name is not None:
-        found = store.patient_named(name)
+        try:
+            found = store.patient_named(name)
+        except InvalidInput as exc:
+            raise ReportArgumentError(f"--patient: {exc.problems[0].message}.") from exc
         if found is None:
             raise ReportArgumentError(f"--patient: no patient named '{name}' (patients: {known}).")
         return found
