@@ -335,3 +335,26 @@ def test_writing_to_a_full_disk_leaves_no_empty_file_and_keeps_the_old_one(
         line = _one_plain_line(out)
         assert str(target) in line and "No space left on device" in line and "nothing was written" in line
         assert {p.name: p.read_bytes() for p in full_disk.iterdir() if p.name != "filler"} == before
+
+
+@pytest.mark.parametrize(
+    ("what", "args"),
+    [
+        ("csv", ("export", "--format", "csv", "--out", "{out}")),
+        ("bundle", ("export", "--format", "bundle", "--patient", "Margaret Demo", "--out", "{out}")),
+        ("report", ("report", "--out", "{out}")),
+    ],
+)
+def test_a_read_only_file_is_not_replaced(
+    what: str, args: tuple[str, ...], data_folder: Path, tmp_path: Path
+) -> None:
+    """The rename that makes a write whole would replace a read-only file (even keeping none of its
+    protection): the user made it read-only, so it is left as it was."""
+    target = tmp_path / f"kept.{what}"
+    target.write_bytes(b"an earlier file")
+    target.chmod(0o444)
+    out = _run("--data-dir", str(data_folder), *(a.replace("{out}", str(target)) for a in args))
+    line = _one_plain_line(out)
+    assert str(target) in line and "the file is read-only" in line and "nothing was written" in line
+    assert target.read_bytes() == b"an earlier file" and target.stat().st_mode & 0o777 == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", target.name]
