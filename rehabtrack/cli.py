@@ -35,6 +35,9 @@ def _global_options(after_command: bool) -> argparse.ArgumentParser:
     return options
 
 
+SHOWN_PROBLEMS = 5  # a file with more problems says how many more, still on one line
+
+
 class CommandError(Exception):
     """A bad argument found after parsing (an unknown patient…): one plain line, exit status 2."""
 
@@ -205,8 +208,7 @@ def _import(args: argparse.Namespace) -> int:
             report = import_csv(store, path, args.patient, OnConflict(args.on_conflict))
             first = f"Imported {path}."
     except (CsvImportError, BundleError) as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 2
+        return _fail(_one_line(str(exc)))
     finally:
         store.close()
     print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
@@ -285,6 +287,17 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except OSError as exc:  # the disk or the folder refused something the messages above do not name
         return _fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}. Nothing more was done.")
+
+
+def _one_line(message: str) -> str:
+    """A message listing several problems (a line each, for the window) as one line: "…: a; b."."""
+    first, *more = message.splitlines()
+    if not more:
+        return first
+    said = [line.strip().rstrip(".") for line in more[:SHOWN_PROBLEMS]]
+    if len(more) > SHOWN_PROBLEMS:
+        said.append(f"and {len(more) - SHOWN_PROBLEMS} more")
+    return f"{first.rstrip('.')}: {'; '.join(said)}."
 
 
 def _fail(message: str) -> int:

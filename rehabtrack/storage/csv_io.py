@@ -58,7 +58,7 @@ class CsvImportError(ValueError):
     def __init__(self, problems: list[CsvProblem], path: Path | None = None) -> None:
         self.problems = problems
         self.path = path
-        where = path.name if path is not None else "the file"
+        where = path if path is not None else "the file"
         if len(problems) == 1:
             said = str(problems[0]).rstrip(".")  # a reason that ends its sentence gets one full stop
             message = f"Nothing was imported: {path if path is not None else 'the file'} {said}."
