@@ -200,6 +200,36 @@ CASES = [
         "is damaged: the field 'uid' appears twice in one object",
     ),
     Case(
+        "bundle goal on another database's activity id",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker="activity/PT/Juggle")),  # type: ignore[index]
+        'goals[1].marker: an activity goal names its activity: {"activity": "<name>"}',
+    ),
+    Case(
+        "bundle goal on an unknown marker",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker="nonsense")),  # type: ignore[index]
+        "goals[1] marker: Choose what the goal is measured by",
+    ),
+    Case(
+        "bundle goal on an activity not in the bundle",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker={"activity": "Juggle"})),  # type: ignore[index]
+        "goals[1]: activity 'Juggle' is not in the bundle's activities",
+    ),
+    Case(
+        "bundle goal target off the scale",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker="pain", target=50, direction="lower")),  # type: ignore[index]
+        "goals[1] target: Target must be from 0 to 10",
+    ),
+    Case(
+        "bundle threshold of an unknown marker",
+        "p.rtbundle",
+        _bundle(lambda d: d.update(thresholds={"painn": 2})),
+        "thresholds painn: 'painn' is not a marker RehabTrack keeps a meaningful change for",
+    ),
+    Case(
         "bundle nested 100 000 deep",
         "deep.rtbundle",
         _nested(100_000),

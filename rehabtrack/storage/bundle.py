@@ -50,6 +50,7 @@ from rehabtrack.core.model import (
     WeeklyEntry,
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
+from rehabtrack.core.series import MINUTES_PREFIX, goal_problems
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.core.weeks import day_problem
 from rehabtrack.storage.files import write_text_atomically
@@ -537,6 +538,8 @@ def _history(data: _BundleIn) -> History:
         marker = g.marker
         if isinstance(marker, _ActivityRef):
             marker = f"{ACTIVITY_MARKER}{activity_at(marker.activity, f'goals[{n}]')}"
+        elif marker.startswith((ACTIVITY_MARKER, MINUTES_PREFIX)):  # another database's activity id
+            _refuse(f"goals[{n}].marker", 'an activity goal names its activity: {"activity": "<name>"}')
         goal = Goal(
             g.discipline,
             g.title,
@@ -549,7 +552,9 @@ def _history(data: _BundleIn) -> History:
             g.status,
             g.set_by or "",
         )
-        _checked(f"goals[{n}]", goal.validate)
+        wrong = goal_problems(goal)  # the rule a goal saved in the window meets: a known marker, its scale
+        if wrong:
+            raise InvalidInput([Problem(f"goals[{n}] {p.field}", p.message) for p in wrong])
         goals.append(goal)
     events = []
     for n, ev in enumerate(data.events, start=1):
