@@ -211,6 +211,9 @@ def _import(args: argparse.Namespace) -> int:
         return _fail(_one_line(str(exc)))
     finally:
         store.close()
+    if not report.patients:
+        print(f"Nothing to import: {path} holds no rows below its header.")
+        return 0
     print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
     for line in report.summary():
         print(line)

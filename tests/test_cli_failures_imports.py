@@ -117,6 +117,7 @@ CASES = [
         _csv("week,pain\n0001-01-01,4\n"),
         f"row 2, column 'week', value '0001-01-01': Week must be from 1900-01-01 to {NEXT_YEAR_END}",
     ),
+    Case("an empty file", "weeks.csv", _csv(""), "is empty; its first row names the columns (week, pain, …)"),
     Case("missing file", "absent.csv", lambda _b: b"", "cannot be read (No such file or directory)"),
     Case("a folder", "folder.csv", lambda _b: b"", "cannot be read (Is a directory)"),
     Case(
@@ -401,3 +402,13 @@ def test_a_read_only_file_is_not_replaced(
     assert str(target) in line and "the file is read-only" in line and "nothing was written" in line
     assert target.read_bytes() == b"an earlier file" and target.stat().st_mode & 0o777 == 0o444
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", target.name]
+
+
+def test_a_header_without_rows_says_so_and_changes_nothing(data_folder: Path, tmp_path: Path) -> None:
+    path = tmp_path / "weeks.csv"
+    path.write_text("week,pain\n\n")
+    before = _database_bytes(data_folder)
+    out = _run("--data-dir", str(data_folder), "import", str(path), "--patient", "Margaret Demo")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"Nothing to import: {path} holds no rows below its header."
+    assert _database_bytes(data_folder) == before

@@ -360,3 +360,11 @@ def test_restoring_a_copied_database_leaves_its_folder_as_it_was(tmp_path: Path)
     out = run(data, "restore", str(garbage))
     assert out.returncode == 2 and "Traceback" not in out.stderr and "cannot be restored" in out.stderr
     assert _listing(stick) == ["notes.db", "rehabtrack-copy.db"]
+
+
+def test_restoring_a_folder_names_the_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    path = make_database(data)
+    before = _sha(path)
+    line = assert_refused(run(data, "restore", str(data / "backups")), "is a folder; give one backup file")
+    assert str(data / "backups") in line and _sha(path) == before

@@ -211,7 +211,11 @@ def parse_csv(text: str, patient: str | None = None) -> list[History]:
     text = text.removeprefix("\ufeff")
     records = _rows(text)
     first = next(records, None)
-    header = [h.strip() for h in first[1]] if first else []
+    if first is None:
+        raise CsvImportError(
+            [CsvProblem(0, "", "", "is empty; its first row names the columns (week, pain, …)")]
+        )
+    header = [h.strip() for h in first[1]]
     problems = _check_header(header, patient)
     if problems:
         raise CsvImportError(problems)
