@@ -99,6 +99,13 @@ CASES = [
         (),
     ),
     Case(
+        "--patient with a file of two patients",
+        "weeks.csv",
+        _csv("patient,week,pain\nMargaret Demo,2026-11-09,4\nAnn Other,2026-11-16,4\n"),
+        "row 3, column 'patient', value 'Ann Other': the file holds rows of more than one patient "
+        "('Margaret Demo' first); --patient would put them all into one, so leave --patient out",
+    ),
+    Case(
         "--patient over 120 characters",
         "weeks.csv",
         _csv("week,pain\n2026-11-16,4\n"),

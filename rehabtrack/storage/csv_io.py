@@ -222,6 +222,7 @@ def parse_csv(text: str, patient: str | None = None) -> list[History]:
 
     histories: dict[str, tuple[str, list[Activity], list[WeeklyEntry]]] = {}
     seen: set[tuple[str, date]] = set()
+    named_first: dict[str, str] = {}  # the first patient the file's own column names
     for line, cells in records:
         if len(cells) > len(header):
             reason = f"has {len(cells)} cells but the header names {len(header)} columns"
@@ -230,7 +231,16 @@ def parse_csv(text: str, patient: str | None = None) -> list[History]:
         row = dict(zip(header, cells, strict=False))
         if not any(v.strip() for v in row.values()):
             continue
-        name = patient or _restore(row.get("patient", "").strip())
+        named = _restore(row.get("patient", "").strip())
+        first_named = named_first.setdefault("name", named) if named else ""
+        if patient and named and name_key(named) != name_key(first_named):
+            reason = (
+                f"the file holds rows of more than one patient ('{first_named}' first); "
+                "--patient would put them all into one, so leave --patient out"
+            )
+            problems.append(CsvProblem(line, "patient", named, reason))
+            continue
+        name = patient or named
         if not name:
             problems.append(CsvProblem(line, "patient", "", "patient name is empty"))
             continue
