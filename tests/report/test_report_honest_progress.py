@@ -119,3 +119,19 @@ def test_8_the_share_of_the_starting_value_beside_the_points(qapp: Any, tmp_path
     # Summary of change: the first four weeks (8) against the last four (4): −4 points, −50 %.
     text = goal_text(tmp_path, [8, 8, 8, 8, 4, 4, 4, 4], list(range(8)), pain_goal(), week(7))
     assert "\u22124 points, \u221250 %" in text
+
+
+@pytest.mark.parametrize(("last", "percent"), [(109, None), (110, "33%")])
+def test_a_knee_logged_at_home_shows_progress_only_beyond_its_10_degree_measurement_error(
+    qapp: Any, tmp_path: Path, last: float, percent: str | None
+) -> None:
+    # Baseline 100 (weeks 0-1), current the middle of the last three. 9° is inside what a home reading
+    # can tell apart (Hancock 2018), so no "% of the way"; 10° is a third of the way from 100 to 130.
+    values = [100, 100, 104, last, last]
+    text = goal_text(tmp_path, values, list(range(5)), knee_goal(130), week(4))
+    row = goal_row(text, "Bend the knee")
+    assert f"100° {last}° 130°" in row, row
+    if percent is None:
+        assert "%" not in row, row
+    else:
+        assert f"130° {percent}" in row, row
