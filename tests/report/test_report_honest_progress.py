@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from rehabtrack.core.measure_series import MeasureResult
 from rehabtrack.core.model import Direction, Discipline, Goal, Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side, rom_key
 from rehabtrack.report.content import build_content
@@ -135,3 +136,26 @@ def test_a_knee_logged_at_home_shows_progress_only_beyond_its_10_degree_measurem
         assert "%" not in row, row
     else:
         assert f"130° {percent}" in row, row
+
+
+def test_a_questionnaire_with_a_therapist_set_baseline_is_judged_from_its_first_score(
+    qapp: Any, tmp_path: Path
+) -> None:
+    # NPRS 8 set by the therapist, first score 5: 3 points and 37.5 % of 8, half way to 2. A questionnaire is
+    # never projected, so it never waits for five logged weeks.
+    store = open_store(tmp_path / "data")
+    try:
+        patient = store.save_patient(Patient("Test Patient"))
+        assert patient.id is not None
+        goal = Goal(Discipline.PT, "Pain score down", "measure/NPRS", 2, Direction.LOWER, baseline=8)
+        store.save_goal(patient.id, goal)
+        store.save_measure(patient.id, MeasureResult("NPRS", week(0), (5.0,)))
+        content = build_content(store, patient.id, today=week(0))
+    finally:
+        store.close()
+    out = tmp_path / "report.pdf"
+    write_report(content, out)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(out).pages))
+    row = goal_row(text, "Pain score down")
+    assert "50%" in row and "Better" in row, row
+    assert "Not enough data" not in row and "more weeks" not in text
