@@ -498,6 +498,9 @@ class GoalProgress:
     def sentence(self) -> str:
         """E.g. "Right knee flexion: 92° → 108°, better, 70% of the way to 115°; on track for 12–26 Mar"."""
         target = self._fmt(self.target)
+        start = self.goal.start
+        if start is not None and week_start(start) > week_start(self.today):  # logs before it do not count
+            return f"{self.label}: the goal starts {self.day(start)}; target {target}"
         if self.last_logged is None:
             return f"{self.label}: nothing logged yet; target {target}"
         if self.status == ProgressStatus.STALE:

@@ -535,3 +535,15 @@ def test_a_questionnaire_with_a_therapist_set_baseline_is_judged_from_its_first_
     assert gp.status == expected
     assert sentence in gp.sentence() and "more weeks" not in gp.sentence()
     assert gp.projection is None
+
+
+@pytest.mark.parametrize("goal", [pain_goal(start=week(8)), knee_goal(start=week(8) + timedelta(days=3))])
+def test_a_goal_starting_after_today_says_when_it_starts_not_that_nothing_was_logged(goal: Goal) -> None:
+    logged = series(
+        goal.marker, [8, 7, 6, 5, 4, 3] if goal.marker == "pain" else [90, 95, 100, 105, 110, 115]
+    )
+    gp = progress_toward(goal, logged, week(5))
+    assert gp.status == ProgressStatus.NO_DATA and gp.percent is None and gp.projection is None
+    assert goal.start is not None
+    assert f"the goal starts {goal.start.day} Mar" in gp.sentence()  # week 8: 2 Mar
+    assert "nothing logged" not in gp.sentence() and "on track" not in gp.sentence()
