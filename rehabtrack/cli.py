@@ -35,6 +35,13 @@ def _global_options(after_command: bool) -> argparse.ArgumentParser:
     return options
 
 
+SHOWN_PROBLEMS = 5  # a file with more problems says how many more, still on one line
+
+
+class CommandError(Exception):
+    """A bad argument found after parsing (an unknown patient…): one plain line, exit status 2."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rehabtrack",
@@ -116,10 +123,15 @@ def _open_store(args: argparse.Namespace) -> Store:
 def _patients(store: Store, name: str | None) -> list[Patient]:
     if name is None:
         return store.patients(include_archived=True)
-    patient = store.patient_named(name)
+    from rehabtrack.core.validation import InvalidInput
+
+    try:
+        patient = store.patient_named(name)
+    except InvalidInput as exc:
+        raise CommandError(f"--patient: {exc.problems[0].message}.") from exc
     if patient is None:
         known = ", ".join(p.display_name for p in store.patients(True)) or "none yet"
-        raise SystemExit(f"rehabtrack: no patient named '{name}' (patients: {known}).")
+        raise CommandError(f"no patient named '{name}' (patients: {known}).")
     return [patient]
 
 
@@ -152,7 +164,7 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
 
     patients = _patients(store, args.patient)
     if len(patients) != 1 or patients[0].id is None:
-        raise SystemExit("rehabtrack: a bundle holds one patient; name them with --patient NAME.")
+        raise CommandError("a bundle holds one patient; name them with --patient NAME.")
     try:
         weeks = export_bundle(store, patients[0].id, Path(args.out))
     except OSError as exc:
@@ -196,10 +208,12 @@ def _import(args: argparse.Namespace) -> int:
             report = import_csv(store, path, args.patient, OnConflict(args.on_conflict))
             first = f"Imported {path}."
     except (CsvImportError, BundleError) as exc:
-        print(f"rehabtrack: {exc}", file=sys.stderr)
-        return 2
+        return _fail(_one_line(str(exc)))
     finally:
         store.close()
+    if not report.patients:
+        print(f"Nothing to import: {path} holds no rows below its header.")
+        return 0
     print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
     for line in report.summary():
         print(line)
@@ -262,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         if args.command in ("backup", "restore") and args.demo:
-            raise SystemExit(f"rehabtrack: {args.command} works on your data folder, not with --demo.")
+            raise CommandError(f"{args.command} works on your data folder, not with --demo.")
         if args.command == "backup":
             return _backup(args)
         if args.command == "restore":
@@ -272,10 +286,21 @@ def main(argv: list[str] | None = None) -> int:
         from rehabtrack.ui.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
-    except (DatabaseProblem, ResourceProblem) as exc:
+    except (CommandError, DatabaseProblem, ResourceProblem) as exc:
         return _fail(str(exc))
     except OSError as exc:  # the disk or the folder refused something the messages above do not name
         return _fail(f"{exc.filename or 'a file'}: {exc.strerror or exc}. Nothing more was done.")
+
+
+def _one_line(message: str) -> str:
+    """A message listing several problems (a line each, for the window) as one line: "…: a; b."."""
+    first, *more = message.splitlines()
+    if not more:
+        return first
+    said = [line.strip().rstrip(".") for line in more[:SHOWN_PROBLEMS]]
+    if len(more) > SHOWN_PROBLEMS:
+        said.append(f"and {len(more) - SHOWN_PROBLEMS} more")
+    return f"{first.rstrip('.')}: {'; '.join(said)}."
 
 
 def _fail(message: str) -> int:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -99,6 +99,13 @@ CASES = [
         (),
     ),
     Case(
+        "--patient with a file of two patients",
+        "weeks.csv",
+        _csv("patient,week,pain\nMargaret Demo,2026-11-09,4\nAnn Other,2026-11-16,4\n"),
+        "row 3, column 'patient', value 'Ann Other': the file holds rows of more than one patient "
+        "('Margaret Demo' first); --patient would put them all into one, so leave --patient out",
+    ),
+    Case(
         "--patient over 120 characters",
         "weeks.csv",
         _csv("week,pain\n2026-11-16,4\n"),
@@ -117,6 +124,7 @@ CASES = [
         _csv("week,pain\n0001-01-01,4\n"),
         f"row 2, column 'week', value '0001-01-01': Week must be from 1900-01-01 to {NEXT_YEAR_END}",
     ),
+    Case("an empty file", "weeks.csv", _csv(""), "is empty; its first row names the columns (week, pain, …)"),
     Case("missing file", "absent.csv", lambda _b: b"", "cannot be read (No such file or directory)"),
     Case("a folder", "folder.csv", lambda _b: b"", "cannot be read (Is a directory)"),
     Case(
@@ -130,6 +138,41 @@ CASES = [
         "weeks.csv",
         _csv("week,pain\n2026-11-17,4\n"),
         "row 2, column 'week', value '2026-11-17': Week must start on a Monday",
+    ),
+    Case(
+        "a quoted cell never closed (a file cut short)",
+        "weeks.csv",
+        _csv('week,pain,notes\n2026-11-09,4,fine\n2026-11-16,5,"knee sore\n'),
+        'row 3: a cell opened with " is never closed',
+    ),
+    Case(
+        "semicolon-separated",
+        "weeks.csv",
+        _csv("week;pain\n2026-11-16;4\n"),
+        "row 1: the columns are separated by ';', not ','",
+    ),
+    Case("a column with no name", "weeks.csv", _csv("week,,pain\n2026-11-16,,4\n"), "column 2 has no name"),
+    *(
+        Case(
+            f"sleep written {text}",
+            "weeks.csv",
+            _csv(f"week,sleep_hours\n2026-11-16,{text}\n"),
+            f"row 2, column 'sleep_hours', value '{text}': must be a number written like 4 or 7.5",
+        )
+        for text in ("1_0", "\u0664", "0x4", "infinity")
+    ),
+    Case(
+        "three problems in the header",
+        "weeks.csv",
+        _csv("Week,Pain\n2026-11-16,4\n"),
+        "3 problem(s) in {path}: row 1, column 'Week', value 'Week': unknown column; row 1, column 'Pain'",
+    ),
+    Case(
+        "pain 11 in 30 rows",
+        "weeks.csv",
+        _csv("week,pain\n" + "".join(f"{date(2026, 11, 16) - timedelta(weeks=n)},11\n" for n in range(30))),
+        "30 problem(s) in {path}: row 2, column 'pain', value '11': Pain (weekly average) must be from 0 "
+        "to 10 (got 11); row 3,",
     ),
     Case(
         "pain 1e400",
@@ -157,6 +200,42 @@ CASES = [
         "p.rtbundle",
         _bundle(lambda d: d["patient"].update(archieved=True)),  # type: ignore[attr-defined]
         "patient.archieved: is not part of a patient bundle",
+    ),
+    Case(
+        "bundle with a field twice",
+        "p.rtbundle",
+        lambda b: json.dumps(b).replace('"uid": ', '"uid": "x", "uid": ', 1).encode(),
+        "is damaged: the field 'uid' appears twice in one object",
+    ),
+    Case(
+        "bundle goal on another database's activity id",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker="activity/PT/Juggle")),  # type: ignore[index]
+        'goals[1].marker: an activity goal names its activity: {"activity": "<name>"}',
+    ),
+    Case(
+        "bundle goal on an unknown marker",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker="nonsense")),  # type: ignore[index]
+        "goals[1] marker: Choose what the goal is measured by",
+    ),
+    Case(
+        "bundle goal on an activity not in the bundle",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker={"activity": "Juggle"})),  # type: ignore[index]
+        "goals[1]: activity 'Juggle' is not in the bundle's activities",
+    ),
+    Case(
+        "bundle goal target off the scale",
+        "p.rtbundle",
+        _bundle(lambda d: d["goals"][0].update(marker="pain", target=50, direction="lower")),  # type: ignore[index]
+        "goals[1] target: Target must be from 0 to 10",
+    ),
+    Case(
+        "bundle threshold of an unknown marker",
+        "p.rtbundle",
+        _bundle(lambda d: d.update(thresholds={"painn": 2})),
+        "thresholds painn: 'painn' is not a marker RehabTrack keeps a meaningful change for",
     ),
     Case(
         "bundle nested 100 000 deep",
@@ -262,7 +341,8 @@ def test_a_bad_file_is_one_plain_line_and_leaves_the_database_as_it_was(
     out = _run("--data-dir", str(data_folder), "import", str(path), *case.args)
     line = _one_plain_line(out)
     assert str(path) in line and "Nothing was imported" in line
-    assert case.says in line
+    assert case.says.replace("{path}", str(path)) in line
+    assert not line.endswith("..") and len(line) < 1500
     assert _database_bytes(data_folder) == before
 
 
@@ -306,3 +386,36 @@ def test_writing_to_a_full_disk_leaves_no_empty_file_and_keeps_the_old_one(
         line = _one_plain_line(out)
         assert str(target) in line and "No space left on device" in line and "nothing was written" in line
         assert {p.name: p.read_bytes() for p in full_disk.iterdir() if p.name != "filler"} == before
+
+
+@pytest.mark.parametrize(
+    ("what", "args"),
+    [
+        ("csv", ("export", "--format", "csv", "--out", "{out}")),
+        ("bundle", ("export", "--format", "bundle", "--patient", "Margaret Demo", "--out", "{out}")),
+        ("report", ("report", "--out", "{out}")),
+    ],
+)
+def test_a_read_only_file_is_not_replaced(
+    what: str, args: tuple[str, ...], data_folder: Path, tmp_path: Path
+) -> None:
+    """The rename that makes a write whole would replace a read-only file (even keeping none of its
+    protection): the user made it read-only, so it is left as it was."""
+    target = tmp_path / f"kept.{what}"
+    target.write_bytes(b"an earlier file")
+    target.chmod(0o444)
+    out = _run("--data-dir", str(data_folder), *(a.replace("{out}", str(target)) for a in args))
+    line = _one_plain_line(out)
+    assert str(target) in line and "the file is read-only" in line and "nothing was written" in line
+    assert target.read_bytes() == b"an earlier file" and target.stat().st_mode & 0o777 == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", target.name]
+
+
+def test_a_header_without_rows_says_so_and_changes_nothing(data_folder: Path, tmp_path: Path) -> None:
+    path = tmp_path / "weeks.csv"
+    path.write_text("week,pain\n\n")
+    before = _database_bytes(data_folder)
+    out = _run("--data-dir", str(data_folder), "import", str(path), "--patient", "Margaret Demo")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"Nothing to import: {path} holds no rows below its header."
+    assert _database_bytes(data_folder) == before

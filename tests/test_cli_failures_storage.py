@@ -314,3 +314,57 @@ def test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched(tmp_path
     )
     assert precious.read_text() == "never truncated\n"
     assert _sha(path) == before
+
+
+# Another program holding SQLite's write lock -------------------------------------------------------------
+
+
+def test_another_program_writing_is_named_and_the_import_works_once_it_is_done(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    path = make_database(data)
+    before = _sha(path)
+    (tmp_path / "w.csv").write_text(CSV)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE weekly_entry SET pain = pain")
+        line = assert_refused(run(data, "import", str(tmp_path / "w.csv"), "--patient", "Ann"), "is busy")
+        assert "another program is writing to it" in line and "nothing from this save was written" in line
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert _sha(path) == before
+    out = run(data, "import", str(tmp_path / "w.csv"), "--patient", "Ann")
+    assert out.returncode == 0, out.stderr
+    assert "1 week added" in out.stdout
+
+
+def test_restoring_a_copied_database_leaves_its_folder_as_it_was(tmp_path: Path) -> None:
+    """A backup kept elsewhere (a USB stick) is read, never written: no -wal or -shm is left beside it."""
+    data = tmp_path / "data"
+    (tmp_path / "old").mkdir()
+    source = make_database(tmp_path / "old" / "data")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    copy = stick / "rehabtrack-copy.db"
+    shutil.copy(source, copy)
+    before = _sha(copy)
+    make_database(data)
+    out = run(data, "restore", str(copy))
+    assert out.returncode == 0, out.stderr
+    assert _listing(stick) == ["rehabtrack-copy.db"] and _sha(copy) == before
+    garbage = stick / "notes.db"
+    garbage.write_bytes(b"SQLite format 3\x00" + b"\x00" * 84)  # a header and nothing else: cut short
+    out = run(data, "restore", str(garbage))
+    assert out.returncode == 2 and "Traceback" not in out.stderr and "cannot be restored" in out.stderr
+    assert _listing(stick) == ["notes.db", "rehabtrack-copy.db"]
+
+
+def test_restoring_a_folder_names_the_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    path = make_database(data)
+    before = _sha(path)
+    line = assert_refused(run(data, "restore", str(data / "backups")), "is a folder; give one backup file")
+    assert str(data / "backups") in line and _sha(path) == before

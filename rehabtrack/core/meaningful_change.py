@@ -279,7 +279,10 @@ def conventions() -> dict[str, Threshold]:
 def threshold_problem(key: str, value: float) -> Problem | None:
     """What is wrong with ``value`` as the patient's threshold of series ``key``: only a clinic
     convention may be changed, and never below its measurement error (the message names both ends)."""
-    t = default_threshold(key)
+    try:
+        t = default_threshold(key)
+    except KeyError:
+        return Problem(key, f"'{key}' is not a marker RehabTrack keeps a meaningful change for.")
     if not t.convention or t.measurement_error is None or t.most is None:
         published = f"the {t.name} is published ({t.origin()}) and cannot be changed"
         return Problem(key, f"{t.label or key}: {published}.")

@@ -33,8 +33,8 @@ Our promise is that progress is never overstated. The rules:
 - **Better / worse** only beyond the meaningful-change threshold in the goal's direction (a change equal to
   the threshold counts; relative criteria as in ``core.meaningful_change``); within it, "no meaningful
   change".
-- **Questionnaires** (``measure/…`` series) are judged by first against latest score and the threshold
-  only, never projected.
+- **Questionnaires** (``measure/…`` series) are judged by first against latest score (or the therapist's
+  baseline against the latest, from the first score on) and the threshold only, never projected.
 - The app never says what caused a change.
 """
 
@@ -332,10 +332,13 @@ def _stale(points: list[Point], today: date, questionnaire: bool) -> bool:
     return week_start(today) - week_start(points[-1].week) > timedelta(weeks=limit)
 
 
-def _questionnaire(points: list[Point], target: float, direction: Direction) -> ProgressStatus:
-    if len(points) < 2:
+def _questionnaire(
+    points: list[Point], target: float, direction: Direction, baseline_set: bool
+) -> ProgressStatus:
+    """Judged by change: from a second score, or from the first when the therapist set the baseline."""
+    if len(points) < (1 if baseline_set else 2):
         return ProgressStatus.NO_DATA
-    if all(meets(p.value, target, direction) for p in points[-2:]):
+    if len(points) >= 2 and all(meets(p.value, target, direction) for p in points[-2:]):
         return ProgressStatus.ACHIEVED
     if meets(points[-1].value, target, direction):
         return ProgressStatus.REACHED_ONCE
@@ -359,7 +362,7 @@ def _judge(
     if _stale(kept, today, questionnaire):
         return _Verdict(ProgressStatus.STALE)
     if questionnaire:
-        return _Verdict(_questionnaire(kept, target, direction))
+        return _Verdict(_questionnaire(kept, target, direction, baseline_set))
     now = _assess(kept, target, direction, today, target_date, min_change, baseline_set)
     passed = target_date is not None and today > target_date  # a fact, not an estimate to confirm
     if now.status in HELD and not passed:
@@ -495,6 +498,9 @@ class GoalProgress:
     def sentence(self) -> str:
         """E.g. "Right knee flexion: 92° → 108°, better, 70% of the way to 115°; on track for 12–26 Mar"."""
         target = self._fmt(self.target)
+        start = self.goal.start
+        if start is not None and week_start(start) > week_start(self.today):  # logs before it do not count
+            return f"{self.label}: the goal starts {self.day(start)}; target {target}"
         if self.last_logged is None:
             return f"{self.label}: nothing logged yet; target {target}"
         if self.status == ProgressStatus.STALE:

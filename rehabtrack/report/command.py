@@ -12,6 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rehabtrack.core.validation import InvalidInput
+from rehabtrack.core.weeks import day_problem
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication
 
@@ -38,9 +41,13 @@ def parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ReportArgumentError(f"{option}: '{value}' is not a date; write it as YYYY-MM-DD.") from None
+    problem = day_problem(option, "The date", day)
+    if problem is not None:
+        raise ReportArgumentError(f"{option}: {problem.message.rstrip('.')}.")
+    return day
 
 
 def check_request(
@@ -65,7 +72,10 @@ def choose_patient(store: Store, name: str | None) -> Patient:
     patients = store.patients(include_archived=True)
     known = ", ".join(p.display_name for p in patients) or "none yet"
     if name is not None:
-        found = store.patient_named(name)
+        try:
+            found = store.patient_named(name)
+        except InvalidInput as exc:
+            raise ReportArgumentError(f"--patient: {exc.problems[0].message}.") from exc
         if found is None:
             raise ReportArgumentError(f"--patient: no patient named '{name}' (patients: {known}).")
         return found

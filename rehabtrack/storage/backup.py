@@ -195,8 +195,15 @@ def restore(data_dir: Path, backup_file: Path, keep: int = DEFAULT_KEEP) -> Path
     The app must not have the data folder open (StoreLocked otherwise); close the Store first.
     """
     backup_file = Path(backup_file)
+    if backup_file.is_dir():
+        raise BackupProblem(f"{backup_file} is a folder; give one backup file in it (rehabtrack-….db).")
     if not backup_file.is_file():
         raise BackupProblem(f"There is no backup file {backup_file}.")
+    with db.read_leaving_no_trace(backup_file):
+        return _check_and_restore(data_dir, backup_file, keep)
+
+
+def _check_and_restore(data_dir: Path, backup_file: Path, keep: int) -> Path | None:
     try:
         revision = db.stored_revision(backup_file)
     except NotRehabTrackDatabase as exc:

@@ -50,6 +50,7 @@ from rehabtrack.core.model import (
     WeeklyEntry,
 )
 from rehabtrack.core.rom import RomMode, RomReading, Side
+from rehabtrack.core.series import MINUTES_PREFIX, goal_problems
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.core.weeks import day_problem
 from rehabtrack.storage.files import write_text_atomically
@@ -421,6 +422,12 @@ def read_bundle(path: Path) -> History:
         raise BundleError(f"Nothing was imported: {path} is not a RehabTrack patient bundle.") from None
     if header.format != FORMAT:
         raise BundleError(f"Nothing was imported: {path} is not a RehabTrack patient bundle.")
+    twice = _key_twice(text)
+    if twice is not None:
+        raise BundleError(
+            f"Nothing was imported: {path} is damaged: the field {twice!r} appears twice in one object; "
+            "keep one."
+        )
     version = header.version
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise BundleError(
@@ -453,6 +460,31 @@ def read_bundle(path: Path) -> History:
             ) from exc
         problems = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
         raise BundleError(f"Nothing was imported: {path} has invalid data.\n{problems}") from exc
+
+
+class _KeyTwice(Exception):
+    pass
+
+
+def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _KeyTwice(key)
+        seen[key] = value
+    return seen
+
+
+def _key_twice(text: bytes) -> str | None:
+    """A field named twice in one JSON object (a JSON reader would silently keep the last), else None.
+    The text has been read as JSON once already; anything else wrong with it is left to the schema."""
+    try:
+        json.loads(text, object_pairs_hook=_no_key_twice)
+    except _KeyTwice as exc:
+        return str(exc.args[0])
+    except (ValueError, RecursionError):
+        return None
+    return None
 
 
 def _history(data: _BundleIn) -> History:
@@ -506,6 +538,8 @@ def _history(data: _BundleIn) -> History:
         marker = g.marker
         if isinstance(marker, _ActivityRef):
             marker = f"{ACTIVITY_MARKER}{activity_at(marker.activity, f'goals[{n}]')}"
+        elif marker.startswith((ACTIVITY_MARKER, MINUTES_PREFIX)):  # another database's activity id
+            _refuse(f"goals[{n}].marker", 'an activity goal names its activity: {"activity": "<name>"}')
         goal = Goal(
             g.discipline,
             g.title,
@@ -518,7 +552,9 @@ def _history(data: _BundleIn) -> History:
             g.status,
             g.set_by or "",
         )
-        _checked(f"goals[{n}]", goal.validate)
+        wrong = goal_problems(goal)  # the rule a goal saved in the window meets: a known marker, its scale
+        if wrong:
+            raise InvalidInput([Problem(f"goals[{n}] {p.field}", p.message) for p in wrong])
         goals.append(goal)
     events = []
     for n, ev in enumerate(data.events, start=1):

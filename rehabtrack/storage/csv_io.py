@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -57,9 +58,10 @@ class CsvImportError(ValueError):
     def __init__(self, problems: list[CsvProblem], path: Path | None = None) -> None:
         self.problems = problems
         self.path = path
-        where = path.name if path is not None else "the file"
+        where = path if path is not None else "the file"
         if len(problems) == 1:
-            message = f"Nothing was imported: {path if path is not None else 'the file'} {problems[0]}."
+            said = str(problems[0]).rstrip(".")  # a reason that ends its sentence gets one full stop
+            message = f"Nothing was imported: {path if path is not None else 'the file'} {said}."
         else:
             lines = "\n".join(f"  {p}" for p in problems)
             message = f"Nothing was imported: {len(problems)} problem(s) in {where}.\n{lines}"
@@ -116,8 +118,16 @@ def export_csv(store: Store, out: Path, patient_ids: list[int]) -> int:
     return len(rows)
 
 
+# The written forms of a number: ASCII digits, one decimal point or comma, an optional exponent (as exported).
+# Python's float() also takes "1_0", "nan", "infinity" and other scripts' digits; a data file must not.
+_NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def _parse_float(text: str) -> float:
-    return float(text.strip().replace(",", "."))
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return float(text.replace(",", "."))
 
 
 def read_text(path: Path) -> str:
@@ -145,7 +155,7 @@ def read_text(path: Path) -> str:
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of every record, the header being row 1; a record the csv module cannot
     read raises CsvImportError naming its row."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     row = 0
     try:
         for row, cells in enumerate(reader, start=1):  # noqa: B007  # the row is needed after the loop
@@ -154,15 +164,22 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
         if "field larger than field limit" in str(exc):
             limit = csv.field_size_limit()
             reason = f"a cell is longer than {limit} characters (notes hold at most {NOTES_MAX_CHARS})"
+        elif "unexpected end of data" in str(exc):
+            reason = 'a cell opened with " is never closed (is the file cut short?)'
         else:
             reason = f"is not valid CSV ({exc})"
         raise CsvImportError([CsvProblem(row + 1, "", "", reason)]) from exc
 
 
 def _check_header(header: list[str], patient: str | None) -> list[CsvProblem]:
+    if len(header) == 1 and ";" in header[0]:
+        return [CsvProblem(1, "", "", f"the columns are separated by ';', not ','; {SAVE_AS}")]
     problems: list[CsvProblem] = []
     seen: set[str] = set()
-    for name in header:
+    for number, name in enumerate(header, start=1):
+        if not name:
+            problems.append(CsvProblem(1, "", "", f"column {number} has no name in the header"))
+            continue
         known = name in ("patient", "week", "notes", *MARKER_COLUMNS)
         if not known and name.split(":", 1)[0] not in ("rom", "activity", "minutes"):
             problems.append(CsvProblem(1, name, name, "unknown column"))
@@ -194,13 +211,18 @@ def parse_csv(text: str, patient: str | None = None) -> list[History]:
     text = text.removeprefix("\ufeff")
     records = _rows(text)
     first = next(records, None)
-    header = [h.strip() for h in first[1]] if first else []
+    if first is None:
+        raise CsvImportError(
+            [CsvProblem(0, "", "", "is empty; its first row names the columns (week, pain, …)")]
+        )
+    header = [h.strip() for h in first[1]]
     problems = _check_header(header, patient)
     if problems:
         raise CsvImportError(problems)
 
     histories: dict[str, tuple[str, list[Activity], list[WeeklyEntry]]] = {}
     seen: set[tuple[str, date]] = set()
+    named_first: dict[str, str] = {}  # the first patient the file's own column names
     for line, cells in records:
         if len(cells) > len(header):
             reason = f"has {len(cells)} cells but the header names {len(header)} columns"
@@ -209,7 +231,16 @@ def parse_csv(text: str, patient: str | None = None) -> list[History]:
         row = dict(zip(header, cells, strict=False))
         if not any(v.strip() for v in row.values()):
             continue
-        name = patient or _restore(row.get("patient", "").strip())
+        named = _restore(row.get("patient", "").strip())
+        first_named = named_first.setdefault("name", named) if named else ""
+        if patient and named and name_key(named) != name_key(first_named):
+            reason = (
+                f"the file holds rows of more than one patient ('{first_named}' first); "
+                "--patient would put them all into one, so leave --patient out"
+            )
+            problems.append(CsvProblem(line, "patient", named, reason))
+            continue
+        name = patient or named
         if not name:
             problems.append(CsvProblem(line, "patient", "", "patient name is empty"))
             continue
@@ -241,7 +272,7 @@ def parse_csv(text: str, patient: str | None = None) -> list[History]:
             try:
                 number = _parse_float(cell)
             except ValueError:
-                problems.append(CsvProblem(line, column, cell, "must be a number"))
+                problems.append(CsvProblem(line, column, cell, "must be a number written like 4 or 7.5"))
                 continue
             parts = column.split(":")
             if parts[0] in ("activity", "minutes"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
 from rehabtrack.storage.errors import (
+    CannotSave,
+    DatabaseBusy,
     DatabaseProblem,
     DiskFull,
     NewerSchema,
@@ -71,7 +74,7 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Eng
     return engine
 
 
-def save_problem(path: Path, exc: BaseException) -> DiskFull | ReadOnlyDatabase | None:
+def save_problem(path: Path, exc: BaseException) -> CannotSave | None:
     """The user-facing problem behind a failed write, if the disk (not the data) refused it."""
     if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
         return None
@@ -81,6 +84,12 @@ def save_problem(path: Path, exc: BaseException) -> DiskFull | ReadOnlyDatabase 
         return DiskFull(
             "The disk is full: RehabTrack could not save, and nothing from this save was written. "
             "Everything saved before is safe and can still be viewed. Free some disk space, then save again."
+        )
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
+        return DatabaseBusy(
+            f"The database {path} is busy: another program is writing to it, so RehabTrack could not "
+            "save, and nothing from this save was written. Close the other program (or wait for it), "
+            "then save again."
         )
     if code == sqlite3.SQLITE_READONLY or "readonly database" in text:
         from rehabtrack.storage.faults import folder_problem
@@ -127,8 +136,7 @@ def stored_revision(path: Path) -> str | None:
         raise problem
     if not path.exists() or path.stat().st_size == 0:
         return None
-    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    existed = [p.exists() for p in sidecars]
+    tidy = _sidecars_made_while(path)
     try:
         try:
             _roll_back_hot_journal(path)
@@ -139,11 +147,33 @@ def stored_revision(path: Path) -> str | None:
                 raise NotRehabTrackDatabase(f"{path} cannot be read ({exc}).") from exc
             raise cause from exc
     except DatabaseProblem:
+        tidy()
+        raise
+
+
+def _sidecars_made_while(path: Path) -> Callable[[], None]:
+    """A function removing the ``-shm`` and empty ``-wal`` that SQLite makes beside ``path`` from now on
+    while reading it (a read-only connection leaves them behind): the folder is left as it was."""
+    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    existed = [p.exists() for p in sidecars]
+
+    def tidy() -> None:
         for sidecar, was_there in zip(sidecars, existed, strict=True):
-            with contextlib.suppress(OSError):  # SQLite made it while looking: leave the folder as it was
+            with contextlib.suppress(OSError):
                 if not was_there and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0):
                     sidecar.unlink()
-        raise
+
+    return tidy
+
+
+@contextlib.contextmanager
+def read_leaving_no_trace(path: Path) -> Iterator[None]:
+    """Read a file RehabTrack does not keep (a backup to restore), leaving no `-wal` or `-shm` beside it."""
+    tidy = _sidecars_made_while(path)
+    try:
+        yield
+    finally:
+        tidy()
 
 
 def _roll_back_hot_journal(path: Path) -> None:

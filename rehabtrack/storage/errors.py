@@ -49,6 +49,10 @@ class ReadOnlyDatabase(CannotSave):
     pass
 
 
+class DatabaseBusy(CannotSave):
+    """Another program (not RehabTrack, which the lock file keeps out) holds SQLite's write lock."""
+
+
 class BackupProblem(DatabaseProblem):
     """A backup could not be made or restored."""
 

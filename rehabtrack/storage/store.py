@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -91,6 +91,7 @@ from rehabtrack.storage.tables import (
 )
 
 MARKER_KEYS = tuple(m.key for m in WEEKLY_MARKERS)
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -258,8 +259,9 @@ class Store:
             return _patient(row)
 
     def patient_named(self, name: str) -> Patient | None:
-        wanted = name_key(name)
-        return next((p for p in self.patients(True) if name_key(p.display_name) == wanted), None)
+        """The patient with this name (without regard to case or outer spaces); InvalidInput when two
+        patients share it, rather than picking one of them."""
+        return _one_named(self.patients(True), name, lambda p: p.display_name)
 
     def save_patient(self, patient: Patient) -> Patient:
         patient.validate()
@@ -647,9 +649,8 @@ class _Merge:
         if h.uid is not None:
             row = s.exec(select(PatientRow).where(PatientRow.uid == h.uid)).first()
         else:
-            wanted = name_key(h.patient.display_name)
-            rows = s.exec(select(PatientRow).order_by(col(PatientRow.id)))
-            row = next((r for r in rows if name_key(r.display_name) == wanted), None)
+            rows = list(s.exec(select(PatientRow).order_by(col(PatientRow.id))))
+            row = _one_named(rows, h.patient.display_name, lambda r: r.display_name)
         if row is not None:
             return row, False
         now = _now()
@@ -867,6 +868,19 @@ class _Merge:
 
 def _same_result(a: MeasureResult, b: MeasureResult) -> bool:
     return (a.answers, a.copm, a.gas, a.goal_id) == (b.answers, b.copm, b.gas, b.goal_id)
+
+
+def _one_named(items: list[T], name: str, name_of: Callable[[T], str]) -> T | None:
+    """The one item called ``name`` (without regard to case or outer spaces), None, or InvalidInput
+    when several are: a name-based import or command never picks one of two patients silently."""
+    wanted = name_key(name)
+    found = [item for item in items if name_key(name_of(item)) == wanted]
+    if len(found) > 1:
+        names = ", ".join(f"'{name_of(item)}'" for item in found)
+        raise InvalidInput(
+            [Problem("patient", f"{len(found)} patients are named {names}; rename one of them first")]
+        )
+    return found[0] if found else None
 
 
 def _write_measure(

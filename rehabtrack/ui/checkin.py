@@ -61,6 +61,7 @@ from rehabtrack.ui.widgets import (
     _tall,
     error_label,
     hint_label,
+    layout_items,
 )
 
 RomKey = tuple[str, Side, str, RomMode]
@@ -922,9 +923,8 @@ class CheckInForm(QWidget):
             self._watch(rating)
             self._watch(minutes)
         if self.isVisible():
-            for i in range(grid.count()):
-                item = grid.itemAt(i)
-                widget = item.widget() if item is not None else None
+            for item in layout_items(grid):
+                widget = item.widget()
                 if widget is not None and not isinstance(widget, ErrorLabel):
                     widget.show()
 

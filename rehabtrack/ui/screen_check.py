@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.charts.marker_chart import MarkerChart
-from rehabtrack.ui.widgets import ErrorLabel
+from rehabtrack.ui.widgets import ErrorLabel, layout_items
 
 SLACK_PX = 1  # rounding between a size hint and the size a layout gave
 CHART_MIN_PX = QSize(320, 180)  # below this a chart's axes and labels crowd out its data
@@ -320,10 +320,7 @@ def _clipped_by_parents(widget: QWidget, window: QWidget) -> bool:
 
 def _laid_out(layout: QLayout) -> Iterator[QWidget]:
     """The widgets ``layout`` and the layouts inside it place."""
-    for index in range(layout.count()):
-        item = layout.itemAt(index)
-        if item is None:
-            continue
+    for item in layout_items(layout):
         widget, inner = item.widget(), item.layout()
         if widget is not None:
             yield widget

@@ -7,7 +7,7 @@ font, so a window scaled to 200 % text grows instead of clipping.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import shiboken6
@@ -486,6 +486,27 @@ def scrolling_page(page: QWidget, name: str) -> QVBoxLayout:
     return QVBoxLayout(content)
 
 
+def layout_items(layout: QLayout) -> Iterator[QLayoutItem]:
+    """Each item of ``layout``, for reading only, and forgotten by PySide once read.
+
+    PySide keeps the wrapper of every item ``itemAt`` returned for as long as the layout lives, but
+    is not told when Qt deletes the item (a row's widget deleted, say). A new object that Qt later
+    puts at the same address then comes back from PySide as that stale wrapper (a menu read as a
+    ``QSpacerItem``). Invalidating the wrapper after use keeps PySide's map clean. Only Qt's own items
+    are forgotten: a nested layout's wrapper is the layout itself, and a layout written in Python
+    (``FlowLayout``) holds its items' wrappers on purpose."""
+    qt_made = type(layout).__module__.startswith("PySide6.")
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item is None:
+            continue
+        try:
+            yield item
+        finally:
+            if qt_made and not isinstance(item, QLayout):
+                shiboken6.invalidate(item)
+
+
 class _PageContent(QWidget):
     """A scrolling page's content. A scroll area makes such a widget as tall as it *prefers* to be at
     the viewport's width when it has wrapped text in it, so the page would always scroll; this one
@@ -498,9 +519,8 @@ class _PageContent(QWidget):
         margins = layout.contentsMargins()
         inner = width - margins.left() - margins.right()
         heights = []
-        for index in range(layout.count()):
-            item = layout.itemAt(index)
-            if item is None or item.isEmpty():
+        for item in layout_items(layout):
+            if item.isEmpty():
                 continue
             wraps = item.hasHeightForWidth()
             heights.append(item.heightForWidth(inner) if wraps else item.minimumSize().height())

@@ -243,9 +243,9 @@ def test_progress_sentences_for_other_statuses() -> None:
     assert progress_toward(knee_goal(), done, week(4)).sentence() == (
         "Right knee flexion: 105° → 117°, target of 115° reached"
     )
-    falling = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 98, 96, 94, 92, 90]))
+    falling = Series(KNEE, "Right knee flexion", "°", False, weekly([100, 98, 94, 90, 88, 86]))
     sentence = progress_toward(knee_goal(), falling, week(5)).sentence()
-    assert sentence == "Right knee flexion: 99° → 92°, worse, target 115°; no clear trend yet"
+    assert sentence == "Right knee flexion: 99° → 88°, worse, target 115°; no clear trend yet"
 
 
 def test_format_value() -> None:

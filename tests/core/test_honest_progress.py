@@ -497,3 +497,53 @@ def test_summary_periods_default_to_four_and_four() -> None:
     change = summarise_change(pts)
     assert change is not None and (change.before, change.after) == (8.0, 2.0)
     assert default_periods(pts.points) == ((week(0), week(3)), (week(6), week(9)))
+
+
+@pytest.mark.parametrize(
+    ("key", "direction", "baseline", "scores", "target", "expected", "sentence"),
+    [
+        # NPRS 8 set by the therapist, one score of 5: 3 points and 37.5 %, half way to 2.
+        (
+            "measure/NPRS",
+            Direction.LOWER,
+            8,
+            [5],
+            2,
+            ProgressStatus.BY_CHANGE,
+            "8 → 5, better, 50% of the way to 2",
+        ),
+        # The same mirrored: LEFS 20 set, first score 38 (18 points, threshold 9), 36 % of the way to 70.
+        ("measure/LEFS", Direction.HIGHER, 20, [38], 70, ProgressStatus.BY_CHANGE, "20 → 38, better, 36% of"),
+        # One score meeting the target is reached once, not achieved; a second confirms it.
+        ("measure/NPRS", Direction.LOWER, 8, [1], 2, ProgressStatus.REACHED_ONCE, "2 reached once"),
+        ("measure/NPRS", Direction.LOWER, 8, [1, 1], 2, ProgressStatus.ACHIEVED, "target of 2 reached"),
+    ],
+)
+def test_a_questionnaire_with_a_therapist_set_baseline_is_judged_from_its_first_score(
+    key: str,
+    direction: Direction,
+    baseline: float,
+    scores: list[float],
+    target: float,
+    expected: ProgressStatus,
+    sentence: str,
+) -> None:
+    points = tuple(Point(week(4 * i), float(v)) for i, v in enumerate(scores))
+    measured = Series(key, key.split("/")[1], "", direction == Direction.LOWER, points)
+    goal = Goal(Discipline.PT, "Score", key, target, direction, baseline=baseline)
+    gp = progress_toward(goal, measured, week(4 * len(scores)))
+    assert gp.status == expected
+    assert sentence in gp.sentence() and "more weeks" not in gp.sentence()
+    assert gp.projection is None
+
+
+@pytest.mark.parametrize("goal", [pain_goal(start=week(8)), knee_goal(start=week(8) + timedelta(days=3))])
+def test_a_goal_starting_after_today_says_when_it_starts_not_that_nothing_was_logged(goal: Goal) -> None:
+    logged = series(
+        goal.marker, [8, 7, 6, 5, 4, 3] if goal.marker == "pain" else [90, 95, 100, 105, 110, 115]
+    )
+    gp = progress_toward(goal, logged, week(5))
+    assert gp.status == ProgressStatus.NO_DATA and gp.percent is None and gp.projection is None
+    assert goal.start is not None
+    assert f"the goal starts {goal.start.day} Mar" in gp.sentence()  # week 8: 2 Mar
+    assert "nothing logged" not in gp.sentence() and "on track" not in gp.sentence()

@@ -13,6 +13,7 @@ from rehabtrack.core.meaningful_change import (
     WITHIN_VARIATION,
     WORSE,
     classify_change,
+    measurement_error,
     threshold_for,
     thresholds,
 )
@@ -45,7 +46,9 @@ def test_every_charted_weekly_marker_has_a_threshold() -> None:
 def test_published_values() -> None:
     assert threshold_for("pain").value == 2
     assert "Farrar" in threshold_for("pain").source and "Childs" in threshold_for("pain").source
-    assert threshold_for(ROM_KEY).value == 5
+    # Range of motion logged at home: 10° (Hancock 2018), not the 5° of a clinician with a goniometer.
+    assert threshold_for(ROM_KEY).value == 10
+    assert "Hancock" in threshold_for(ROM_KEY).source
     assert threshold_for(ROM_KEY).unit == "°"
     assert threshold_for("activity/12").value == 3  # single activity (Stratford 1995)
     assert threshold_for("measure/PSFS").value == 2  # mean of activities
@@ -95,10 +98,10 @@ def test_describe_within_variation_and_worse() -> None:
         "Pain rose from 3 to 4 (+1 point, +33 %): within normal variation, less than the 2-point "
         "meaningful change"
     )
-    worse = classify_change(ROM_KEY, 110, 100, lower_is_better=False)
+    worse = classify_change(ROM_KEY, 110, 98, lower_is_better=False)
     assert worse.direction == WORSE
     assert worse.describe() == (
-        "Right knee flexion fell from 110° to 100° (\u221210°): worse, more than the 5° meaningful change"
+        "Right knee flexion fell from 110° to 98° (\u221212°): worse, more than the 10° meaningful change"
     )
 
 
@@ -150,3 +153,17 @@ def test_never_improved_below_the_threshold(key: str, before: float, after: floa
             return
         assert change.meaningful
         assert change.direction == (IMPROVED if toward else WORSE)
+
+
+@pytest.mark.parametrize(
+    ("change", "direction"), [(9, WITHIN_VARIATION), (10, IMPROVED), (-9, WITHIN_VARIATION), (-10, WORSE)]
+)
+def test_range_of_motion_logged_at_home_needs_its_measurement_error_to_change(
+    change: float, direction: str
+) -> None:
+    # The verdict's threshold is never below what the trend rule calls measurement error.
+    assert threshold_for(ROM_KEY).value >= measurement_error(ROM_KEY)
+    assert classify_change(ROM_KEY, 100, 100 + change, lower_is_better=False).direction == direction
+    # Extension is negative short of straight: −20 → −11 is 9° straighter, inside the error.
+    extension = "rom/knee/right/extension/active"
+    assert classify_change(extension, -20, -20 + change, lower_is_better=False).direction == direction

@@ -58,13 +58,13 @@ def test_an_improvement_never_alerts() -> None:
 
 def test_higher_is_better_series() -> None:
     knee = Series(
-        "rom/knee/right/flexion/active", "Right knee flexion", "°", False, points([115] * 4 + [108, 107])
+        "rom/knee/right/flexion/active", "Right knee flexion", "°", False, points([115] * 4 + [104, 103])
     )
     alert = watch(knee, WATCH)
     assert alert is not None
     assert alert.message.startswith(
         "Your right knee flexion has been lower than at discharge for two check-ins in a row "
-        "(108° and 107° vs 115°)."
+        "(104° and 103° vs 115°)."
     )
     better = Series(
         "rom/knee/right/flexion/active", "Right knee flexion", "°", False, points([115] * 4 + [125, 130])

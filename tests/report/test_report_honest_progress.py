@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from rehabtrack.core.measure_series import MeasureResult
 from rehabtrack.core.model import Direction, Discipline, Goal, Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side, rom_key
 from rehabtrack.report.content import build_content
@@ -119,3 +120,42 @@ def test_8_the_share_of_the_starting_value_beside_the_points(qapp: Any, tmp_path
     # Summary of change: the first four weeks (8) against the last four (4): −4 points, −50 %.
     text = goal_text(tmp_path, [8, 8, 8, 8, 4, 4, 4, 4], list(range(8)), pain_goal(), week(7))
     assert "\u22124 points, \u221250 %" in text
+
+
+@pytest.mark.parametrize(("last", "percent"), [(109, None), (110, "33%")])
+def test_a_knee_logged_at_home_shows_progress_only_beyond_its_10_degree_measurement_error(
+    qapp: Any, tmp_path: Path, last: float, percent: str | None
+) -> None:
+    # Baseline 100 (weeks 0-1), current the middle of the last three. 9° is inside what a home reading
+    # can tell apart (Hancock 2018), so no "% of the way"; 10° is a third of the way from 100 to 130.
+    values = [100, 100, 104, last, last]
+    text = goal_text(tmp_path, values, list(range(5)), knee_goal(130), week(4))
+    row = goal_row(text, "Bend the knee")
+    assert f"100° {last}° 130°" in row, row
+    if percent is None:
+        assert "%" not in row, row
+    else:
+        assert f"130° {percent}" in row, row
+
+
+def test_a_questionnaire_with_a_therapist_set_baseline_is_judged_from_its_first_score(
+    qapp: Any, tmp_path: Path
+) -> None:
+    # NPRS 8 set by the therapist, first score 5: 3 points and 37.5 % of 8, half way to 2. A questionnaire is
+    # never projected, so it never waits for five logged weeks.
+    store = open_store(tmp_path / "data")
+    try:
+        patient = store.save_patient(Patient("Test Patient"))
+        assert patient.id is not None
+        goal = Goal(Discipline.PT, "Pain score down", "measure/NPRS", 2, Direction.LOWER, baseline=8)
+        store.save_goal(patient.id, goal)
+        store.save_measure(patient.id, MeasureResult("NPRS", week(0), (5.0,)))
+        content = build_content(store, patient.id, today=week(0))
+    finally:
+        store.close()
+    out = tmp_path / "report.pdf"
+    write_report(content, out)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(out).pages))
+    row = goal_row(text, "Pain score down")
+    assert "50%" in row and "Better" in row, row
+    assert "Not enough data" not in row and "more weeks" not in text

@@ -289,3 +289,24 @@ def test_each_chart_on_screen_is_painted_once_when_the_dashboard_appears(
     on_screen = [page.chart(i) for i in sorted(page.drawn)]  # made and drawn because they are seen
     assert len(on_screen) >= 2 and {id(c) for c in on_screen} == set(paints)
     assert [paints[id(c)] for c in on_screen] == [1] * len(on_screen)
+
+
+def test_a_goal_starting_next_month_says_when_it_starts_though_weeks_were_logged(
+    qtbot, store: Store, today: date
+) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.core.model import Patient, WeeklyEntry
+    from rehabtrack.core.weeks import week_start
+
+    patient = store.save_patient(Patient("Early Logger"))
+    assert patient.id is not None
+    this_week = week_start(today)
+    store.save_entries(
+        patient.id, [WeeklyEntry(this_week - timedelta(weeks=i), {"pain": 3.0 + i}) for i in range(6)]
+    )
+    starts = this_week + timedelta(weeks=3)
+    store.save_goal(patient.id, Goal(Discipline.PT, "Less pain", "pain", 2, Direction.LOWER, start=starts))
+    board = Dashboard(store, patient.id, today)
+    qtbot.addWidget(board)
+    [(_discipline, _title, sentence, status)] = board.goals_panel.rows()
+    assert f"the goal starts {starts.day} {starts:%b}" in sentence, sentence
+    assert "nothing logged" not in sentence and status == "Not enough data yet"

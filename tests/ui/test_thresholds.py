@@ -131,7 +131,7 @@ def test_published_and_convention_verdicts_say_where_their_threshold_comes_from(
             assert child is not None
             tips[child.text(0)] = child.toolTip(2)
     assert "Meaningful change: 2 points (Farrar 2001; Childs 2005)" in tips["Pain 2/10 or less"]
-    assert "(Gajdosik 1987)" in tips["Bend the knee to 115°"]
+    assert "(Hancock 2018)" in tips["Bend the knee to 115°"]
 
 
 def test_alt_m_on_the_dashboard_opens_the_thresholds_and_esc_leaves_them_unchanged(
