@@ -28,17 +28,7 @@ def test_a_folder_where_the_records_should_be_is_named_and_no_restore_offered(
     database.rename(moved)
     database.mkdir()  # e.g. a sync tool made a folder of that name
 
-    seen: list[tuple[str, list[str]]] = []
-
-    def answer() -> None:
-        modal = QApplication.activeModalWidget()
-        if isinstance(modal, QMessageBox):
-            seen.append((modal.text(), [b.text() for b in modal.buttons()]))
-            modal.accept()
-
-    timer = QTimer()
-    timer.timeout.connect(answer)
-    timer.start(20)
+    seen, timer = _answer_message_boxes()
     window = MainWindow(lambda: open_store(data_dir), today)
     qtbot.addWidget(window)
     window.show()
@@ -74,17 +64,7 @@ def test_a_failed_upgrade_is_a_message_not_a_restore_that_fails_again(
         if "CREATE TABLE measure_item" in statement:  # inside the upgrade to 0003
             raise RuntimeError("power cut during the upgrade")
 
-    seen: list[tuple[str, list[str]]] = []
-
-    def answer() -> None:
-        modal = QApplication.activeModalWidget()
-        if isinstance(modal, QMessageBox):
-            seen.append((modal.text(), [b.text() for b in modal.buttons()]))
-            modal.accept()
-
-    timer = QTimer()
-    timer.timeout.connect(answer)
-    timer.start(20)
+    seen, timer = _answer_message_boxes()
     event.listen(Engine, "before_cursor_execute", power_cut)
     try:
         window = MainWindow(lambda: open_store(data_dir), today)
@@ -101,3 +81,19 @@ def test_a_failed_upgrade_is_a_message_not_a_restore_that_fails_again(
     assert [b.replace("&", "") for b in buttons] == ["OK"]  # a message, not a restore question
     assert window.store is None
     assert database.read_bytes() == original
+
+
+def _answer_message_boxes() -> tuple[list[tuple[str, list[str]]], QTimer]:
+    """Accept every message box as it appears; each one's text and buttons are added to the list."""
+    seen: list[tuple[str, list[str]]] = []
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            seen.append((modal.text(), [b.text() for b in modal.buttons()]))
+            modal.accept()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(20)
+    return seen, timer
