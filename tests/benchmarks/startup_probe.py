@@ -175,7 +175,7 @@ def run_rehabtrack(data_dir: str | None, mode: str) -> None:
         rehabtrack_app.run_app(data_dir)
         return
 
-    from rehabtrack.ui.main_window import MainWindow
+    from rehabtrack.ui.shell.main_window import MainWindow
 
     original_load = MainWindow.load
 
