@@ -103,7 +103,7 @@ def test_the_export_file_label_reads_file_and_enter_there_exports_not_browses(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
-    from rehabtrack.ui import report_dialog
+    from rehabtrack.ui.dialogs import report as report_dialog
 
     browsed: list[str] = []
     monkeypatch.setattr(
