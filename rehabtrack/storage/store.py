@@ -303,7 +303,11 @@ class Store:
             if row is None:
                 count = len(s.exec(select(ActivityRow.id).where(ActivityRow.patient_id == patient_id)).all())
                 row = ActivityRow(
-                    patient_id=patient_id, name=activity.name, discipline=activity.discipline, position=count
+                    id=activity.id,  # an activity brought back by an undo keeps its id
+                    patient_id=patient_id,
+                    name=activity.name,
+                    discipline=activity.discipline,
+                    position=count,
                 )
             row.name = activity.name.strip()
             row.discipline = Discipline(activity.discipline).value
@@ -311,6 +315,11 @@ class Store:
             s.add(row)
             s.flush()
             return _activity(row)
+
+    def delete_activity(self, activity_id: int) -> None:
+        """Remove an activity and its weekly ratings (undoing its addition; the app otherwise archives)."""
+        with self._transaction() as s:
+            s.exec(delete(ActivityRow).where(col(ActivityRow.id) == activity_id))
 
     # Weekly entries ---------------------------------------------------------------------------
 
@@ -396,6 +405,7 @@ class Store:
             row = s.get(GoalRow, goal.id) if goal.id else None
             if row is None:
                 row = GoalRow(
+                    id=goal.id,  # a goal brought back by an undo keeps its id
                     patient_id=patient_id,
                     discipline=goal.discipline,
                     title=goal.title,
@@ -432,7 +442,9 @@ class Store:
         with self._transaction() as s:
             row = s.get(EventRow, event.id) if event.id else None
             if row is None:
-                row = EventRow(patient_id=patient_id, day=event.day, kind=event.kind, text=event.text)
+                row = EventRow(
+                    id=event.id, patient_id=patient_id, day=event.day, kind=event.kind, text=event.text
+                )
             row.day, row.kind, row.text = event.day, EventKind(event.kind).value, event.text
             s.add(row)
             s.flush()
@@ -797,6 +809,7 @@ class _Merge:
             same = there.get((result.instrument, result.taken), [])
             local = replace(
                 result,
+                id=None,  # the file's ids are another database's
                 goal_id=linked(result.goal_id),
                 gas=tuple(replace(g, goal_id=linked(g.goal_id)) for g in result.gas),
             )
@@ -890,6 +903,7 @@ def _write_measure(
     assert done.score is not None
     if row is None:
         row = MeasureResultRow(
+            id=done.id,  # a result brought back by an undo keeps its id
             patient_id=patient_id,
             instrument=done.instrument,
             taken=done.taken,

@@ -21,6 +21,7 @@ class Changed:
     thresholds: bool = False  # this patient's meaningful-change thresholds
     patient: bool = False  # name, archived
     everything: bool = False  # an import or a restore: read it all again
+    wording: frozenset[str] = field(default_factory=frozenset)  # instruments whose item wording changed
 
     @classmethod
     def all(cls) -> Changed:
@@ -41,4 +42,5 @@ class Changed:
             thresholds=self.thresholds or other.thresholds,
             patient=self.patient or other.patient,
             everything=self.everything or other.everything,
+            wording=self.wording | other.wording,
         )

@@ -312,12 +312,13 @@ class RedrawBench:
         from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QWidget
 
         from rehabtrack.charts.marker_chart import timestamp
+        from rehabtrack.ui.patient_session import PatientSession
         from rehabtrack.ui.views.dashboard import CHART_COLUMNS, CHART_MIN_HEIGHT, Dashboard
 
         self.app: Any = QApplication.instance() or QApplication([])
         self.store, self.today = store, today
         self.patient_id = store.patients()[0].id or 0
-        self.dashboard: Any = Dashboard(store, self.patient_id, today)
+        self.dashboard: Any = Dashboard(PatientSession.open(store, self.patient_id, today))
         self.dashboard.resize(1200, 760)
         self.dashboard.show()
         self.app.processEvents()

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.marker_chart import MarkerChart, axis_title
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.dashboard import Dashboard
 
 
@@ -24,7 +25,7 @@ def test_every_chart_has_its_title_as_name_and_a_one_sentence_summary(
 ) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    board = Dashboard(demo_store, patient.id, today)
+    board = Dashboard(PatientSession.open(demo_store, patient.id, today))
     qtbot.addWidget(board)
     board.resize(1280, 900)
     board.show()

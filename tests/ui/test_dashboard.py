@@ -13,6 +13,7 @@ from rehabtrack.core.series import series_for, value_in
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.goal import GoalDialog
 from rehabtrack.ui.patient_data import GOALS_GROUP
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.dashboard import Dashboard
 
 
@@ -24,7 +25,7 @@ def _patient(store: Store) -> int:
 
 @pytest.fixture
 def dashboard(qtbot, demo_store: Store, today: date) -> Dashboard:  # type: ignore[no-untyped-def]
-    board = Dashboard(demo_store, _patient(demo_store), today)
+    board = Dashboard(PatientSession.open(demo_store, _patient(demo_store), today))
     board.resize(1280, 900)
     qtbot.addWidget(board)
     board.show()
@@ -102,7 +103,7 @@ def test_a_goal_with_a_target_off_the_scale_is_refused_and_nothing_is_written(
 ) -> None:  # type: ignore[no-untyped-def]
     pid = _patient(demo_store)
     before = demo_store.goals(pid)
-    dialog = GoalDialog(demo_store, pid, dashboard.data, None, dashboard)
+    dialog = GoalDialog(dashboard.session, dashboard.data, None, dashboard)
     qtbot.addWidget(dialog)
     dialog.title.setText("Sleep through the night")
     dialog.marker.setCurrentIndex(dialog.marker.findData("pain"))
@@ -119,7 +120,7 @@ def test_the_goal_dialogs_baseline_hint_is_shown_whole_at_175_percent(
 ) -> None:  # type: ignore[no-untyped-def]
     from rehabtrack.ui.widgets import apply_font_scale
 
-    dialog = GoalDialog(demo_store, _patient(demo_store), dashboard.data, None, dashboard)
+    dialog = GoalDialog(dashboard.session, dashboard.data, None, dashboard)
     qtbot.addWidget(dialog)
     apply_font_scale(dialog, 175)
     dialog.marker.setCurrentIndex(dialog.marker.findData("pain"))
@@ -137,7 +138,7 @@ def test_a_new_ot_goal_shows_in_the_panel_and_as_a_line_on_its_chart(
     dashboard: Dashboard, demo_store: Store, qtbot, today: date
 ) -> None:  # type: ignore[no-untyped-def]
     pid = _patient(demo_store)
-    dialog = GoalDialog(demo_store, pid, dashboard.data, None, dashboard)
+    dialog = GoalDialog(dashboard.session, dashboard.data, None, dashboard)
     qtbot.addWidget(dialog)
     dialog.discipline.setCurrentIndex(dialog.discipline.findData(Discipline.OT))
     dialog.title.setText("Sleep 7 hours")
@@ -185,7 +186,7 @@ def test_a_patient_with_nothing_logged_sees_where_charts_will_appear(
     patient = store.save_patient(Patient("New Person"))
     assert patient.id is not None
     store.save_goal(patient.id, Goal(Discipline.PT, "Less pain", "pain", 2, Direction.LOWER))
-    board = Dashboard(store, patient.id, today)
+    board = Dashboard(PatientSession.open(store, patient.id, today))
     qtbot.addWidget(board)
     [(discipline, title, sentence, _status)] = board.goals_panel.rows()
     assert (discipline, title) == ("PT", "Less pain")
@@ -243,7 +244,7 @@ def test_the_goal_editor_suggests_the_typical_range_for_a_movement(
 ) -> None:  # type: ignore[no-untyped-def]
     from rehabtrack.core.rom_norms import norm
 
-    dialog = GoalDialog(demo_store, _patient(demo_store), dashboard.data, None, dashboard)
+    dialog = GoalDialog(dashboard.session, dashboard.data, None, dashboard)
     qtbot.addWidget(dialog)
     knee = next(
         dialog.marker.itemData(i)
@@ -278,7 +279,7 @@ def test_each_chart_on_screen_is_painted_once_when_the_dashboard_appears(
     counter = Counter()
     QApplication.instance().installEventFilter(counter)  # type: ignore[union-attr]
     try:
-        board = Dashboard(demo_store, _patient(demo_store), today)
+        board = Dashboard(PatientSession.open(demo_store, _patient(demo_store), today))
         board.resize(1280, 900)
         qtbot.addWidget(board)
         board.show()
@@ -306,7 +307,7 @@ def test_a_goal_starting_next_month_says_when_it_starts_though_weeks_were_logged
     )
     starts = this_week + timedelta(weeks=3)
     store.save_goal(patient.id, Goal(Discipline.PT, "Less pain", "pain", 2, Direction.LOWER, start=starts))
-    board = Dashboard(store, patient.id, today)
+    board = Dashboard(PatientSession.open(store, patient.id, today))
     qtbot.addWidget(board)
     [(_discipline, _title, sentence, status)] = board.goals_panel.rows()
     assert f"the goal starts {starts.day} {starts:%b}" in sentence, sentence

@@ -16,6 +16,7 @@ from rehabtrack.ui.dialogs.goal import GoalDialog
 from rehabtrack.ui.dialogs.report import ReportDialog
 from rehabtrack.ui.dialogs.wizard import SetupWizard
 from rehabtrack.ui.patient_data import PatientData
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.views.questionnaires import DischargeDialog, QuestionnairesView
 from rehabtrack.ui.views.session_view import EventDialog, SessionView
@@ -69,11 +70,13 @@ def test_every_date_field_on_every_screen_is_heard_as_its_date(
     questionnaires.open_form("LEFS")
     screens: list[QWidget] = [
         ReportDialog(demo_store, patient.id, today, paper="a4"),
-        EventDialog(demo_store, patient.id, today),
-        GoalDialog(demo_store, patient.id, PatientData(demo_store, patient.id, today)),
+        EventDialog(PatientSession.open(demo_store, patient.id, today)),
+        GoalDialog(
+            PatientSession.open(demo_store, patient.id, today), PatientData(demo_store, patient.id, today)
+        ),
         questionnaires,
         DischargeDialog(today),
-        SessionView(demo_store, patient.id, today, LIGHT),
+        SessionView(PatientSession.open(demo_store, patient.id, today), LIGHT),
         CheckInForm(demo_store, patient.id, QUndoStack(), today),
     ]
     heard = 0
@@ -99,7 +102,7 @@ def test_the_compare_periods_follow_the_date_a_user_types(
 ) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    view = SessionView(demo_store, patient.id, today, LIGHT)
+    view = SessionView(PatientSession.open(demo_store, patient.id, today), LIGHT)
     [first, *_] = view.compare.edits
     shown(qtbot, view)
     first.setDate(QDate(2026, 3, 9))

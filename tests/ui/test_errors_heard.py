@@ -17,6 +17,7 @@ from rehabtrack.ui.dialogs.goal import GoalDialog
 from rehabtrack.ui.dialogs.report import ReportDialog
 from rehabtrack.ui.dialogs.wizard import SetupWizard
 from rehabtrack.ui.patient_data import PatientData
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.views.questionnaires import QuestionnairesView
 from rehabtrack.ui.views.session_view import EventDialog
@@ -85,7 +86,9 @@ def test_goal_target_15_on_a_0_to_10_marker_is_shown_and_heard(
 ) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    dialog = GoalDialog(demo_store, patient.id, PatientData(demo_store, patient.id, today))
+    dialog = GoalDialog(
+        PatientSession.open(demo_store, patient.id, today), PatientData(demo_store, patient.id, today)
+    )
     shown(qtbot, dialog)
     dialog.title.setText("Less pain")
     dialog.marker.setCurrentIndex(dialog.marker.findData("pain"))
@@ -122,7 +125,7 @@ def test_export_to_a_missing_folder_is_shown_and_heard(
 def test_an_empty_session_note_is_shown_and_heard(qtbot: QtBot, demo_store: Store, today: date) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    dialog = EventDialog(demo_store, patient.id, today)
+    dialog = EventDialog(PatientSession.open(demo_store, patient.id, today))
     shown(qtbot, dialog)
     dialog.accept()
     assert dialog.result() == 0

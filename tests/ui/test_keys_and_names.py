@@ -61,7 +61,7 @@ def test_the_session_view_showing_a_chart_and_comparing(
     qtbot: QtBot, window: MainWindow, today: date
 ) -> None:
     assert window.store is not None and window.patient is not None and window.patient.id is not None
-    view = SessionView(window.store, window.patient.id, today, LIGHT, window)
+    view = SessionView(window.session, LIGHT, window)
     qtbot.addWidget(view)
     view.show()
     found = problems_in(view, "chart")
@@ -71,11 +71,11 @@ def test_the_session_view_showing_a_chart_and_comparing(
 
 
 DIALOGS: dict[str, Callable[[MainWindow, date], QWidget]] = {
-    "note": lambda w, today: EventDialog(w.store, w.patient.id, today, w),  # type: ignore[arg-type,union-attr]
-    "goal": lambda w, _today: GoalDialog(w.store, w.patient.id, w.dashboard.data, None, w),  # type: ignore[arg-type,union-attr]
+    "note": lambda w, _today: EventDialog(w.session, w),  # type: ignore[arg-type,union-attr]
+    "goal": lambda w, _today: GoalDialog(w.session, w.dashboard.data, None, w),  # type: ignore[arg-type,union-attr]
     "export": lambda w, today: ReportDialog(w.store, w.patient.id, today, None, w),  # type: ignore[arg-type,union-attr]
     "preferences": lambda w, _today: w.desktop.make_dialog(),
-    "profiles": lambda w, _today: ProfilesDialog(w.store, w.patient.id, w),  # type: ignore[arg-type,union-attr]
+    "profiles": lambda w, _today: ProfilesDialog(w.store, w.patient.id, w, w.session),  # type: ignore[arg-type,union-attr]
     "item wording": lambda w, _today: ItemWordingDialog(w.store, "ODI", w),  # type: ignore[arg-type]
     "setup wizard": lambda w, _today: SetupWizard(w.store, w),  # type: ignore[arg-type]
 }

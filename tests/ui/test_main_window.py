@@ -238,10 +238,9 @@ def test_in_maintenance_two_worse_check_ins_show_a_plain_notice_one_blip_does_no
     window = _window(qtbot, data_dir, today)
     assert not window.watch_notice.isVisible()  # a one-week blip is not a recurrence
 
-    assert window.store is not None
-    window.store.save_entry(joe.id, WeeklyEntry(monday - timedelta(weeks=1), {"pain": 5}))
-    window.store.save_entry(joe.id, WeeklyEntry(monday, {"pain": 6}))
-    window.refresh()
+    assert window.store is not None and window.session is not None
+    window.session.save_week(WeeklyEntry(monday - timedelta(weeks=1), {"pain": 5}))
+    window.session.save_week(WeeklyEntry(monday, {"pain": 6}))
     entries = window.store.entries(joe.id)
     alerts = recurrence_alerts(window.store.maintenance(joe.id), entries, window.store.activities(joe.id))
     assert len(alerts) == 1

@@ -50,7 +50,7 @@ def views(qtbot: QtBot, data_dir: Path, today: date, tmp_path: Path):  # type: i
     qtbot.waitExposed(window)
     window.load()
     assert window.store is not None and window.patient is not None and window.patient.id is not None
-    session = SessionView(window.store, window.patient.id, today, LIGHT)
+    session = SessionView(window.session, LIGHT)
     qtbot.addWidget(session)
     content = build_content(window.store, window.patient.id, today=today)
     pdf = tmp_path / "report.pdf"

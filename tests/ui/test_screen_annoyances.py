@@ -18,6 +18,7 @@ from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.storage.bundle import export_bundle
 from rehabtrack.storage.store import Store, open_store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.settings import Preferences, Settings
 from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.shell.reminder import reminder_text
@@ -51,9 +52,9 @@ def test_the_patient_heading_grows_with_the_text_size(qtbot: QtBot, demo_store: 
 def test_a_new_goal_offers_a_target_date_still_ahead(qtbot: QtBot, demo_store: Store, today: date) -> None:
     from rehabtrack.ui.dialogs.goal import GoalDialog
 
-    dashboard = Dashboard(demo_store, demo_store.patients()[0].id or 0, today)
+    dashboard = Dashboard(PatientSession.open(demo_store, demo_store.patients()[0].id or 0, today))
     qtbot.addWidget(dashboard)
-    dialog = GoalDialog(demo_store, dashboard.patient_id, dashboard.data, None, dashboard)
+    dialog = GoalDialog(dashboard.session, dashboard.data, None, dashboard)
     qtbot.addWidget(dialog)
     assert dialog.target_date.date().toPython() > today  # type: ignore[operator]
 
@@ -69,7 +70,7 @@ def test_charts_open_on_a_range_that_shows_the_patients_data(qtbot: QtBot, store
 
     patient = store.save_patient(Patient("Nadia", rehab_start=monday - ONE_WEEK))
     assert patient.id is not None
-    dashboard = Dashboard(store, patient.id, today)
+    dashboard = Dashboard(PatientSession.open(store, patient.id, today))
     qtbot.addWidget(dashboard)
     store.save_entry(patient.id, WeeklyEntry(monday - ONE_WEEK, {"pain": 6}))
     store.save_entry(patient.id, WeeklyEntry(monday, {"pain": 5}))

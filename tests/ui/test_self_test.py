@@ -201,7 +201,7 @@ def test_at_175_percent_save_session_view_and_leave_are_on_screen(qtbot) -> None
     assert _inside(window.dashboard.session_button, window)  # type: ignore[union-attr]
 
     dashboard = window.dashboard
-    view = SessionView(window.store, dashboard.patient_id, dashboard.today, dashboard.theme, dashboard)  # type: ignore[union-attr]
+    view = SessionView(dashboard.session, dashboard.theme, dashboard)  # type: ignore[union-attr]
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)
@@ -216,7 +216,7 @@ def test_at_200_percent_the_session_chart_has_room_and_the_compare_table_is_whol
 
     window = _main_window(qtbot, 200)
     dashboard = window.dashboard
-    view = SessionView(window.store, dashboard.patient_id, dashboard.today, dashboard.theme, dashboard)  # type: ignore[union-attr]
+    view = SessionView(dashboard.session, dashboard.theme, dashboard)  # type: ignore[union-attr]
     qtbot.addWidget(view)
     view.show()
     qtbot.waitExposed(view)

@@ -13,6 +13,7 @@ from rehabtrack.core.model import EventKind, GoalStatus
 from rehabtrack.core.progress import change_between, default_periods, progress_toward
 from rehabtrack.core.series import chart_keys, series_for
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.session_view import EventDialog, SessionView
 
 
@@ -20,7 +21,7 @@ from rehabtrack.ui.views.session_view import EventDialog, SessionView
 def view(qtbot, demo_store: Store, today: date) -> SessionView:  # type: ignore[no-untyped-def]
     [patient] = demo_store.patients()
     assert patient.id is not None
-    session = SessionView(demo_store, patient.id, today, LIGHT)
+    session = SessionView(PatientSession.open(demo_store, patient.id, today), LIGHT)
     qtbot.addWidget(session)
     session.resize(1600, 1000)
     session.show()
@@ -90,7 +91,7 @@ def test_compare_shows_each_markers_change_between_the_first_and_last_four_weeks
 def test_a_note_added_in_session_is_saved_and_drawn_on_the_chart(
     view: SessionView, demo_store: Store, qtbot, today: date
 ) -> None:  # type: ignore[no-untyped-def]
-    dialog = EventDialog(demo_store, view.patient_id, today, view)
+    dialog = EventDialog(view.session, view)
     qtbot.addWidget(dialog)
     dialog.accept()  # empty note: refused, nothing written
     assert dialog.result() == 0 and "Event text is required" in dialog.error.text()
@@ -102,6 +103,5 @@ def test_a_note_added_in_session_is_saved_and_drawn_on_the_chart(
     assert dialog.result() == 1
     [new] = [e for e in demo_store.events(view.patient_id) if e.text == "Progress to stairs without rail"]
     assert (new.day, new.kind) == (today, EventKind.CLINICIAN_NOTE)
-    view.reload()  # what add_note() does once its dialog is saved
-    assert view.changed
+    assert len(view.data.events) == before + 1  # the session said so: the view read them again
     assert any(day == today for day, _label in view.chart.event_lines())

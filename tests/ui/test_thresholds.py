@@ -17,6 +17,7 @@ from rehabtrack.report.content import build_content
 from rehabtrack.report.pdf import write_report
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.thresholds import ThresholdDialog
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.dashboard import Dashboard
 from rehabtrack.ui.views.session_view import SessionView
 
@@ -37,7 +38,7 @@ def test_below_the_measurement_error_is_refused_by_name_and_range_then_a_good_va
     qtbot: QtBot, demo_store: Store
 ) -> None:
     pid = _pid(demo_store)
-    dialog = ThresholdDialog(demo_store, pid)
+    dialog = ThresholdDialog(PatientSession.open(demo_store, pid))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -77,7 +78,7 @@ def test_the_patients_threshold_is_used_by_the_dashboard_the_session_view_and_th
     )
     assert "Sleep 3 hours (set for this patient)" in re.sub(r"\s+", " ", after)
 
-    view = SessionView(demo_store, pid, today, LIGHT)
+    view = SessionView(PatientSession.open(demo_store, pid, today), LIGHT)
     qtbot.addWidget(view)
     rows = view.compare.rows()
     index = next(i for i, r in enumerate(rows) if r[0] == "Sleep")
@@ -86,7 +87,7 @@ def test_the_patients_threshold_is_used_by_the_dashboard_the_session_view_and_th
     tip = view.compare.table.item(index, 3).toolTip()  # type: ignore[union-attr]
     assert "3 hours (clinic convention, set for this patient)" in tip
 
-    dashboard = Dashboard(demo_store, pid, today)
+    dashboard = Dashboard(PatientSession.open(demo_store, pid, today))
     qtbot.addWidget(dashboard)
     dashboard.resize(1200, 900)
     dashboard.show()
@@ -120,7 +121,7 @@ def test_published_and_convention_verdicts_say_where_their_threshold_comes_from(
     )
     assert "Goal Attainment Scaling 10 points" in flat
 
-    dashboard = Dashboard(demo_store, pid, today)
+    dashboard = Dashboard(PatientSession.open(demo_store, pid, today))
     qtbot.addWidget(dashboard)
     tips = {}
     for i in range(dashboard.goals_panel.topLevelItemCount()):
@@ -140,7 +141,7 @@ def test_alt_m_on_the_dashboard_opens_the_thresholds_and_esc_leaves_them_unchang
     from PySide6.QtCore import QTimer
 
     pid = _pid(demo_store)
-    dashboard = Dashboard(demo_store, pid, today)
+    dashboard = Dashboard(PatientSession.open(demo_store, pid, today))
     qtbot.addWidget(dashboard)
     dashboard.show()
     qtbot.waitExposed(dashboard)

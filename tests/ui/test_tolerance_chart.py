@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.core.model import Activity, ActivityRating, Discipline, Patient, WeeklyEntry
 from rehabtrack.core.series import ACTIVITY_GROUP
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.dashboard import Dashboard
 
 
@@ -18,7 +19,7 @@ def test_minutes_tolerated_chart_sits_beside_the_rating_and_plots_the_stored_min
 ) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    board = Dashboard(demo_store, patient.id, today)
+    board = Dashboard(PatientSession.open(demo_store, patient.id, today))
     qtbot.addWidget(board)
     board.resize(1280, 900)
     board.show()
@@ -61,7 +62,7 @@ def test_a_rating_with_minutes_starts_a_row_even_after_an_untimed_activity(
     for week, minutes in enumerate((10, 15, 20)):
         ratings = (ActivityRating(zip_coat.id, 4), ActivityRating(walk.id, 5, minutes))
         store.save_entry(patient.id, WeeklyEntry(monday + timedelta(weeks=week), {}, (), ratings))
-    board = Dashboard(store, patient.id, monday + timedelta(weeks=3))
+    board = Dashboard(PatientSession.open(store, patient.id, monday + timedelta(weeks=3)))
     qtbot.addWidget(board)
     board.resize(1280, 900)
     board.show()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rehabtrack.storage.store import Store, open_store
-from rehabtrack.ui.dialogs.transfer import export_patient_bundle, import_file
+from rehabtrack.ui.dialogs.transfer import export_patient_bundle
+from rehabtrack.ui.patient_session import import_file
 
 
 def test_a_bundle_moves_a_whole_patient_and_importing_it_twice_adds_nothing(

@@ -11,7 +11,8 @@ from rehabtrack.core.model import Patient
 from rehabtrack.core.templates import TemplateError, load_templates, parse_template, template_named
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.profiles import ProfilesDialog
-from rehabtrack.ui.dialogs.wizard import SetupWizard, create_patient
+from rehabtrack.ui.dialogs.wizard import SetupWizard
+from rehabtrack.ui.patient_session import create_patient
 
 REQUIRED = {
     "knee_replacement",

@@ -24,7 +24,6 @@ from rehabtrack.core.progress import default_baseline
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import describe, goal_problems, rom_keys
 from rehabtrack.core.validation import InvalidInput, Problem
-from rehabtrack.storage.store import Store
 from rehabtrack.ui.widgets import (
     ComboBox,
     DateField,
@@ -37,6 +36,7 @@ from rehabtrack.ui.widgets import (
 
 if TYPE_CHECKING:
     from rehabtrack.ui.patient_data import PatientData
+    from rehabtrack.ui.patient_session import PatientSession
 
 DISCIPLINE_CHOICES = ((Discipline.PT, "PT: moving better"), (Discipline.OT, "OT: managing daily life"))
 DIRECTION_CHOICES = ((Direction.HIGHER, "Higher is better"), (Direction.LOWER, "Lower is better"))
@@ -62,14 +62,13 @@ DEFAULT_TARGET_AFTER = timedelta(weeks=12)
 class GoalDialog(QDialog):
     def __init__(
         self,
-        store: Store,
-        patient_id: int,
+        session: PatientSession,
         data: PatientData,
         goal: Goal | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.patient_id, self.data, self.goal = store, patient_id, data, goal
+        self.session, self.data, self.goal = session, data, goal
         self.saved: Goal | None = None
         self.rom_norms = str(getattr(parent, "rom_norms", DEFAULT_SOURCE))  # the table chosen in Preferences
         self.setWindowTitle("Edit goal" if goal else "New goal")
@@ -187,7 +186,8 @@ class GoalDialog(QDialog):
         problems = self.problems()
         if not problems:
             try:
-                self.saved = self.store.save_goal(self.patient_id, self.goal_from_form())
+                goal = self.goal_from_form()
+                self.saved = goal if goal == self.goal else self.session.add_goal(goal)
             except InvalidInput as exc:
                 problems = exc.problems
         if problems:

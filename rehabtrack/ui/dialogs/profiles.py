@@ -22,6 +22,7 @@ from rehabtrack.core.model import Patient
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.wizard import SetupWizard
+from rehabtrack.ui.patient_session import PatientSession, change_patient_details
 from rehabtrack.ui.widgets import Button, error_label, hint_label
 
 
@@ -30,9 +31,16 @@ class ProfilesDialog(QDialog):
 
     patient_chosen = Signal(int)
 
-    def __init__(self, store: Store, current_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        current_id: int | None = None,
+        parent: QWidget | None = None,
+        session: PatientSession | None = None,  # the open patient's: renames and archiving are undoable
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self.session = session
         self.setWindowTitle("Profiles")
         layout = QVBoxLayout(self)
         title = QLabel("&People tracked on this computer:")
@@ -131,7 +139,9 @@ class ProfilesDialog(QDialog):
 
     def rename_to(self, patient: Patient, name: str) -> bool:
         try:
-            self.store.save_patient(replace(patient, display_name=name))
+            self._change(
+                replace(patient, display_name=name), f"Rename '{patient.display_name}' to '{name.strip()}'"
+            )
         except InvalidInput as problem:
             self._show_error(str(problem))
             return False
@@ -143,8 +153,17 @@ class ProfilesDialog(QDialog):
         patient = self.current_patient()
         if patient is None:
             return
-        self.store.save_patient(replace(patient, archived=not patient.archived))
+        verb = "Restore" if patient.archived else "Archive"
+        self._change(
+            replace(patient, archived=not patient.archived), f"{verb} profile '{patient.display_name}'"
+        )
         self.refresh(None if not patient.archived else patient.id)
+
+    def _change(self, patient: Patient, text: str) -> None:
+        if self.session is not None:
+            self.session.change_patient(patient, text)
+        else:
+            change_patient_details(self.store, patient)
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)

@@ -12,19 +12,19 @@ from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QVBoxLayout, QWidget
 from rehabtrack.core.meaningful_change import conventions, threshold_problem
 from rehabtrack.core.numbers import exact
 from rehabtrack.core.validation import InvalidInput, Problem
-from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.widgets import NumberField, error_label, hint_label, save_cancel_buttons
 
 
 class ThresholdDialog(QDialog):
     """One row per convention: the patient's value (blank = the clinic's), its unit and allowed range."""
 
-    def __init__(self, store: Store, patient_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, session: PatientSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.patient_id = store, patient_id
+        self.session = session
         self.setWindowTitle("Meaningful change for this patient")
         self.defaults = conventions()
-        own = store.thresholds(patient_id)
+        own = session.store.thresholds(session.patient_id)
         layout = QVBoxLayout(self)
         layout.addWidget(
             hint_label(
@@ -69,7 +69,8 @@ class ThresholdDialog(QDialog):
         try:
             if problems:
                 raise InvalidInput(problems)
-            self.store.save_thresholds(self.patient_id, values)
+            if values != self.session.store.thresholds(self.session.patient_id):
+                self.session.change_thresholds(values)
         except InvalidInput as exc:
             self._show(exc.problems)
             return

@@ -1,92 +1,21 @@
 """File → Import… and File → Export patient bundle…: moving a patient's records between computers.
 
-Both storage functions are all-or-nothing; here they only get a file chosen and their outcome said plainly.
+Both storage functions are all-or-nothing; here they only get a file chosen and their outcome said plainly
+(the import itself, a change to the records, goes through ``ui/patient_session.py``).
 An import never erases a stored value; where the file holds a different one, the window asks first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from rehabtrack.core.imports import ImportReport, OnConflict
-from rehabtrack.storage.bundle import SUFFIX, BundleError, export_bundle, import_bundle, is_bundle
-from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_text
-from rehabtrack.storage.errors import DatabaseProblem
+from rehabtrack.core.imports import ImportReport
+from rehabtrack.storage.bundle import SUFFIX, export_bundle
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import MAX_PROBLEMS_SHOWN, Outcome
 
 IMPORT_FILTER = f"RehabTrack files (*{SUFFIX} *.csv);;Patient bundles (*{SUFFIX});;CSV files (*.csv)"
 BUNDLE_FILTER = f"Patient bundles (*{SUFFIX})"
-MAX_PROBLEMS_SHOWN = 15
-
-
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    message: str
-    patient_id: int | None = None
-    report: ImportReport | None = None  # what an import added, kept and found in conflict
-
-
-def _has_patient_column(path: Path) -> bool:
-    import csv
-
-    header = next(csv.reader(read_text(path).splitlines()[:1]), [])
-    return "patient" in (h.strip() for h in header)
-
-
-def import_file(
-    store: Store,
-    path: Path,
-    patient_name: str | None = None,
-    on_conflict: OnConflict = OnConflict.KEEP,
-    *,
-    dry_run: bool = False,
-) -> Outcome:
-    """Import a patient bundle or a CSV file (``dry_run``: only say what it would do).
-
-    A CSV file without a ``patient`` column goes to ``patient_name`` (the patient on screen).
-    """
-    try:
-        if is_bundle(path):
-            report = import_bundle(store, path, on_conflict, dry_run=dry_run)
-            what = f"{report.patients[0].name}'s records from {path.name}"
-        else:
-            patient = None if _has_patient_column(path) else patient_name
-            report = import_csv(store, path, patient, on_conflict, dry_run=dry_run)
-            what = path.name
-    except BundleError as exc:
-        return Outcome(False, str(exc))
-    except CsvImportError as exc:
-        lines = [str(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
-        more = len(exc.problems) - len(lines)
-        if more > 0:
-            lines.append(f"… and {more} more.")
-        return Outcome(
-            False,
-            f"Nothing was imported: {len(exc.problems)} problem(s) in {path.name}.\n" + "\n".join(lines),
-        )
-    except DatabaseProblem as exc:  # no backup could be made first, or the disk refused the save
-        return Outcome(False, str(exc))
-    ids = [p.patient_id for p in report.patients]
-    return Outcome(True, _said(report, what), ids[0] if len(ids) == 1 else None, report)
-
-
-def _said(report: ImportReport, what: str) -> str:
-    """What the import did, in the words the window shows once it is done."""
-    if not report.changed:
-        lines = [f"Nothing new in {what}: all of it is stored already."]
-    else:
-        lines = [f"Imported {what}."]
-    lines += report.summary()
-    if report.conflicts:
-        if report.on_conflict is OnConflict.KEEP:
-            lines.append("Where the file differs, your stored values were kept.")
-        else:
-            lines.append("Where the file differs, its values replaced the stored ones.")
-    if report.backup is not None:
-        lines.append(f"A backup from just before the import: {report.backup.name}")
-    return "\n".join(lines)
 
 
 def conflict_question(report: ImportReport, file_name: str) -> str:

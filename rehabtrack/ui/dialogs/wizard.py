@@ -6,7 +6,7 @@ and ``patient_id`` holds the new patient's id.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QSize, Qt
@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from rehabtrack.core.model import Activity, Goal, Patient
+from rehabtrack.core.model import Patient
 from rehabtrack.core.rom import rom_label
 from rehabtrack.core.templates import ConditionTemplate, load_templates, sides_for
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.transfer import BUNDLE_FILTER
+from rehabtrack.ui.patient_session import create_patient, import_file
 from rehabtrack.ui.widgets import Button, ComboBox, DateField, TextField, error_label, hint_label
 
 WIZARD_WIDTH_CHARS = 80
@@ -206,8 +207,6 @@ class SetupWizard(QWizard):
 
     def import_bundle(self, path: Path) -> bool:
         """Set up from a patient bundle instead of the questions; says why not on the page."""
-        from rehabtrack.ui.dialogs.transfer import import_file
-
         outcome = import_file(self.store, path)
         if not outcome.ok or outcome.patient_id is None:
             self.about.import_error.setText(outcome.message)
@@ -237,44 +236,6 @@ class SetupWizard(QWizard):
             return
         self.patient_id = create_patient(self.store, patient, self.condition.template())
         super().accept()
-
-
-def create_patient(store: Store, patient: Patient, template: ConditionTemplate) -> int:
-    """Save ``patient`` with the template's activities and goals; returns the new patient's id."""
-    saved = store.save_patient(patient)
-    assert saved.id is not None
-    activity_ids: dict[str, int] = {}
-    for suggestion in template.activities:
-        activity = store.save_activity(saved.id, Activity(suggestion.name, suggestion.discipline))
-        assert activity.id is not None
-        activity_ids[suggestion.name] = activity.id
-    start = patient.rehab_start
-    for goal in template.goals:
-        target_date = start + timedelta(weeks=goal.target_weeks) if start and goal.target_weeks else None
-        for marker in _goal_markers(goal.marker, patient.affected_side, activity_ids):
-            store.save_goal(
-                saved.id,
-                Goal(
-                    goal.discipline,
-                    goal.title,
-                    marker,
-                    goal.target,
-                    goal.direction,
-                    start=start,
-                    target_date=target_date,
-                    set_by="condition template",
-                ),
-            )
-    return saved.id
-
-
-def _goal_markers(marker: str, affected_side: str, activity_ids: dict[str, int]) -> list[str]:
-    if marker.startswith("activity:"):
-        return [f"activity/{activity_ids[marker.split(':', 1)[1]]}"]
-    if marker.startswith("rom/"):
-        _, joint, side, movement, mode = marker.split("/")
-        return [f"rom/{joint}/{s.value}/{movement}/{mode}" for s in sides_for(joint, side, affected_side)]
-    return [marker]
 
 
 def _pydate(day: QDate) -> date:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+Page = TypeVar("Page", bound=QWidget)
 
-class LazyTab(QWidget):
-    def __init__(self, build: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+
+class LazyTab(QWidget, Generic[Page]):
+    def __init__(self, build: Callable[[], Page], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._build = build
-        self.content: QWidget | None = None
+        self.content: Page | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
-    def ensure(self) -> QWidget:
+    def ensure(self) -> Page:
         """The page, built now if it was not yet."""
         if self.content is None:
             self.content = self._build()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     from rehabtrack.core.model import Patient, WeeklyEntry
     from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
+    from rehabtrack.ui.changed import Changed
+    from rehabtrack.ui.patient_session import PatientSession
+    from rehabtrack.ui.views.checkin import CheckInForm
+    from rehabtrack.ui.views.dashboard import Dashboard
+    from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
 
 # The size the window opens at where the screen has room; a smaller screen gets its whole free area.
@@ -65,7 +70,9 @@ class MainWindow(QMainWindow):
         self._today = today
         self.store: Store | None = None
         self.patient: Patient | None = None
-        self.undo_stack = QUndoStack(self)
+        # The open patient's records, undo stack and change notices (one per patient shown).
+        self.session: PatientSession | None = None
+        self.undo_group = QUndoGroup(self)  # Edit → Undo / Redo follow the open patient's stack
         self.setWindowTitle("RehabTrack")
         self.resize(PREFERRED_SIZE)
         self._fitted = False
@@ -103,9 +110,9 @@ class MainWindow(QMainWindow):
         self.history_view.activated.connect(self._open_history_week)
         for corner in self.history_view.findChildren(QAbstractButton):  # the select-all corner
             corner.setAccessibleName("Select all weeks")
-        self.checkin: QWidget | None = None
-        self.dashboard: QWidget | None = None
-        self.questionnaires: LazyTab | None = None
+        self.checkin: CheckInForm | None = None
+        self.dashboard: Dashboard | None = None
+        self.questionnaires: LazyTab[QuestionnairesView] | None = None
         self._build_menus()
         self.statusBar().showMessage("Starting…")
         # Preferences, window state, reminder. Without settings given, they live in memory only.
@@ -138,14 +145,16 @@ class MainWindow(QMainWindow):
         add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = self.menuBar().addMenu("&Edit")
-        # The check-in form owns the Ctrl+Z / Ctrl+Shift+Z keys (it lets a text field undo its typing
-        # first); binding them here too would make them ambiguous, so the menu only shows them.
-        undo = edit_menu.addAction("&Undo\tCtrl+Z", self.undo_stack.undo)
-        redo = edit_menu.addAction("&Redo\tCtrl+Shift+Z", self.undo_stack.redo)
-        undo.setEnabled(False)
-        redo.setEnabled(False)
-        self.undo_stack.canUndoChanged.connect(undo.setEnabled)
-        self.undo_stack.canRedoChanged.connect(redo.setEnabled)
+        # Their text names the change ("&Undo Add goal 'Walk 30 minutes'"). A text field being typed
+        # in keeps Ctrl+Z for its own typing while it has some to undo (the check-in's fields let the
+        # keys through once they have none).
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            edit_menu.addAction(action)
 
         edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
         self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
@@ -214,7 +223,7 @@ class MainWindow(QMainWindow):
             return
         from rehabtrack.ui.dialogs.profiles import ProfilesDialog
 
-        dialog = ProfilesDialog(self.store, self.patient.id if self.patient else None, self)
+        dialog = ProfilesDialog(self.store, self.patient.id if self.patient else None, self, self.session)
         dialog.patient_chosen.connect(self.set_patient)
         dialog.exec()
         if self.patient is not None and self.patient.id is not None:  # a rename shows at once
@@ -281,7 +290,8 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         from rehabtrack.core.imports import OnConflict
-        from rehabtrack.ui.dialogs.transfer import IMPORT_FILTER, import_file
+        from rehabtrack.ui.dialogs.transfer import IMPORT_FILTER
+        from rehabtrack.ui.patient_session import import_file
 
         path, _ = QFileDialog.getOpenFileName(
             self, "Import a patient or weekly data", str(Path.home()), IMPORT_FILTER
@@ -297,14 +307,20 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Import cancelled: nothing was imported.", 10000)
                 return
             choice = asked
-        outcome = import_file(self.store, Path(path), name, choice) if preview.ok else preview
+        if not preview.ok:
+            outcome = preview
+        elif self.session is not None:  # every view of the patient on screen reads its data again
+            outcome = self.session.import_file(Path(path), choice)
+        else:
+            outcome = import_file(self.store, Path(path), name, choice)
         if not outcome.ok:
             QMessageBox.warning(self, "Import", outcome.message)
             return
-        target = outcome.patient_id or (self.patient.id if self.patient else None)
+        current = self.session.patient_id if self.session is not None else None
+        target = outcome.patient_id or current
         if target is None and self.store.patients():
             target = self.store.patients()[0].id
-        if target is not None:
+        if target is not None and target != current:
             self.set_patient(target)
         self.statusBar().showMessage(outcome.message.splitlines()[0])
         QMessageBox.information(self, "Import", outcome.message)
@@ -372,16 +388,17 @@ class MainWindow(QMainWindow):
     ) -> tuple[bool, Path | None]:
         """Ask; then close the records and put ``backup`` back (what was there is kept aside, see
         storage.backup.restore). Returns (restored, where the previous records went); says why not."""
-        from rehabtrack.storage.backup import restore
         from rehabtrack.storage.errors import DatabaseProblem
+        from rehabtrack.ui.patient_session import restore_backup
 
         if QMessageBox.question(self, title, question) != QMessageBox.StandardButton.Yes:
             return False, None
         if self.store is not None:
+            self._close_session()
             self.store.close()
             self.store = None
         try:
-            return True, restore(folder, backup)
+            return True, restore_backup(folder, backup)
         except DatabaseProblem as exc:
             QMessageBox.critical(self, title, str(exc))
             return False, None
@@ -393,14 +410,14 @@ class MainWindow(QMainWindow):
             return
         was_on, had_focus = self.tabs.currentWidget(), self.focusWidget()
         self.tabs.setCurrentWidget(self.questionnaires)
-        if self.questionnaires.ensure().mark_discharged():  # type: ignore[attr-defined]
+        if self.questionnaires.ensure().mark_discharged():
             return
         self.tabs.setCurrentWidget(was_on)
         if had_focus is not None and was_on.isAncestorOf(had_focus):
             had_focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_session_view(self) -> None:
-        if isinstance(self.dashboard, QWidget) and hasattr(self.dashboard, "open_session"):
+        if self.dashboard is not None:
             self.dashboard.open_session()
 
     def show_help(self) -> None:
@@ -441,19 +458,19 @@ class MainWindow(QMainWindow):
     def _unsaved_week_settled(self) -> bool:
         """A typed but unsaved week is never lost silently: save it, drop it on purpose, or stay."""
         form = self.checkin
-        if form is None or not form.has_unsaved_changes():  # type: ignore[attr-defined]
+        if form is None or not form.has_unsaved_changes():
             return True
         answer = QMessageBox.question(
             self,
             "Save this week?",
-            f"The check-in for the week of {form.week:%-d %B} has changes that are not saved yet.",  # type: ignore[attr-defined]
+            f"The check-in for the week of {form.week:%-d %B} has changes that are not saved yet.",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
-            return bool(form.save())  # type: ignore[attr-defined]  # a bad value keeps the window open
+            return bool(form.save())  # a bad value keeps the window open
         return answer == QMessageBox.StandardButton.Discard
 
     # Loading ------------------------------------------------------------------------------------
@@ -537,67 +554,73 @@ class MainWindow(QMainWindow):
         return wizard.patient_id
 
     def set_patient(self, patient_id: int) -> None:
+        """Show ``patient_id``: a new session (records, undo stack, change notices) and its views."""
         assert self.store is not None
+        from rehabtrack.ui.changed import Changed
+        from rehabtrack.ui.patient_session import PatientSession
         from rehabtrack.ui.views.checkin import CheckInForm
+        from rehabtrack.ui.views.dashboard import Dashboard
 
-        self.patient = self.store.patient(patient_id)
-        self.undo_stack.clear()
-        p = self.patient
+        self._close_session()
+        session = PatientSession.open(self.store, patient_id, self._today, self)
+        self.session, self.patient = session, session.patient
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        session.changed.connect(self._on_changed)
+        self._show_patient()
+
+        current = self.tabs.currentIndex()
+        self.tabs.clear()
+        self.checkin = CheckInForm(self.store, patient_id, session.undo_stack, self._today)
+        self.checkin.entry_saved.connect(lambda week: session.announce(Changed(weeks=frozenset({week}))))
+        self.checkin.entry_deleted.connect(lambda week: session.announce(Changed(weeks=frozenset({week}))))
+        self.checkin.status.connect(self.statusBar().showMessage)
+        self.tabs.addTab(self.checkin, "&Check-in")
+        self.tabs.addTab(self.history_view, "Histor&y")
+        self.dashboard = Dashboard(session, entries=self.checkin.entries)
+        self.tabs.addTab(self.dashboard, "&Dashboard")
+        self.questionnaires = LazyTab(lambda: self._make_questionnaires(session))
+        self.tabs.addTab(self.questionnaires, "&Questionnaires")
+        self.tabs.setCurrentIndex(max(current, 0))
+        entries = self._show_history(self.dashboard.data.entries)
+        self._show_watch(entries)
+        self.statusBar().showMessage(f"Showing {session.patient.display_name}", 4000)
+        self.desktop.patient_shown()
+        if self.tabs.currentWidget() is self.checkin:  # typing starts in the week's first field
+            self.checkin.focus_first_input()
+
+    def _close_session(self) -> None:
+        """The patient shown is left (another is opened, or the records are closed for a restore)."""
+        if self.session is not None:
+            self.undo_group.removeStack(self.session.undo_stack)
+            self.session.deleteLater()
+            self.session = None
+
+    def _show_patient(self) -> None:
+        assert self.session is not None
+        p = self.session.patient
         details = " · ".join(part for part in (p.condition, p.affected_side) if part)
         self.patient_label.setText(f"{p.display_name}" + (f"  ·  {details}" if details else ""))
         self.setWindowTitle(f"RehabTrack — {p.display_name}")
 
-        current = self.tabs.currentIndex()
-        self.tabs.clear()
-        self.checkin = CheckInForm(self.store, patient_id, self.undo_stack, self._today)
-        self.checkin.entry_saved.connect(self.refresh)  # type: ignore[attr-defined]
-        self.checkin.entry_deleted.connect(self.refresh)  # type: ignore[attr-defined]
-        self.checkin.status.connect(self.statusBar().showMessage)  # type: ignore[attr-defined]
-        self.tabs.addTab(self.checkin, "&Check-in")
-        self.tabs.addTab(self.history_view, "Histor&y")
-        self.dashboard = self._make_dashboard(patient_id)
-        if self.dashboard is not None:
-            self.tabs.addTab(self.dashboard, "&Dashboard")
-        self.questionnaires = LazyTab(lambda: self._make_questionnaires(patient_id))
-        self.checkin.entry_saved.connect(self._refresh_questionnaires)  # type: ignore[attr-defined]
-        self.tabs.addTab(self.questionnaires, "&Questionnaires")
-        self.tabs.setCurrentIndex(max(current, 0))
-        entries = self._show_history(self.dashboard.data.entries if self.dashboard is not None else None)  # type: ignore[attr-defined]
-        self._show_watch(entries)
-        self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
-        self.desktop.patient_shown()
-        if self.tabs.currentWidget() is self.checkin:  # typing starts in the week's first field
-            self.checkin.focus_first_input()  # type: ignore[attr-defined]
-
-    def _make_questionnaires(self, patient_id: int) -> QWidget:
+    def _make_questionnaires(self, session: PatientSession) -> QuestionnairesView:
         from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
-        assert self.store is not None
-        view = QuestionnairesView(self.store, patient_id, self._today or date.today())
+        view = QuestionnairesView(session.store, session.patient_id, session.today)
         view.status.connect(self.statusBar().showMessage)
+        session.changed.connect(lambda what: view.refresh() if what.weeks or what.everything else None)
         return view
 
-    def _refresh_questionnaires(self, *_: object) -> None:
-        """A saved week changes the PSFS score the questionnaires view shows (once it is built)."""
-        content = self.questionnaires.content if self.questionnaires is not None else None
-        if content is not None:
-            content.refresh()  # type: ignore[attr-defined]
-
-    def _make_dashboard(self, patient_id: int) -> QWidget | None:
-        from rehabtrack.ui.views.dashboard import Dashboard
-
-        assert self.store is not None
-        entries = self.checkin.entries if self.checkin is not None else None  # type: ignore[attr-defined]
-        return Dashboard(self.store, patient_id, self._today, entries=entries)
-
-    def refresh(self, *_: object) -> None:
-        """Re-read what a save or delete changed."""
-        if self.store is None or self.patient is None or self.patient.id is None:
+    def _on_changed(self, what: Changed) -> None:
+        """What the window itself shows: the patient's name, the history table, the recurrence watch."""
+        if self.session is None:
             return
-        entries = self._show_history()
-        self._show_watch(entries)
-        if self.dashboard is not None:
-            self.dashboard.refresh(entries)  # type: ignore[attr-defined]
+        self.patient = self.session.patient
+        if what.patient or what.everything:
+            self._show_patient()
+        if what.everything or what.weeks or what.activities or what.maintenance or what.thresholds:
+            entries = self._show_history()
+            self._show_watch(entries)
 
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
@@ -632,6 +655,6 @@ class MainWindow(QMainWindow):
     def _open_history_week(self, index) -> None:  # type: ignore[no-untyped-def]
         if self.checkin is None:
             return
-        self.checkin.show_week(self.history_model.week_at(index.row()))  # type: ignore[attr-defined]
+        self.checkin.show_week(self.history_model.week_at(index.row()))
         self.tabs.setCurrentWidget(self.checkin)
-        self.checkin.focus_first_input()  # type: ignore[attr-defined]
+        self.checkin.focus_first_input()

@@ -309,7 +309,7 @@ class _Run:
         dashboard = window.dashboard
         assert isinstance(dashboard, Dashboard) and window.store is not None
         window.tabs.setCurrentWidget(dashboard)
-        view = SessionView(window.store, dashboard.patient_id, dashboard.today, dashboard.theme, dashboard)
+        view = SessionView(dashboard.session, dashboard.theme, dashboard)
         self.show_dialog(view, full_screen=True)
         self.check(view, "Session view")
         view.step(1)
@@ -317,7 +317,7 @@ class _Run:
         view.compare_button.setChecked(True)
         self.check(view, "Session view: compare periods")
         view.compare_button.setChecked(False)
-        note = EventDialog(window.store, dashboard.patient_id, dashboard.today, view)
+        note = EventDialog(dashboard.session, view)
         self.show_dialog(note)
         self.check(note, "Session view: add a note")
         self.close(note)
@@ -329,12 +329,12 @@ class _Run:
 
         dashboard = window.dashboard
         assert isinstance(dashboard, Dashboard) and window.store is not None
-        new = GoalDialog(window.store, dashboard.patient_id, dashboard.data, None, dashboard)
+        new = GoalDialog(dashboard.session, dashboard.data, None, dashboard)
         self.show_dialog(new)
         self.check(new, "New goal")
         self.close(new)
         goal = next(iter(dashboard.data.open_goals()), None)
-        dialog = GoalDialog(window.store, dashboard.patient_id, dashboard.data, goal, dashboard)
+        dialog = GoalDialog(dashboard.session, dashboard.data, goal, dashboard)
         self.show_dialog(dialog)
         pain = dialog.marker.findData("pain")
         if pain >= 0:

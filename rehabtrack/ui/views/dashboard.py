@@ -38,8 +38,9 @@ from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.model import Discipline, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import MINUTES_PREFIX
-from rehabtrack.storage.store import Store
+from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.widgets import Button, hint_label
 
 DEFAULT_PRESET = "6 months"
@@ -203,18 +204,17 @@ class Dashboard(QWidget):
 
     def __init__(
         self,
-        store: Store,
-        patient_id: int,
-        today: date | None = None,
+        session: PatientSession,
         parent: QWidget | None = None,
         entries: Sequence[WeeklyEntry] | None = None,  # already read by the caller: not read again
     ) -> None:
         super().__init__(parent)
-        self.store = store
-        self.patient_id = patient_id
-        self.today = today or date.today()
+        self.session = session
+        self.store = session.store
+        self.patient_id = session.patient_id
+        self.today = session.today
         self.theme: ChartTheme = LIGHT
-        self.data = PatientData(store, patient_id, self.today, entries)
+        self.data = PatientData(self.store, self.patient_id, self.today, entries)
         self.preset = default_preset(self.today, [e.week for e in self.data.entries])
         self._range_chosen = False  # until the user picks one, the range follows the data
         self.layout_restored = False  # True once the splitters have their sizes (kept ones, or the first)
@@ -284,6 +284,12 @@ class Dashboard(QWidget):
         # F11 belongs to the window's View menu (one owner, or Qt finds it ambiguous and does nothing).
         self.session_requested.connect(self.open_session)
         self._fill()
+        session.changed.connect(self._on_changed)
+
+    def _on_changed(self, what: Changed) -> None:
+        """A change made anywhere (a form, Edit → Undo, Edit → Redo): read again what it touched."""
+        if what.everything or what.touches_series() or what.goals or what.events or what.thresholds:
+            self.refresh()
 
     # Building -----------------------------------------------------------------------------------
 
@@ -509,18 +515,17 @@ class Dashboard(QWidget):
     def open_session(self) -> None:
         from rehabtrack.ui.views.session_view import SessionView
 
-        view = SessionView(self.store, self.patient_id, self.today, self.theme, self)
+        view = SessionView(self.session, self.theme, self)
         view.showFullScreen()
         view.exec()
-        if view.changed:
-            self.refresh()
+        view.deleteLater()
 
     # Goals --------------------------------------------------------------------------------------
 
     def add_goal(self) -> None:
         from rehabtrack.ui.dialogs.goal import GoalDialog
 
-        dialog = GoalDialog(self.store, self.patient_id, self.data, None, self)
+        dialog = GoalDialog(self.session, self.data, None, self)
         if dialog.exec():
             self._after_goal_change(f"Goal added: {dialog.saved_title()}")
 
@@ -530,7 +535,7 @@ class Dashboard(QWidget):
         goal = self.goals_panel.current_goal()
         if goal is None:
             return
-        dialog = GoalDialog(self.store, self.patient_id, self.data, goal, self)
+        dialog = GoalDialog(self.session, self.data, goal, self)
         if dialog.exec():
             self._after_goal_change(f"Goal saved: {dialog.saved_title()}")
 
@@ -538,12 +543,10 @@ class Dashboard(QWidget):
         """Set this patient's convention thresholds; every verdict, band and report then uses them."""
         from rehabtrack.ui.dialogs.thresholds import ThresholdDialog
 
-        if ThresholdDialog(self.store, self.patient_id, self).exec():
+        if ThresholdDialog(self.session, self).exec():
             self._after_goal_change("Meaningful-change thresholds saved for this patient")
 
     def set_goal_status(self, status: GoalStatus, confirm: bool = True) -> None:
-        from dataclasses import replace
-
         goal = self.goals_panel.current_goal()
         if goal is None or goal.status == status:
             return
@@ -551,11 +554,10 @@ class Dashboard(QWidget):
             answer = QMessageBox.question(self, "RehabTrack", f"Mark “{goal.title}” as {status.value}?")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.store.save_goal(self.patient_id, replace(goal, status=status))
+        self.session.decide_goal(goal, status)
         self._after_goal_change(f"“{goal.title}” marked {status.value}")
 
     def _after_goal_change(self, message: str) -> None:
-        self.refresh()
         self.goals_changed.emit()
         window = self.window()
         status_bar = getattr(window, "statusBar", None)

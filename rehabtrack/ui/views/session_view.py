@@ -34,8 +34,9 @@ from rehabtrack.core.progress import Period, default_periods, mean_in
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
-from rehabtrack.storage.store import Store
+from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
@@ -81,14 +82,14 @@ def _day(edit: DateField) -> date:
 class EventDialog(QDialog):
     """Add a clinician note or an event (surgery, injection, medication change …) on a given day."""
 
-    def __init__(self, store: Store, patient_id: int, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, session: PatientSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.patient_id = store, patient_id
+        self.session = session
         self.saved: Event | None = None
         self.setWindowTitle("Add a note or event")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.day = DateField(today)
+        self.day = DateField(session.today)
         self.kind = ComboBox()
         for kind in EventKind:
             self.kind.addItem(kind.value.capitalize(), kind)
@@ -107,7 +108,7 @@ class EventDialog(QDialog):
     def accept(self) -> None:
         event = Event(_day(self.day), EventKind(self.kind.currentData()), self.text.toPlainText().strip())
         try:
-            self.saved = self.store.save_event(self.patient_id, event)
+            self.saved = self.session.add_event(event)
         except InvalidInput as exc:
             self.error.setText(" ".join(p.message for p in exc.problems))
             self.text.setFocus()
@@ -227,14 +228,13 @@ def _fmt(value: float | None, unit: str, decimals: int = 1) -> str:
 class SessionView(QDialog):
     def __init__(
         self,
-        store: Store,
-        patient_id: int,
-        today: date,
+        session: PatientSession,
         theme: ChartTheme,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.patient_id, self.today = store, patient_id, today
+        self.session = session
+        self.store, self.patient_id, self.today = session.store, session.patient_id, session.today
         self.theme = replace(theme, font_pt=theme.font_pt * SESSION_FONT_SCALE)  # readable across the room
         self.setWindowTitle("Session view")
         font = self.font()
@@ -242,7 +242,6 @@ class SessionView(QDialog):
         # (175 % text times 1.6 would leave the chart no room on a laptop screen).
         font.setPointSizeF(max(font.pointSizeF(), scaled_point_size(100 * SESSION_FONT_SCALE)))
         self.setFont(font)
-        self.changed = False  # a note was added: the dashboard should re-read
         self.rom_norms = str(getattr(parent, "rom_norms", DEFAULT_SOURCE))
 
         layout = QVBoxLayout(self)
@@ -301,10 +300,11 @@ class SessionView(QDialog):
                 QShortcut(QKeySequence(key), self, slot)
 
         self.index = 0
-        self.data = PatientData(store, patient_id, today)
+        self.data = PatientData(self.store, self.patient_id, self.today)
         self.slides = slides_for(self.data)
         self.compare.show_data(self.data)
         self.show_slide()
+        session.changed.connect(self._on_changed)
 
     def step(self, delta: int) -> None:
         if self.stack.currentWidget() is self.compare:
@@ -355,16 +355,20 @@ class SessionView(QDialog):
             self.show_slide()
 
     def add_note(self) -> Event | None:
-        dialog = EventDialog(self.store, self.patient_id, self.today, self)
+        dialog = EventDialog(self.session, self)
         if not dialog.exec():
             return None
-        self.reload()
         return dialog.saved
 
+    def _on_changed(self, what: Changed) -> None:
+        if what.touches_series() or what.events or what.goals or what.thresholds:
+            self.reload()
+
     def reload(self) -> None:
-        """Re-read the patient's data (a note was added) and redraw; the dashboard re-reads on leaving."""
-        self.changed = True
+        """Re-read the patient's data (a note was added, or undone) and redraw."""
         self.data = PatientData(self.store, self.patient_id, self.today)
+        self.slides = slides_for(self.data)
+        self.index = min(self.index, max(len(self.slides) - 1, 0))
         self.compare.data = self.data
         self.compare.update_table()
         self.show_slide()

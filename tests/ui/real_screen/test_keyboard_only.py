@@ -15,6 +15,7 @@ from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.weeks import ONE_WEEK, week_start
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.session_view import SessionView
 from tests.ui.real_screen.conftest import activate, launch
 
@@ -160,7 +161,7 @@ def test_in_the_session_view_compare_leaves_n_c_and_the_arrows_to_their_shortcut
     from rehabtrack.ui.views.session_view import EventDialog
 
     [patient] = demo_store.patients()
-    view = SessionView(demo_store, patient.id, today, LIGHT)
+    view = SessionView(PatientSession.open(demo_store, patient.id, today), LIGHT)
     qtbot.addWidget(view)
     activate(qtbot, view)
     keys = Keyboard(qtbot)
@@ -194,7 +195,7 @@ def test_alt_n_in_the_session_view_adds_a_note(qtbot: QtBot, demo_store, today: 
     from rehabtrack.ui.views.session_view import EventDialog
 
     [patient] = demo_store.patients()
-    view = SessionView(demo_store, patient.id, today, LIGHT)
+    view = SessionView(PatientSession.open(demo_store, patient.id, today), LIGHT)
     qtbot.addWidget(view)
     activate(qtbot, view)
     index = view.index
