@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QUndoStack
 
 from rehabtrack.core.imports import ImportReport, OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan
@@ -33,26 +33,44 @@ from rehabtrack.ui import commands
 from rehabtrack.ui.changed import Changed
 
 MAX_PROBLEMS_SHOWN = 15
+UNDO_KEYS = (QKeySequence.StandardKey.Undo,)
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y")
 
 
 class PatientSession(QObject):
+    """``undo_action`` and ``redo_action`` name the change they would undo or redo ("&Undo Add goal
+    'Walk 30 minutes'"); the window shows them in its Edit menu, and a view shown on its own adds them
+    to itself. Their keys work anywhere in the window; a text field with typing of its own to undo
+    keeps them for that (see ``UndoPassThrough`` in the check-in)."""
+
     changed = Signal(object)  # a Changed
 
-    def __init__(self, store: Store, patient: Patient, today: date, parent: QObject | None = None) -> None:
+    def __init__(
+        self, store: Store, patient: Patient, today: date | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         assert patient.id is not None, "a session is for a saved patient"
         self.store = store
         self.patient = patient
         self.patient_id: int = patient.id
-        self.today = today
+        self._today = today  # None: the computer's date, read each time (the app may stay open for days)
         self.undo_stack = QUndoStack(self)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        for action, keys in ((self.undo_action, UNDO_KEYS), (self.redo_action, REDO_KEYS)):
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
     @classmethod
     def open(
         cls, store: Store, patient_id: int, today: date | None = None, parent: QObject | None = None
     ) -> PatientSession:
-        """The session of the stored patient ``patient_id`` (today: the computer's date)."""
-        return cls(store, store.patient(patient_id), today or date.today(), parent)
+        """The session of the stored patient ``patient_id`` (today None: the computer's date)."""
+        return cls(store, store.patient(patient_id), today, parent)
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
 
     def announce(self, what: Changed) -> None:
         """Tell every view what changed (commands call this from ``redo`` and ``undo``)."""

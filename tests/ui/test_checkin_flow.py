@@ -6,13 +6,13 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.wizard import SetupWizard
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.widgets import NumberField
 
@@ -116,8 +116,7 @@ def test_keyboard_only_flow(qtbot: QtBot, store: Store) -> None:
     assert store.goals(patient_id)
     assert store.entries(patient_id) == []
 
-    stack = QUndoStack()
-    form = CheckInForm(store, patient_id, stack, today=TODAY)
+    form = CheckInForm(PatientSession.open(store, patient_id, TODAY))
     qtbot.addWidget(form)
     form.resize(1100, 800)
     show_active(qtbot, form)
@@ -218,7 +217,7 @@ def test_keyboard_only_flow(qtbot: QtBot, store: Store) -> None:
 
 def test_undo_of_a_new_week_deletes_it(qtbot: QtBot, store: Store) -> None:
     patient_id = run_wizard_by_keyboard(qtbot, store)
-    form = CheckInForm(store, patient_id, QUndoStack(), today=TODAY)
+    form = CheckInForm(PatientSession.open(store, patient_id, TODAY))
     qtbot.addWidget(form)
     show_active(qtbot, form)
     form.focus_first_input()
@@ -232,7 +231,7 @@ def test_undo_of_a_new_week_deletes_it(qtbot: QtBot, store: Store) -> None:
 
 def test_leaving_a_week_with_unsaved_changes_asks_and_can_save(qtbot: QtBot, store: Store) -> None:
     patient_id = run_wizard_by_keyboard(qtbot, store)
-    form = CheckInForm(store, patient_id, QUndoStack(), today=TODAY)
+    form = CheckInForm(PatientSession.open(store, patient_id, TODAY))
     qtbot.addWidget(form)
     show_active(qtbot, form)
     form.focus_first_input()
@@ -251,7 +250,7 @@ def test_missed_weeks_hint(qtbot: QtBot, store: Store) -> None:
     patient = store.save_patient(Patient("Joe"))
     assert patient.id is not None
     store.save_entry(patient.id, WeeklyEntry(date(2025, 2, 10), {"pain": 2}))
-    form = CheckInForm(store, patient.id, QUndoStack(), today=TODAY)
+    form = CheckInForm(PatientSession.open(store, patient.id, TODAY))
     qtbot.addWidget(form)
     assert form.missed_weeks() == [date(2025, 2, 17), date(2025, 2, 24)]
     assert form.missed.text().startswith("2 weeks not logged since the week of 10 Feb 2025")

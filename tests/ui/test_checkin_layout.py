@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.core.model import Activity, Discipline, Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.widgets import HIT_TARGET, apply_font_scale, high_contrast_palette
 
@@ -34,7 +34,7 @@ def make_form(qtbot: QtBot, store: Store, percent: int) -> CheckInForm:
         store.save_activity(patient.id, Activity(name, discipline))
     knee = (RomReading("knee", Side.RIGHT, "flexion", 92), RomReading("knee", Side.RIGHT, "extension", -5))
     store.save_entry(patient.id, WeeklyEntry(date(2025, 2, 10), {"pain": 5, "stiffness_minutes": 30}, knee))
-    form = CheckInForm(store, patient.id, QUndoStack(), today=date(2025, 3, 5))
+    form = CheckInForm(PatientSession.open(store, patient.id, date(2025, 3, 5)))
     qtbot.addWidget(form)
     apply_font_scale(form, percent)
     form.resize(1280, 900)

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -15,6 +14,7 @@ from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side, rom_key
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin import CheckInForm
 
 TODAY = date(2025, 3, 5)
@@ -69,7 +69,7 @@ def form(qtbot: QtBot, store: Store) -> CheckInForm:
             for weeks_ago, deg in ((3, -10), (2, -8), (1, -6))
         ],
     )
-    checkin = CheckInForm(store, patient.id, QUndoStack(), today=TODAY)
+    checkin = CheckInForm(PatientSession.open(store, patient.id, TODAY))
     qtbot.addWidget(checkin)
     checkin.resize(1100, 800)
     checkin.show()

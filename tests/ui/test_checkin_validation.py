@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.core.markers import WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, Discipline, Patient
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.widgets import NumberField
 
@@ -33,7 +33,7 @@ def form(qtbot: QtBot, store: Store) -> CheckInForm:
     patient = store.save_patient(Patient("Carl", "Knee replacement", "right"))
     assert patient.id is not None
     store.save_activity(patient.id, Activity("Climb a flight of stairs", Discipline.PT))
-    widget = CheckInForm(store, patient.id, QUndoStack(), today=TODAY)
+    widget = CheckInForm(PatientSession.open(store, patient.id, TODAY))
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)

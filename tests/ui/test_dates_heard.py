@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QAccessible, QUndoStack
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QDateEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -67,7 +67,7 @@ def test_every_date_field_on_every_screen_is_heard_as_its_date(
 ) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    questionnaires = QuestionnairesView(demo_store, patient.id, today)
+    questionnaires = QuestionnairesView(PatientSession.open(demo_store, patient.id, today))
     questionnaires.open_form("LEFS")
     screens: list[QWidget] = [
         ReportDialog(demo_store, patient.id, today, paper="a4"),
@@ -78,7 +78,7 @@ def test_every_date_field_on_every_screen_is_heard_as_its_date(
         questionnaires,
         DischargeDialog(today),
         SessionView(PatientSession.open(demo_store, patient.id, today), LIGHT),
-        CheckInForm(demo_store, patient.id, QUndoStack(), today),
+        CheckInForm(PatientSession.open(demo_store, patient.id, today)),
     ]
     heard = 0
     for screen in screens:
@@ -115,7 +115,7 @@ def test_the_compare_periods_follow_the_date_a_user_types(
 def test_a_screen_reader_can_set_the_date_and_is_held_to_the_range(qtbot: QtBot, store: Store) -> None:
     patient = store.save_patient(Patient("Angela"))
     assert patient.id is not None
-    form = CheckInForm(store, patient.id, QUndoStack(), date(2026, 11, 24))
+    form = CheckInForm(PatientSession.open(store, patient.id, date(2026, 11, 24)))
     shown(qtbot, form)
     value = interface_of(form.picker).valueInterface()
     value.setCurrentValue(20261103.0)
@@ -131,7 +131,7 @@ def test_the_latest_allowed_date_is_in_the_description_and_survives_an_error(
 ) -> None:
     patient = store.save_patient(Patient("Angela"))
     assert patient.id is not None
-    form = CheckInForm(store, patient.id, QUndoStack(), date(2026, 11, 24))
+    form = CheckInForm(PatientSession.open(store, patient.id, date(2026, 11, 24)))
     shown(qtbot, form)
     latest = form.picker.maximumDate().toString("d MMM yyyy")
     own = interface_of(form.picker).text(DESCRIPTION)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtGui import QAccessible, QUndoStack
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -150,7 +150,7 @@ def test_the_setup_wizard_name_error_is_heard_on_the_name_field(qtbot: QtBot, st
 def test_a_bad_check_in_value_is_shown_heard_and_named_in_the_status(qtbot: QtBot, store: Store) -> None:
     patient = store.save_patient(Patient("Angela"))
     assert patient.id is not None
-    form = CheckInForm(store, patient.id, QUndoStack(), date(2026, 11, 24))
+    form = CheckInForm(PatientSession.open(store, patient.id, date(2026, 11, 24)))
     statuses: list[str] = []
     form.status.connect(statuses.append)
     shown(qtbot, form)
@@ -173,7 +173,7 @@ def test_a_missing_questionnaire_answer_is_heard_and_named_in_the_status(
 ) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    view = QuestionnairesView(demo_store, patient.id, today)
+    view = QuestionnairesView(PatientSession.open(demo_store, patient.id, today))
     statuses: list[str] = []
     view.status.connect(statuses.append)
     shown(qtbot, view)

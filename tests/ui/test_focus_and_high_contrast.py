@@ -25,6 +25,7 @@ from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.charts.theme import HIGH_CONTRAST, LIGHT
 from rehabtrack.core.series import series_for
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.settings import Theme
 from rehabtrack.ui.theme import apply_app_theme, chart_theme
 from rehabtrack.ui.views.questionnaires import QuestionnairesView
@@ -145,7 +146,7 @@ def test_the_questionnaire_chart_takes_the_high_contrast_colours(
 ) -> None:
     [patient] = demo_store.patients()
     assert patient.id is not None
-    view = QuestionnairesView(demo_store, patient.id, today)
+    view = QuestionnairesView(PatientSession.open(demo_store, patient.id, today))
     qtbot.addWidget(view)
     view.show()
     assert view.chart.theme == LIGHT
@@ -153,6 +154,8 @@ def test_the_questionnaire_chart_takes_the_high_contrast_colours(
     QApplication.processEvents()
     assert view.chart.theme == HIGH_CONTRAST
     assert view.chart.grab().toImage().pixelColor(3, 3) == QColor(HIGH_CONTRAST.background)
-    fresh = QuestionnairesView(demo_store, patient.id, today)  # and built after the switch
+    fresh = QuestionnairesView(
+        PatientSession.open(demo_store, patient.id, today)
+    )  # and built after the switch
     qtbot.addWidget(fresh)
     assert fresh.chart.theme == HIGH_CONTRAST

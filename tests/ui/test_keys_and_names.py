@@ -76,7 +76,7 @@ DIALOGS: dict[str, Callable[[MainWindow, date], QWidget]] = {
     "export": lambda w, today: ReportDialog(w.store, w.patient.id, today, None, w),  # type: ignore[arg-type,union-attr]
     "preferences": lambda w, _today: w.desktop.make_dialog(),
     "profiles": lambda w, _today: ProfilesDialog(w.store, w.patient.id, w, w.session),  # type: ignore[arg-type,union-attr]
-    "item wording": lambda w, _today: ItemWordingDialog(w.store, "ODI", w),  # type: ignore[arg-type]
+    "item wording": lambda w, _today: ItemWordingDialog(w.session, "ODI", w),  # type: ignore[arg-type]
     "setup wizard": lambda w, _today: SetupWizard(w.store, w),  # type: ignore[arg-type]
 }
 

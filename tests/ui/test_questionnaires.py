@@ -12,6 +12,7 @@ from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.measure_series import measure_series
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -30,7 +31,7 @@ def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.Keyboard
 def _view(qtbot: QtBot, store: Store, today: date) -> tuple[QuestionnairesView, int]:
     patient = store.patient_named("Margaret Demo")
     assert patient is not None and patient.id is not None
-    view = QuestionnairesView(store, patient.id, today)
+    view = QuestionnairesView(PatientSession.open(store, patient.id, today))
     qtbot.addWidget(view)
     view.resize(1280, 860)
     view.show()

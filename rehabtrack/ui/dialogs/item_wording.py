@@ -6,16 +6,16 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QVBoxLayout, QWidget
 
 from rehabtrack.core.measure_series import family_instrument
 from rehabtrack.core.validation import InvalidInput
-from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.widgets import TextField, error_label, hint_label, save_cancel_buttons
 
 
 class ItemWordingDialog(QDialog):
     """The clinic types in the item wording from its licensed copy (stored for every patient)."""
 
-    def __init__(self, store: Store, family: str, parent: QWidget | None = None) -> None:
+    def __init__(self, session: PatientSession, family: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.session = session
         self.family = family
         inst = family_instrument(family)
         self.setWindowTitle(f"{inst.short_name} item wording")
@@ -24,7 +24,8 @@ class ItemWordingDialog(QDialog):
         form = QFormLayout()
         self.fields: list[TextField] = []
         shipped = inst.items
-        for i, text in enumerate(store.item_texts(family), start=1):
+        self.before = session.store.item_texts(family)
+        for i, text in enumerate(self.before, start=1):
             field = TextField()
             field.setText("" if text == shipped[i - 1] else text)
             field.setAccessibleName(f"{inst.short_name} {inst.item_word} {i} wording")
@@ -37,7 +38,10 @@ class ItemWordingDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.store.save_item_texts(self.family, [f.text() for f in self.fields])
+            texts = [f.text() for f in self.fields]
+            shipped = family_instrument(self.family).items
+            if [t.strip() or shipped[i] for i, t in enumerate(texts)] != self.before:
+                self.session.reword_items(self.family, texts)
         except InvalidInput as exc:
             self.error.setText(str(exc))
             self.error.show()

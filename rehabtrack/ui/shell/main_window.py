@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -72,7 +72,6 @@ class MainWindow(QMainWindow):
         self.patient: Patient | None = None
         # The open patient's records, undo stack and change notices (one per patient shown).
         self.session: PatientSession | None = None
-        self.undo_group = QUndoGroup(self)  # Edit → Undo / Redo follow the open patient's stack
         self.setWindowTitle("RehabTrack")
         self.resize(PREFERRED_SIZE)
         self._fitted = False
@@ -145,16 +144,11 @@ class MainWindow(QMainWindow):
         add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit_menu = self.menuBar().addMenu("&Edit")
-        # Their text names the change ("&Undo Add goal 'Walk 30 minutes'"). A text field being typed
-        # in keeps Ctrl+Z for its own typing while it has some to undo (the check-in's fields let the
-        # keys through once they have none).
-        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        for action in (self.undo_action, self.redo_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            edit_menu.addAction(action)
+        # The open patient's Undo and Redo (their text names the change); until one is open, these.
+        self.undo_action = edit_menu.addAction("&Undo")
+        self.redo_action = edit_menu.addAction("&Redo")
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
 
         edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
         self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
@@ -556,7 +550,6 @@ class MainWindow(QMainWindow):
     def set_patient(self, patient_id: int) -> None:
         """Show ``patient_id``: a new session (records, undo stack, change notices) and its views."""
         assert self.store is not None
-        from rehabtrack.ui.changed import Changed
         from rehabtrack.ui.patient_session import PatientSession
         from rehabtrack.ui.views.checkin import CheckInForm
         from rehabtrack.ui.views.dashboard import Dashboard
@@ -564,16 +557,13 @@ class MainWindow(QMainWindow):
         self._close_session()
         session = PatientSession.open(self.store, patient_id, self._today, self)
         self.session, self.patient = session, session.patient
-        self.undo_group.addStack(session.undo_stack)
-        self.undo_group.setActiveStack(session.undo_stack)
+        self._show_undo_actions(session.undo_action, session.redo_action)
         session.changed.connect(self._on_changed)
         self._show_patient()
 
         current = self.tabs.currentIndex()
         self.tabs.clear()
-        self.checkin = CheckInForm(self.store, patient_id, session.undo_stack, self._today)
-        self.checkin.entry_saved.connect(lambda week: session.announce(Changed(weeks=frozenset({week}))))
-        self.checkin.entry_deleted.connect(lambda week: session.announce(Changed(weeks=frozenset({week}))))
+        self.checkin = CheckInForm(session)
         self.checkin.status.connect(self.statusBar().showMessage)
         self.tabs.addTab(self.checkin, "&Check-in")
         self.tabs.addTab(self.history_view, "Histor&y")
@@ -592,9 +582,21 @@ class MainWindow(QMainWindow):
     def _close_session(self) -> None:
         """The patient shown is left (another is opened, or the records are closed for a restore)."""
         if self.session is not None:
-            self.undo_group.removeStack(self.session.undo_stack)
+            placeholders = QAction("&Undo", self.edit_menu), QAction("&Redo", self.edit_menu)
+            for action in placeholders:
+                action.setEnabled(False)
+            self._show_undo_actions(*placeholders)
             self.session.deleteLater()
             self.session = None
+
+    def _show_undo_actions(self, undo: QAction, redo: QAction) -> None:
+        """Edit → Undo / Redo are those of the patient shown."""
+        self.edit_menu.insertActions(self.undo_action, [undo, redo])
+        for old in (self.undo_action, self.redo_action):
+            self.edit_menu.removeAction(old)
+            if old.parent() is self.edit_menu:  # a placeholder; a session's own go with the session
+                old.deleteLater()
+        self.undo_action, self.redo_action = undo, redo
 
     def _show_patient(self) -> None:
         assert self.session is not None
@@ -606,9 +608,8 @@ class MainWindow(QMainWindow):
     def _make_questionnaires(self, session: PatientSession) -> QuestionnairesView:
         from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
-        view = QuestionnairesView(session.store, session.patient_id, session.today)
+        view = QuestionnairesView(session)
         view.status.connect(self.statusBar().showMessage)
-        session.changed.connect(lambda what: view.refresh() if what.weeks or what.everything else None)
         return view
 
     def _on_changed(self, what: Changed) -> None:

@@ -2,7 +2,8 @@
 
 Everything is typed directly (blank = not logged), reachable by Tab, and has a shortcut. Validation
 comes only from core (``WeeklyEntry.problems``); the form just shows each problem next to its field.
-Saving and deleting go through undoable commands on the window's shared ``QUndoStack``.
+Saving and deleting go through the patient session as undoable commands; the form shows whatever the
+session says changed, whether it came from the form, from Edit → Undo or from Edit → Redo.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date, timedelta
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -35,8 +36,9 @@ from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
 from rehabtrack.core.weeks import ONE_WEEK, week_start
-from rehabtrack.storage.store import Store
-from rehabtrack.ui.undo import DELETED, SAVED, DeleteEntryCommand, SaveEntryCommand, short_week
+from rehabtrack.ui.changed import Changed
+from rehabtrack.ui.commands import short_week
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin.fields import Field, describe_range, marker_anchors, show_problems
 from rehabtrack.ui.views.checkin.keys import KEYS_HELP, SHORTCUTS, UndoPassThrough
 from rehabtrack.ui.views.checkin.rom_rows import RomKey, RomRow, rom_key_of
@@ -62,14 +64,11 @@ class CheckInForm(QWidget):
     week_changed = Signal(object)  # date: the week now shown
     status = Signal(str)
 
-    def __init__(
-        self, store: Store, patient_id: int, undo_stack: QUndoStack, today: date | None = None
-    ) -> None:
+    def __init__(self, session: PatientSession) -> None:
         super().__init__()
-        self.store = store
-        self.patient_id = patient_id
-        self.undo_stack = undo_stack
-        self._today = today
+        self.session = session
+        self.store = session.store
+        self.patient_id = session.patient_id
         self._week = self.current_week()
         self._loaded: WeeklyEntry | None = None
         self._entries: list[WeeklyEntry] = []
@@ -85,6 +84,7 @@ class CheckInForm(QWidget):
         self.setAccessibleName("Weekly check-in")
         self._build()
         self._build_actions()
+        session.changed.connect(self._on_changed)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._scroll_to_focus)
@@ -98,7 +98,7 @@ class CheckInForm(QWidget):
         return self._week
 
     def current_week(self) -> date:
-        return week_start(self._today or date.today())
+        return week_start(self.session.today)
 
     def show_week(self, week: date) -> None:
         """Show ``week`` (any day of it), reloading from the database; unsaved edits are dropped."""
@@ -165,10 +165,9 @@ class CheckInForm(QWidget):
             return True
         if not self._signs_confirmed(entry):
             return False
-        command = SaveEntryCommand(self.store, self.patient_id, entry, self._on_change)
         self._pushing = True
         try:
-            self.undo_stack.push(command)
+            self.session.save_week(entry)
         finally:
             self._pushing = False
         self._say(f"Saved {short_week(self._week)}")
@@ -268,7 +267,7 @@ class CheckInForm(QWidget):
                 return False
         self._pushing = True
         try:
-            self.undo_stack.push(DeleteEntryCommand(self.store, self.patient_id, self._week, self._on_change))
+            self.session.delete_week(self._week)
         finally:
             self._pushing = False
         self._say(f"Deleted {short_week(self._week)}. Ctrl+Z brings it back.")
@@ -292,7 +291,7 @@ class CheckInForm(QWidget):
     def missed_weeks(self) -> list[date]:
         """Check-ins not logged since the most recent logged week: weeks, or in the maintenance phase
         the first Monday of each 2- or 4-week check-in with nothing logged."""
-        return missed_checkins(self._plan, [e.week for e in self._entries], self._today or date.today())
+        return missed_checkins(self._plan, [e.week for e in self._entries], self.session.today)
 
     # Building ---------------------------------------------------------------------------------
 
@@ -495,12 +494,8 @@ class CheckInForm(QWidget):
         self.copy_action = action("same_as_last", "Same as last week", self.copy_last_week)
         self.delete_action = action("delete", "Delete this week…", lambda: self.delete_week())
         self.add_movement_action = action("add_movement", "Add a movement", self.add_movement)
-        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
-        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
-        for act, name in ((self.undo_action, "undo"), (self.redo_action, "redo")):
-            act.setShortcuts([QKeySequence(k) for k in SHORTCUTS[name]])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(act)
+        # The session's own (the window's Edit menu holds the same two): the keys work on a form shown alone.
+        self.addActions([self.session.undo_action, self.session.redo_action])
 
     def _watch(self, field: NumberField) -> None:
         field.textChanged.connect(self._validate_live)
@@ -834,10 +829,21 @@ class CheckInForm(QWidget):
         self.feedback.setText(message)
         self.status.emit(message)
 
-    def _on_change(self, kind: str, week: date) -> None:
-        """Called by the undo commands after they wrote to the database (save, delete, undo, redo)."""
+    def _on_changed(self, what: Changed) -> None:
+        """The session changed the records (a save or delete here, Edit → Undo / Redo, an import)."""
         if not shiboken6.isValid(self):
             return
+        if what.everything or what.activities or what.maintenance:
+            if self.has_unsaved_changes():  # typed values are never dropped unasked
+                self._entries = self.store.entries(self.patient_id)
+                self._update_header()
+            else:
+                self.reload()
+            return
+        for week in sorted(what.weeks):
+            self._week_changed(week)
+
+    def _week_changed(self, week: date) -> None:
         if week == self._week or not self.has_unsaved_changes():
             self._week = week
             self.reload()
@@ -845,13 +851,10 @@ class CheckInForm(QWidget):
         else:
             self._entries = self.store.entries(self.patient_id)
             self._update_header()
-        if kind == SAVED:
-            self.entry_saved.emit(week)
-        elif kind == DELETED:
-            self.entry_deleted.emit(week)
+        logged = any(e.week == week for e in self._entries)
+        (self.entry_saved if logged else self.entry_deleted).emit(week)
         if not self._pushing:
-            what = "restored" if kind == SAVED else "removed"
-            self._say(f"Undo/redo: {short_week(week)} {what}.")
+            self._say(f"Undo/redo: {short_week(week)} {'restored' if logged else 'removed'}.")
 
 
 def _content(entry: WeeklyEntry) -> tuple[object, ...]:

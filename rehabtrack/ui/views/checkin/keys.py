@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from rehabtrack.ui.widgets import NotesField
 
-SHORTCUTS: dict[str, tuple[str, ...]] = {
+SHORTCUTS: dict[str, tuple[str, ...]] = {  # Undo and Redo are the patient session's (Ctrl+Z, Ctrl+Shift+Z)
     "save": ("Ctrl+S",),
     "previous": ("Alt+Left", "Ctrl+PgUp"),
     "next": ("Alt+Right", "Ctrl+PgDown"),
@@ -17,8 +17,6 @@ SHORTCUTS: dict[str, tuple[str, ...]] = {
     "same_as_last": ("Ctrl+L",),
     "delete": ("Ctrl+Del",),
     "add_movement": ("Ctrl+M",),
-    "undo": ("Ctrl+Z",),
-    "redo": ("Ctrl+Shift+Z", "Ctrl+Y"),
 }
 
 KEYS_HELP = (

@@ -50,9 +50,11 @@ from rehabtrack.core.measure_series import (
 from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.validation import InvalidInput
-from rehabtrack.storage.store import Store
+from rehabtrack.ui.changed import Changed
+from rehabtrack.ui.commands import short_day
 from rehabtrack.ui.dialogs.discharge import DischargeDialog
 from rehabtrack.ui.dialogs.item_wording import ItemWordingDialog
+from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.theme import current_chart_theme
 from rehabtrack.ui.views.questionnaires.form import QuestionnaireForm
 from rehabtrack.ui.views.questionnaires.history_model import MeasureHistoryModel
@@ -81,16 +83,23 @@ class QuestionnairesView(QWidget):
     result_saved = Signal(object)
     status = Signal(str)
 
-    def __init__(self, store: Store, patient_id: int, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, session: PatientSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.patient_id = patient_id
-        self.today = today
+        self.session = session
+        self.store = session.store
+        self.patient_id = session.patient_id
+        self.today = session.today
         self.form: QuestionnaireForm | None = None
         self.results: list[MeasureResult] = []
         self.setAccessibleName("Questionnaires")
         self._build()
         self.refresh()
+        session.changed.connect(self._on_changed)
+
+    def _on_changed(self, what: Changed) -> None:
+        """Scores, the PSFS from the check-ins, the goals met and the maintenance plan all show here."""
+        if what.touches_series() or what.goals or what.maintenance or what.thresholds:
+            self.refresh()
 
     # Building ------------------------------------------------------------------------------------
 
@@ -363,7 +372,7 @@ class QuestionnairesView(QWidget):
             return None
         form = self.form
         try:
-            saved = self.store.save_measure(self.patient_id, form.result())
+            saved = self.session.save_result(form.result())
         except InvalidInput as exc:
             form.show_problems(exc.problems)
             form.focus_first(exc.problems)
@@ -374,7 +383,6 @@ class QuestionnairesView(QWidget):
             )
             return None
         self.close_form()
-        self.refresh()
         message = score_message(saved, self.results, self.today)
         self.result_label.setText(f"Saved. {message}")
         width = max(self.result_label.width(), 200)
@@ -398,8 +406,7 @@ class QuestionnairesView(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        deleted = self.store.delete_measure(result.id)
-        self.refresh()
+        deleted = self.session.delete_result(result)
         self._say(f"Deleted the {name} of {day_text(result.taken)}.")
         return deleted
 
@@ -408,22 +415,22 @@ class QuestionnairesView(QWidget):
         if family in ("COPM", "GAS"):
             self._say("COPM problems and GAS goals are the patient's own: type them in the form.")
             return
-        if ItemWordingDialog(self.store, family, self).exec() and self.form is not None:
+        if ItemWordingDialog(self.session, family, self).exec() and self.form is not None:
             self.open_form(self.form.family)
 
     def start_maintenance(self, every_weeks: int | None = None) -> MaintenancePlan:
         weeks = every_weeks or self.cadence_group.checkedId()
         plan = self.store.maintenance(self.patient_id)
         new = MaintenancePlan(plan.discharged_on, weeks, self.today)
-        self.store.save_maintenance(self.patient_id, new)
-        self._show_maintenance()
+        self.session.change_maintenance(new, f"Start maintenance phase (a check-in every {weeks} weeks)")
         self._say(f"Maintenance phase started: a check-in every {weeks} weeks.")
         return new
 
     def end_maintenance(self) -> None:
         plan = self.store.maintenance(self.patient_id)
-        self.store.save_maintenance(self.patient_id, MaintenancePlan(plan.discharged_on, None, None))
-        self._show_maintenance()
+        self.session.change_maintenance(
+            MaintenancePlan(plan.discharged_on, None, None), "End maintenance phase"
+        )
         self._say("Maintenance phase ended: weekly check-ins again.")
 
     def mark_discharged(self, confirm: bool = True, day: date | None = None) -> bool:
@@ -435,10 +442,10 @@ class QuestionnairesView(QWidget):
                 return False
             day = dialog.chosen()
         plan = self.store.maintenance(self.patient_id)
-        self.store.save_maintenance(
-            self.patient_id, MaintenancePlan(day or self.today, plan.every_weeks, plan.since)
+        day = day or self.today
+        self.session.change_maintenance(
+            MaintenancePlan(day, plan.every_weeks, plan.since), f"Record discharge {short_day(day)}"
         )
-        self._show_maintenance()
         return True
 
     # Showing -------------------------------------------------------------------------------------
