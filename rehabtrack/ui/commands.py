@@ -46,7 +46,7 @@ class Change(QUndoCommand):
     """One change: ``apply`` writes it, ``revert`` puts back what it replaced; both say what they touched."""
 
     def __init__(self, records: Records, text: str) -> None:
-        super().__init__(text)
+        super().__init__(text.replace("&", "&&"))  # shown in Edit → Undo: a name's "&" is no mnemonic
         self.records = records
         self._applied = False  # run once by the session before it was pushed
 

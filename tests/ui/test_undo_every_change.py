@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -272,16 +272,36 @@ def archive_activity(qtbot: QtBot, window: MainWindow) -> str:
     return f"Archive activity '{first.name}'"
 
 
+def in_profiles(window: MainWindow, act: Callable[[ProfilesDialog], None]) -> None:
+    """File → Profiles…: ``act`` on the dialog, then close it (Esc)."""
+    done: list[bool] = []
+
+    def on_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ProfilesDialog):
+            QTimer.singleShot(10, on_dialog)
+            return
+        act(dialog)
+        done.append(True)
+        dialog.reject()
+
+    QTimer.singleShot(0, on_dialog)
+    window.show_profiles()
+    assert done
+
+
 def rename_patient(qtbot: QtBot, window: MainWindow) -> str:
-    assert window.store is not None and window.patient is not None
-    dialog = ProfilesDialog(window.store, window.patient.id, window, window.session)
-    assert dialog.rename_to(window.patient, "Margaret Example")
-    dialog.close()
+    def rename(dialog: ProfilesDialog) -> None:
+        patient = dialog.current_patient()
+        assert patient is not None and patient.display_name == "Margaret Demo"
+        assert dialog.rename_to(patient, "Margaret Example")
+
+    in_profiles(window, rename)
     return "Rename 'Margaret Demo' to 'Margaret Example'"
 
 
 def add_other_profile(window: MainWindow) -> None:
-    """A second person on the computer (the demo has one), added the way the set-up wizard does."""
+    """A second person on the computer (the demo has one), saved as the set-up wizard saves one."""
     from rehabtrack.ui.patient_session import change_patient_details
 
     assert window.session is not None
@@ -296,12 +316,12 @@ def discharged(window: MainWindow) -> None:
 
 
 def archive_other_profile(qtbot: QtBot, window: MainWindow) -> str:
-    assert window.session is not None
-    dialog = ProfilesDialog(window.session.store, window.session.patient_id, window, window.session)
-    joe = next(p for p in window.session.store.patients() if p.display_name == "Joe Example")
-    dialog.refresh(joe.id)
-    dialog.toggle_archived()
-    dialog.close()
+    def archive_joe(dialog: ProfilesDialog) -> None:
+        joe = next(p for p in dialog.store.patients() if p.display_name == "Joe Example")
+        dialog.refresh(joe.id)
+        dialog.toggle_archived()
+
+    in_profiles(window, archive_joe)
     return "Archive profile 'Joe Example'"
 
 
@@ -393,3 +413,33 @@ def test_the_report_after_undoing_a_goal_and_a_week_shows_the_undone_state(
     press_on_window(qtbot, window, CTRL | SHIFT)  # the goal again, the week still there
     again = _report_text(session.store, pid, tmp_path / "again.pdf")
     assert "Walk to the corner shop" in again and f"{logged} of" in again
+
+
+def test_a_field_being_typed_in_undoes_its_typing_first_then_the_last_change(
+    qtbot: QtBot, window: MainWindow, data_dir: Path
+) -> None:
+    before = records(data_dir)
+    add_goal(qtbot, window)
+    form = window.checkin
+    assert form is not None
+    window.tabs.setCurrentWidget(form)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    form.show_week(THIS_WEEK)
+    pain = form._fields["pain"].widget
+    assert isinstance(pain, NumberField)
+    shown = pain.text()
+    pain.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is pain)
+    qtbot.keyClick(pain, Qt.Key.Key_End)
+    qtbot.keyClicks(pain, "5")
+    assert pain.text() == shown + "5"
+
+    qtbot.keyClick(pain, Qt.Key.Key_Z, CTRL)  # the typing
+    assert pain.text() == shown
+    assert any(
+        g.title == "Walk to the corner shop" for g in window.session.store.goals(window.session.patient_id)
+    )  # type: ignore[union-attr]
+    qtbot.keyClick(pain, Qt.Key.Key_Z, CTRL)  # nothing typed left: the goal
+    assert records(data_dir) == before
+    assert "Walk to the corner shop" not in [row[1] for row in window.dashboard.goals_panel.rows()]  # type: ignore[union-attr]

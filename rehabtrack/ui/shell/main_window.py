@@ -217,11 +217,16 @@ class MainWindow(QMainWindow):
             return
         from rehabtrack.ui.dialogs.profiles import ProfilesDialog
 
-        dialog = ProfilesDialog(self.store, self.patient.id if self.patient else None, self, self.session)
-        dialog.patient_chosen.connect(self.set_patient)
+        current = self.session.patient_id if self.session is not None else None
+        dialog = ProfilesDialog(self.store, current, self, self.session)
+        # Another patient: a session of their own. The one shown stays, with its undo stack (a rename
+        # shows at once: the session says the patient changed).
+        dialog.patient_chosen.connect(self._patient_chosen)
         dialog.exec()
-        if self.patient is not None and self.patient.id is not None:  # a rename shows at once
-            self.set_patient(self.patient.id)
+
+    def _patient_chosen(self, patient_id: int) -> None:
+        if self.session is None or patient_id != self.session.patient_id:
+            self.set_patient(patient_id)
 
     def export_report(self) -> None:
         if self.store is None or self.patient is None or self.patient.id is None:
