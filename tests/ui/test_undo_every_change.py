@@ -443,3 +443,39 @@ def test_a_field_being_typed_in_undoes_its_typing_first_then_the_last_change(
     qtbot.keyClick(pain, Qt.Key.Key_Z, CTRL)  # nothing typed left: the goal
     assert records(data_dir) == before
     assert "Walk to the corner shop" not in [row[1] for row in window.dashboard.goals_panel.rows()]  # type: ignore[union-attr]
+
+
+def test_an_import_shows_everywhere_at_once_and_leaves_nothing_to_undo(
+    qtbot: QtBot, window: MainWindow, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not undoable (it makes a backup first): what an undo would put back may no longer be what was there."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    session = window.session
+    assert session is not None
+    add_goal(qtbot, window)
+    assert window.undo_action.isEnabled()
+    missed = next(  # a week the demo left out
+        w
+        for w in (THIS_WEEK - timedelta(weeks=n) for n in range(1, 30))
+        if session.store.entry(session.patient_id, w) is None
+    )
+    csv_file = tmp_path / "weeks.csv"
+    csv_file.write_text(f"week,pain\n{missed},1\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv_file), ""))
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: said.append(text))
+
+    window.import_records()
+    assert said and said[0].startswith("Imported weeks.csv.")
+    assert window.session is session  # the same patient: no new session, the views heard of it
+    history = [window.history_model.index(r, 0).data() for r in range(window.history_model.rowCount())]
+    assert f"{missed.day} {missed:%b %Y}" in history
+    dashboard = window.dashboard
+    assert dashboard is not None
+    dashboard.group_list.setCurrentRow(
+        [dashboard.group_list.item(i).text() for i in range(dashboard.group_list.count())].index("Pain")
+    )
+    weeks, values = dashboard.visible_charts()[0].plotted_points()
+    assert (missed, 1.0) in zip(weeks, values, strict=True)
+    assert not window.undo_action.isEnabled() and window.undo_action.text() == "&Undo"
