@@ -286,3 +286,37 @@ def test_enter_on_a_history_week_opens_it_with_typing_in_its_first_field(
     first = window.checkin._fields[WEEKLY_MARKERS[0].key].widget  # type: ignore[union-attr]
     assert window.tabs.currentWidget() is window.checkin
     assert QApplication.focusWidget() is first
+
+
+def test_ctrl_z_undoes_a_goal_decision_from_the_dashboard_and_a_week_from_its_field(
+    qtbot: QtBot, data_dir: Path, today: date, qt_messages
+) -> None:  # type: ignore[no-untyped-def]
+    from rehabtrack.core.model import GoalStatus
+
+    _demo_without_this_week(data_dir, today)
+    window = launch(qtbot, data_dir, today)
+    store, pid = window.store, window.patient.id  # type: ignore[union-attr]
+    keys = Keyboard(qtbot)
+    # A week saved from the check-in (focus stays in its field), then a goal marked achieved.
+    keys.press(Qt.Key.Key_L, CTRL)
+    keys.press(Qt.Key.Key_S, CTRL)
+    assert store.entry(pid, week_start(today)) is not None  # type: ignore[union-attr]
+    keys.press(Qt.Key.Key_D, ALT)
+    dashboard = window.dashboard
+    panel = dashboard.goals_panel  # type: ignore[union-attr]
+    panel.setFocus()
+    panel.setCurrentItem(panel.topLevelItem(0).child(0))  # type: ignore[union-attr]
+    goal = panel.current_goal()
+    dashboard.set_goal_status(GoalStatus.ACHIEVED, confirm=False)  # type: ignore[union-attr]
+    assert window.undo_action.text() == f"&Undo Mark goal '{goal.title}' achieved"  # type: ignore[union-attr]
+
+    keys.press(Qt.Key.Key_Z, CTRL)  # focus in the goals panel
+    assert next(g for g in store.goals(pid) if g.id == goal.id).status == GoalStatus.ACTIVE  # type: ignore[union-attr]
+    keys.press(Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert next(g for g in store.goals(pid) if g.id == goal.id).status == GoalStatus.ACHIEVED  # type: ignore[union-attr]
+    keys.press(Qt.Key.Key_Z, CTRL)
+
+    keys.press(Qt.Key.Key_C, ALT)  # back on the check-in, in a field with nothing typed: the week goes
+    window.checkin.focus_first_input()  # type: ignore[union-attr]
+    keys.press(Qt.Key.Key_Z, CTRL)
+    assert store.entry(pid, week_start(today)) is None  # type: ignore[union-attr]
