@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from rehabtrack import __version__
+from rehabtrack.core.instruments import instrument
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
@@ -30,7 +31,6 @@ from rehabtrack.core.measure_series import (
     score_range,
     score_text,
 )
-from rehabtrack.core.measures import instrument
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.numbers import format_value, plain, signed_amount, whole_percent
 from rehabtrack.core.progress import (

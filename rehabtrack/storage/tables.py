@@ -10,6 +10,7 @@ from uuid import uuid4
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.maintenance import CADENCES
 from rehabtrack.core.markers import (
     ACTIVITY_MINUTES,
@@ -19,7 +20,6 @@ from rehabtrack.core.markers import (
     Marker,
 )
 from rehabtrack.core.measure_series import FILLED_IN, LABEL_MAX_CHARS
-from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import NAME_MAX_CHARS, Direction, Discipline, EventKind, GoalStatus
 from rehabtrack.core.rom import ROM_LIMITS, RomMode, Side
 

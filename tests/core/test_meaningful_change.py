@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.meaningful_change import (
     IMPROVED,
@@ -17,7 +18,6 @@ from rehabtrack.core.meaningful_change import (
     threshold_for,
     thresholds,
 )
-from rehabtrack.core.measures import INSTRUMENTS
 
 WEEKLY_KEYS = [
     "stiffness_minutes",
@@ -70,9 +70,10 @@ def test_conventions_say_so() -> None:
         assert "not a published MCID" in t.source
 
 
-def test_instrument_mcids_agree_with_the_table() -> None:
+def test_a_questionnaire_is_judged_by_the_threshold_its_file_states() -> None:
     for inst in INSTRUMENTS.values():
-        assert threshold_for(inst.series_key).value == inst.mcid
+        assert threshold_for(inst.series_key).value == inst.threshold.value
+        assert threshold_for(inst.series_key).source == inst.threshold.source
 
 
 def test_unknown_key() -> None:
