@@ -70,7 +70,7 @@ from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.numbers import signed
 from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.preferences import current_chart_theme
+from rehabtrack.ui.theme import current_chart_theme
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
