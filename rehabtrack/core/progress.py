@@ -60,6 +60,9 @@ TREND_WINDOW_WEEKS = 12
 MIN_WEEKS_FOR_STATUS = 5
 MIN_WEEKS_FOR_PROJECTION = 6  # inside the trend window
 STALE_WEEKS = 4
+# The first this many logged weeks against the last this many: the PDF's summary of change and the
+# session view's default comparison.
+COMPARE_WEEKS = 4
 STALE_WEEKS_QUESTIONNAIRE = 8
 MAX_PERCENT_UNLESS_ACHIEVED = 99.0
 MINUS = "\u2212"
@@ -607,7 +610,7 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
 
 
 def compare_periods(
-    points: Sequence[Point], first_n: int = 4, last_n: int = 4
+    points: Sequence[Point], first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
 ) -> tuple[float | None, float | None]:
     """(mean of the first ``first_n`` logged values, mean of the last ``last_n``).
 
@@ -627,7 +630,9 @@ def compare_periods(
     return first, last
 
 
-def summarise_change(series: Series, first_n: int = 4, last_n: int = 4) -> Change | None:
+def summarise_change(
+    series: Series, first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
+) -> Change | None:
     """The change from the first weeks to the last weeks of ``series``, judged for meaningfulness.
 
     None when there are not two periods to compare or RehabTrack has no threshold for the series.
@@ -645,7 +650,7 @@ Period = tuple[date, date]  # first and last week, both included
 
 
 def default_periods(
-    points: Sequence[Point], first_n: int = 4, last_n: int = 4
+    points: Sequence[Point], first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
 ) -> tuple[Period, Period] | None:
     """The first ``first_n`` and last ``last_n`` logged weeks, as the session view's default comparison.
 

@@ -54,7 +54,6 @@ from rehabtrack.storage.store import Store
 
 DASH = "\u2014"
 NOT_LOGGED = "not logged"
-SUMMARY_WEEKS = 4  # first 4 logged weeks vs last 4, as the issue asks
 CHART_REACH = timedelta(weeks=13)  # how far past the period a chart stretches to show a target date
 MAX_WEEKLY_COLUMNS = 9  # data columns per weekly table, besides the week, so A4 portrait stays legible
 
@@ -459,7 +458,7 @@ def _measure(series: Series) -> str:
 
 
 def _change_row(series: Series) -> ChangeRow:
-    change = summarise_change(series, SUMMARY_WEEKS, SUMMARY_WEEKS)
+    change = summarise_change(series)
     if change is None:
         return ChangeRow(
             series.key, _measure(series), DASH, DASH, DASH, "not enough weeks to compare", DASH, DASH
@@ -583,26 +582,11 @@ def _charts(
     return tuple(specs)
 
 
-_SHORT = {
-    "stiffness_minutes": "Stiffness (min)",
-    "stiffness_severity": "Stiffness (0–10)",
-    "flareup_count": "Flare-ups",
-    "flareup_worst": "Worst flare (0–10)",
-    "pain": "Pain (0–10)",
-    "sleep_hours": "Sleep (h)",
-    "sleep_quality": "Sleep quality (0–10)",
-    "nights_woken": "Nights woken",
-    "exercise_days_done": "Exercise days done",
-    "exercise_days_prescribed": "Exercise days set",
-    "sessions_attended": "Sessions",
-    "exercise_adherence": "Adherence (%)",
-}
-
-
 def _column_title(key: str, activities: list[Activity]) -> str:
-    if key in _SHORT:
-        return _SHORT[key]
+    """A weekly table's column heading: a marker's short title, else the series' label and unit."""
     info = describe(key, activities)
+    if info.short_title:
+        return info.short_title
     if key.startswith(("rom/", MINUTES_PREFIX)):
         return f"{info.label}{_unit_suffix(info.unit)}"
     return f"{info.label} (0–10)"
