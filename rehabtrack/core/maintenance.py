@@ -84,13 +84,13 @@ def goals_met(
     if not live:
         return False
     for goal in live:
-        if goal.status == GoalStatus.ACHIEVED:
+        if goal.status == GoalStatus.MARKED_ACHIEVED:
             continue
         try:
             series = any_series(goal.marker, entries, activities, results)  # a score may measure a goal
         except (KeyError, ValueError):
             return False
-        if progress_toward(goal, series, today).status != ProgressStatus.ACHIEVED:
+        if progress_toward(goal, series, today).status != ProgressStatus.TARGET_MET:
             return False
     return True
 

@@ -196,10 +196,10 @@ class ReportContent:
         if not rows:
             return f"{name}: none set."
         open_rows = [r for r in rows if r.progress.goal.status != GoalStatus.DISCONTINUED]
-        achieved = sum(1 for r in open_rows if r.progress.status == ProgressStatus.ACHIEVED)
+        achieved = sum(1 for r in open_rows if r.progress.status == ProgressStatus.TARGET_MET)
         counts: dict[str, int] = {}
         for row in open_rows:
-            if row.progress.status != ProgressStatus.ACHIEVED:
+            if row.progress.status != ProgressStatus.TARGET_MET:
                 label = row.progress.status.label.lower()
                 counts[label] = counts.get(label, 0) + 1
         parts = [f"{achieved} of {len(open_rows)} achieved"]
@@ -512,8 +512,8 @@ def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity
         return DASH if value is None else format_value(value, gp.unit, whole)
 
     status = gp.badge
-    if goal.status == GoalStatus.DISCONTINUED:
-        status = f"{status} (goal discontinued)"
+    if goal.status != GoalStatus.ACTIVE:  # the therapist's decision beside what the numbers say
+        status = f"{status} (goal {goal.status.label.lower()})"
     return GoalRow(
         discipline=Discipline(goal.discipline),
         title=goal.title,
