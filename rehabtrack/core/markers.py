@@ -8,13 +8,18 @@ watch are all built from it; nothing else states these facts.
 
 Adding a weekly marker ("swelling, 0–10, lower is better") takes three things:
 
-1. its ``Marker(...)`` entry in ``WEEKLY_MARKERS`` below, with a ``threshold`` (a published MCID with
-   ``cite``, or a clinic convention made with ``convention(...)``), a ``short_title`` and ``watched``;
-2. its column in ``storage/tables.py``'s ``WeeklyEntryRow`` and an Alembic migration in
-   ``storage/migrations/versions/`` that adds it (the CHECK constraint comes from this table);
-3. the schema fixture of the new version: ``python tests/storage/fixtures/make_fixture.py``.
+1. its ``Marker(...)`` entry in ``WEEKLY_MARKERS`` below: key, label, range, unit, direction, anchors,
+   group, ``short_title``, ``threshold`` (a published MCID as ``Threshold(value, unit, source,
+   cite=...)``, or a clinic convention made with ``convention(...)``) and ``watched``;
+2. an Alembic migration in ``storage/migrations/versions/`` that adds its column to ``weekly_entry``
+   (with the CHECK constraint ``storage/tables.py`` builds from this table), and ``HEAD_REVISION`` in
+   ``storage/engine.py`` set to it; ``tests/storage/test_migrations.py`` names the missing column until
+   the migration is there;
+3. the schema fixture of that version: ``python tests/storage/fixtures/make_fixture.py``.
 
-``tests/core/test_one_source.py`` checks that the other layers take these facts from here.
+The check-in form, CSV columns, database column, charts, verdicts, PDF tables and recurrence watch
+follow from the entry (the README's CSV table and the demo patient are worth a line too).
+``tests/core/test_one_source.py`` checks that no other file states these facts.
 """
 
 from __future__ import annotations
