@@ -174,6 +174,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             "Spine 2005;30(11):1331-1334 (2 points).",
             label="Pain",  # "Your pain has been higher …", "Pain 2 points (Farrar 2001; Childs 2005)"
             cite="Farrar 2001; Childs 2005",
+            relative=30.0,  # Farrar: "2 points or 30 %"
         ),
         watched=True,
     ),
@@ -311,6 +312,7 @@ ACTIVITY_RATING = Marker(
         "A single PSFS-style activity rating (0-10): 3 points. Stratford P, Gill C, Westaway M, Binkley J. "
         "Physiotherapy Canada 1995;47(4):258-263 (minimal detectable change, 90% confidence: 3 points for "
         "a single activity, 2 points for the average of several).",
+        name="detectable change (Stratford 1995)",
         cite="Stratford 1995",
     ),
 )

@@ -47,19 +47,6 @@ DELTA_DECIMALS = 9
 # The thresholds set for the patient whose numbers are being worked out (series key -> value).
 _PATIENT_VALUES: ContextVar[Mapping[str, float] | None] = ContextVar("patient_thresholds", default=None)
 
-# Published relative criteria: an improvement must also be at least this percent of the starting value.
-RELATIVE_CRITERIA: dict[str, float] = {
-    "pain": 30.0,  # Farrar JT et al. Pain 2001;94(2):149-158: "2 points or 30 %"
-    "measure/NPRS": 30.0,  # the same scale and study
-    "measure/ODI": 30.0,  # Ostelo RW et al. Spine 2008;33(1):90-94: "10 points or 30 %"
-}
-
-# Thresholds that are a minimal detectable change (Stratford 1995), not a minimal important difference.
-DETECTABLE_CHANGE: dict[str, str] = {
-    "measure/PSFS": "detectable change (Stratford 1995)",
-    "activity/": "detectable change (Stratford 1995)",
-}
-
 # Range of motion measured at home by the patient: about 10° between repeated measurements (Hancock GE
 # et al. Measurement of passive knee flexion range of motion after total knee arthroplasty: smartphone
 # and goniometer compared. J Orthop Surg Res 2018;13:92); 5° only for a clinician with a goniometer.
@@ -171,9 +158,6 @@ def thresholds() -> dict[str, Threshold]:
     table.update(PREFIX_THRESHOLDS)
     if ACTIVITY_RATING.threshold is not None:
         table["activity/"] = ACTIVITY_RATING.threshold
-    for key, name in DETECTABLE_CHANGE.items():
-        if key in table:
-            table[key] = replace(table[key], name=name)
     return table
 
 
@@ -265,7 +249,10 @@ def measurement_error(key: str, clinician_goniometer: bool = False) -> float:
 
 def relative_criterion(key: str) -> float | None:
     """The published relative criterion of series ``key`` in percent (30 for pain and ODI), else None."""
-    return RELATIVE_CRITERIA.get(key)
+    try:
+        return default_threshold(key).relative
+    except KeyError:
+        return None
 
 
 def classify_change(

@@ -29,6 +29,7 @@ class Threshold:
     measurement_error: float | None = None  # a convention: the least a therapist may set it to
     most: float | None = None  # a convention: the most a therapist may set it to
     error_reason: str = ""  # why the measurement error is that large
+    relative: float | None = None  # published: an improvement must also be this percent of the start
     for_patient: bool = False  # set by the therapist for this patient
 
     @property
@@ -75,8 +76,10 @@ def threshold_from_json(entry: dict[str, Any]) -> Threshold:
         source=str(entry["source"]),
         published=bool(entry.get("published", True)),
         label=str(entry.get("label", "")),
+        name=str(entry.get("name", "meaningful change")),
         cite=str(entry.get("cite", "")),
         measurement_error=float(entry["measurement_error"]) if "measurement_error" in entry else None,
         most=float(entry["most"]) if "most" in entry else None,
         error_reason=str(entry.get("error_reason", "")),
+        relative=float(entry["relative"]) if "relative" in entry else None,
     )

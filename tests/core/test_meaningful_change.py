@@ -10,11 +10,11 @@ from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.markers import MARKERS_BY_KEY
 from rehabtrack.core.meaningful_change import (
     IMPROVED,
-    RELATIVE_CRITERIA,
     WITHIN_VARIATION,
     WORSE,
     classify_change,
     measurement_error,
+    relative_criterion,
     threshold_for,
     thresholds,
 )
@@ -136,7 +136,7 @@ def test_never_improved_below_the_threshold(key: str, before: float, after: floa
     else:
         falling = change.delta < 0
         toward = falling == lower
-        relative = RELATIVE_CRITERIA.get(key)
+        relative = relative_criterion(key)
         if toward and relative is not None and abs(change.delta) < relative / 100 * abs(before) - 1e-9:
             # An improvement must also reach the published relative criterion (pain: 30 %).
             assert not change.meaningful and change.direction == WITHIN_VARIATION

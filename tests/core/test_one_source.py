@@ -24,7 +24,7 @@ import rehabtrack
 from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, WEEKLY_MARKERS, Marker
-from rehabtrack.core.meaningful_change import PREFIX_THRESHOLDS, threshold_for, thresholds
+from rehabtrack.core.meaningful_change import PREFIX_THRESHOLDS, relative_criterion, threshold_for, thresholds
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.core.progress import COMPARE_WEEKS
 from rehabtrack.core.weeks import week_start
@@ -93,6 +93,7 @@ def test_a_markers_verdicts_use_the_tables_threshold(m: Marker) -> None:
         m.threshold.source,
         m.threshold.published,
     )
+    assert relative_criterion(m.key) == m.threshold.relative  # pain: "2 points and 30 %" (Farrar 2001)
     if found.convention:  # a therapist may set it from its measurement error up to the marker's top
         assert found.measurement_error is not None and found.measurement_error < found.value
         assert found.most == m.high
@@ -167,7 +168,8 @@ def test_no_questionnaire_threshold_outside_its_own_file() -> None:
     for inst in INSTRUMENTS.values():
         own = RESOURCES / "measures" / f"{inst.family}.json"
         assert _files_stating(inst.threshold.source) == {own}, inst.key
-        assert not {p for p in _files_stating(inst.series_key) if p.suffix == ".json"}, inst.key
+        # No data file, and no core module, keys a threshold (or anything else) by the questionnaire's series.
+        assert not {p for p in _files_stating(inst.series_key) if p.suffix == ".json" or "core" in p.parts}
         score = next(s for s in json.loads(own.read_text(encoding="utf-8"))["scores"] if s["key"] == inst.key)
         assert "mcid" not in score and "mcid_note" not in json.loads(own.read_text(encoding="utf-8"))
         assert threshold_for(inst.series_key).source == inst.threshold.source
