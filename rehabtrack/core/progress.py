@@ -618,25 +618,30 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
     )
 
 
-def compare_periods(
-    points: Sequence[Point], first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
-) -> tuple[float | None, float | None]:
-    """(mean of the first ``first_n`` logged values, mean of the last ``last_n``).
+def _split(points: Sequence[Point], first_n: int, last_n: int) -> tuple[list[Point], list[Point]]:
+    """The first ``first_n`` and the last ``last_n`` logged points, oldest first.
 
-    The two periods never share a week: with fewer than ``first_n + last_n`` points the later period
-    gets at most half of them. None for a period with no values (no points, or only one).
+    The two never share a week: with fewer than ``first_n + last_n`` points the later period gets at most
+    half of them.
     """
     ordered = _ordered(points)
     n = len(ordered)
-    if n == 0:
-        return None, None
-    if n == 1:
-        return ordered[0].value, None
     k_last = min(last_n, n // 2)
     k_first = min(first_n, n - k_last)
-    first = _mean([p.value for p in ordered[:k_first]]) if k_first > 0 else None
-    last = _mean([p.value for p in ordered[n - k_last :]]) if k_last > 0 else None
-    return first, last
+    return ordered[:k_first], ordered[n - k_last :]
+
+
+def compare_periods(
+    points: Sequence[Point], first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
+) -> tuple[float | None, float | None]:
+    """(mean of the first ``first_n`` logged values, mean of the last ``last_n``), split as ``_split``
+    says. None for a period with no values (no points, or only one).
+    """
+    first, last = _split(points, first_n, last_n)
+    return (
+        _mean([p.value for p in first]) if first else None,
+        _mean([p.value for p in last]) if last else None,
+    )
 
 
 def summarise_change(
@@ -665,13 +670,10 @@ def default_periods(
 
     Same split as ``compare_periods``: the periods never share a week. None with fewer than two points.
     """
-    ordered = _ordered(points)
-    n = len(ordered)
-    if n < 2:
+    first, last = _split(points, first_n, last_n)
+    if not first or not last:
         return None
-    k_last = min(last_n, n // 2)
-    k_first = min(first_n, n - k_last)
-    return (ordered[0].week, ordered[k_first - 1].week), (ordered[n - k_last].week, ordered[-1].week)
+    return (first[0].week, first[-1].week), (last[0].week, last[-1].week)
 
 
 def mean_in(points: Sequence[Point], period: Period) -> float | None:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import rehabtrack
 from rehabtrack.core.instruments import INSTRUMENTS
@@ -26,7 +28,8 @@ from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, WEEKLY_MARKERS, Marker
 from rehabtrack.core.meaningful_change import PREFIX_THRESHOLDS, relative_criterion, threshold_for, thresholds
 from rehabtrack.core.model import Patient, WeeklyEntry
-from rehabtrack.core.progress import COMPARE_WEEKS
+from rehabtrack.core.progress import COMPARE_WEEKS, compare_periods, default_periods, mean_in
+from rehabtrack.core.series import Point
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.store import open_store
 
@@ -213,3 +216,20 @@ def test_the_pdfs_first_and_last_columns_follow_the_comparison_window(tmp_path: 
     assert float(row.first) == pytest.approx(first_mean, abs=0.05)
     assert float(row.last) == pytest.approx(last_mean, abs=0.05)
     assert f"{row.first} {row.last}" in squashed  # the PDF prints those two means under those titles
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 10)), max_size=20, unique_by=lambda t: t[0]))
+def test_the_session_views_default_periods_are_the_weeks_the_summary_compares(
+    logged: list[tuple[int, int]],
+) -> None:
+    points = [Point(date(2026, 1, 5) + timedelta(weeks=w), float(v)) for w, v in logged]
+    first, last = compare_periods(points)
+    periods = default_periods(points)
+    if periods is None:
+        assert last is None
+        return
+    assert mean_in(points, periods[0]) == pytest.approx(first)
+    assert mean_in(points, periods[1]) == pytest.approx(last)
+    if len(points) >= 2 * COMPARE_WEEKS:  # then each period is COMPARE_WEEKS logged weeks
+        for start, end in periods:
+            assert len([p for p in points if start <= p.week <= end]) == COMPARE_WEEKS
