@@ -47,9 +47,8 @@ DELTA_DECIMALS = 9
 # The thresholds set for the patient whose numbers are being worked out (series key -> value).
 _PATIENT_VALUES: ContextVar[Mapping[str, float] | None] = ContextVar("patient_thresholds", default=None)
 
-# Range of motion measured at home by the patient: about 10° between repeated measurements (Hancock GE
-# et al. Measurement of passive knee flexion range of motion after total knee arthroplasty: smartphone
-# and goniometer compared. J Orthop Surg Res 2018;13:92); 5° only for a clinician with a goniometer.
+# Range of motion: the measurement error of a reading logged at home, and of a clinician's with a
+# goniometer (ROM_THRESHOLD's source gives both studies). The home error is also every ROM series' threshold.
 ROM_HOME_ERROR = 10.0
 ROM_CLINICIAN_ERROR = 5.0
 ROM_THRESHOLD = Threshold(
