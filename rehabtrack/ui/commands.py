@@ -137,7 +137,7 @@ def goal_text(goal: Goal, before: Goal | None) -> str:
         return f"Add goal '{goal.title}'"
     if goal.status != before.status and replace(before, status=goal.status) == goal:
         verb = {
-            GoalStatus.ACHIEVED: "Mark goal '{}' achieved",
+            GoalStatus.MARKED_ACHIEVED: "Mark goal '{}' achieved",
             GoalStatus.DISCONTINUED: "Discontinue goal '{}'",
             GoalStatus.ACTIVE: "Reopen goal '{}'",
         }[goal.status]

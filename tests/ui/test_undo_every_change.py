@@ -186,7 +186,7 @@ def edit_goal(qtbot: QtBot, window: MainWindow) -> str:
 def achieve_goal(qtbot: QtBot, window: MainWindow) -> str:
     title = _first_open_goal(window)
     _select_goal(window, title)
-    window.dashboard.set_goal_status(GoalStatus.ACHIEVED, confirm=False)  # type: ignore[union-attr]
+    window.dashboard.set_goal_status(GoalStatus.MARKED_ACHIEVED, confirm=False)  # type: ignore[union-attr]
     return f"Mark goal '{title}' achieved"
 
 

@@ -307,13 +307,13 @@ def test_ctrl_z_undoes_a_goal_decision_from_the_dashboard_and_a_week_from_its_fi
     panel.setFocus()
     panel.setCurrentItem(panel.topLevelItem(0).child(0))  # type: ignore[union-attr]
     goal = panel.current_goal()
-    dashboard.set_goal_status(GoalStatus.ACHIEVED, confirm=False)  # type: ignore[union-attr]
+    dashboard.set_goal_status(GoalStatus.MARKED_ACHIEVED, confirm=False)  # type: ignore[union-attr]
     assert window.undo_action.text() == f"&Undo Mark goal '{goal.title}' achieved"  # type: ignore[union-attr]
 
     keys.press(Qt.Key.Key_Z, CTRL)  # focus in the goals panel
     assert next(g for g in store.goals(pid) if g.id == goal.id).status == GoalStatus.ACTIVE  # type: ignore[union-attr]
     keys.press(Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert next(g for g in store.goals(pid) if g.id == goal.id).status == GoalStatus.ACHIEVED  # type: ignore[union-attr]
+    assert next(g for g in store.goals(pid) if g.id == goal.id).status == GoalStatus.MARKED_ACHIEVED  # type: ignore[union-attr]
     keys.press(Qt.Key.Key_Z, CTRL)
 
     keys.press(Qt.Key.Key_C, ALT)  # back on the check-in, in a field with nothing typed: the week goes
