@@ -181,7 +181,7 @@ def test_moving_into_a_folder_with_records_is_refused(
     other = tmp_path / "other"
     open_store(other).close()
     window = _window(qtbot, demo_store, today, settings_at(tmp_path / "s.ini"))
-    assert window.desktop.move_data_folder(other) is False
+    assert window.move_data_folder(other) is False
     assert window.store is demo_store and window.store.path.parent == data_dir
     assert window.store.patients(), "the records are still usable"
     assert any("already holds" in text for text in no_message_boxes)
