@@ -56,14 +56,6 @@ def test_from_the_checkin_day_to_the_end_of_the_week_only() -> None:
 # In the window -----------------------------------------------------------------------------------
 
 
-def _window(qtbot: QtBot, store: Store, today: date, settings: Settings) -> MainWindow:
-    window = MainWindow(lambda: store, today, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
-    return window
-
-
 @pytest.fixture
 def unlogged(demo_store: Store, today: date) -> Store:
     """The demo patient with this week (``today``'s) not logged yet."""
@@ -80,10 +72,10 @@ def _settings(tmp_path: Path, today: date, reminder: bool = True) -> Settings:
 
 
 def test_window_shows_banner_and_notifies_once_a_day(
-    qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
 ) -> None:
     settings = _settings(tmp_path, today)
-    window = _window(qtbot, unlogged, today, settings)
+    window = main_window(unlogged, settings)
     reminder = window.reminder
     assert window.reminder_banner.isVisible()
     assert "not logged yet" in window.reminder_banner.label.text()
@@ -94,7 +86,7 @@ def test_window_shows_banner_and_notifies_once_a_day(
 
     # the app is started again later the same day: banner yes, notification no
     window.close()
-    again = _window(qtbot, unlogged, today, settings_at(tmp_path / "settings.ini"))
+    again = main_window(unlogged, settings_at(tmp_path / "settings.ini"))
     assert again.reminder_banner.isVisible()
     assert again.reminder.check() is False
 
@@ -105,9 +97,9 @@ def test_window_shows_banner_and_notifies_once_a_day(
 
 
 def test_log_this_week_opens_the_checkin_and_logging_hides_the_banner(
-    qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
 ) -> None:
-    window = _window(qtbot, unlogged, today, _settings(tmp_path, today))
+    window = main_window(unlogged, _settings(tmp_path, today))
     window.tabs.setCurrentIndex(window.tabs.count() - 1)
     qtbot.mouseClick(window.reminder_banner.log_button, Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is window.checkin
@@ -120,9 +112,9 @@ def test_log_this_week_opens_the_checkin_and_logging_hides_the_banner(
 
 
 def test_no_banner_when_logged_or_turned_off(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
 ) -> None:
-    logged = _window(qtbot, demo_store, today, _settings(tmp_path, today))  # the demo logged this week
+    logged = main_window(demo_store, _settings(tmp_path, today))  # the demo logged this week
     assert not logged.reminder_banner.isVisible()
     assert logged.reminder.check() is False
     logged.close()
@@ -130,15 +122,15 @@ def test_no_banner_when_logged_or_turned_off(
     patient_id = demo_store.patients()[0].id
     assert patient_id is not None
     demo_store.delete_entry(patient_id, week_start(today))
-    off = _window(qtbot, demo_store, today, _settings(tmp_path, today, reminder=False))
+    off = main_window(demo_store, _settings(tmp_path, today, reminder=False))
     assert not off.reminder_banner.isVisible()
     assert off.reminder.check() is False
 
 
 def test_not_now_hides_the_banner_until_tomorrow(
-    qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
 ) -> None:
-    window = _window(qtbot, unlogged, today, _settings(tmp_path, today))
+    window = main_window(unlogged, _settings(tmp_path, today))
     window.reminder_banner.later_button.click()
     window.reminder.check()
     assert not window.reminder_banner.isVisible()
@@ -149,6 +141,7 @@ def test_not_now_hides_the_banner_until_tomorrow(
 
 @pytest.mark.parametrize("theme", ["light", "high contrast"])
 def test_banner_screenshot(
+    main_window: Callable[..., MainWindow],
     qtbot: QtBot,
     unlogged: Store,
     today: date,
@@ -161,7 +154,7 @@ def test_banner_screenshot(
 
     settings = _settings(tmp_path, today)
     settings.save_preferences(replace(settings.preferences(), theme=Theme(theme)))
-    window = _window(qtbot, unlogged, today, settings)
+    window = main_window(unlogged, settings)
     window.resize(1000, 700)
     try:
         assert window.reminder_banner.isVisible()

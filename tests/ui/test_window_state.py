@@ -3,6 +3,7 @@ keeps its own state, and the reminder and the recurrence notice work from what t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,46 +21,36 @@ from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.shell.recurrence_notice import RecurrenceNotice
 from rehabtrack.ui.shell.reminder import ReminderBanner, WeeklyReminder
 
-
-def _window(qtbot: QtBot, store: Store, today: date, ini: Path) -> MainWindow:
-    window = MainWindow(lambda: store, today, settings=settings_at(ini))
-    qtbot.addWidget(window)
-    return window
+MakeWindow = Callable[..., MainWindow]
 
 
-def test_size_is_restored(qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path) -> None:
+def test_size_is_restored(qtbot: QtBot, main_window: MakeWindow, demo_store: Store, tmp_path: Path) -> None:
     ini = tmp_path / "settings.ini"
-    first = _window(qtbot, demo_store, today, ini)
-    first.show()
+    first = main_window(demo_store, settings_at(ini), load=False)
     first.resize(700, 520)  # within the offscreen screen (800×600)
     qtbot.waitUntil(lambda: first.size().width() == 700)
     first.close()
 
-    second = _window(qtbot, demo_store, today, ini)
-    second.show()
+    second = main_window(demo_store, settings_at(ini), load=False)
     assert (second.width(), second.height()) == (700, 520)
 
 
-def test_maximised_is_restored(qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path) -> None:
+def test_maximised_is_restored(
+    qtbot: QtBot, main_window: MakeWindow, demo_store: Store, tmp_path: Path
+) -> None:
     ini = tmp_path / "settings.ini"
-    first = _window(qtbot, demo_store, today, ini)
+    first = main_window(demo_store, settings_at(ini), load=False)
     first.showMaximized()
     qtbot.waitUntil(first.isMaximized)
     first.close()
 
-    second = _window(qtbot, demo_store, today, ini)
-    second.show()
+    second = main_window(demo_store, settings_at(ini), load=False)
     qtbot.waitUntil(second.isMaximized)
 
 
-def test_dashboard_splitters_are_restored(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
-) -> None:
+def test_dashboard_splitters_are_restored(main_window: MakeWindow, demo_store: Store, tmp_path: Path) -> None:
     ini = tmp_path / "settings.ini"
-    first = _window(qtbot, demo_store, today, ini)
-    first.resize(780, 580)
-    first.show()
-    first.load()
+    first = main_window(demo_store, settings_at(ini), size=(780, 580))
     first.tabs.setCurrentWidget(first.dashboard)
     outer = first.dashboard.splitter  # type: ignore[union-attr]
     outer.setSizes([120, 500])
@@ -69,24 +60,18 @@ def test_dashboard_splitters_are_restored(
     inner_sizes = inner.sizes()  # type: ignore[attr-defined]
     first.close()
 
-    second = _window(qtbot, demo_store, today, ini)
-    second.show()
-    second.load()
+    second = main_window(demo_store, settings_at(ini))
     second.tabs.setCurrentWidget(second.dashboard)
     assert second.dashboard.splitter.sizes() == outer_sizes  # type: ignore[union-attr]
     assert second.dashboard.splitter.widget(1).sizes() == inner_sizes  # type: ignore[union-attr]
 
 
-def test_a_window_without_settings_leaves_no_trace(qtbot: QtBot, demo_store: Store, today: date) -> None:
+def test_a_window_without_settings_leaves_no_trace(main_window: MakeWindow, demo_store: Store) -> None:
     """Tests and `rehabtrack self-test` make windows without settings: nothing persists between them."""
-    first = MainWindow(lambda: demo_store, today)
-    qtbot.addWidget(first)
-    first.show()
+    first = main_window(demo_store, load=False)
     first.resize(700, 500)
     first.close()
-    second = MainWindow(lambda: demo_store, today)
-    qtbot.addWidget(second)
-    second.show()
+    second = main_window(demo_store, load=False)
     assert second.width() != 700
 
 
@@ -123,14 +108,11 @@ def test_a_splitter_keeps_the_sizes_the_user_dragged_to(qtbot: QtBot, tmp_path: 
 
 
 def test_sizes_left_on_the_dashboard_stay_when_another_patient_is_opened(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
+    main_window: MakeWindow, demo_store: Store, tmp_path: Path
 ) -> None:
     other = demo_store.save_patient(Patient("Bea Example"))
     assert other.id is not None
-    window = _window(qtbot, demo_store, today, tmp_path / "settings.ini")
-    window.resize(780, 580)
-    window.show()
-    window.load()
+    window = main_window(demo_store, settings_at(tmp_path / "settings.ini"), size=(780, 580))
     window.tabs.setCurrentWidget(window.dashboard)
     outer = window.dashboard.splitter  # type: ignore[union-attr]
     outer.setSizes([100, 420])
