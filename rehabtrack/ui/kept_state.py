@@ -33,7 +33,7 @@ class KeptState(QObject):
         self.restored = self.restore()
         widget.installEventFilter(self)
         if isinstance(widget, QSplitter):
-            widget.splitterMoved.connect(lambda *_: self.save())
+            widget.splitterMoved.connect(self._dragged)
 
     def restore(self) -> bool:
         """Put back what was saved; False when nothing was (the widget keeps its first size)."""
@@ -49,6 +49,9 @@ class KeptState(QObject):
             self.states.set_state(self.name, self.widget.saveState())
         else:
             self.states.set_state(self.name, self.widget.saveGeometry())
+
+    def _dragged(self, _pos: int, _index: int) -> None:
+        self.save()  # as the user drags: kept even if the program never closes normally
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A spontaneous hide is the window being minimised: nothing to keep.
