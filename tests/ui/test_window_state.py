@@ -170,3 +170,43 @@ def test_no_ui_module_reaches_into_another_objects_private_members() -> None:
         if reach.search(line)
     ]
     assert found == []
+
+
+def test_a_dialog_opens_at_the_size_it_was_left(
+    qtbot: QtBot, main_window: MakeWindow, demo_store: Store, tmp_path: Path
+) -> None:
+    window = main_window(demo_store, settings_at(tmp_path / "settings.ini"))
+    first = window.desktop.make_dialog()
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(first.width() + 40, first.height() + 30)
+    left = first.size()
+    first.reject()
+
+    again = window.desktop.make_dialog()
+    qtbot.addWidget(again)
+    again.show()
+    assert again.size() == left
+
+
+def test_the_report_dialog_opens_at_the_size_it_was_left(
+    main_window: MakeWindow, demo_store: Store, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    window = main_window(demo_store, settings_at(tmp_path / "settings.ini"))
+    sizes = []
+
+    def leave(grow: int) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        dialog.resize(dialog.width() + grow, dialog.height() + grow)
+        sizes.append(dialog.size())
+        dialog.close()
+
+    QTimer.singleShot(0, lambda: leave(30))
+    window.export_report()
+    QTimer.singleShot(0, lambda: leave(0))  # as it opens again
+    window.export_report()
+    assert sizes[1] == sizes[0]

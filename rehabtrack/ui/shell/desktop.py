@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from rehabtrack.ui.dialogs.preferences import PreferencesDialog
+from rehabtrack.ui.kept_state import keep_state
 from rehabtrack.ui.settings import Preferences, Settings
 from rehabtrack.ui.theme import app_icon, apply_app_theme
 from rehabtrack.ui.widgets import apply_app_font_scale, apply_font_scale
@@ -63,6 +64,7 @@ class DesktopBehaviour(QObject):
 
     def make_dialog(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.prefs, self.data_folder(), self.window)
+        keep_state(dialog, self.settings, "preferences_dialog")  # opens at the size it was left
         dialog.changed.connect(self.apply)  # live preview
         return dialog
 

@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         from rehabtrack.ui.dialogs.profiles import ProfilesDialog
 
         dialog = ProfilesDialog(self.store, self.patient.id if self.patient else None, self)
+        keep_state(dialog, self.settings, "profiles_dialog")
         dialog.patient_chosen.connect(self.set_patient)
         dialog.exec()
         if self.patient is not None and self.patient.id is not None:  # a rename shows at once
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
 
         paper = self.desktop.prefs.paper_size()
         dialog = ReportDialog(self.store, self.patient.id, self._today or date.today(), paper, parent=self)
+        keep_state(dialog, self.settings, "report_dialog")
         if dialog.exec() and dialog.written is not None:
             self.statusBar().showMessage(
                 f"Progress report saved: {dialog.written} ({dialog.pages} pages)", 10000
