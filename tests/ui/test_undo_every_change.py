@@ -8,7 +8,7 @@ is back everywhere. For goals and weekly entries the progress PDF written after 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,20 +41,15 @@ THIS_WEEK = week_start(TODAY)
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+def window(main_window: Callable[..., MainWindow], data_dir: Path) -> MainWindow:
+    """The real window on the demo patient's records (a file of their own), on the dashboard."""
     store = open_store(data_dir)
     seed_demo(store, TODAY)
     store.close()
-    shown = MainWindow(lambda: open_store(data_dir), TODAY)
-    qtbot.addWidget(shown)
-    shown.resize(1280, 900)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.load()
+    shown = main_window(data_dir, today=TODAY, size=(1280, 900))
     assert shown.session is not None and shown.dashboard is not None
     shown.tabs.setCurrentWidget(shown.dashboard)
-    yield shown
-    shown.close()
+    return shown
 
 
 def records(data_dir: Path) -> dict[str, Any]:
