@@ -39,6 +39,7 @@ from rehabtrack.core.model import Discipline, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import MINUTES_PREFIX
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import Button, hint_label
 
@@ -157,16 +158,33 @@ class GoalsPanel(QTreeWidget):
             if not goals:
                 head.addChild(QTreeWidgetItem(["", "", f"No {discipline.value} goals yet."]))
             for goal in goals:
-                item = QTreeWidgetItem(self._row(goal, data))
+                item = QTreeWidgetItem()
                 item.setData(0, Qt.ItemDataRole.UserRole, goal)
-                threshold = data.threshold(goal.marker)
-                why = f"\n{threshold.explained()}" if threshold is not None else ""
-                item.setToolTip(1, f"{item.text(1)}{why}")
-                item.setToolTip(2, f"{item.text(2)}{why}")
+                self._show_row(item, goal, data)
                 head.addChild(item)
                 if selected is not None and goal.id == selected.id:
                     self.setCurrentItem(item)
             head.setExpanded(True)
+
+    def update_goals(self, data: PatientData, keys: set[str]) -> None:
+        """Work out again the rows of the goals measured by series ``keys`` (the others stay as shown)."""
+        for i in range(self.topLevelItemCount()):
+            head = self.topLevelItem(i)
+            assert head is not None
+            for j in range(head.childCount()):
+                item = head.child(j)
+                assert item is not None
+                goal = item.data(0, Qt.ItemDataRole.UserRole)
+                if isinstance(goal, Goal) and goal.marker in keys:
+                    self._show_row(item, goal, data)
+
+    def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> None:
+        for column, text in enumerate(self._row(goal, data)):
+            item.setText(column, text)
+        threshold = data.threshold(goal.marker)
+        why = f"\n{threshold.explained()}" if threshold is not None else ""
+        item.setToolTip(1, f"{item.text(1)}{why}")
+        item.setToolTip(2, f"{item.text(2)}{why}")
 
     @staticmethod
     def _row(goal: Goal, data: PatientData) -> list[str]:
@@ -505,6 +523,33 @@ class Dashboard(QWidget):
         if not self._range_chosen and preset != self.preset:
             self.set_range(preset)  # a new patient's first weeks: a range that shows them
         self._fill()
+
+    def apply(self, changed: Changed) -> None:
+        """Bring the dashboard up to date after ``changed``, doing only what it needs: for saved or
+        deleted weeks, those weeks are read and put into the series, the goals measured by a changed
+        series are worked out again, and the charts whose series changed are redrawn if on screen
+        (the others when next seen). Anything else is read again as a whole (``refresh``)."""
+        if not changed.touches_series() and not (changed.goals or changed.events or changed.thresholds):
+            return  # the patient's name or maintenance plan: nothing the dashboard shows
+        groups = self.data.chart_groups
+        first = self.data.first_week()
+        touched = self.data.apply(changed, self.store)
+        if touched is None:
+            self.refresh()
+            return
+        preset = default_preset(self.today, [e.week for e in self.data.entries])
+        if not self._range_chosen and preset != self.preset:
+            self.set_range(preset)
+        if self.data.chart_groups != groups:
+            self._fill()  # a marker logged for the first time, or its last week deleted
+            return
+        self.goals_panel.update_goals(self.data, touched)
+        whole_span = self.data.first_week() != first  # "All" starts elsewhere: every chart's range moves
+        for page in self._pages.values():
+            for index, key in enumerate(page.keys):
+                if whole_span or key in touched:
+                    page.drawn.discard(index)
+        self.draw_on_screen()
 
     def open_session(self) -> None:
         from rehabtrack.ui.views.session_view import SessionView
