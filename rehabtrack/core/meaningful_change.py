@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from rehabtrack.core.numbers import MINUS, amount, change_decimals, plain, signed_amount, singular
@@ -219,6 +220,12 @@ def _threshold(entry: dict[str, Any]) -> Threshold:
 
 def thresholds() -> dict[str, Threshold]:
     """Every table entry: exact series keys, and prefixes ending in "/" (``rom/``, ``activity/``)."""
+    return dict(_table())
+
+
+@cache
+def _table() -> dict[str, Threshold]:
+    """The table, built once: every goal's verdict looks a threshold up (read-only)."""
     data = load_json(MCID_FILE)
     table = {key: _threshold(entry) for key, entry in data["series"].items()}
     table.update({prefix: _threshold(entry) for prefix, entry in data["prefixes"].items()})
@@ -230,7 +237,7 @@ def thresholds() -> dict[str, Threshold]:
 
 def default_threshold(key: str) -> Threshold:
     """The table's threshold for series ``key`` (what every patient gets unless a therapist set one)."""
-    table = thresholds()
+    table = _table()
     if key in table:
         return table[key]
     prefix = key.split("/", 1)[0] + "/"
