@@ -636,6 +636,10 @@ def save_to_dashboard(
             watch.watch("history table", window, "_show_history")
             watch.watch("recurrence watch", window, "_show_watch")
             watch.watch("Dashboard.apply", dashboard, "apply")
+            watch.watch("Dashboard.apply: goals panel rows", dashboard.goals_panel, "update_goals")
+            watch.watch("Dashboard.apply: charts redrawn (set_data, painted in it)", dashboard, "_draw")
+            watch.watch("store.entry (one week read back)", store, "entry")
+            watch.watch("store.activities", store, "activities")
             floor_times: list[float] = []
             paints: dict[str, list[int]] = {"dashboard": [], "floor": []}
             saves = [0]

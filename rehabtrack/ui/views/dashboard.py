@@ -167,24 +167,44 @@ class GoalsPanel(QTreeWidget):
             head.setExpanded(True)
 
     def update_goals(self, data: PatientData, keys: set[str]) -> None:
-        """Work out again the rows of the goals measured by series ``keys`` (the others stay as shown)."""
+        """Work out again the rows of the goals measured by series ``keys`` (the others stay as shown).
+
+        The rows are measured again once at the end, not after every text (each one made the tree
+        measure its rows again: most of the time this took)."""
+        model = self.model()
         for i in range(self.topLevelItemCount()):
             head = self.topLevelItem(i)
             assert head is not None
-            for j in range(head.childCount()):
-                item = head.child(j)
-                assert item is not None
-                goal = item.data(0, Qt.ItemDataRole.UserRole)
-                if isinstance(goal, Goal) and goal.marker in keys:
-                    self._show_row(item, goal, data)
+            changed = False
+            model.blockSignals(True)
+            try:
+                for j in range(head.childCount()):
+                    item = head.child(j)
+                    assert item is not None
+                    goal = item.data(0, Qt.ItemDataRole.UserRole)
+                    if isinstance(goal, Goal) and goal.marker in keys:
+                        changed = self._show_row(item, goal, data) or changed
+            finally:
+                model.blockSignals(False)
+            if changed:  # one notice for the group's rows (the view, screen readers)
+                first, last = head.child(0), head.child(head.childCount() - 1)
+                assert first is not None and last is not None
+                model.dataChanged.emit(
+                    self.indexFromItem(first, 0), self.indexFromItem(last, len(self.COLUMNS) - 1)
+                )
 
-    def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> None:
-        for column, text in enumerate(self._row(goal, data)):
-            item.setText(column, text)
+    def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> bool:
+        """Put ``goal``'s row in words into ``item``; whether any text changed."""
         threshold = data.threshold(goal.marker)
         why = f"\n{threshold.explained()}" if threshold is not None else ""
-        item.setToolTip(1, f"{item.text(1)}{why}")
-        item.setToolTip(2, f"{item.text(2)}{why}")
+        changed = False
+        for column, text in enumerate(self._row(goal, data)):
+            if item.text(column) != text:
+                item.setText(column, text)
+                changed = True
+            if column in (1, 2) and item.toolTip(column) != f"{text}{why}":
+                item.setToolTip(column, f"{text}{why}")
+        return changed
 
     @staticmethod
     def _row(goal: Goal, data: PatientData) -> list[str]:
