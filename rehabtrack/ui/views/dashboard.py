@@ -75,10 +75,11 @@ def default_preset(today: date, logged: Sequence[date]) -> str:
 
 
 def fit_cell(widget: QWidget) -> None:
-    """A chart cell takes its column's width, whatever it holds: the columns stay equal, and do not
-    move (redrawing every chart) as placeholders are swapped for charts."""
+    """A chart cell takes its column's width and CHART_MIN_HEIGHT, whatever it holds: the columns and
+    rows stay as they are, and do not move (redrawing every chart) as placeholders are swapped for
+    charts (a new chart's size hint is 480 px high until it has been laid out)."""
     widget.setMinimumHeight(CHART_MIN_HEIGHT)
-    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
 
 @dataclass
