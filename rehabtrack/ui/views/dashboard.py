@@ -75,11 +75,19 @@ def default_preset(today: date, logged: Sequence[date]) -> str:
 
 
 def fit_cell(widget: QWidget) -> None:
-    """A chart cell takes its column's width and CHART_MIN_HEIGHT, whatever it holds: the columns and
-    rows stay as they are, and do not move (redrawing every chart) as placeholders are swapped for
-    charts (a new chart's size hint is 480 px high until it has been laid out)."""
+    """A chart cell takes its column's width, whatever it holds: the columns stay equal, and do not
+    move (redrawing every chart) as placeholders are swapped for charts."""
     widget.setMinimumHeight(CHART_MIN_HEIGHT)
-    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+    widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+
+class CellChart(MarkerChart):
+    """A dashboard chart: as high as its cell wants from the start. A new plot's size hint is 480 px
+    until it has been laid out (then its own height): its row grew after the first paint, moved and
+    painted every chart on screen again, and shrank back once scrolled."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), CHART_MIN_HEIGHT)
 
 
 @dataclass
@@ -98,7 +106,7 @@ class ChartPage:
         cell = self.cells[index]
         if isinstance(cell, MarkerChart):
             return cell
-        chart = MarkerChart()
+        chart = CellChart()
         fit_cell(chart)
         self.grid.replaceWidget(cell, chart)
         cell.deleteLater()
