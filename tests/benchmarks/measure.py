@@ -45,8 +45,6 @@ PEAK_RSS_MB = 250.0
 SAVE_TO_DASHBOARD_RATIO = 4.0
 SAVE_TO_DASHBOARD_MS = 30.0
 
-PROFILE: Any = None  # a cProfile.Profile to look into save_to_dashboard's timed saves
-
 FIGURES: list[Figure] = []  # what test_benchmarks.py measured, printed at the end of the pytest run
 
 
@@ -681,11 +679,7 @@ def save_to_dashboard(
 
             def target() -> None:
                 start = time.perf_counter()
-                if PROFILE is not None:
-                    PROFILE.enable()
                 assert form.save()
-                if PROFILE is not None:
-                    PROFILE.disable()
                 watch.spent["save() in all"] = time.perf_counter() - start
                 app.processEvents()
                 paints["dashboard"].append(bench.paints["dashboard"])
