@@ -65,6 +65,7 @@ class _Reader:
     events: list[Json] = field(default_factory=list)
     measures: list[Json] = field(default_factory=list)
     patient: Json | None = None
+    unreadable: set[str] = field(default_factory=set)  # fullUrls already named as unreadable
 
     def week(self, day: str) -> Json:
         if date.fromisoformat(day).weekday() != 0:
@@ -97,8 +98,10 @@ def read_fhir(path: Path) -> tuple[History, list[str]]:
                     _read(reader, resource, name)
                 except _Unreadable as exc:
                     reader.problems.append(f"entry {n} ({name}): {exc}")
+                    reader.unreadable.add(resource["_fullUrl"])
                 except (KeyError, TypeError, ValueError, IndexError) as exc:
                     reader.problems.append(f"entry {n} ({name}): unexpected content ({exc})")
+                    reader.unreadable.add(resource["_fullUrl"])
     if reader.patient is None and not reader.problems:
         reader.problems.append("no Patient resource")
     if reader.problems:
@@ -318,6 +321,8 @@ def _goal_ref(reader: _Reader, reference: Json | None) -> Json | None:
     if reference is None:
         return None
     found = reader.goal_refs.get(str(reference.get("reference")))
+    if found is None and reference.get("reference") in reader.unreadable:
+        return None  # the goal is named as unreadable already
     if found is None:
         raise _Unreadable(f"refers to {reference.get('reference')}, which is not a Goal in this Bundle")
     return found

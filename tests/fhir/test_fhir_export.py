@@ -127,9 +127,10 @@ def test_counts_match_the_demo_patient(exported: dict[str, Any], demo_store: Sto
     notes = sum(bool(e.notes.strip()) for e in entries)
     assert len(_resources(exported, "Communication")) == len(demo_store.events(pid)) + notes
     assert {q["name"] for q in _resources(exported, "Questionnaire")} == {"LEFS", "QuickDASH", "COPM", "GAS"}
-    assert Counter(r["resourceType"] for r in _resources(exported))[
-        "Patient"
-    ] == 1 and Counter(r["resourceType"] for r in _resources(exported))["Provenance"] == 1
+    assert (
+        Counter(r["resourceType"] for r in _resources(exported))["Patient"] == 1
+        and Counter(r["resourceType"] for r in _resources(exported))["Provenance"] == 1
+    )
 
 
 def test_codes_units_and_periods(exported: dict[str, Any], demo_store: Store) -> None:
@@ -168,13 +169,15 @@ def test_codes_units_and_periods(exported: dict[str, Any], demo_store: Store) ->
             assert code.startswith("score-")
     for goal, stored in zip(_resources(exported, "Goal"), demo_store.goals(pid), strict=True):
         assert goal["lifecycleStatus"] in GOAL_LIFECYCLE and goal["lifecycleStatus"] == "active"
-        assert _codes(goal["achievementStatus"], "http://terminology.hl7.org/CodeSystem/goal-achievement") == [
-            "in-progress"
-        ]
+        assert _codes(
+            goal["achievementStatus"], "http://terminology.hl7.org/CodeSystem/goal-achievement"
+        ) == ["in-progress"]
         assert set(goal["achievementStatus"]["coding"][0]["code"].split()) <= GOAL_ACHIEVEMENT
         [category] = goal["category"]
         if stored.discipline == "PT":
-            assert _codes(category, "http://terminology.hl7.org/CodeSystem/goal-category") == ["physiotherapy"]
+            assert _codes(category, "http://terminology.hl7.org/CodeSystem/goal-category") == [
+                "physiotherapy"
+            ]
         else:
             assert _codes(category, OWN) == ["occupational-therapy"]
         [target] = goal["target"]
@@ -269,7 +272,9 @@ def test_mrn_and_period(demo_store: Store, tmp_path: Path) -> None:
     assert {"use": "official", "system": "urn:oid:1.2.36.146.595.217.0.1", "value": "MRN-778"} in patient[
         "identifier"
     ]
-    starts = {o["effectivePeriod"]["start"] for o in _resources(bundle, "Observation") if "effectivePeriod" in o}
+    starts = {
+        o["effectivePeriod"]["start"] for o in _resources(bundle, "Observation") if "effectivePeriod" in o
+    }
     assert starts == {w.isoformat() for w in weeks[2:6]}
 
 
