@@ -43,7 +43,7 @@ ACHIEVEMENT = frozenset({"in-progress", "improving", "worsening", "no-change", "
 CATEGORIES = frozenset({"survey", "exam"})  # of OBSERVATION_CATEGORY
 
 # Units: UCUM code -> the unit as a person reads it.
-UNITS = {"min": "min", "h": "h", "deg": "°", "{score}": "score", "/wk": "per week"}
+UNITS = {"min": "min", "h": "h", "deg": "°", "{score}": "score", "/wk": "per week", "%": "%"}
 MARKER_UNITS = {
     "stiffness_minutes": "min",
     "stiffness_severity": "{score}",

@@ -92,6 +92,7 @@ def export_fhir(
     )
     bundle = bundle_from(record, options)
     validate(bundle)
-    text = json.dumps(bundle, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    # compact: a 10-year record is tens of megabytes, and a health record's importer needs no indent
+    text = json.dumps(bundle, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
     write_text_atomically(Path(out), text)
     return FhirExport(record.patient.display_name, len(bundle["entry"]), len(record.entries))

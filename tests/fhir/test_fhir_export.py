@@ -329,3 +329,35 @@ def _history(store: Store) -> dict[str, Any]:
             for m in store.measures(pid)
         ],
     }
+
+
+def _readme_codes() -> set[str]:
+    """The codes README lists for the RehabTrack CodeSystem (its FHIR export section)."""
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## FHIR export", 1)[1].split("\n## ", 1)[0]
+    listed = section.split(f"CodeSystem `{OWN}`:", 1)[1].split("Other extensions", 1)[0]
+    return {code for code in re.findall(r"`([^`]+)`", listed) if not code.startswith("https://")}
+
+
+def test_every_code_of_our_codesystem_is_listed_in_readme(exported: dict[str, Any]) -> None:
+    used = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if value.get("system") == OWN:
+                used.add(value["code"])
+            for inner in value.values():
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(exported)
+    listed = _readme_codes()
+    assert len(used) > 30
+    assert used <= listed, used - listed
+    from rehabtrack.fhir.codes import OWN_CODES
+
+    assert set(OWN_CODES) == listed  # README lists the whole CodeSystem, and nothing else

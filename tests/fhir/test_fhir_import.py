@@ -4,7 +4,7 @@ unreadable resource named (and nothing imported), other resources left out and l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -158,3 +158,115 @@ def test_export_and_import_use_no_network(network_guard: Any, demo_store: Store,
     finally:
         other.close()
     assert network_guard.attempts == []
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    opened = open_store(data_dir)
+    yield opened
+    opened.close()
+
+
+def test_every_kind_of_reading_and_goal_comes_back_unchanged(store: Store, tmp_path: Path) -> None:
+    """Beyond the demo: passive and axial ROM, joints with and without a SNOMED CT code, an NPRS and an
+    ODI with a section left out, goals on adherence, a score and a passive angle with a baseline, goals
+    achieved and discontinued, an archived patient."""
+    from datetime import date
+
+    from rehabtrack.core.measure_series import MeasureResult
+    from rehabtrack.core.model import (
+        Activity,
+        ActivityRating,
+        Direction,
+        Discipline,
+        Event,
+        EventKind,
+        Goal,
+        GoalStatus,
+        Patient,
+        WeeklyEntry,
+    )
+    from rehabtrack.core.rom import RomMode, RomReading, Side
+
+    ann = store.save_patient(Patient("Ann Example", archived=True))
+    pid = ann.id
+    assert pid is not None
+    sew = store.save_activity(pid, Activity("Sew a button", Discipline.OT))
+    monday = date(2025, 3, 3)
+    store.save_entry(
+        pid,
+        WeeklyEntry(
+            monday,
+            {"sleep_hours": 6.5, "exercise_days_done": 3, "exercise_days_prescribed": 5},
+            (
+                RomReading("hip", Side.LEFT, "internal rotation", 31.5, RomMode.PASSIVE),
+                RomReading("neck", Side.NONE, "rotation", 70),
+                RomReading("shoulder", Side.RIGHT, "abduction", 150),
+                RomReading("knee", Side.LEFT, "extension", -4),
+            ),
+            (ActivityRating(sew.id or 0, 4),),
+            "Line one\nline two, with “quotes” & <brackets>",
+        ),
+    )
+    for goal in (
+        Goal(Discipline.PT, "Exercise most days", "exercise_adherence", 80, Direction.HIGHER, 40.0),
+        Goal(Discipline.PT, "ODI under 20", "measure/ODI", 20, Direction.LOWER, status=GoalStatus.ACHIEVED),
+        Goal(
+            Discipline.OT,
+            "Hip rotation",
+            "rom/hip/left/internal rotation/passive",
+            40,
+            Direction.HIGHER,
+            status=GoalStatus.DISCONTINUED,
+            start=monday,
+            target_date=date(2025, 9, 1),
+            set_by="Dr Who",
+        ),
+        Goal(Discipline.OT, "Sew again", f"activity/{sew.id}", 8, Direction.HIGHER),
+    ):
+        store.save_goal(pid, goal)
+    odi_goal = store.goals(pid)[1].id
+    store.save_measure(pid, MeasureResult("NPRS", date(2025, 3, 4), (6.0,)))
+    odi = (1.0, 2.0, None, 3.0, 2.0, 1.0, 0.0, 2.0, 3.0, 1.0)
+    store.save_measure(pid, MeasureResult("ODI", date(2025, 3, 4), odi, goal_id=odi_goal))
+    store.save_event(pid, Event(date(2025, 3, 5), EventKind.INJECTION, "Knee injection"))
+    store.save_event(pid, Event(date(2025, 3, 5), EventKind.INJECTION, "Second one, same day"))
+
+    export_fhir(store, pid, tmp_path / "ann.json")
+    bundle = json.loads((tmp_path / "ann.json").read_text(encoding="utf-8"))
+    nprs = next(e["resource"] for e in bundle["entry"] if _code(e["resource"]) == "score-NPRS")
+    assert nprs["code"]["coding"][0] == {
+        "system": "http://loinc.org",
+        "code": "72514-3",
+        "display": "Pain severity - 0-10 verbal numeric rating",
+    }
+    other = open_store(tmp_path / "other")
+    try:
+        import_fhir(other, tmp_path / "ann.json")
+        [copy] = other.patients(include_archived=True)
+        assert copy.archived and copy.display_name == "Ann Example"
+        assert copy.id is not None
+
+        def same(s: Store, p: int) -> tuple[Any, ...]:
+            names = {a.id: a.name for a in s.activities(p, True)}
+            goals = {g.id: g.title for g in s.goals(p)}
+            [entry] = s.entries(p)
+            return (
+                entry.values,
+                entry.rom,
+                [(names[r.activity_id], r.rating, r.minutes) for r in entry.activities],
+                entry.notes,
+                [
+                    (g.discipline, g.title, g.marker.replace(str(sew.id), names.get(sew.id, "?")), g.target)
+                    + (g.direction, g.baseline, g.start, g.target_date, g.status, g.set_by)
+                    for g in s.goals(p)
+                    if not g.marker.startswith("activity/")
+                ],
+                [(m.instrument, m.answers, m.score, goals.get(m.goal_id)) for m in s.measures(p)],
+                [(e.day, e.kind, e.text) for e in s.events(p)],
+            )
+
+        assert same(other, copy.id) == same(store, pid)
+        assert [g.title for g in other.goals(copy.id)] == [g.title for g in store.goals(pid)]
+    finally:
+        other.close()
