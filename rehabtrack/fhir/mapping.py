@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from rehabtrack.core.measure_series import psfs_ratings
+from rehabtrack.core.measure_series import MeasureResult, psfs_ratings
 from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.rom import AXIAL_JOINTS, RomMode, RomReading, Side
@@ -52,7 +52,7 @@ class Record:
     entries: Sequence[WeeklyEntry]
     goals: Sequence[Goal]
     events: Sequence[Event]
-    measures: Sequence[Any]  # scored MeasureResults
+    measures: Sequence[MeasureResult]  # scored
 
 
 @dataclass(frozen=True)
@@ -451,7 +451,7 @@ class _Builder:
                     derivedFrom=[ref(response_id)],
                 )
 
-    def response_items(self, result: Any) -> list[Json]:
+    def response_items(self, result: MeasureResult) -> list[Json]:
         if result.instrument == "COPM":
             return [
                 {

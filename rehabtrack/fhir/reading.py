@@ -289,6 +289,8 @@ def _goal(reader: _Reader, r: Json) -> None:
     series = (_extension(r, c.EXT_SERIES) or {}).get("valueString")
     if not series:
         raise _Unreadable("does not name the RehabTrack series it follows")
+    if series == "minutes":  # as with a patient bundle
+        raise _Unreadable("a goal on the minutes an activity was tolerated cannot be imported")
     marker: Any = {"activity": _activity(reader, r)} if series == "activity" else series
     targets = r.get("target") or []
     if len(targets) != 1:
