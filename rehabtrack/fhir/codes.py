@@ -59,8 +59,10 @@ MARKER_UNITS = {
 }
 assert set(MARKER_UNITS) == {m.key for m in WEEKLY_MARKERS}, "every weekly marker needs a unit"
 
-# LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (LOINC 2.77): a
-# point-in-time 0-10 rating, so it codes an NPRS result, never the weekly average ("pain" marker).
+# LOINC 72514-3, Long Common Name "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (the
+# LOINC table; the same code and name are used for 0-10 pain scores in published FHIR implementation
+# guides' pain value sets): a point-in-time 0-10 rating, so it codes an NPRS result, never the weekly
+# average ("pain" marker).
 LOINC_NPRS = "72514-3"
 
 # SNOMED CT (International Edition) body structures. Knee, wrist and the two lateralised knee concepts:
