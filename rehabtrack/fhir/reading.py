@@ -5,8 +5,8 @@ a patient bundle, which goes through the same checks and the same conflict-listi
 (``storage.bundle.history_from_json``, ``Store.import_histories``): nothing stored is overwritten
 silently, and questionnaire scores are computed again from the answers, never taken from the file's
 score Observations. A resource that cannot be read (fails its model, has a code, unit or reference
-RehabTrack does not know) is named, and nothing is imported. Resources of other kinds (an EHR's
-Encounter…) are left out and listed.
+RehabTrack does not know) is named, and nothing is imported. Resources RehabTrack did not write (an
+EHR's Encounter, an Observation without a RehabTrack code…) are left out and listed.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ class FhirImportError(ValueError):
 
 class _Unreadable(Exception):
     pass
+
+
+class _NotOurs(Exception):
+    """A resource RehabTrack did not write (an EHR's vital signs, its own goals…): left out and listed."""
 
 
 def is_fhir(path: Path) -> bool:
@@ -96,6 +100,9 @@ def read_fhir(path: Path) -> tuple[History, list[str]]:
             if (resource["resourceType"] == "Goal") == (when == "first"):
                 try:
                     _read(reader, resource, name)
+                except _NotOurs:
+                    kind = resource["resourceType"]
+                    reader.left_out[kind] = reader.left_out.get(kind, 0) + 1
                 except _Unreadable as exc:
                     reader.problems.append(f"entry {n} ({name}): {exc}")
                     reader.unreadable.add(resource["_fullUrl"])
@@ -229,7 +236,7 @@ def _patient(reader: _Reader, r: Json) -> None:
 def _observation(reader: _Reader, r: Json) -> None:
     code = _own_code(r.get("code"))
     if code is None:
-        raise _Unreadable("its code is not in the RehabTrack CodeSystem")
+        raise _NotOurs
     if code.startswith("score-"):
         return  # scores are computed again from the answers (or, for the PSFS, from the ratings)
     start = (r.get("effectivePeriod") or {}).get("start")
@@ -279,6 +286,9 @@ def _goal(reader: _Reader, r: Json) -> None:
     discipline = (
         "PT" if c.PT_GOAL_CATEGORY[1] in category else "OT" if c.OT_GOAL_CATEGORY[1] in category else None
     )
+    series = (_extension(r, c.EXT_SERIES) or {}).get("valueString")
+    if not series:
+        raise _NotOurs  # not a goal RehabTrack wrote: it names no series to follow
     if discipline is None:
         raise _Unreadable("its category names neither physiotherapy nor occupational therapy")
     status = STATUS_OF_LIFECYCLE.get(r.get("lifecycleStatus", ""))
@@ -286,9 +296,6 @@ def _goal(reader: _Reader, r: Json) -> None:
         raise _Unreadable(
             f"lifecycleStatus {r.get('lifecycleStatus')!r} is not active, completed or cancelled"
         )
-    series = (_extension(r, c.EXT_SERIES) or {}).get("valueString")
-    if not series:
-        raise _Unreadable("does not name the RehabTrack series it follows")
     if series == "minutes":  # as with a patient bundle
         raise _Unreadable("a goal on the minutes an activity was tolerated cannot be imported")
     marker: Any = {"activity": _activity(reader, r)} if series == "activity" else series
@@ -345,9 +352,9 @@ def _answers(items: list[Json]) -> dict[str, Any]:
 def _response(reader: _Reader, r: Json) -> None:
     canonical = str(r.get("questionnaire") or "")
     family = canonical.removeprefix(f"{c.QUESTIONNAIRE}/").partition("|")[0]
-    if not canonical.startswith(f"{c.QUESTIONNAIRE}/") or family not in {
-        i.family for i in INSTRUMENTS.values()
-    }:
+    if not canonical.startswith(f"{c.QUESTIONNAIRE}/"):
+        raise _NotOurs
+    if family not in {i.family for i in INSTRUMENTS.values()}:
         raise _Unreadable(f"questionnaire {canonical!r} is not one of RehabTrack's")
     taken = str(r.get("authored") or "")[:10]
     if not taken:
@@ -399,6 +406,8 @@ def _communication(reader: _Reader, r: Json) -> None:
         reader.week(sent)["notes"] = text
         return
     kinds = {f"event-{c.slug(k)}": k for k in _event_kinds()}
+    if code is None:
+        raise _NotOurs
     if code not in kinds:
         raise _Unreadable(f"category {code!r} is neither a weekly note nor a RehabTrack event")
     reader.events.append({"day": sent, "kind": kinds[code], "text": text})

@@ -122,8 +122,20 @@ def test_every_unreadable_resource_is_named_and_nothing_is_imported(exported: Bu
         store.close()
 
 
-def test_resources_of_other_kinds_are_left_out_and_listed(exported: Bundle, tmp_path: Path) -> None:
+def test_resources_rehabtrack_did_not_write_are_left_out_and_listed(exported: Bundle, tmp_path: Path) -> None:
     patient_url = exported["entry"][0]["fullUrl"]
+    exported["entry"].append(  # an EHR's own vital sign: not unreadable, only not RehabTrack's
+        {
+            "fullUrl": "urn:uuid:00000000-0000-4000-8000-0000000000aa",
+            "resource": {
+                "resourceType": "Observation",
+                "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
+                "subject": {"reference": patient_url},
+                "valueQuantity": {"value": 72, "system": "http://unitsofmeasure.org", "code": "/min"},
+            },
+        }
+    )
     for n in range(2):
         exported["entry"].append(
             {
@@ -135,7 +147,7 @@ def test_resources_of_other_kinds_are_left_out_and_listed(exported: Bundle, tmp_
     store = open_store(tmp_path / "empty")
     try:
         report, left_out = import_fhir(store, _write(exported, tmp_path / "more.json"))
-        assert left_out == ["2 Encounter"]
+        assert left_out == ["2 Encounter", "1 Observation"]
         assert report.weeks_added == 24
     finally:
         store.close()
