@@ -313,9 +313,9 @@ class _Builder:
                     "valueCodeableConcept": {"coding": [coding(c.SNOMED, *c.LATERALITY_SNOMED[side])]},
                 }
             )
-        body_site: Json = {"coding": site, "text": f"{side.value} {reading.joint}".strip()}
+        body_site: Json = {"coding": site, "text": f"{side.value} {reading.joint}".capitalize()}
         if side == Side.NONE or reading.joint in AXIAL_JOINTS:
-            body_site["text"] = reading.joint
+            body_site["text"] = reading.joint.capitalize()
         if extension:
             body_site["extension"] = extension
         code = c.rom_code(reading.joint, reading.movement)
