@@ -225,7 +225,7 @@ def _day_argument(flag: str, text: str | None) -> date | None:
 
 def _export_fhir(args: argparse.Namespace) -> int:
     """One patient's records as a FHIR R4 Bundle (validated before it is written)."""
-    from rehabtrack.fhir.export import export_fhir, parse_subject_identifier
+    from rehabtrack.fhir.export import FhirInvalid, export_fhir, parse_subject_identifier
 
     first, last = _day_argument("--from", args.start), _day_argument("--to", args.end)
     if first and last and first > last:
@@ -254,6 +254,8 @@ def _export_fhir(args: argparse.Namespace) -> int:
             )
         except OSError as exc:
             return _not_written(args.out, exc)
+        except FhirInvalid as exc:
+            return _fail(f"{args.out} was not written: {exc}.")
     finally:
         store.close()
     who = "a de-identified patient" if args.deidentify else done.patient

@@ -14,12 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from rehabtrack import __version__
-from rehabtrack.fhir.mapping import BUNDLE_TYPES, Options, Record, bundle_from
+from rehabtrack.fhir.mapping import BUNDLE_TYPES, Options, Record, bundle_from, fhir_text
 from rehabtrack.storage.bundle import patient_uid
 from rehabtrack.storage.files import write_text_atomically
 from rehabtrack.storage.store import Store
 
-__all__ = ["BUNDLE_TYPES", "FhirExport", "export_fhir", "parse_subject_identifier", "record_of", "validate"]
+__all__ = [
+    "BUNDLE_TYPES",
+    "FhirExport",
+    "FhirInvalid",
+    "export_fhir",
+    "parse_subject_identifier",
+    "record_of",
+    "validate",
+]
 
 
 class FhirInvalid(ValueError):
@@ -35,10 +43,12 @@ class FhirExport:
 
 def parse_subject_identifier(text: str) -> tuple[str, str]:
     """``SYSTEM|VALUE`` (the clinic's MRN) as (system, value); ValueError says what is wrong."""
-    system, bar, value = text.partition("|")
-    if not bar or not system.strip() or not value.strip():
+    system, bar, value = (part.strip() for part in text.partition("|"))
+    if not bar or not system or not value:
         raise ValueError(f"must be SYSTEM|VALUE, e.g. urn:oid:1.2.3.4|12345 (got {text!r})")
-    return system.strip(), value.strip()
+    if any(ch.isspace() for ch in system):
+        raise ValueError(f"SYSTEM must be a URI without spaces (got {system!r})")
+    return system, fhir_text(value)
 
 
 def record_of(store: Store, patient_id: int, first: date | None = None, last: date | None = None) -> Record:
@@ -66,7 +76,12 @@ def validate(bundle: dict[str, Any]) -> Any:
     try:
         return Bundle.model_validate(bundle)
     except ValidationError as exc:
-        raise FhirInvalid(f"the FHIR Bundle is not valid: {exc}") from exc
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise FhirInvalid(
+            f"the FHIR Bundle RehabTrack built is not valid at {where}: {first['msg']} (a fault in "
+            "RehabTrack; please report it)"
+        ) from exc
 
 
 def export_fhir(

@@ -23,6 +23,7 @@ No FHIR library is imported here: ``rehabtrack.fhir.export`` validates what this
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -80,6 +81,15 @@ def date_shift(uid: str) -> timedelta:
     return timedelta(weeks=-weeks)
 
 
+_NOT_FHIR_SPACE = re.compile(r"[^\S \r\n\t]")
+
+
+def fhir_text(text: str) -> str:
+    """Text as a FHIR string may hold it: a FHIR string's only white space is space, tab, CR and LF, so a
+    no-break space (or any other) becomes a plain space."""
+    return _NOT_FHIR_SPACE.sub(" ", text)
+
+
 def ref(res_id: str) -> Json:
     return {"reference": f"urn:uuid:{res_id}"}
 
@@ -125,9 +135,11 @@ class _Builder:
         self.patient_id = resource_id(self.uid, "patient")
         self.subject = ref(self.patient_id)
         self.activity_names = {
-            a.id: (f"Activity {n}" if self.deid else a.name) for n, a in enumerate(record.activities, 1)
+            a.id: (f"Activity {n}" if self.deid else fhir_text(a.name))
+            for n, a in enumerate(record.activities, 1)
         }
         self.activity_of = {a.id: a for a in record.activities}
+        self.position = {a.id: n for n, a in enumerate(record.activities, 1)}  # the patient's own order
         self.goal_ids: dict[int | None, str] = {}
 
     # helpers -------------------------------------------------------------------------------
@@ -206,7 +218,7 @@ class _Builder:
             if self.o.subject_identifier is not None:
                 system, value = self.o.subject_identifier
                 identifiers.append({"use": "official", "system": system, "value": value})
-            resource["name"] = [{"text": self.r.patient.display_name}]
+            resource["name"] = [{"text": fhir_text(self.r.patient.display_name)}]
         resource["active"] = not self.r.patient.archived
         self.add(resource, res_id=self.patient_id)
 
@@ -277,7 +289,7 @@ class _Builder:
                 valueQuantity=quantity(round(sum(ratings) / len(ratings), 4), "{score}"),
                 derivedFrom=rating_refs,
             )
-        if entry.notes.strip() and not self.deid:
+        if entry.notes and not self.deid:  # exactly as typed, spaces and all
             self.add(
                 {
                     "resourceType": "Communication",
@@ -285,15 +297,16 @@ class _Builder:
                     "category": [{"coding": [own("weekly-note")]}],
                     "subject": self.subject,
                     "sent": self.day(entry.week),
-                    "payload": [{"contentString": entry.notes}],
+                    "payload": [{"contentString": fhir_text(entry.notes)}],
                 },
                 f"week/{monday}/notes",
             )
 
     def activity_extension(self, name: str, activity: Activity | None) -> Json:
-        parts = [{"url": "name", "valueString": name}]
+        parts: list[Json] = [{"url": "name", "valueString": name}]
         if activity is not None:
             parts.append({"url": "discipline", "valueCode": str(activity.discipline)})
+            parts.append({"url": "position", "valueInteger": self.position[activity.id]})
         return {"url": c.EXT_ACTIVITY, "extension": parts}
 
     def rom(self, monday: str, period: Json, reading: RomReading) -> None:
@@ -362,7 +375,7 @@ class _Builder:
         for goal in self.r.goals:
             discipline = Discipline(goal.discipline)
             numbers[discipline] += 1
-            title = f"{discipline.value} goal {numbers[discipline]}" if self.deid else goal.title
+            title = f"{discipline.value} goal {numbers[discipline]}" if self.deid else fhir_text(goal.title)
             measure, unit, extensions = self.goal_measure(goal.marker)
             bound = "high" if goal.direction == "lower" else "low"
             target: Json = {"measure": measure, "detailRange": {bound: quantity(goal.target, unit)}}
@@ -371,7 +384,7 @@ class _Builder:
             if goal.baseline is not None:
                 extensions.append({"url": c.EXT_BASELINE, "valueQuantity": quantity(goal.baseline, unit)})
             if goal.set_by and not self.deid:
-                extensions.append({"url": c.EXT_SET_BY, "valueString": goal.set_by})
+                extensions.append({"url": c.EXT_SET_BY, "valueString": fhir_text(goal.set_by)})
             status = GoalStatus(goal.status)
             lifecycle = {"active": "active", "achieved": "completed", "discontinued": "cancelled"}[status]
             resource: Json = {
@@ -457,7 +470,11 @@ class _Builder:
                 {
                     "linkId": f"problem-{n}",
                     "item": [
-                        *([] if self.deid else [_answer(f"problem-{n}.name", "valueString", p.name)]),
+                        *(
+                            []
+                            if self.deid
+                            else [_answer(f"problem-{n}.name", "valueString", fhir_text(p.name))]
+                        ),
                         _answer(f"problem-{n}.importance", "valueInteger", int(p.importance)),
                         _answer(f"problem-{n}.performance", "valueInteger", int(p.performance)),
                         _answer(f"problem-{n}.satisfaction", "valueInteger", int(p.satisfaction)),
@@ -468,7 +485,7 @@ class _Builder:
         if result.instrument == "GAS":
             items = []
             for n, g in enumerate(result.gas, 1):
-                parts = [] if self.deid else [_answer(f"goal-{n}.name", "valueString", g.goal)]
+                parts = [] if self.deid else [_answer(f"goal-{n}.name", "valueString", fhir_text(g.goal))]
                 parts += [
                     _answer(f"goal-{n}.level", "valueInteger", int(g.level)),
                     _answer(f"goal-{n}.weight", "valueDecimal", float(g.weight)),
@@ -505,7 +522,7 @@ class _Builder:
                 "sent": self.day(event.day),
             }
             if not self.deid:
-                resource["payload"] = [{"contentString": event.text}]
+                resource["payload"] = [{"contentString": fhir_text(event.text)}]
             self.add(
                 resource, f"event/{event.day.isoformat()}/{event.kind}/{seen[(event.day, str(event.kind))]}"
             )

@@ -69,6 +69,7 @@ class _Reader:
     events: list[Json] = field(default_factory=list)
     measures: list[Json] = field(default_factory=list)
     patient: Json | None = None
+    positions: dict[str, int] = field(default_factory=dict)  # activity name -> its place in the list
     unreadable: set[str] = field(default_factory=set)  # fullUrls already named as unreadable
 
     def week(self, day: str) -> Json:
@@ -121,7 +122,9 @@ def read_fhir(path: Path) -> tuple[History, list[str]]:
         "format": "rehabtrack-patient-bundle",
         "version": 1,  # the shape of a bundle; a FHIR file says nothing of the maintenance plan
         "patient": reader.patient,
-        "activities": list(reader.activities.values()),
+        "activities": sorted(  # the patient's own order, as the file gives it
+            reader.activities.values(), key=lambda a: reader.positions.get(a["name"], len(reader.activities))
+        ),
         "entries": sorted(reader.weeks.values(), key=lambda w: w["week"]),
         "goals": list(reader.goals.values()),
         "events": reader.events,
@@ -198,7 +201,10 @@ def _activity(reader: _Reader, resource: Json) -> str:
     discipline = (parts.get("discipline") or {}).get("valueCode")
     if not name or discipline not in ("PT", "OT"):
         raise _Unreadable("the activity (name and PT or OT) is missing")
+    position = (parts.get("position") or {}).get("valueInteger")
     reader.activities.setdefault(name, {"name": name, "discipline": discipline, "archived": False})
+    if isinstance(position, int):
+        reader.positions.setdefault(name, position)
     return str(name)
 
 

@@ -282,3 +282,37 @@ def test_every_kind_of_reading_and_goal_comes_back_unchanged(store: Store, tmp_p
         assert [g.title for g in other.goals(copy.id)] == [g.title for g in store.goals(pid)]
     finally:
         other.close()
+
+
+def test_text_with_spaces_fhir_cannot_hold_is_written_with_plain_ones(store: Store, tmp_path: Path) -> None:
+    """A FHIR string's only white space is space, tab, CR and LF: a no-break space pasted into a name,
+    a goal, a note or an event is written as a space, and the file still passes the models."""
+    from datetime import date
+
+    from rehabtrack.core.model import Direction, Discipline, Event, EventKind, Goal, Patient, WeeklyEntry
+
+    ann = store.save_patient(Patient("Ann\xa0Example"))
+    pid = ann.id
+    assert pid is not None
+    store.save_entry(pid, WeeklyEntry(date(2025, 3, 3), {"pain": 4}, notes="Walked\u2028far\x85"))
+    store.save_goal(pid, Goal(Discipline.PT, "Pain\xa02 or less", "pain", 2, Direction.LOWER))
+    store.save_event(pid, Event(date(2025, 3, 4), EventKind.OTHER, "New\u3000shoes"))
+    export_fhir(store, pid, tmp_path / "ann.json")
+    other = open_store(tmp_path / "other")
+    try:
+        report, _ = import_fhir(other, tmp_path / "ann.json")
+        copy = report.patient_id
+        assert other.patient(copy).display_name == "Ann Example"
+        assert other.entries(copy)[0].notes == "Walked far "
+        assert [g.title for g in other.goals(copy)] == ["Pain 2 or less"]
+        assert [e.text for e in other.events(copy)] == ["New shoes"]
+    finally:
+        other.close()
+
+
+def test_a_system_with_spaces_is_refused_before_anything_is_written() -> None:
+    from rehabtrack.fhir.export import parse_subject_identifier
+
+    assert parse_subject_identifier(" urn:oid:1.2.3 | MRN\xa042 ") == ("urn:oid:1.2.3", "MRN 42")
+    with pytest.raises(ValueError, match="SYSTEM must be a URI without spaces"):
+        parse_subject_identifier("my clinic|42")

@@ -128,7 +128,7 @@ def export_patient_bundle(store: Store, patient_id: int, path: Path) -> Outcome:
 
 def export_health_record(store: Store, patient_id: int, path: Path) -> Outcome:
     """The patient's records as a FHIR R4 Bundle (a transaction, as a health record takes it in)."""
-    from rehabtrack.fhir.export import export_fhir
+    from rehabtrack.fhir.export import FhirInvalid, export_fhir
 
     if path.suffix.lower() != ".json":
         path = path.with_name(path.name + ".json")
@@ -136,6 +136,8 @@ def export_health_record(store: Store, patient_id: int, path: Path) -> Outcome:
         done = export_fhir(store, patient_id, path)
     except OSError as exc:
         return Outcome(False, f"The health record could not be written to {path}: {exc.strerror or exc}")
+    except FhirInvalid as exc:
+        return Outcome(False, f"The health record was not written to {path}: {exc}.")
     return Outcome(
         True,
         f"Wrote {done.weeks} weeks ({done.resources} FHIR resources) to {path}. Only you can read this file.",
