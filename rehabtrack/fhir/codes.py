@@ -6,8 +6,8 @@ RehabTrack CodeSystem (``CODE_SYSTEM``), whose codes README lists. Plain Python:
 
 from __future__ import annotations
 
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.markers import WEEKLY_MARKERS
-from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import EventKind
 from rehabtrack.core.rom import ROM_LIMITS, Side
 

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.measure_series import MeasureResult, psfs_ratings
-from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.rom import AXIAL_JOINTS, RomMode, RomReading, Side
 from rehabtrack.core.series import MINUTES_PREFIX, describe

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rehabtrack.core.imports import History, ImportReport, OnConflict
-from rehabtrack.core.measures import INSTRUMENTS
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.rom import Side
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.fhir import codes as c

@@ -222,7 +222,14 @@ def test_every_kind_of_reading_and_goal_comes_back_unchanged(store: Store, tmp_p
     )
     for goal in (
         Goal(Discipline.PT, "Exercise most days", "exercise_adherence", 80, Direction.HIGHER, 40.0),
-        Goal(Discipline.PT, "ODI under 20", "measure/ODI", 20, Direction.LOWER, status=GoalStatus.ACHIEVED),
+        Goal(
+            Discipline.PT,
+            "ODI under 20",
+            "measure/ODI",
+            20,
+            Direction.LOWER,
+            status=GoalStatus.MARKED_ACHIEVED,
+        ),
         Goal(
             Discipline.OT,
             "Hip rotation",
