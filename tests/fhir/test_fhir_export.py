@@ -361,3 +361,22 @@ def test_every_code_of_our_codesystem_is_listed_in_readme(exported: dict[str, An
     from rehabtrack.fhir.codes import OWN_CODES
 
     assert set(OWN_CODES) == listed  # README lists the whole CodeSystem, and nothing else
+
+
+def test_only_the_r4b_models_are_imported() -> None:
+    """fhir.resources' default package is R5: RehabTrack imports its R4B models only."""
+    import ast
+
+    package = Path(__file__).parents[2] / "rehabtrack"
+    found = []
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            found += [(source.name, n) for n in names if n == "fhir" or n.startswith("fhir.")]
+    assert found and all(name.startswith("fhir.resources.R4B") for _, name in found), found
