@@ -236,7 +236,7 @@ class _Builder:
         )
 
     def week_entry(self, entry: WeeklyEntry) -> None:
-        monday = entry.week.isoformat()
+        monday = self.day(entry.week)  # keys hold the dates as written, moved when de-identified
         period = self.week(entry.week)
         for key, value in entry.values.items():
             unit = c.MARKER_UNITS[key]
@@ -402,7 +402,9 @@ class _Builder:
             if goal.start is not None:
                 resource["startDate"] = self.day(goal.start)
             resource["target"] = [target]
-            self.goal_ids[goal.id] = self.add(resource, f"goal/{discipline.value}/{goal.title}")
+            # the key holds the title as written (de-identified: "PT goal 1"), so no id can be checked
+            # against a guessed title
+            self.goal_ids[goal.id] = self.add(resource, f"goal/{discipline.value}/{title}")
 
     # questionnaires ---------------------------------------------------------------------------
 
@@ -436,7 +438,7 @@ class _Builder:
         for result in self.r.measures:
             seen[(result.instrument, result.taken)] += 1
             nth = seen[(result.instrument, result.taken)]
-            key = f"measure/{result.instrument}/{result.taken.isoformat()}/{nth}"
+            key = f"measure/{result.instrument}/{self.day(result.taken)}/{nth}"
             response: Json = {
                 "resourceType": "QuestionnaireResponse",
                 "questionnaire": canonical[result.instrument],
@@ -524,7 +526,7 @@ class _Builder:
             if not self.deid:
                 resource["payload"] = [{"contentString": fhir_text(event.text)}]
             self.add(
-                resource, f"event/{event.day.isoformat()}/{event.kind}/{seen[(event.day, str(event.kind))]}"
+                resource, f"event/{self.day(event.day)}/{event.kind}/{seen[(event.day, str(event.kind))]}"
             )
 
 

@@ -94,3 +94,22 @@ def test_dates_move_together_and_weeks_stay_weeks(demo_store: Store, tmp_path: P
         return {e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] != "Questionnaire"}
 
     assert patients_own(deid).isdisjoint(patients_own(plain))
+
+
+def test_no_id_can_be_checked_against_a_guessed_real_date_or_title(demo_store: Store, tmp_path: Path) -> None:
+    """Ids are UUIDv5 of the uid and a natural key: in a de-identified file the key holds the moved dates
+    and the generic titles, so someone guessing a real week or goal title cannot confirm it by an id."""
+    from rehabtrack.fhir.mapping import date_shift, pseudonym, resource_id
+    from rehabtrack.storage.bundle import patient_uid
+
+    pid = demo_store.patients()[0].id
+    deid = _export(demo_store, tmp_path / "deid.json", deidentify=True)
+    ids = {e["resource"]["id"] for e in deid["entry"]}
+    uid = patient_uid(demo_store, pid)
+    other = pseudonym(uid)
+    week = demo_store.entries(pid)[0].week
+    moved = week + date_shift(uid)
+    assert resource_id(other, f"week/{moved.isoformat()}/pain") in ids
+    assert resource_id(other, f"week/{week.isoformat()}/pain") not in ids
+    goal = demo_store.goals(pid)[0]
+    assert resource_id(other, f"goal/{goal.discipline}/{goal.title}") not in ids
