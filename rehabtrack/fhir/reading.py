@@ -250,6 +250,7 @@ def _observation(reader: _Reader, r: Json) -> None:
         raise _Unreadable("has no effectivePeriod (the week)")
     week = reader.week(str(start)[:10])
     if code in c.MARKER_UNITS:
+        _once(week, week["values"], code, c.OWN_CODES[code])
         week["values"][code] = _value(r.get("valueQuantity"), c.MARKER_UNITS[code])
     elif code in c.ROM_CODES:
         joint, movement = c.ROM_CODES[code]
@@ -268,12 +269,18 @@ def _observation(reader: _Reader, r: Json) -> None:
         if rating is None:
             rating = {"activity": activity, "rating": None, "minutes": None}
             week["activities"].append(rating)
-        if code == "activity-rating":
-            rating["rating"] = _value(r.get("valueQuantity"), "{score}")
-        else:
-            rating["minutes"] = _value(r.get("valueQuantity"), "min")
+        key = "rating" if code == "activity-rating" else "minutes"
+        if rating[key] is not None:
+            raise _Unreadable(f"the week of {week['week']} has {activity} {key} twice")
+        rating[key] = _value(r.get("valueQuantity"), "{score}" if key == "rating" else "min")
     else:
         raise _Unreadable(f"code {code!r} is not a weekly marker RehabTrack reads")
+
+
+def _once(week: Json, values: Json, key: str, label: str) -> None:
+    """A week holds one value of each marker: a second one is named, never silently taken."""
+    if key in values:
+        raise _Unreadable(f"the week of {week['week']} has {label} twice")
 
 
 def _side(site: Json) -> str:
@@ -409,7 +416,10 @@ def _communication(reader: _Reader, r: Json) -> None:
     if not sent:
         raise _Unreadable("has no sent date")
     if code == "weekly-note":
-        reader.week(sent)["notes"] = text
+        week = reader.week(sent)
+        if week["notes"] is not None:
+            raise _Unreadable(f"the week of {sent} has a second note")
+        week["notes"] = text
         return
     kinds = {f"event-{c.slug(k)}": k for k in _event_kinds()}
     if code is None:

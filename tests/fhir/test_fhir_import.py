@@ -323,3 +323,27 @@ def test_a_system_with_spaces_is_refused_before_anything_is_written() -> None:
     assert parse_subject_identifier(" urn:oid:1.2.3 | MRN\xa042 ") == ("urn:oid:1.2.3", "MRN 42")
     with pytest.raises(ValueError, match="SYSTEM must be a URI without spaces"):
         parse_subject_identifier("my clinic|42")
+
+
+def test_a_week_with_a_value_twice_is_named_never_silently_taken(exported: Bundle, tmp_path: Path) -> None:
+    import copy
+
+    n, pain = _first(exported, lambda r: _code(r) == "pain")
+    twin = copy.deepcopy(pain) | {"id": "twin"}
+    twin["valueQuantity"]["value"] = (pain["valueQuantity"]["value"] + 3) % 11
+    exported["entry"].append({"fullUrl": "urn:uuid:00000000-0000-4000-8000-0000000000bb", "resource": twin})
+    _, note = _first(exported, lambda r: "weekly-note" in json.dumps(r.get("category", "")))
+    exported["entry"].append(
+        {"fullUrl": "urn:uuid:00000000-0000-4000-8000-0000000000cc", "resource": note | {"id": "note2"}}
+    )
+    store = open_store(tmp_path / "empty")
+    try:
+        with pytest.raises(FhirImportError) as caught:
+            import_fhir(store, _write(exported, tmp_path / "twice.json"))
+        lines = str(caught.value).splitlines()[1:]
+        week = pain["effectivePeriod"]["start"]
+        assert any(f"the week of {week} has Pain (weekly average) twice" in line for line in lines)
+        assert any(f"the week of {note['sent']} has a second note" in line for line in lines)
+        assert len(lines) == 2 and store.patients(include_archived=True) == []
+    finally:
+        store.close()
