@@ -173,7 +173,7 @@ class DesktopBehaviour(QObject):
 
     def data_folder(self) -> Path | None:
         store = getattr(self.window, "store", None)
-        return store.path.parent if store is not None else None
+        return store.data_dir if store is not None else None
 
     def make_dialog(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.prefs, self.data_folder(), self.window)
@@ -199,9 +199,9 @@ class DesktopBehaviour(QObject):
 
     def move_data_folder(self, folder: Path) -> bool:
         window: Any = self.window
-        if window.store is None:
+        if window.store is None or window.store.data_dir is None:
             return False
-        old = window.store.path.parent
+        old = window.store.data_dir
         patient_id = window.patient.id if window.patient is not None else None
         before = window.store
         try:

@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
     # File and help actions --------------------------------------------------------------------
 
     def data_folder(self) -> Path | None:
-        return self.store.path.parent if self.store is not None else None
+        return self.store.data_dir if self.store is not None else None
 
     def show_profiles(self) -> None:
         if self.store is None:
@@ -478,7 +478,8 @@ class MainWindow(QMainWindow):
             return
         from rehabtrack.ui.shell.single_instance import InstanceServer
 
-        self.instance_server = InstanceServer(self.store.path.parent, self.bring_forward, self)
+        if self.store.data_dir is not None:  # one window per data folder; a server serves several
+            self.instance_server = InstanceServer(self.store.data_dir, self.bring_forward, self)
         patients = self.store.patients()
         if not patients:
             patient_id = self._run_setup_wizard()
