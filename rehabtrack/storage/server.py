@@ -16,7 +16,6 @@ from sqlalchemy.engine import URL, make_url
 
 from rehabtrack.storage.errors import CannotOpen, MigrationFailed, NotRehabTrackDatabase
 
-ENV_DATABASE_URL = "REHABTRACK_DATABASE_URL"
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER = "postgresql+psycopg"
 # Marks a database as RehabTrack's (what PRAGMA application_id does for the SQLite file).
@@ -99,6 +98,18 @@ def cannot_reach(url: URL, exc: BaseException) -> CannotOpen:
     return CannotOpen(
         f"RehabTrack cannot connect to the database {shown(url)} ({why}). Nothing was changed. Check the "
         "address, that the server is running and that you may log in to it, then try again."
+    )
+
+
+def backup_advice(location: str, command: str) -> str:
+    """What ``rehabtrack backup`` or ``restore`` says on a server: the server's owner does it."""
+    if command == "restore":
+        how = f"restore a dump with pg_restore --clean --dbname='{location}' FILE"
+    else:
+        how = f"back it up with pg_dump --format=custom --file=rehabtrack.dump '{location}'"
+    return (
+        f"Your records are on the database server {location}, not in a file RehabTrack can copy: {how}, run "
+        "as the database's owner (a therapist's own login reaches only the rows it may see)."
     )
 
 

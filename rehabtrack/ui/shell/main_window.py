@@ -337,16 +337,25 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         folder = self.data_folder()
         if folder is None:
+            self._server_backup("backup")
             return
         from rehabtrack.storage.backup import backup_now
 
         made = backup_now(folder, keep=self.desktop.prefs.backups_kept)
         self.statusBar().showMessage(f"Backed up to {made}", 8000)
 
+    def _server_backup(self, command: str) -> None:
+        """On a database server the server's owner backs up and restores (pg_dump): say so."""
+        if self.store is not None and self.store.path is None:
+            from rehabtrack.storage.server import backup_advice
+
+            QMessageBox.information(self, "RehabTrack", backup_advice(self.store.location, command))
+
     def restore_backup(self) -> None:
         """Put a backup back in place: the current file is kept aside first, then the app re-opens it."""
         folder = self.data_folder()
         if folder is None or self.store is None:
+            self._server_backup("restore")
             return
         from rehabtrack.storage.backup import backup_dir
 
