@@ -26,12 +26,13 @@ class Place:
         self._databases: dict[str, str] = {}
         self._opened: list[Store] = []
 
-    def address(self, name: str = "data") -> str:
-        """What ``--data-dir`` or ``--database`` takes to open these records."""
+    def address(self, name: str = "data", *, empty: bool = False) -> str:
+        """What ``--data-dir`` or ``--database`` takes to open these records. A server database is made at
+        the newest schema, or with no tables at all (``empty``), as a new data folder holds no file."""
         if self._server is None:
             return str(self._tmp_path / name)
         if name not in self._databases:
-            self._databases[name] = self._server.database()
+            self._databases[name] = self._server.database(empty=empty)
         return self._server.url(self._databases[name])
 
     def option(self, name: str = "data") -> list[str]:
