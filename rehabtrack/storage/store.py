@@ -960,6 +960,7 @@ def _write_measure(
         s.add(
             MeasureItemRow(
                 result_id=row.id,
+                patient_id=row.patient_id,
                 position=position,
                 label=problem.name.strip(),
                 importance=int(problem.importance),
@@ -971,6 +972,7 @@ def _write_measure(
         s.add(
             MeasureItemRow(
                 result_id=row.id,
+                patient_id=row.patient_id,
                 position=position,
                 label=goal.goal.strip(),
                 level=int(goal.level),
@@ -1012,6 +1014,7 @@ def _write_entry(
         s.add(
             RomRow(
                 entry_id=row.id,
+                patient_id=patient_id,
                 joint=r.joint,
                 side=Side(r.side).value,
                 movement=r.movement,
@@ -1023,7 +1026,11 @@ def _write_entry(
         minutes = None if rating.minutes is None else int(rating.minutes)
         s.add(
             ActivityRatingRow(
-                entry_id=row.id, activity_id=rating.activity_id, rating=int(rating.rating), minutes=minutes
+                entry_id=row.id,
+                patient_id=patient_id,
+                activity_id=rating.activity_id,
+                rating=int(rating.rating),
+                minutes=minutes,
             )
         )
     return replace(entry, id=row.id)

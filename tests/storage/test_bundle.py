@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Place
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from places import Place
 
 from rehabtrack.core.imports import OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan

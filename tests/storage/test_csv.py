@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Place
+from places import Place
 
 from rehabtrack.storage.csv_io import CsvImportError, export_csv, import_csv
 

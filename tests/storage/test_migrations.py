@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import Place
 from old_schemas import build_old_database, build_old_server_database, released_schemas
+from places import Place
 
 from rehabtrack.storage.engine import HEAD_REVISION, make_engine
 from rehabtrack.storage.migrate import alembic_config
@@ -120,9 +120,7 @@ def test_schema_0003_upgrades_to_per_patient_thresholds(data_dir: Path) -> None:
     finally:
         store.close()
     with sqlite3.connect(data_dir / DATABASE_NAME) as conn:
-        assert (
-            conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION == "0004"
-        )
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
 
 
 @pytest.mark.postgres
@@ -158,3 +156,63 @@ def _records(store: Store) -> list[tuple[object, ...]]:
         for p in store.patients(include_archived=True)
         if p.id is not None
     ]
+
+
+# Each row of these tables names its patient (schema 0005), the same one as the row it hangs from.
+CHILDREN = (
+    ("rom_measurement", "weekly_entry", "entry_id"),
+    ("activity_rating", "weekly_entry", "entry_id"),
+    ("measure_item", "measure_result", "result_id"),
+)
+
+
+def _patients_named(store: Store) -> dict[str, tuple[int, int]]:
+    """Per table: its rows, and those naming another patient than their parent row (or none)."""
+    found = {}
+    with store.engine.connect() as conn:
+        for table, parent, link in CHILDREN:
+            rows = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+            wrong = conn.execute(
+                sa.text(
+                    f"SELECT count(*) FROM {table} JOIN {parent} ON {parent}.id = {table}.{link} "
+                    f"WHERE {table}.patient_id IS NULL OR {table}.patient_id <> {parent}.patient_id"
+                )
+            ).scalar_one()
+            found[table] = (rows, wrong)
+    return found
+
+
+@pytest.mark.parametrize("dump", released_schemas(), ids=lambda p: p.stem)
+def test_after_the_upgrade_every_reading_rating_and_questionnaire_item_names_its_patient(
+    dump: Path, place: Place, tmp_path: Path
+) -> None:
+    if place.kind == "postgres":
+        address = place.address("old", empty=True)
+        build_old_server_database(dump, address, tmp_path / "scratch.db")
+        store = open_server(address)
+    else:
+        build_old_database(dump, tmp_path / "old" / DATABASE_NAME)
+        store = open_store(tmp_path / "old")
+    try:
+        found = _patients_named(store)
+    finally:
+        store.close()
+    assert found["rom_measurement"][0] > 0 and found["activity_rating"][0] > 0  # items from schema 0003 on
+    assert {table: wrong for table, (_, wrong) in found.items()} == {t: 0 for t, _, _ in CHILDREN}
+
+
+def test_what_the_store_saves_names_its_patient_and_goes_with_it(demo: Store, place: Place) -> None:
+    from dataclasses import replace
+
+    from rehabtrack.core.model import Patient
+
+    [margaret] = demo.patients()
+    ann = demo.save_patient(Patient("Ann Second"))
+    weeks = [replace(e, id=None, activities=()) for e in demo.entries(margaret.id or 0)[:3]]
+    demo.save_entries(ann.id or 0, weeks)  # her readings; the activities are Margaret's
+    found = _patients_named(demo)
+    assert all(rows > 0 and wrong == 0 for rows, wrong in found.values()), found
+    with demo.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM patient WHERE id = :id"), {"id": margaret.id})
+    left = [place.count(table) for table, _, _ in CHILDREN]
+    assert left[0] > 0 and left[1:] == [0, 0]  # only Ann's readings are left

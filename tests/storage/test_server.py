@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from rehabtrack.core.model import Patient
+from rehabtrack.storage.engine import HEAD_REVISION
 from rehabtrack.storage.errors import CannotOpen, NewerSchema, NotRehabTrackDatabase
 from rehabtrack.storage.server import BadAddress, server_url
 from rehabtrack.storage.store import open_server
@@ -103,7 +104,8 @@ def test_a_database_of_a_newer_rehabtrack_is_refused_naming_both_schemas(postgre
     dsn = postgres_url.replace("postgresql:///", "dbname=")
     with psycopg.connect(dsn) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    with pytest.raises(NewerSchema, match=r"newer version of RehabTrack \(schema 9999\).*up to schema 0004"):
+    said = rf"newer version of RehabTrack \(schema 9999\).*up to schema {HEAD_REVISION}"
+    with pytest.raises(NewerSchema, match=said):
         open_server(postgres_url)
 
 

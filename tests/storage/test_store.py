@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import Place
+from places import Place
 from sqlalchemy.exc import IntegrityError
 
 from rehabtrack.core.markers import WEEKLY_MARKERS
