@@ -101,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
         "or replace them with the file's; either way each conflict is listed",
     )
 
+    db = commands.add_parser("db", help="the database's schema (on a server: for the database's owner)")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="upgrade")
+    db_commands.add_parser(
+        "upgrade",
+        parents=after,
+        help="set up or upgrade the database's schema to this version of RehabTrack (on a server only this "
+        "does it, never an ordinary start)",
+    )
+
     commands.add_parser(
         "backup", parents=after, help="back up the database now (into the data folder's backups/)"
     )
@@ -219,6 +228,17 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from rehabtrack.storage.engine import HEAD_REVISION
+    from rehabtrack.storage.store import open_server
+
+    database = _database(args)
+    store = _open_store(args) if database is None else open_server(database, upgrade=True)
+    store.close()
+    print(f"The database {store.location} is at schema {HEAD_REVISION}, this RehabTrack's.")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     """Import a CSV file or a bundle: exit 2 with one line saying what is wrong, or say what was added,
     kept and in conflict."""
@@ -303,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "db":
+            return _db_upgrade(args)
         if args.command in ("backup", "restore") and args.demo:
             raise CommandError(f"{args.command} works on your data folder, not with --demo.")
         if args.command in ("backup", "restore"):

@@ -202,7 +202,7 @@ class PostgresServer:
             name = f"{self.prefix}_template"
             self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
             self._made.append(name)
-            open_server(self.url(name)).close()
+            open_server(self.url(name), upgrade=True).close()
             with psycopg.connect(f"dbname={name}") as conn:
                 found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
                 self._tables = {r[0] for r in found}

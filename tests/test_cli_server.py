@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from rehabtrack.storage.demo import seed_demo
+from rehabtrack.storage.engine import HEAD_REVISION
 from rehabtrack.storage.store import open_server, open_store
 
 
@@ -109,3 +110,29 @@ def test_data_dir_on_the_command_line_wins_over_the_database_in_the_environment(
                env={"REHABTRACK_DATABASE_URL": "postgresql://db.clinic.example/rehab"})  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Exported ")
+
+
+@pytest.mark.postgres
+def test_a_new_server_database_is_set_up_by_db_upgrade_not_by_an_ordinary_command(
+    empty_postgres_url: str, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "weeks.csv"
+    csv_file.write_text("patient,week,pain\nAnn,2025-03-03,4\n", encoding="utf-8")
+    out = _cli("--database", empty_postgres_url, "import", str(csv_file))
+    assert out.returncode == 2
+    [line] = out.stderr.splitlines()
+    assert line == (
+        f"rehabtrack: The database {empty_postgres_url} is not set up for RehabTrack yet; this RehabTrack "
+        f"needs schema {HEAD_REVISION}. Nothing was changed. The database's owner sets it up with: "
+        f"rehabtrack db upgrade --database {empty_postgres_url}"
+    )
+
+    out = _cli("db", "upgrade", "--database", empty_postgres_url)
+    assert out.returncode == 0, out.stderr
+    said = f"The database {empty_postgres_url} is at schema {HEAD_REVISION}, this RehabTrack's."
+    assert out.stdout.strip() == said
+    out = _cli("--database", empty_postgres_url, "import", str(csv_file))
+    assert out.returncode == 0, out.stderr
+    server = open_server(empty_postgres_url)
+    assert [p.display_name for p in server.patients()] == ["Ann"]
+    server.close()

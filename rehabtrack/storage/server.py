@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL, make_url
 
-from rehabtrack.storage.errors import CannotOpen, MigrationFailed, NotRehabTrackDatabase
+from rehabtrack.storage.errors import CannotOpen, MigrationFailed, NotRehabTrackDatabase, SchemaBehind
 
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER = "postgresql+psycopg"
@@ -110,6 +110,14 @@ def backup_advice(location: str, command: str) -> str:
     return (
         f"Your records are on the database server {location}, not in a file RehabTrack can copy: {how}, run "
         "as the database's owner (a therapist's own login reaches only the rows it may see)."
+    )
+
+
+def schema_behind(url: URL, revision: str | None, head: str) -> SchemaBehind:
+    has = f"is at schema {revision}" if revision else "is not set up for RehabTrack yet"
+    return SchemaBehind(
+        f"The database {shown(url)} {has}; this RehabTrack needs schema {head}. Nothing was changed. The "
+        f"database's owner sets it up with: rehabtrack db upgrade --database {shown(url)}"
     )
 
 

@@ -157,11 +157,13 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
         raise
 
 
-def open_server(address: str) -> Store:
-    """Open (creating or upgrading the schema if needed) the RehabTrack database on a PostgreSQL server,
-    ``address`` as a person types it (see storage.server). No lock file and no file backups: the server
-    serves several people at once, and its owner backs it up with ``pg_dump``. BadAddress, CannotOpen
-    (the server cannot be reached), NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise."""
+def open_server(address: str, *, upgrade: bool = False) -> Store:
+    """Open the RehabTrack database on a PostgreSQL server, ``address`` as a person types it (see
+    storage.server). Only ``upgrade`` (``rehabtrack db upgrade``, run by the database's owner) sets the
+    schema up or upgrades it; an ordinary start on a database behind this RehabTrack raises SchemaBehind
+    and changes nothing. No lock file and no file backups: the server serves several people at once,
+    and its owner backs it up with ``pg_dump``. BadAddress, CannotOpen (the server cannot be reached),
+    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise."""
     from rehabtrack.storage import server
 
     url = server.server_url(address)
@@ -170,6 +172,8 @@ def open_server(address: str) -> Store:
         with engine.connect() as conn:
             revision = server.stored_revision(conn, url)
         db.check_not_newer(f"The database {server.shown(url)}", revision)
+        if revision != db.HEAD_REVISION and not upgrade:
+            raise server.schema_behind(url, revision, db.HEAD_REVISION)
         if revision != db.HEAD_REVISION:
             from rehabtrack.storage.migrate import upgrade_to_head  # Alembic only when behind
 

@@ -28,7 +28,7 @@ def test_head_revision_constant_matches_alembic() -> None:
 def _new(place: Place) -> Store:
     """A store on a new database (an empty file, or a server database without tables) set up now."""
     address = place.address("new", empty=True)
-    return open_server(address) if place.kind == "postgres" else open_store(Path(address))
+    return open_server(address, upgrade=True) if place.kind == "postgres" else open_store(Path(address))
 
 
 def test_empty_database_is_upgraded_to_head_with_every_table(place: Place) -> None:
@@ -77,7 +77,7 @@ def test_an_upgrade_of_a_server_database_waits_for_the_one_already_running(empty
     opened: list[Store] = []
     with first.begin() as conn:
         lock_for_upgrade(conn)  # as an upgrade in progress holds it
-        second = threading.Thread(target=lambda: opened.append(open_server(empty_postgres_url)))
+        second = threading.Thread(target=lambda: opened.append(open_server(empty_postgres_url, upgrade=True)))
         second.start()
         second.join(timeout=1.5)
         assert second.is_alive(), "the second upgrade did not wait"
@@ -132,7 +132,7 @@ def test_every_released_schema_upgrades_on_postgresql_to_the_same_records_as_on_
     back exactly as the same dump upgraded in an SQLite file."""
     build_old_server_database(dump, empty_postgres_url, tmp_path / "scratch.db")
     build_old_database(dump, tmp_path / "file" / DATABASE_NAME)
-    on_file, on_server = open_store(tmp_path / "file"), open_server(empty_postgres_url)
+    on_file, on_server = open_store(tmp_path / "file"), open_server(empty_postgres_url, upgrade=True)
     try:
         assert _records(on_server) == _records(on_file)
         assert _records(on_file)[0][1]  # the dump holds weeks
@@ -189,7 +189,7 @@ def test_after_the_upgrade_every_reading_rating_and_questionnaire_item_names_its
     if place.kind == "postgres":
         address = place.address("old", empty=True)
         build_old_server_database(dump, address, tmp_path / "scratch.db")
-        store = open_server(address)
+        store = open_server(address, upgrade=True)
     else:
         build_old_database(dump, tmp_path / "old" / DATABASE_NAME)
         store = open_store(tmp_path / "old")

@@ -14,7 +14,7 @@ import pytest
 
 from rehabtrack.core.model import Patient
 from rehabtrack.storage.engine import HEAD_REVISION
-from rehabtrack.storage.errors import CannotOpen, NewerSchema, NotRehabTrackDatabase
+from rehabtrack.storage.errors import CannotOpen, NewerSchema, NotRehabTrackDatabase, SchemaBehind
 from rehabtrack.storage.server import BadAddress, server_url
 from rehabtrack.storage.store import open_server
 
@@ -77,7 +77,7 @@ def test_an_unreachable_server_is_one_plain_message(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_a_new_database_is_set_up_and_opened_again_unchanged(empty_postgres_url: str) -> None:
-    store = open_server(empty_postgres_url)
+    store = open_server(empty_postgres_url, upgrade=True)
     ann = store.save_patient(Patient("Ann Lee"))
     store.close()
     again = open_server(empty_postgres_url)
@@ -85,6 +85,34 @@ def test_a_new_database_is_set_up_and_opened_again_unchanged(empty_postgres_url:
     assert again.patient(ann.id or 0).created_at == ann.created_at
     assert again.path is None and again.data_dir is None
     again.close()
+
+
+@pytest.mark.postgres
+def test_only_an_upgrade_sets_up_a_new_database(empty_postgres_url: str) -> None:
+    with pytest.raises(SchemaBehind) as caught:
+        open_server(empty_postgres_url)
+    assert str(caught.value) == (
+        f"The database {empty_postgres_url} is not set up for RehabTrack yet; this RehabTrack needs schema "
+        f"{HEAD_REVISION}. Nothing was changed. The database's owner sets it up with: rehabtrack db upgrade "
+        f"--database {empty_postgres_url}"
+    )
+    with psycopg.connect(empty_postgres_url.replace("postgresql:///", "dbname=")) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone() == (0,)
+
+
+@pytest.mark.postgres
+def test_an_ordinary_start_never_upgrades_an_older_database(empty_postgres_url: str, tmp_path: Path) -> None:
+    from old_schemas import FIXTURES, build_old_server_database
+
+    build_old_server_database(FIXTURES / "schema-0004.sql", empty_postgres_url, tmp_path / "scratch.db")
+    with pytest.raises(
+        SchemaBehind, match=rf"is at schema 0004; this RehabTrack needs schema {HEAD_REVISION}"
+    ):
+        open_server(empty_postgres_url)
+    with psycopg.connect(empty_postgres_url.replace("postgresql:///", "dbname=")) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
+    open_server(empty_postgres_url, upgrade=True).close()
+    open_server(empty_postgres_url).close()
 
 
 @pytest.mark.postgres
