@@ -11,8 +11,8 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 
 from rehabtrack.storage.errors import CannotOpen, MigrationFailed, NotRehabTrackDatabase, SchemaBehind
 
@@ -59,7 +59,25 @@ def shown(url: URL) -> str:
 
 def make_server_engine(url: URL) -> Engine:
     # hide_parameters: names, notes and marker values never reach a log or an error message.
-    return sa.create_engine(url, echo=False, hide_parameters=True, pool_pre_ping=True)
+    engine = sa.create_engine(url, echo=False, hide_parameters=True, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _without_row_data)
+    return engine
+
+
+def _without_row_data(context: ExceptionContext) -> None:
+    """PostgreSQL's error DETAIL repeats the row that broke a rule ("Failing row contains (…, a note,
+    …)", "Key (patient_id, name)=(1, Ann Lee)"): only its first line, which names the rule, is kept."""
+    error, said = context.original_exception, context.sqlalchemy_exception
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    if primary and isinstance(said, sa.exc.DBAPIError) and str(error).strip() != primary:
+        error.args = (primary,)
+        raise type(said)(
+            context.statement,
+            None,
+            error,  # type: ignore[arg-type]
+            hide_parameters=True,
+            connection_invalidated=context.is_disconnect,
+        ) from error
 
 
 def stored_revision(conn: Connection, url: URL) -> str | None:
