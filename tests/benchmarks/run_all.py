@@ -24,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dataset  # noqa: E402
+import fhir_bench  # noqa: E402
 import measure  # noqa: E402
 
 
@@ -85,6 +86,7 @@ def main() -> int:
             lambda: measure.report_pdf(),
             lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
             lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
+            lambda: fhir_bench.fhir_export(data_dir=data_dir, rounds=1 if quick else 3),
         ]
         for step in steps:
             figure = step()

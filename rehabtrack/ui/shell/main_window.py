@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         )
         self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
         add(file_menu, "Export patient &bundle…", self.export_bundle)
+        add(file_menu, "Export &health record (FHIR)…", self.export_health_record)
         add(file_menu, "&Import patient or CSV…", self.import_records, "Ctrl+I")
         file_menu.addSeparator()
         add(file_menu, "Back &up now", self.backup_now)
@@ -299,6 +300,18 @@ class MainWindow(QMainWindow):
         if path:
             outcome = export_patient_bundle(self.store, self.patient.id, Path(path))
             self._tell(outcome.ok, "Export patient bundle", outcome.message)
+
+    def export_health_record(self) -> None:
+        """The patient's records as a FHIR R4 Bundle for the clinic's electronic health record."""
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return
+        from rehabtrack.ui.dialogs.transfer import FHIR_FILTER, export_health_record
+
+        suggested = str(Path.home() / f"{self.patient.display_name} health record.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Export health record (FHIR)", suggested, FHIR_FILTER)
+        if path:
+            outcome = export_health_record(self.store, self.patient.id, Path(path))
+            self._tell(outcome.ok, "Export health record (FHIR)", outcome.message)
 
     def import_records(self) -> None:
         """Import a bundle or CSV file: say first where it differs from the records and ask which to keep,
