@@ -702,14 +702,21 @@ class MainWindow(QMainWindow):
         entries = self.checkin.entries if self.checkin is not None else None  # type: ignore[attr-defined]
         return Dashboard(self.store, patient_id, self._today, entries=entries, states=self.settings)
 
-    def refresh(self, *_: object) -> None:
-        """Re-read what a save or delete changed."""
+    def refresh(self, week: object = None) -> None:
+        """Show what a save or delete of ``week`` changed (without a week: read everything again)."""
         if self.store is None or self.patient is None or self.patient.id is None:
             return
-        entries = self._show_history()
+        saved = isinstance(week, date) and self.checkin is not None
+        # the check-in form has just read the weeks back after the save
+        entries = self._show_history(self.checkin.entries if saved else None)  # type: ignore[union-attr]
         self._show_watch(entries)
         if self.dashboard is not None:
-            self.dashboard.refresh(entries)  # type: ignore[attr-defined]
+            if saved and isinstance(week, date):
+                from rehabtrack.ui.changed import Changed
+
+                self.dashboard.apply(Changed(weeks=frozenset({week})))  # type: ignore[attr-defined]
+            else:
+                self.dashboard.refresh(entries)  # type: ignore[attr-defined]
 
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
