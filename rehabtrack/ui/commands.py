@@ -10,6 +10,7 @@ still find them.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from datetime import date
 from typing import Protocol
@@ -47,8 +48,16 @@ class Change(QUndoCommand):
 
     def __init__(self, records: Records, text: str) -> None:
         super().__init__(text.replace("&", "&&"))  # shown in Edit → Undo: a name's "&" is no mnemonic
-        self.records = records
+        # Weakly: the session owns the stack that owns this command; a strong reference back would make
+        # a cycle that only the garbage collector ends, deleting Qt objects in no safe order.
+        self._records = weakref.ref(records)
         self._applied = False  # run once by the session before it was pushed
+
+    @property
+    def records(self) -> Records:
+        records = self._records()
+        assert records is not None, "a command outlived its session"
+        return records
 
     @property
     def store(self) -> Store:

@@ -234,19 +234,25 @@ def import_file(
     *,
     dry_run: bool = False,
 ) -> Outcome:
-    """Import a patient bundle or a CSV file (``dry_run``: only say what it would do).
+    """Import a patient bundle, a FHIR Bundle or a CSV file (``dry_run``: only say what it would do).
 
     A CSV file without a ``patient`` column goes to ``patient_name`` (the patient on screen).
     """
+    from rehabtrack.fhir.reading import FhirImportError, import_fhir, is_fhir
+
+    left_out: list[str] = []
     try:
         if is_bundle(path):
             report = import_bundle(store, path, on_conflict, dry_run=dry_run)
+            what = f"{report.patients[0].name}'s records from {path.name}"
+        elif is_fhir(path):
+            report, left_out = import_fhir(store, path, on_conflict, dry_run=dry_run)
             what = f"{report.patients[0].name}'s records from {path.name}"
         else:
             patient = None if _has_patient_column(path) else patient_name
             report = import_csv(store, path, patient, on_conflict, dry_run=dry_run)
             what = path.name
-    except BundleError as exc:
+    except (BundleError, FhirImportError) as exc:
         return Outcome(False, str(exc))
     except CsvImportError as exc:
         lines = [str(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
@@ -260,7 +266,10 @@ def import_file(
     except DatabaseProblem as exc:  # no backup could be made first, or the disk refused the save
         return Outcome(False, str(exc))
     ids = [p.patient_id for p in report.patients]
-    return Outcome(True, _said(report, what), ids[0] if len(ids) == 1 else None, report)
+    said = _said(report, what)
+    if left_out:
+        said += f"\nLeft out (RehabTrack keeps no such records): {', '.join(left_out)}."
+    return Outcome(True, said, ids[0] if len(ids) == 1 else None, report)
 
 
 def _said(report: ImportReport, what: str) -> str:

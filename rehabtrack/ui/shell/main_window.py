@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         )
         self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
         add(file_menu, "Export patient &bundle…", self.export_bundle)
+        add(file_menu, "Export &health record (FHIR)…", self.export_health_record)
         add(file_menu, "&Import patient or CSV…", self.import_records, "Ctrl+I")
         file_menu.addSeparator()
         add(file_menu, "Back &up now", self.backup_now)
@@ -233,7 +234,7 @@ class MainWindow(QMainWindow):
     # File and help actions --------------------------------------------------------------------
 
     def data_folder(self) -> Path | None:
-        return self.store.path.parent if self.store is not None else None
+        return self.store.data_dir if self.store is not None else None
 
     def show_profiles(self) -> None:
         if self.store is None:
@@ -308,6 +309,18 @@ class MainWindow(QMainWindow):
             outcome = export_patient_bundle(self.store, self.patient.id, Path(path))
             self._tell(outcome.ok, "Export patient bundle", outcome.message)
 
+    def export_health_record(self) -> None:
+        """The patient's records as a FHIR R4 Bundle for the clinic's electronic health record."""
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return
+        from rehabtrack.ui.dialogs.transfer import FHIR_FILTER, export_health_record
+
+        suggested = str(Path.home() / f"{self.patient.display_name} health record.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Export health record (FHIR)", suggested, FHIR_FILTER)
+        if path:
+            outcome = export_health_record(self.store, self.patient.id, Path(path))
+            self._tell(outcome.ok, "Export health record (FHIR)", outcome.message)
+
     def import_records(self) -> None:
         """Import a bundle or CSV file: say first where it differs from the records and ask which to keep,
         then say what was added, kept and in conflict (after the patient is shown, so it stays)."""
@@ -377,16 +390,25 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         folder = self.data_folder()
         if folder is None:
+            self._server_backup("backup")
             return
         from rehabtrack.storage.backup import backup_now
 
         made = backup_now(folder, keep=self.desktop.prefs.backups_kept)
         self.statusBar().showMessage(f"Backed up to {made}", 8000)
 
+    def _server_backup(self, command: str) -> None:
+        """On a database server the server's owner backs up and restores (pg_dump): say so."""
+        if self.store is not None and self.store.path is None:
+            from rehabtrack.storage.server import backup_advice
+
+            QMessageBox.information(self, "RehabTrack", backup_advice(self.store.location, command))
+
     def restore_backup(self) -> None:
         """Put a backup back in place: the current file is kept aside first, then the app re-opens it."""
         folder = self.data_folder()
         if folder is None or self.store is None:
+            self._server_backup("restore")
             return
         from rehabtrack.storage.backup import backup_dir
 
@@ -518,7 +540,8 @@ class MainWindow(QMainWindow):
             return
         from rehabtrack.ui.shell.single_instance import InstanceServer
 
-        self.instance_server = InstanceServer(self.store.path.parent, self.bring_forward, self)
+        if self.store.data_dir is not None:  # one window per data folder; a server serves several
+            self.instance_server = InstanceServer(self.store.data_dir, self.bring_forward, self)
         patients = self.store.patients()
         if not patients:
             patient_id = self._run_setup_wizard()
@@ -587,7 +610,6 @@ class MainWindow(QMainWindow):
         session = PatientSession.open(self.store, patient_id, self._today, self)
         self.session, self.patient = session, session.patient
         self._show_undo_actions(session.undo_action, session.redo_action)
-        session.changed.connect(self._on_changed)
         self._show_patient()
 
         current = self.tabs.currentIndex()
@@ -600,6 +622,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.questionnaires = LazyTab(lambda: self._make_questionnaires(session))
         self.tabs.addTab(self.questionnaires, "&Questionnaires")
+        session.changed.connect(self._on_changed)  # after the check-in's: see _on_changed
         self.tabs.setCurrentIndex(max(current, 0))
         entries = self._show_history(self.dashboard.data.entries)
         self._show_watch(entries)
@@ -674,9 +697,9 @@ class MainWindow(QMainWindow):
 
     def move_data_folder(self, folder: Path) -> bool:
         """Copy the records to ``folder`` and work there from now on; on failure they stay where they were."""
-        if self.store is None:
+        if self.store is None or self.store.data_dir is None:
             return False
-        old = self.store.path.parent
+        old = self.store.data_dir
         patient_id = self.patient.id if self.patient is not None else None
         before = self.store
         try:
@@ -706,14 +729,16 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, what: Changed) -> None:
         """What the window itself shows: the patient's name, the history table, the recurrence watch,
-        and whether the reminder still has a week to remind of."""
+        and whether the reminder still has a week to remind of. Connected after the views: for saved or
+        deleted weeks the check-in has read them back already, and its weeks are used."""
         if self.session is None:
             return
         self.patient = self.session.patient
         if what.patient or what.everything:
             self._show_patient()
         if what.everything or what.weeks or what.activities or what.maintenance or what.thresholds:
-            entries = self._show_history()
+            only_weeks = not (what.everything or what.activities) and self.checkin is not None
+            entries = self._show_history(self.checkin.entries if only_weeks and self.checkin else None)
             self._show_watch(entries)
         if what.everything or what.weeks or what.maintenance:
             self.reminder.check()
