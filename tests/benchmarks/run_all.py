@@ -1,9 +1,11 @@
 """Measure every figure of issue 9 in one run and print RESULTS.md's machine section and table.
 
     QT_QPA_PLATFORM=offscreen /tmp/venv/bin/python tests/benchmarks/run_all.py [--json out.json] [--quick]
+        [--only NAME ...]
 
 Builds the 10-year data set in a temporary folder (about 5 s), then measures each figure with its
-floor interleaved (see measure.py). ``--quick`` takes fewer repeats (for trying the script out).
+floor interleaved (see measure.py). ``--quick`` takes fewer repeats (for trying the script out);
+``--only`` measures only the named figures (e.g. ``--only range-redraw``).
 Takes about 3 minutes on the 2-core reference machine.
 """
 
@@ -25,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dataset  # noqa: E402
 import measure  # noqa: E402
+
+STEPS = ("first-paint", "startup", "save", "range-redraw", "save-redraw", "pdf", "csv-import", "memory")
 
 
 def machine() -> list[str]:
@@ -63,6 +67,7 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path, help="also write every raw number here")
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--only", nargs="+", choices=STEPS, metavar="NAME", help=", ".join(STEPS))
     args = parser.parse_args()
     quick = args.quick
 
@@ -76,17 +81,24 @@ def main() -> int:
         data_dir = Path(tmp) / "data"
         print("building the 10-year data set…", file=sys.stderr)
         dataset.build(data_dir, today).close()
-        steps = [
-            lambda: measure.first_paint(rounds=3 if quick else 9),
-            lambda: measure.startup_to_dashboard(data_dir=data_dir, rounds=2 if quick else 5),
-            lambda: measure.save_checkin(data_dir=data_dir, saves=50 if quick else 200),
-            lambda: measure.dashboard_redraw(data_dir=data_dir, today=today, rounds=5 if quick else 15),
-            lambda: measure.dashboard_after_save(data_dir=data_dir, today=today, rounds=5 if quick else 15),
-            lambda: measure.report_pdf(),
-            lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
-            lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
-        ]
-        for step in steps:
+        steps = {
+            "first-paint": lambda: measure.first_paint(rounds=3 if quick else 9),
+            "startup": lambda: measure.startup_to_dashboard(data_dir=data_dir, rounds=2 if quick else 5),
+            "save": lambda: measure.save_checkin(data_dir=data_dir, saves=50 if quick else 200),
+            "range-redraw": lambda: measure.dashboard_redraw(
+                data_dir=data_dir, today=today, rounds=5 if quick else 15
+            ),
+            "save-redraw": lambda: measure.dashboard_after_save(
+                data_dir=data_dir, today=today, rounds=5 if quick else 15
+            ),
+            "pdf": lambda: measure.report_pdf(),
+            "csv-import": lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
+            "memory": lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
+        }
+        assert list(steps) == list(STEPS)
+        for name, step in steps.items():
+            if args.only and name not in args.only:
+                continue
             figure = step()
             print(f"{figure.what}: {figure.value} ({figure.verdict})", file=sys.stderr)
             figures.append(figure)
