@@ -10,12 +10,15 @@ pyqtgraph's own lines, unchanged.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.DateAxisItem import HOUR_SPACING, ZoomLevel
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
 
 from rehabtrack.core.numbers import plain
@@ -28,14 +31,16 @@ _SPECS_CACHED: Any = object()
 _ONE_TO_ONE = (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate)
 
 
-def _fills_as_rect(pen: QPen, p1: QPointF, p2: QPointF) -> bool:
-    return (
-        (p1.x() == p2.x() or p1.y() == p2.y())
-        and pen.isCosmetic()
+def _hairline_fill(pen: QPen) -> QColor | None:
+    """The colour to fill a translucent hairline of ``pen`` with, or None when it must be stroked."""
+    if (
+        pen.isCosmetic()
         and pen.widthF() <= 1.0
         and pen.style() == Qt.PenStyle.SolidLine
         and pen.color().alpha() < 255
-    )
+    ):
+        return pen.color()
+    return None
 
 
 def _line_rect(p1: QPointF, p2: QPointF) -> QRectF:
@@ -55,6 +60,35 @@ def screen_raster(painter: QPainter) -> bool:
         isinstance(painter.device(), (QWidget, QImage, QPixmap))
         and painter.deviceTransform().type() in _ONE_TO_ONE
     )
+
+
+class _MeasuringPainter:
+    """Stands in for the painter while an axis works out its ticks, remembering text sizes: pyqtgraph
+    measures every tick's label on every range change, mostly the same few month names and numbers."""
+
+    _sizes: dict[tuple[Any, ...], QRectF] = {}
+
+    def __init__(self, painter: QPainter) -> None:
+        self._painter = painter
+        self._font = ""
+
+    def setFont(self, font: QFont) -> None:  # noqa: N802 (Qt's name)
+        self._painter.setFont(font)
+        self._font = ""
+
+    def fontMetrics(self) -> QFontMetrics:  # noqa: N802 (Qt's name)
+        return self._painter.fontMetrics()
+
+    def boundingRect(self, rect: QRectF, flags: Qt.AlignmentFlag, text: str) -> QRectF:  # noqa: N802
+        if not self._font:
+            self._font = self._painter.font().key()
+        key = (self._font, self._painter.device().logicalDpiY(), rect.getRect(), int(flags), text)
+        found = self._sizes.get(key)
+        if found is None:
+            if len(self._sizes) > 4096:
+                self._sizes.clear()
+            found = self._sizes[key] = self._painter.boundingRect(rect, flags, text)
+        return QRectF(found)  # a copy: pyqtgraph shrinks the one it gets
 
 
 class FastGridMixin:
@@ -77,7 +111,7 @@ class FastGridMixin:
             p.save()
             if axis.style["tickFont"]:
                 p.setFont(axis.style["tickFont"])
-            self._specs = axis.generateDrawSpecs(p)
+            self._specs = axis.generateDrawSpecs(_MeasuringPainter(p))
             p.restore()
             axis.picture = _SPECS_CACHED
         if self._specs is not None:
@@ -90,9 +124,12 @@ class FastGridMixin:
     ) -> None:
         if screen_raster(p):
             rest: list[TickSpec] = []
+            fills: dict[int, QColor | None] = {}  # by pen: a level's ticks share one
             for pen, p1, p2 in tickSpecs:
-                if _fills_as_rect(pen, p1, p2):
-                    p.fillRect(_line_rect(p1, p2), pen.color())
+                key = id(pen)
+                colour = fills[key] if key in fills else fills.setdefault(key, _hairline_fill(pen))
+                if colour is not None and (p1.x() == p2.x() or p1.y() == p2.y()):
+                    p.fillRect(_line_rect(p1, p2), colour)
                 else:
                     rest.append((pen, p1, p2))
             tickSpecs = rest
@@ -102,10 +139,63 @@ class FastGridMixin:
 class ValueAxis(FastGridMixin, pg.AxisItem):  # type: ignore[misc]
     """The value (left) axis: its numbers read like every other number (a real minus sign, half up)."""
 
+    _label_shown: tuple[str, str] | None = None
+
+    def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        """pyqtgraph sets the title's HTML again on every range change (to update a unit prefix that
+        rarely changes), about a tenth of a millisecond each time: only when it differs now."""
+        text = self.labelString()
+        shown = (text, self.label.font().toString())
+        if shown != self._label_shown:
+            self._label_shown = shown
+            self.label.setHtml(text)
+            self._adjustSize()
+        self.picture = None
+        self.update()
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         places = max(0, math.ceil(-math.log10(spacing * scale))) if spacing * scale > 0 else 0
         return [plain(v * scale, places) for v in values]
 
 
+class _UtcZoomLevel(ZoomLevel):  # type: ignore[misc]
+    """pyqtgraph moves each tick of a day or longer to local time and back through four QDateTime
+    conversions (a third of the axis's work); at a fixed UTC offset of 0 that moves it by nothing."""
+
+    def moveTicksToLocalTimeCoords(  # noqa: N802 (pyqtgraph's name)
+        self, ticks: np.ndarray, spacing: int, skipFactor: int
+    ) -> np.ndarray:
+        if self.utcOffset == 0 and spacing > HOUR_SPACING:
+            return ticks
+        return super().moveTicksToLocalTimeCoords(ticks, spacing, skipFactor)
+
+
 class DateAxis(FastGridMixin, pg.DateAxisItem):  # type: ignore[misc]
-    """The date (bottom) axis."""
+    """The date (bottom) axis, drawn in UTC."""
+
+    _texts: dict[tuple[str, int | None, float], str] = {}  # (format, UTC offset, tick) -> label
+    zoomLevels: OrderedDict[float, Any]  # noqa: N815 (pyqtgraph's name)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.zoomLevels = OrderedDict(
+            (spacing, _UtcZoomLevel(level.tickSpecs, level.exampleText))
+            for spacing, level in self.zoomLevels.items()
+        )
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        """pyqtgraph's labels, each worked out once: every range change labels every month tick again
+        (120 of them over ten years), with a slow ``strftime`` each."""
+        spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)
+        if spec is None:
+            return list(super().tickStrings(values, scale, spacing))
+        keys = [(spec.format, self.utcOffset, v) for v in values]
+        missing = [v for key, v in zip(keys, values, strict=True) if key not in self._texts]
+        if missing:
+            if len(self._texts) > 4096:
+                self._texts.clear()
+            made = super().tickStrings(missing, scale, spacing)
+            self._texts.update(
+                ((spec.format, self.utcOffset, v), t) for v, t in zip(missing, made, strict=True)
+            )
+        return [self._texts[key] for key in keys]
