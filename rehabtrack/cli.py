@@ -246,7 +246,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _self_test(args: argparse.Namespace) -> int:
-    from rehabtrack.ui.selftest import (
+    from rehabtrack.ui.shell.selftest import (
         SelfTestArgumentError,
         check_text_scale,
         parse_size,
@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             return _restore(args)
         if args.command == "self-test":
             return _self_test(args)
-        from rehabtrack.ui.app import run_app
+        from rehabtrack.ui.shell.app import run_app
 
         return run_app(data_dir=args.data_dir, demo=args.demo)
     except (CommandError, DatabaseProblem, ResourceProblem) as exc:

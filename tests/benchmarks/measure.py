@@ -313,7 +313,7 @@ class RedrawBench:
         from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QWidget
 
         from rehabtrack.charts.marker_chart import timestamp
-        from rehabtrack.ui.dashboard import CHART_COLUMNS, CHART_MIN_HEIGHT, Dashboard
+        from rehabtrack.ui.views.dashboard import CHART_COLUMNS, CHART_MIN_HEIGHT, Dashboard
 
         self.app: Any = QApplication.instance() or QApplication([])
         self.store, self.today = store, today

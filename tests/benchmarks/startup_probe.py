@@ -168,14 +168,14 @@ def run_rehabtrack(data_dir: str | None, mode: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])  # run_app reuses it; the watcher needs it before any window exists
-    from rehabtrack.ui import app as rehabtrack_app
+    from rehabtrack.ui.shell import app as rehabtrack_app
 
     if mode == "app":
         when(first_expose, lambda: report(mode="app"))
         rehabtrack_app.run_app(data_dir)
         return
 
-    from rehabtrack.ui.main_window import MainWindow
+    from rehabtrack.ui.shell.main_window import MainWindow
 
     original_load = MainWindow.load
 

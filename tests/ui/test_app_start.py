@@ -18,7 +18,7 @@ CHILD = """
 import gc, json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from rehabtrack.ui import app as ui_app
+from rehabtrack.ui.shell import app as ui_app
 
 ui_app.SETTLE_AFTER_MS = 100
 qt_app = QApplication(sys.argv[:1])

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.storage.backup import backup_dir, backup_now
 from rehabtrack.storage.store import DATABASE_NAME, open_store
-from rehabtrack.ui.main_window import MainWindow
+from rehabtrack.ui.shell.main_window import MainWindow
 
 MONDAY = date(2026, 11, 16)
 

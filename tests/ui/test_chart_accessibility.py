@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.marker_chart import MarkerChart, axis_title
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import Dashboard
+from rehabtrack.ui.views.dashboard import Dashboard
 
 
 def _heard(chart: MarkerChart) -> tuple[str, str]:

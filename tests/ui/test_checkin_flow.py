@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.checkin import CheckInForm
+from rehabtrack.ui.dialogs.wizard import SetupWizard
+from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.widgets import NumberField
-from rehabtrack.ui.wizard import SetupWizard
 
 TODAY = date(2025, 3, 5)  # a Wednesday: the current week starts Monday 3 March
 LAST_WEEK = date(2025, 2, 24)

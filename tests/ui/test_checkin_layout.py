@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.core.model import Activity, Discipline, Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.checkin import CheckInForm
+from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.widgets import HIT_TARGET, apply_font_scale, high_contrast_palette
 
 SHOTS = Path("/tmp/rehabtrack-shots")

@@ -15,7 +15,7 @@ from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side, rom_key
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.checkin import CheckInForm
+from rehabtrack.ui.views.checkin import CheckInForm
 
 TODAY = date(2025, 3, 5)
 THIS_WEEK = week_start(TODAY)

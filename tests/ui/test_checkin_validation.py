@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.core.markers import WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, Discipline, Patient
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.checkin import CheckInForm
+from rehabtrack.ui.views.checkin import CheckInForm
 from rehabtrack.ui.widgets import NumberField
 
 TODAY = date(2025, 3, 5)

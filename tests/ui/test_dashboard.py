@@ -11,8 +11,9 @@ from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus
 from rehabtrack.core.progress import progress_toward
 from rehabtrack.core.series import series_for, value_in
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import GOALS_GROUP, Dashboard
-from rehabtrack.ui.goal_dialog import GoalDialog
+from rehabtrack.ui.dialogs.goal import GoalDialog
+from rehabtrack.ui.patient_data import GOALS_GROUP
+from rehabtrack.ui.views.dashboard import Dashboard
 
 
 def _patient(store: Store) -> int:

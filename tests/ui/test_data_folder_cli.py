@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from rehabtrack.storage.backup import list_backups
 from rehabtrack.storage.store import Store, open_store
-from rehabtrack.ui.main_window import MainWindow
 from rehabtrack.ui.settings import Settings, SharedWithStorage
+from rehabtrack.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def test_the_apps_own_settings_reach_the_command_line(tmp_path: Path, config_hom
     chosen = tmp_path / "mine"
     save = (
         "from dataclasses import replace\n"
-        "from rehabtrack.ui.app import make_application\n"
+        "from rehabtrack.ui.shell.app import make_application\n"
         "from rehabtrack.ui.settings import user_settings\n"
         "app = make_application()\n"
         "settings = user_settings()\n"

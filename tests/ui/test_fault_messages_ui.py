@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.core.model import Patient
 from rehabtrack.storage.backup import backup_now, list_backups
 from rehabtrack.storage.store import DATABASE_NAME, open_store
-from rehabtrack.ui.main_window import MainWindow
+from rehabtrack.ui.shell.main_window import MainWindow
 
 
 def test_a_folder_where_the_records_should_be_is_named_and_no_restore_offered(

@@ -25,9 +25,9 @@ from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.charts.theme import HIGH_CONTRAST, LIGHT
 from rehabtrack.core.series import series_for
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.preferences import apply_app_theme, chart_theme
-from rehabtrack.ui.questionnaires import QuestionnairesView
 from rehabtrack.ui.settings import Theme
+from rehabtrack.ui.theme import apply_app_theme, chart_theme
+from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
 FUSION_THEMES = [
     Theme.LIGHT,

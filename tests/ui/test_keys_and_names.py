@@ -14,14 +14,14 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.charts.theme import LIGHT
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
-from rehabtrack.ui.goal_dialog import GoalDialog
-from rehabtrack.ui.main_window import MainWindow
-from rehabtrack.ui.profiles import ProfilesDialog
-from rehabtrack.ui.questionnaires import ItemWordingDialog
-from rehabtrack.ui.report_dialog import ReportDialog
-from rehabtrack.ui.screen_check import KEYS, NAMELESS, UNHEARD, check_window
-from rehabtrack.ui.session_view import EventDialog, SessionView
-from rehabtrack.ui.wizard import SetupWizard
+from rehabtrack.ui.dialogs.goal import GoalDialog
+from rehabtrack.ui.dialogs.item_wording import ItemWordingDialog
+from rehabtrack.ui.dialogs.profiles import ProfilesDialog
+from rehabtrack.ui.dialogs.report import ReportDialog
+from rehabtrack.ui.dialogs.wizard import SetupWizard
+from rehabtrack.ui.shell.main_window import MainWindow
+from rehabtrack.ui.shell.screen_check import KEYS, NAMELESS, UNHEARD, check_window
+from rehabtrack.ui.views.session_view import EventDialog, SessionView
 
 
 def problems_in(window: QWidget, state: str) -> list[str]:
@@ -103,7 +103,7 @@ def test_the_export_file_label_reads_file_and_enter_there_exports_not_browses(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QLabel
 
-    from rehabtrack.ui import report_dialog
+    from rehabtrack.ui.dialogs import report as report_dialog
 
     browsed: list[str] = []
     monkeypatch.setattr(

@@ -14,8 +14,8 @@ from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import Store, open_store
-from rehabtrack.ui.main_window import MainWindow
-from rehabtrack.ui.report_dialog import ReportDialog, trim_sections
+from rehabtrack.ui.dialogs.report import ReportDialog, trim_sections
+from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.widgets import NumberField
 
 CTRL = Qt.KeyboardModifier.ControlModifier

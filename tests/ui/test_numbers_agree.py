@@ -16,10 +16,10 @@ from rehabtrack.report.content import build_content
 from rehabtrack.report.pdf import write_report
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
-from rehabtrack.ui.dashboard import Dashboard
-from rehabtrack.ui.history import COLUMNS
-from rehabtrack.ui.main_window import MainWindow
-from rehabtrack.ui.session_view import SessionView
+from rehabtrack.ui.shell.main_window import MainWindow
+from rehabtrack.ui.views.dashboard import Dashboard
+from rehabtrack.ui.views.history import COLUMNS
+from rehabtrack.ui.views.session_view import SessionView
 
 NUMBER = r"[−+]?\d+(?:\.\d+)?"
 HISTORY_TITLES = {  # the PDF's weekly-table title of each column the history shows

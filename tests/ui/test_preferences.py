@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT
 from rehabtrack.storage.backup import DATABASE_NAME, DEFAULT_KEEP
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.main_window import MainWindow
-from rehabtrack.ui.preferences import apply_app_theme
 from rehabtrack.ui.settings import DEFAULT_BACKUPS_KEPT, Preferences, Settings, Theme, settings_at
+from rehabtrack.ui.shell.main_window import MainWindow
+from rehabtrack.ui.theme import apply_app_theme
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from rehabtrack.charts.marker_chart import MarkerChart
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.measure_series import measure_series
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.questionnaires import QuestionnairesView
+from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.main_window import MainWindow
-from rehabtrack.ui.reminder import reminder_due, should_remind
 from rehabtrack.ui.settings import Preferences, Settings, settings_at
+from rehabtrack.ui.shell.main_window import MainWindow
+from rehabtrack.ui.shell.reminder import reminder_due, should_remind
 
 SUNDAY = date(2026, 11, 29)
 SATURDAY = SUNDAY - timedelta(days=1)
@@ -156,8 +156,8 @@ def test_banner_screenshot(
     shot: Callable[[object, str], object],
     theme: str,
 ) -> None:
-    from rehabtrack.ui.preferences import apply_app_theme
     from rehabtrack.ui.settings import Theme
+    from rehabtrack.ui.theme import apply_app_theme
 
     settings = _settings(tmp_path, today)
     settings.save_preferences(replace(settings.preferences(), theme=Theme(theme)))

@@ -18,10 +18,10 @@ from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.storage.bundle import export_bundle
 from rehabtrack.storage.store import Store, open_store
-from rehabtrack.ui.dashboard import Dashboard, default_preset
-from rehabtrack.ui.main_window import MainWindow
-from rehabtrack.ui.reminder import reminder_text
 from rehabtrack.ui.settings import Preferences, Settings
+from rehabtrack.ui.shell.main_window import MainWindow
+from rehabtrack.ui.shell.reminder import reminder_text
+from rehabtrack.ui.views.dashboard import Dashboard, default_preset
 from rehabtrack.ui.widgets import NoticeLabel
 
 ONE_WEEK = timedelta(weeks=1)
@@ -49,7 +49,7 @@ def test_the_patient_heading_grows_with_the_text_size(qtbot: QtBot, demo_store: 
 
 
 def test_a_new_goal_offers_a_target_date_still_ahead(qtbot: QtBot, demo_store: Store, today: date) -> None:
-    from rehabtrack.ui.goal_dialog import GoalDialog
+    from rehabtrack.ui.dialogs.goal import GoalDialog
 
     dashboard = Dashboard(demo_store, demo_store.patients()[0].id or 0, today)
     qtbot.addWidget(dashboard)
@@ -84,7 +84,7 @@ def test_charts_open_on_a_range_that_shows_the_patients_data(qtbot: QtBot, store
 def test_the_first_run_offers_to_import_a_bundle(
     qtbot: QtBot, demo_store: Store, tmp_path: Path, today: date
 ) -> None:
-    from rehabtrack.ui.wizard import SetupWizard
+    from rehabtrack.ui.dialogs.wizard import SetupWizard
 
     bundle = tmp_path / "margaret.rtbundle"
     export_bundle(demo_store, demo_store.patients()[0].id or 0, bundle)
@@ -108,7 +108,7 @@ def test_the_first_run_offers_to_import_a_bundle(
 def test_discharge_takes_a_chosen_day_and_is_in_the_edit_menu(
     qtbot: QtBot, demo_store: Store, today: date
 ) -> None:
-    from rehabtrack.ui.questionnaires import DischargeDialog
+    from rehabtrack.ui.dialogs.discharge import DischargeDialog
 
     window = _window(qtbot, demo_store, today)
     assert window.discharge_action in window.edit_menu.actions()
@@ -131,7 +131,7 @@ def test_cancelling_the_discharge_returns_to_the_tab_and_field_the_user_left(
     qtbot: QtBot, demo_store: Store, today: date
 ) -> None:
     from rehabtrack.core.markers import WEEKLY_MARKERS
-    from rehabtrack.ui.questionnaires import DischargeDialog
+    from rehabtrack.ui.dialogs.discharge import DischargeDialog
 
     window = _window(qtbot, demo_store, today)
     field = window.checkin._fields[WEEKLY_MARKERS[0].key].widget  # type: ignore[union-attr]
@@ -196,7 +196,7 @@ def test_the_recurrence_warning_is_a_notice_shown_once(qtbot: QtBot, demo_store:
 
 def test_preferences_tried_on_the_demo_stay_with_the_demo(tmp_path: Path) -> None:
     script = (
-        "from rehabtrack.ui.app import make_application, settings_for\n"
+        "from rehabtrack.ui.shell.app import make_application, settings_for\n"
         "from rehabtrack.ui.settings import Preferences, user_settings\n"
         "make_application()\n"
         "settings_for(demo=True).save_preferences(Preferences(font_scale=200))\n"

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.charts.marker_chart import MarkerChart
-from rehabtrack.ui.screen_check import (
+from rehabtrack.ui.settings import Theme
+from rehabtrack.ui.shell.screen_check import (
     CUT,
     ERROR_HIDDEN,
     KEYS,
@@ -33,8 +34,7 @@ from rehabtrack.ui.screen_check import (
     SQUASHED,
     check_window,
 )
-from rehabtrack.ui.selftest import SelfTestResult, self_test
-from rehabtrack.ui.settings import Theme
+from rehabtrack.ui.shell.selftest import SelfTestResult, self_test
 from rehabtrack.ui.widgets import ErrorLabel
 
 SCREEN = (1366, 768)
@@ -153,8 +153,8 @@ def test_every_view_passes_at_1366x768(qapp, scale: int, theme: Theme) -> None: 
 
 def _main_window(qtbot, scale: int):  # type: ignore[no-untyped-def]
     from rehabtrack.storage.paths import open_data
-    from rehabtrack.ui.main_window import MainWindow
     from rehabtrack.ui.settings import Preferences, Settings
+    from rehabtrack.ui.shell.main_window import MainWindow
 
     settings = Settings()
     settings.save_preferences(Preferences(font_scale=scale))
@@ -188,7 +188,7 @@ def test_the_window_opens_within_the_screen(qtbot) -> None:  # type: ignore[no-u
 
 
 def test_at_175_percent_save_session_view_and_leave_are_on_screen(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from rehabtrack.ui.session_view import SessionView
+    from rehabtrack.ui.views.session_view import SessionView
 
     window = _main_window(qtbot, 175)
     _fill(window, qtbot)
@@ -212,7 +212,7 @@ def test_at_175_percent_save_session_view_and_leave_are_on_screen(qtbot) -> None
 
 
 def test_at_200_percent_the_session_chart_has_room_and_the_compare_table_is_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from rehabtrack.ui.session_view import SessionView
+    from rehabtrack.ui.views.session_view import SessionView
 
     window = _main_window(qtbot, 200)
     dashboard = window.dashboard
@@ -302,12 +302,12 @@ def test_in_a_real_x_window_at_175_percent_everything_fits(tmp_path: Path) -> No
     script = tmp_path / "fit.py"
     script.write_text(
         "import sys\n"
-        "from rehabtrack.ui.selftest import run_self_test\n"
+        "from rehabtrack.ui.shell.selftest import run_self_test\n"
         "from rehabtrack.ui.settings import Theme\n"
         "code = run_self_test(None, (1366, 768), 175, Theme.SYSTEM)\n"
         "from PySide6.QtTest import QTest\n"
         "from rehabtrack.storage.paths import open_data\n"
-        "from rehabtrack.ui.main_window import MainWindow\n"
+        "from rehabtrack.ui.shell.main_window import MainWindow\n"
         "window = MainWindow(lambda: open_data(demo=True))\n"
         "window.show()\n"
         "window.load()\n"

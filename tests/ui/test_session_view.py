@@ -13,7 +13,7 @@ from rehabtrack.core.model import EventKind, GoalStatus
 from rehabtrack.core.progress import change_between, default_periods, progress_toward
 from rehabtrack.core.series import chart_keys, series_for
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.session_view import EventDialog, SessionView
+from rehabtrack.ui.views.session_view import EventDialog, SessionView
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.charts.contrast import contrast as wcag_contrast
 from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT, ChartTheme
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.main_window import MainWindow
-from rehabtrack.ui.preferences import apply_app_theme, chart_theme, dark_palette
 from rehabtrack.ui.settings import Preferences, Settings, Theme
+from rehabtrack.ui.shell.main_window import MainWindow
+from rehabtrack.ui.theme import apply_app_theme, chart_theme, dark_palette
 from rehabtrack.ui.widgets import high_contrast_palette
 
 AA_TEXT = 4.5  # WCAG 2.x 1.4.3, normal text

@@ -16,9 +16,9 @@ from rehabtrack.charts.theme import LIGHT
 from rehabtrack.report.content import build_content
 from rehabtrack.report.pdf import write_report
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import Dashboard
-from rehabtrack.ui.session_view import SessionView
-from rehabtrack.ui.threshold_dialog import ThresholdDialog
+from rehabtrack.ui.dialogs.thresholds import ThresholdDialog
+from rehabtrack.ui.views.dashboard import Dashboard
+from rehabtrack.ui.views.session_view import SessionView
 
 
 def _pid(store: Store) -> int:

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.core.model import Activity, ActivityRating, Discipline, Patient, WeeklyEntry
 from rehabtrack.core.series import ACTIVITY_GROUP
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import Dashboard
+from rehabtrack.ui.views.dashboard import Dashboard
 
 
 def test_minutes_tolerated_chart_sits_beside_the_rating_and_plots_the_stored_minutes(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rehabtrack.storage.store import Store, open_store
-from rehabtrack.ui.transfer import export_patient_bundle, import_file
+from rehabtrack.ui.dialogs.transfer import export_patient_bundle, import_file
 
 
 def test_a_bundle_moves_a_whole_patient_and_importing_it_twice_adds_nothing(
@@ -96,7 +96,7 @@ def test_the_window_asks_which_value_to_keep_and_its_report_stays_in_view(
     from PySide6.QtWidgets import QFileDialog
 
     from rehabtrack.storage.demo import seed_demo
-    from rehabtrack.ui.main_window import MainWindow
+    from rehabtrack.ui.shell.main_window import MainWindow
 
     store = open_store(data_dir)
     seed_demo(store, today)
@@ -156,7 +156,7 @@ def test_weekly_data_that_cannot_be_written_is_said_and_leaves_no_file(
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from rehabtrack.storage.demo import seed_demo
-    from rehabtrack.ui.main_window import MainWindow
+    from rehabtrack.ui.shell.main_window import MainWindow
 
     store = open_store(data_dir)
     seed_demo(store, today)

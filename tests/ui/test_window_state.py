@@ -8,8 +8,8 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.main_window import MainWindow
 from rehabtrack.ui.settings import settings_at
+from rehabtrack.ui.shell.main_window import MainWindow
 
 
 def _window(qtbot: QtBot, store: Store, today: date, ini: Path) -> MainWindow:

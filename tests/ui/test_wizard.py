@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.core.model import Patient
 from rehabtrack.core.templates import TemplateError, load_templates, parse_template, template_named
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.profiles import ProfilesDialog
-from rehabtrack.ui.wizard import SetupWizard, create_patient
+from rehabtrack.ui.dialogs.profiles import ProfilesDialog
+from rehabtrack.ui.dialogs.wizard import SetupWizard, create_patient
 
 REQUIRED = {
     "knee_replacement",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.storage.store import open_store
-from rehabtrack.ui.main_window import MainWindow
+from rehabtrack.ui.shell.main_window import MainWindow
 
 REAL_SCREEN = os.environ.get("QT_QPA_PLATFORM") == "xcb" and bool(os.environ.get("DISPLAY"))
 

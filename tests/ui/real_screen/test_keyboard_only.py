@@ -15,7 +15,7 @@ from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.weeks import ONE_WEEK, week_start
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
-from rehabtrack.ui.session_view import SessionView
+from rehabtrack.ui.views.session_view import SessionView
 from tests.ui.real_screen.conftest import activate, launch
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -157,7 +157,7 @@ def test_in_the_session_view_compare_leaves_n_c_and_the_arrows_to_their_shortcut
     qtbot: QtBot, demo_store, today: date, qt_messages
 ) -> None:  # type: ignore[no-untyped-def]
     from rehabtrack.charts.theme import LIGHT
-    from rehabtrack.ui.session_view import EventDialog
+    from rehabtrack.ui.views.session_view import EventDialog
 
     [patient] = demo_store.patients()
     view = SessionView(demo_store, patient.id, today, LIGHT)
@@ -191,7 +191,7 @@ def test_in_the_session_view_compare_leaves_n_c_and_the_arrows_to_their_shortcut
 
 def test_alt_n_in_the_session_view_adds_a_note(qtbot: QtBot, demo_store, today: date, qt_messages) -> None:  # type: ignore[no-untyped-def]
     from rehabtrack.charts.theme import LIGHT
-    from rehabtrack.ui.session_view import EventDialog
+    from rehabtrack.ui.views.session_view import EventDialog
 
     [patient] = demo_store.patients()
     view = SessionView(demo_store, patient.id, today, LIGHT)

@@ -30,7 +30,7 @@ from rehabtrack.core.rom import rom_label
 from rehabtrack.core.templates import ConditionTemplate, load_templates, sides_for
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.transfer import BUNDLE_FILTER
+from rehabtrack.ui.dialogs.transfer import BUNDLE_FILTER
 from rehabtrack.ui.widgets import Button, ComboBox, DateField, TextField, error_label, hint_label
 
 WIZARD_WIDTH_CHARS = 80
@@ -206,7 +206,7 @@ class SetupWizard(QWizard):
 
     def import_bundle(self, path: Path) -> bool:
         """Set up from a patient bundle instead of the questions; says why not on the page."""
-        from rehabtrack.ui.transfer import import_file
+        from rehabtrack.ui.dialogs.transfer import import_file
 
         outcome = import_file(self.store, path)
         if not outcome.ok or outcome.patient_id is None:

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehabtrack.ui.history import HistoryModel
-from rehabtrack.ui.lazy_tab import LazyTab
-from rehabtrack.ui.preferences import DesktopBehaviour
 from rehabtrack.ui.settings import Settings
+from rehabtrack.ui.shell.desktop import DesktopBehaviour
+from rehabtrack.ui.shell.lazy_tab import LazyTab
+from rehabtrack.ui.views.history import HistoryModel
 from rehabtrack.ui.widgets import NoticeLabel, scaled_point_size
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
     def show_profiles(self) -> None:
         if self.store is None:
             return
-        from rehabtrack.ui.profiles import ProfilesDialog
+        from rehabtrack.ui.dialogs.profiles import ProfilesDialog
 
         dialog = ProfilesDialog(self.store, self.patient.id if self.patient else None, self)
         dialog.patient_chosen.connect(self.set_patient)
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
     def export_report(self) -> None:
         if self.store is None or self.patient is None or self.patient.id is None:
             return
-        from rehabtrack.ui.report_dialog import ReportDialog
+        from rehabtrack.ui.dialogs.report import ReportDialog
 
         paper = self.desktop.prefs.paper_size()
         dialog = ReportDialog(self.store, self.patient.id, self._today or date.today(), paper, parent=self)
@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
     def print_report(self) -> None:
         if self.store is None or self.patient is None or self.patient.id is None:
             return
-        from rehabtrack.ui.report_dialog import print_progress_report
+        from rehabtrack.ui.dialogs.report import print_progress_report
 
         pages = print_progress_report(self.store, self.patient.id, self._today or date.today(), self)
         if pages:
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         """One file with the patient's whole history, for their therapist's RehabTrack (or a new computer)."""
         if self.store is None or self.patient is None or self.patient.id is None:
             return
-        from rehabtrack.ui.transfer import BUNDLE_FILTER, export_patient_bundle
+        from rehabtrack.ui.dialogs.transfer import BUNDLE_FILTER, export_patient_bundle
 
         suggested = str(Path.home() / f"{self.patient.display_name}.rtbundle")
         path, _ = QFileDialog.getSaveFileName(self, "Export patient bundle", suggested, BUNDLE_FILTER)
@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         from rehabtrack.core.imports import OnConflict
-        from rehabtrack.ui.transfer import IMPORT_FILTER, import_file
+        from rehabtrack.ui.dialogs.transfer import IMPORT_FILTER, import_file
 
         path, _ = QFileDialog.getOpenFileName(
             self, "Import a patient or weekly data", str(Path.home()), IMPORT_FILTER
@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
     def _ask_on_conflict(self, report: ImportReport, file_name: str) -> OnConflict | None:
         """Keep the stored values or take the file's; None: cancel the import."""
         from rehabtrack.core.imports import OnConflict
-        from rehabtrack.ui.transfer import conflict_question
+        from rehabtrack.ui.dialogs.transfer import conflict_question
 
         box = QMessageBox(
             QMessageBox.Icon.Question, "Values differ", conflict_question(report, file_name), parent=self
@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
             self.dashboard.open_session()
 
     def show_help(self) -> None:
-        from rehabtrack.ui.checkin import KEYS_HELP
+        from rehabtrack.ui.views.checkin import KEYS_HELP
 
         QMessageBox.information(
             self,
@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
             elif self._offer_restore(exc):
                 self.load()
             return
-        from rehabtrack.ui.single_instance import InstanceServer
+        from rehabtrack.ui.shell.single_instance import InstanceServer
 
         self.instance_server = InstanceServer(self.store.path.parent, self.bring_forward, self)
         patients = self.store.patients()
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
 
     def _already_open(self, exc: StoreLocked) -> None:
         """A second copy on the same records: bring the first one forward and step aside."""
-        from rehabtrack.ui.single_instance import wake_running
+        from rehabtrack.ui.shell.single_instance import wake_running
 
         self.patient_label.setText("RehabTrack is already open on these records")
         if exc.data_dir is not None and wake_running(exc.data_dir):
@@ -528,7 +528,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("RehabTrack is already open here.", 5000)
 
     def _run_setup_wizard(self) -> int | None:
-        from rehabtrack.ui.wizard import SetupWizard
+        from rehabtrack.ui.dialogs.wizard import SetupWizard
 
         assert self.store is not None
         wizard = SetupWizard(self.store, self)
@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
 
     def set_patient(self, patient_id: int) -> None:
         assert self.store is not None
-        from rehabtrack.ui.checkin import CheckInForm
+        from rehabtrack.ui.views.checkin import CheckInForm
 
         self.patient = self.store.patient(patient_id)
         self.undo_stack.clear()
@@ -570,7 +570,7 @@ class MainWindow(QMainWindow):
             self.checkin.focus_first_input()  # type: ignore[attr-defined]
 
     def _make_questionnaires(self, patient_id: int) -> QWidget:
-        from rehabtrack.ui.questionnaires import QuestionnairesView
+        from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
         assert self.store is not None
         view = QuestionnairesView(self.store, patient_id, self._today or date.today())
@@ -584,7 +584,7 @@ class MainWindow(QMainWindow):
             content.refresh()  # type: ignore[attr-defined]
 
     def _make_dashboard(self, patient_id: int) -> QWidget | None:
-        from rehabtrack.ui.dashboard import Dashboard
+        from rehabtrack.ui.views.dashboard import Dashboard
 
         assert self.store is not None
         entries = self.checkin.entries if self.checkin is not None else None  # type: ignore[attr-defined]

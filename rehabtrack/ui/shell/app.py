@@ -42,7 +42,7 @@ def settings_for(demo: bool) -> Settings:
 def run_app(data_dir: str | None = None, demo: bool = False) -> int:
     gc.disable()  # until the first patient is on screen: see settle_memory
     app = make_application()
-    from rehabtrack.ui.main_window import MainWindow
+    from rehabtrack.ui.shell.main_window import MainWindow
 
     settings = settings_for(demo)
 

@@ -35,7 +35,7 @@ from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import chart_keys
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.dashboard import PatientData, band_tip, typical_for
+from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,

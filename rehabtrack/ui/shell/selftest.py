@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from rehabtrack.ui.settings import FONT_SCALE_MAX, FONT_SCALE_MIN, Theme
 
 if TYPE_CHECKING:
-    from rehabtrack.ui.screen_check import Finding
+    from rehabtrack.ui.shell.screen_check import Finding
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from rehabtrack.ui.main_window import MainWindow
+    from rehabtrack.ui.shell.main_window import MainWindow
 
 DEFAULT_SIZE = (1366, 768)
 SETTLE_ROUNDS = 6
@@ -129,8 +129,8 @@ def self_test(
     """Open and check every view; the application's font and theme are put back afterwards."""
     from PySide6.QtWidgets import QApplication
 
-    from rehabtrack.ui.app import make_application
-    from rehabtrack.ui.preferences import apply_app_theme
+    from rehabtrack.ui.shell.app import make_application
+    from rehabtrack.ui.theme import apply_app_theme
 
     app = make_application()
     font = QApplication.font()
@@ -168,7 +168,7 @@ class _Run:
 
     def check(self, window: QWidget, name: str) -> None:
         """Check the shown ``window`` as it is now, and save its picture as the next screenshot."""
-        from rehabtrack.ui.screen_check import check_window
+        from rehabtrack.ui.shell.screen_check import check_window
 
         self.settle()
         self.result.views.append(name)
@@ -217,7 +217,7 @@ class _Run:
     # The walk ---------------------------------------------------------------------------------
 
     def all(self) -> None:
-        from rehabtrack.ui.preferences import apply_app_theme
+        from rehabtrack.ui.theme import apply_app_theme
         from rehabtrack.ui.widgets import apply_app_font_scale
 
         apply_app_font_scale(self.text_scale)
@@ -240,7 +240,7 @@ class _Run:
     def wizard(self) -> None:
         """The first run on an empty folder: every page of the set-up wizard."""
         from rehabtrack.storage.store import open_store
-        from rehabtrack.ui.wizard import SetupWizard
+        from rehabtrack.ui.dialogs.wizard import SetupWizard
 
         folder = Path(tempfile.mkdtemp(prefix="rehabtrack-selftest-"))
         store = open_store(folder)
@@ -259,8 +259,8 @@ class _Run:
         from PySide6.QtCore import QPoint, QRect
 
         from rehabtrack.storage.paths import open_data
-        from rehabtrack.ui.main_window import MainWindow
         from rehabtrack.ui.settings import Preferences, Settings
+        from rehabtrack.ui.shell.main_window import MainWindow
 
         settings = Settings()  # in memory: the user's own preferences are never touched
         settings.save_preferences(Preferences(font_scale=self.text_scale, theme=self.theme))
@@ -285,7 +285,8 @@ class _Run:
 
     def questionnaires(self, window: MainWindow) -> None:
         from rehabtrack.core.measure_series import FILLED_IN
-        from rehabtrack.ui.questionnaires import DischargeDialog, QuestionnairesView
+        from rehabtrack.ui.dialogs.discharge import DischargeDialog
+        from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
         holder = window.questionnaires
         view = holder.content if holder is not None else None
@@ -303,8 +304,8 @@ class _Run:
         self.close(discharge)
 
     def session_view(self, window: MainWindow) -> None:
-        from rehabtrack.ui.dashboard import Dashboard
-        from rehabtrack.ui.session_view import EventDialog, SessionView
+        from rehabtrack.ui.views.dashboard import Dashboard
+        from rehabtrack.ui.views.session_view import EventDialog, SessionView
 
         dashboard = window.dashboard
         assert isinstance(dashboard, Dashboard) and window.store is not None
@@ -324,8 +325,8 @@ class _Run:
         self.close(view)
 
     def goal_editor(self, window: MainWindow) -> None:
-        from rehabtrack.ui.dashboard import Dashboard
-        from rehabtrack.ui.goal_dialog import GoalDialog
+        from rehabtrack.ui.dialogs.goal import GoalDialog
+        from rehabtrack.ui.views.dashboard import Dashboard
 
         dashboard = window.dashboard
         assert isinstance(dashboard, Dashboard) and window.store is not None
@@ -354,7 +355,7 @@ class _Run:
     def export(self, window: MainWindow) -> None:
         from datetime import date
 
-        from rehabtrack.ui.report_dialog import ReportDialog
+        from rehabtrack.ui.dialogs.report import ReportDialog
 
         assert window.store is not None and window.patient is not None and window.patient.id is not None
         dialog = ReportDialog(window.store, window.patient.id, date.today(), "a4", window)
@@ -369,7 +370,7 @@ class _Run:
     def restore_offer(self, window: MainWindow) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from rehabtrack.ui.main_window import RESTORE_OFFER_TITLE, restore_offer_text
+        from rehabtrack.ui.shell.main_window import RESTORE_OFFER_TITLE, restore_offer_text
 
         backup = Path("backups") / "rehabtrack-2026-01-01.db"
         text = restore_offer_text("The database file is damaged (file is not a database).", backup)
@@ -385,7 +386,7 @@ class _Run:
         self.close(box)
 
     def profiles(self, window: MainWindow) -> None:
-        from rehabtrack.ui.profiles import ProfilesDialog
+        from rehabtrack.ui.dialogs.profiles import ProfilesDialog
 
         assert window.store is not None and window.patient is not None
         dialog = ProfilesDialog(window.store, window.patient.id, window)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from rehabtrack.core.model import Patient
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.dialogs.wizard import SetupWizard
 from rehabtrack.ui.widgets import Button, error_label, hint_label
-from rehabtrack.ui.wizard import SetupWizard
 
 
 class ProfilesDialog(QDialog):

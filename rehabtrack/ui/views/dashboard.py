@@ -7,10 +7,8 @@ other groups are built the first time they are shown and refreshed when shown ag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -37,17 +35,13 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.charts.marker_chart import RANGE_PRESETS, MarkerChart, range_for
 from rehabtrack.charts.theme import LIGHT, ChartTheme
-from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
-from rehabtrack.core.measure_series import MeasureResult, any_series, measure_keys
-from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, WeeklyEntry
-from rehabtrack.core.progress import GoalProgress, Period, change_between, progress_toward
-from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
-from rehabtrack.core.series import MINUTES_PREFIX, Series, chart_keys
+from rehabtrack.core.model import Discipline, Goal, GoalStatus, WeeklyEntry
+from rehabtrack.core.rom_norms import DEFAULT_SOURCE
+from rehabtrack.core.series import MINUTES_PREFIX
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import Button, hint_label
 
-GOALS_GROUP = "Goals"
-QUESTIONNAIRES_GROUP = "Questionnaires"
 DEFAULT_PRESET = "6 months"
 CHART_COLUMNS = 2
 GOALS_SHARE = 42  # percent of the dashboard's height the goals panel opens with
@@ -77,101 +71,6 @@ def default_preset(today: date, logged: Sequence[date]) -> str:
         if first >= start:
             return preset
     return DEFAULT_PRESET
-
-
-def typical_for(key: str, source: str = DEFAULT_SOURCE) -> tuple[float, float] | None:
-    """The typical range of motion of a ROM series from the chosen table; None for other series."""
-    found = norm_for_series(key, source)
-    return None if found is None else (found.low, found.high)
-
-
-def band_for(key: str) -> float | None:
-    """The meaningful-change half-width shaded around a chart's baseline, if RehabTrack has one."""
-    try:
-        return threshold_for(key).value
-    except KeyError:
-        return None
-
-
-def band_tip(threshold: Threshold | None) -> str:
-    """What the chart's grey band says when hovered: its width and where that comes from."""
-    if threshold is None:
-        return ""
-    return (
-        f"Grey band: within normal variation, ± {threshold.amount(threshold.value)}. {threshold.explained()}"
-    )
-
-
-class PatientData:
-    """Everything the dashboard and session view draw for one patient, read once per refresh."""
-
-    def __init__(
-        self, store: Store, patient_id: int, today: date, entries: Sequence[WeeklyEntry] | None = None
-    ) -> None:
-        self.today = today
-        self.entries: list[WeeklyEntry] = list(entries) if entries is not None else store.entries(patient_id)
-        self.activities: list[Activity] = store.activities(patient_id, include_archived=True)
-        self.goals: list[Goal] = store.goals(patient_id)
-        self.events: list[Event] = store.events(patient_id)
-        self.results: list[MeasureResult] = store.measures(patient_id)
-        self.thresholds: dict[str, float] = store.thresholds(patient_id)  # set by the therapist
-        self._series: dict[str, Series] = {}
-
-    def applied(self) -> AbstractContextManager[None]:
-        """Inside it, every verdict uses this patient's thresholds (``core.meaningful_change``)."""
-        return patient_thresholds(self.thresholds)
-
-    def threshold(self, key: str) -> Threshold | None:
-        """The meaningful change of series ``key`` for this patient; None when RehabTrack has none."""
-        with self.applied():
-            try:
-                return threshold_for(key)
-            except KeyError:
-                return None
-
-    def band(self, key: str) -> float | None:
-        found = self.threshold(key)
-        return None if found is None else found.value
-
-    def change_between(self, key: str, first: Period, last: Period) -> Change | None:
-        with self.applied():
-            return change_between(self.series(key), first, last)
-
-    def series(self, key: str) -> Series:
-        if key not in self._series:
-            self._series[key] = any_series(key, self.entries, self.activities, self.results)
-        return self._series[key]
-
-    @cached_property
-    def chart_groups(self) -> dict[str, list[str]]:
-        """Chart group → series keys, goals first (one chart per open goal's marker); worked out once."""
-        groups: dict[str, list[str]] = {}
-        goal_keys = list(dict.fromkeys(g.marker for g in self.open_goals()))
-        if goal_keys:
-            groups[GOALS_GROUP] = goal_keys
-        for group, key in chart_keys(self.entries, self.activities):
-            groups.setdefault(group, []).append(key)
-        scores = measure_keys(self.entries, self.activities, self.results)
-        if scores:
-            groups[QUESTIONNAIRES_GROUP] = scores
-        return groups
-
-    def open_goals(self) -> list[Goal]:
-        return [g for g in self.goals if g.status == GoalStatus.ACTIVE]
-
-    def goals_for(self, key: str) -> list[Goal]:
-        return [g for g in self.open_goals() if g.marker == key]
-
-    def progress(self, goal: Goal) -> GoalProgress:
-        with self.applied():
-            return progress_toward(goal, self.series(goal.marker), self.today)
-
-    def first_week(self) -> date | None:
-        """Where "All" starts: the first logged week, or an earlier event (the surgery, say)."""
-        first = min((e.week for e in self.entries), default=None)
-        if first is None:
-            return None
-        return min([first, *(e.day for e in self.events)])
 
 
 def fit_cell(widget: QWidget) -> None:
@@ -608,7 +507,7 @@ class Dashboard(QWidget):
         self._fill()
 
     def open_session(self) -> None:
-        from rehabtrack.ui.session_view import SessionView
+        from rehabtrack.ui.views.session_view import SessionView
 
         view = SessionView(self.store, self.patient_id, self.today, self.theme, self)
         view.showFullScreen()
@@ -619,14 +518,14 @@ class Dashboard(QWidget):
     # Goals --------------------------------------------------------------------------------------
 
     def add_goal(self) -> None:
-        from rehabtrack.ui.goal_dialog import GoalDialog
+        from rehabtrack.ui.dialogs.goal import GoalDialog
 
         dialog = GoalDialog(self.store, self.patient_id, self.data, None, self)
         if dialog.exec():
             self._after_goal_change(f"Goal added: {dialog.saved_title()}")
 
     def edit_goal(self) -> None:
-        from rehabtrack.ui.goal_dialog import GoalDialog
+        from rehabtrack.ui.dialogs.goal import GoalDialog
 
         goal = self.goals_panel.current_goal()
         if goal is None:
@@ -637,7 +536,7 @@ class Dashboard(QWidget):
 
     def edit_thresholds(self) -> None:
         """Set this patient's convention thresholds; every verdict, band and report then uses them."""
-        from rehabtrack.ui.threshold_dialog import ThresholdDialog
+        from rehabtrack.ui.dialogs.thresholds import ThresholdDialog
 
         if ThresholdDialog(self.store, self.patient_id, self).exec():
             self._after_goal_change("Meaningful-change thresholds saved for this patient")

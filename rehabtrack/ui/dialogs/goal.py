@@ -36,7 +36,7 @@ from rehabtrack.ui.widgets import (
 )
 
 if TYPE_CHECKING:
-    from rehabtrack.ui.dashboard import PatientData
+    from rehabtrack.ui.patient_data import PatientData
 
 DISCIPLINE_CHOICES = ((Discipline.PT, "PT: moving better"), (Discipline.OT, "OT: managing daily life"))
 DIRECTION_CHOICES = ((Direction.HIGHER, "Higher is better"), (Direction.LOWER, "Lower is better"))
