@@ -21,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
 
+from rehabtrack.charts.tick_specs import draw_specs, handled
 from rehabtrack.core.numbers import plain
 
 TickSpec = tuple[QPen, QPointF, QPointF]
@@ -67,10 +68,12 @@ class _MeasuringPainter:
     measures every tick's label on every range change, mostly the same few month names and numbers."""
 
     _sizes: dict[tuple[Any, ...], QRectF] = {}
+    _labels: dict[tuple[str, int, str], QRectF] = {}
 
     def __init__(self, painter: QPainter) -> None:
         self._painter = painter
         self._font = ""
+        self._dpi = painter.device().logicalDpiY()
 
     def setFont(self, font: QFont) -> None:  # noqa: N802 (Qt's name)
         self._painter.setFont(font)
@@ -79,16 +82,31 @@ class _MeasuringPainter:
     def fontMetrics(self) -> QFontMetrics:  # noqa: N802 (Qt's name)
         return self._painter.fontMetrics()
 
-    def boundingRect(self, rect: QRectF, flags: Qt.AlignmentFlag, text: str) -> QRectF:  # noqa: N802
+    def _font_key(self) -> str:
         if not self._font:
             self._font = self._painter.font().key()
-        key = (self._font, self._painter.device().logicalDpiY(), rect.getRect(), int(flags), text)
+        return self._font
+
+    def boundingRect(self, rect: QRectF, flags: Qt.AlignmentFlag, text: str) -> QRectF:  # noqa: N802
+        key = (self._font_key(), self._dpi, rect.getRect(), int(flags), text)
         found = self._sizes.get(key)
         if found is None:
             if len(self._sizes) > 4096:
                 self._sizes.clear()
             found = self._sizes[key] = self._painter.boundingRect(rect, flags, text)
         return QRectF(found)  # a copy: pyqtgraph shrinks the one it gets
+
+    def label_box(self, text: str) -> QRectF:
+        """A tick label's box as pyqtgraph sizes it (its text's box, 0.8 of its height); not to be changed."""
+        key = (self._font_key(), self._dpi, text)
+        found = self._labels.get(key)
+        if found is None:
+            if len(self._labels) > 4096:
+                self._labels.clear()
+            found = self._painter.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+            found.setHeight(found.height() * 0.8)
+            self._labels[key] = found
+        return found
 
 
 class FastGridMixin:
@@ -111,7 +129,8 @@ class FastGridMixin:
             p.save()
             if axis.style["tickFont"]:
                 p.setFont(axis.style["tickFont"])
-            self._specs = axis.generateDrawSpecs(_MeasuringPainter(p))
+            measuring = _MeasuringPainter(p)
+            self._specs = draw_specs(axis, measuring) if handled(axis) else axis.generateDrawSpecs(measuring)
             p.restore()
             axis.picture = _SPECS_CACHED
         if self._specs is not None:
@@ -168,6 +187,20 @@ class _UtcZoomLevel(ZoomLevel):  # type: ignore[misc]
         if self.utcOffset == 0 and spacing > HOUR_SPACING:
             return ticks
         return super().moveTicksToLocalTimeCoords(ticks, spacing, skipFactor)
+
+    def tickValues(self, minVal: float, maxVal: float, minSpc: float) -> Any:  # noqa: N802 (pyqtgraph's)
+        """pyqtgraph's ticks, remembered for the ranges shown lately (a preset chosen again)."""
+        key = (minVal, maxVal, minSpc, self.utcOffset)
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) > 32:
+                self._known.clear()
+            found = self._known[key] = super().tickValues(minVal, maxVal, minSpc)
+        return found
+
+    def __init__(self, tickSpecs: Any, exampleText: str) -> None:  # noqa: N803 (pyqtgraph's names)
+        super().__init__(tickSpecs, exampleText)
+        self._known: dict[tuple[float, float, float, int | None], Any] = {}
 
 
 class DateAxis(FastGridMixin, pg.DateAxisItem):  # type: ignore[misc]
