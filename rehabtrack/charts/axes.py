@@ -144,13 +144,22 @@ class FastGridMixin:
         if screen_raster(p):
             rest: list[TickSpec] = []
             fills: dict[int, QColor | None] = {}  # by pen: a level's ticks share one
+            rects: dict[int, list[QRectF]] = {}  # by pen: filled in one call
             for pen, p1, p2 in tickSpecs:
                 key = id(pen)
                 colour = fills[key] if key in fills else fills.setdefault(key, _hairline_fill(pen))
                 if colour is not None and (p1.x() == p2.x() or p1.y() == p2.y()):
-                    p.fillRect(_line_rect(p1, p2), colour)
+                    rects.setdefault(key, []).append(_line_rect(p1, p2))
                 else:
                     rest.append((pen, p1, p2))
+            if rects:
+                # drawRects without a pen fills each rectangle as fillRect does, in one call
+                p.save()
+                p.setPen(Qt.PenStyle.NoPen)
+                for key, boxes in rects.items():
+                    p.setBrush(fills[key])
+                    p.drawRects(boxes)
+                p.restore()
             tickSpecs = rest
         super().drawPicture(p, axisSpec, tickSpecs, textSpecs)  # type: ignore[misc]
 
@@ -172,9 +181,21 @@ class ValueAxis(FastGridMixin, pg.AxisItem):  # type: ignore[misc]
         self.picture = None
         self.update()
 
+    _texts: dict[tuple[float, float, int], str] = {}  # (value, scale, decimal places) -> label
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         places = max(0, math.ceil(-math.log10(spacing * scale))) if spacing * scale > 0 else 0
-        return [plain(v * scale, places) for v in values]
+        texts = self._texts
+        if len(texts) > 4096:
+            texts.clear()
+        out = []
+        for v in values:
+            key = (v, scale, places)
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = plain(v * scale, places)
+            out.append(text)
+        return out
 
 
 class _UtcZoomLevel(ZoomLevel):  # type: ignore[misc]

@@ -34,6 +34,8 @@ class EventStrip(pg.AxisItem):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__(orientation="top")
         self.setStyle(showValues=False, tickLength=0)
+        # No values, no title: pyqtgraph would otherwise set the empty title's HTML on every range change.
+        self.enableAutoSIPrefix(False)
         self.labels: list[StripLabel] = []
         self._font = QFont()
         self._colour = QColor("#000000")

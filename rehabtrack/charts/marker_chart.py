@@ -252,6 +252,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._x_range: tuple[date, date] | None = None
         self._band: tuple[float, float] | None = None
         self._axis_text, self._axis_room = "", 0.0
+        self._y_extent: tuple[float, float] | None = None  # the values shown, worked out once per set_data
         self._title_fits: dict[tuple[str, float, ChartTheme], tuple[str, float]] = {}
         self._title_shown: tuple[str, float] | None = None
         self._re_laying = False  # the plot is being laid out again from within _apply_ranges
@@ -375,6 +376,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
 
         self._set_axis_title()
         self._x_range = x_range
+        self._y_extent = None
         self._apply_ranges()
         self.setAccessibleName(axis_title(series))
         self.viewport().setAccessibleName(axis_title(series))  # the drawing area takes clicks: named too
@@ -442,27 +444,15 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         x0 = timestamp(start) - X_PAD_DAYS * SECONDS_PER_DAY
         x1 = timestamp(end) + X_PAD_DAYS * SECONDS_PER_DAY
         view = self.plotItem.getViewBox()
-        view.setXRange(x0, x1, padding=0)
         # Over more than a year the monthly grid is a dense hatching that costs half of every repaint
         # (~25 ms a chart here) and helps nobody read a date: the tick labels stay.
         long_span = (end - start).days > GRID_MAX_DAYS
         self.plotItem.getAxis("bottom").setGrid(False if long_span else self._theme.grid_alpha)
 
         empty = not self._weeks
-        ys = list(self._values) + [v for _, v in self._mean] + [g.target for g in self._goals]
-        if self._trend is not None:
-            ys += [self._trend[0][1], self._trend[1][1]]
-        if self._band is not None:
-            ys += list(self._band)
-        if self._typical is not None and self._series is not None:
-            # Show how far there is to go: the typical bound on the better side, not the whole range
-            # (0–135° would squash a knee moving from 84° to 118° into a third of the chart).
-            ys.append(self._typical[0] if self._series.lower_is_better else self._typical[1])
-        if empty:
-            # Nothing logged: show the marker's whole scale rather than a sliver around a goal line.
-            info = _marker_for(self._series) if self._series is not None else None
-            ys += [info.low, info.high] if info is not None else [0.0, 1.0]
-        low, high = min(ys), max(ys)
+        if self._y_extent is None:
+            self._y_extent = self._values_shown()
+        low, high = self._y_extent
         span = max(high - low, 1.0)
         pad = span * Y_PAD_FRACTION
         bottom, top = low - pad, high + pad
@@ -470,7 +460,8 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._layout_event_labels(x0, x1)
         bottom, top = self._goal_label_room(bottom, top)
         bottom, top = self._within_scale(bottom, top)
-        view.setYRange(bottom, top, padding=0)
+        # Both at once: pyqtgraph tells every part of the plot about each change of range.
+        view.setRange(xRange=(x0, x1), yRange=(bottom, top), padding=0)
         dense = self._drawing.dense_events
         dense.visible = bool(self._dense_xs)
         if self._dense_xs:
@@ -482,6 +473,23 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
         self._place_goal_labels()
         self._settle()
+
+    def _values_shown(self) -> tuple[float, float]:
+        """The lowest and highest value the chart must show, whatever the date range."""
+        ys = list(self._values) + [v for _, v in self._mean] + [g.target for g in self._goals]
+        if self._trend is not None:
+            ys += [self._trend[0][1], self._trend[1][1]]
+        if self._band is not None:
+            ys += list(self._band)
+        if self._typical is not None and self._series is not None:
+            # Show how far there is to go: the typical bound on the better side, not the whole range
+            # (0–135° would squash a knee moving from 84° to 118° into a third of the chart).
+            ys.append(self._typical[0] if self._series.lower_is_better else self._typical[1])
+        if not self._weeks:
+            # Nothing logged: show the marker's whole scale rather than a sliver around a goal line.
+            info = _marker_for(self._series) if self._series is not None else None
+            ys += [info.low, info.high] if info is not None else [0.0, 1.0]
+        return min(ys), max(ys)
 
     def _goal_label_room(self, bottom: float, top: float) -> tuple[float, float]:
         """Room for a goal's label on the far side of its line from the data (above a goal the data
