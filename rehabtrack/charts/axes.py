@@ -164,22 +164,27 @@ class FastGridMixin:
         super().drawPicture(p, axisSpec, tickSpecs, textSpecs)  # type: ignore[misc]
 
 
-class ValueAxis(FastGridMixin, pg.AxisItem):  # type: ignore[misc]
-    """The value (left) axis: its numbers read like every other number (a real minus sign, half up)."""
+class TitleOnceMixin:
+    """pyqtgraph sets an axis title's HTML again whenever the range or style changes (to update a
+    unit prefix that rarely changes), about a tenth of a millisecond each time, a dozen times while a
+    chart is made: only when the title differs now."""
 
     _label_shown: tuple[str, str] | None = None
 
     def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph's name)
-        """pyqtgraph sets the title's HTML again on every range change (to update a unit prefix that
-        rarely changes), about a tenth of a millisecond each time: only when it differs now."""
-        text = self.labelString()
-        shown = (text, self.label.font().toString())
+        axis: Any = self
+        text = axis.labelString()
+        shown = (text, axis.label.font().toString())
         if shown != self._label_shown:
             self._label_shown = shown
-            self.label.setHtml(text)
-            self._adjustSize()
-        self.picture = None
-        self.update()
+            axis.label.setHtml(text)
+            axis._adjustSize()
+        axis.picture = None
+        axis.update()
+
+
+class ValueAxis(TitleOnceMixin, FastGridMixin, pg.AxisItem):  # type: ignore[misc]
+    """The value (left) axis: its numbers read like every other number (a real minus sign, half up)."""
 
     _texts: dict[tuple[float, float, int], str] = {}  # (value, scale, decimal places) -> label
 
@@ -224,7 +229,7 @@ class _UtcZoomLevel(ZoomLevel):  # type: ignore[misc]
         self._known: dict[tuple[float, float, float, int | None], Any] = {}
 
 
-class DateAxis(FastGridMixin, pg.DateAxisItem):  # type: ignore[misc]
+class DateAxis(TitleOnceMixin, FastGridMixin, pg.DateAxisItem):  # type: ignore[misc]
     """The date (bottom) axis, drawn in UTC."""
 
     _texts: dict[tuple[str, int | None, float], str] = {}  # (format, UTC offset, tick) -> label
