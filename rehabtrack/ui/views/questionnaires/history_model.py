@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.measure_series import MeasureResult, change_since, day_text, score_text
-from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.numbers import signed
 
 

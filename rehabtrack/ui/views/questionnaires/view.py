@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.charts.marker_chart import MarkerChart
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.maintenance import CADENCES, MaintenancePlan, goals_met, recurrence_alerts, should_offer
 from rehabtrack.core.meaningful_change import patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
@@ -47,7 +48,6 @@ from rehabtrack.core.measure_series import (
     score_message,
     score_text,
 )
-from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import GoalStatus
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
