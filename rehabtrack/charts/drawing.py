@@ -35,16 +35,14 @@ MAX_TIPS = 3  # as pyqtgraph's scatter plot: the texts of this many points under
 
 class GoalLabel(pg.TextItem):  # type: ignore[misc]
     """A goal line's label. pyqtgraph's TextItem keeps its text, font, colour, fill and size; the item
-    itself is never put in the scene: ``ChartDrawing`` draws it (see ``paint_label``)."""
+    itself is never put in the scene: ``ChartDrawing`` draws it (see ``_paint_label``)."""
 
     def __init__(self, drawing: ChartDrawing) -> None:
         super().__init__(text="", anchor=(0, 0))
         self._drawing = drawing
         self.share = 0.02  # where along the line, as a share of the view's width
-        self.corner = (
-            0.0,
-            0.0,
-        )  # the anchor: (0, 0) the label's top left at that point, (1, 1) its bottom right
+        # The corner anchored there: (0, 0) the label's top left, (1, 1) its bottom right.
+        self.corner = (0.0, 0.0)
         self.target = 0.0
 
     def place(self, share: float, corner: tuple[float, float]) -> None:
