@@ -142,6 +142,23 @@ def test_event_lines_at_event_dates(chart: MarkerChart, make_series: SeriesMaker
     assert [d for d, _ in chart.event_lines()] == [week(2) + timedelta(days=2)]
 
 
+def test_hovering_an_event_line_says_the_event(
+    qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker, week: Week
+) -> None:
+    injection = Event(week(2) + timedelta(days=2), EventKind.INJECTION, "Steroid injection, right knee")
+    chart.set_data(make_series([6, 5, 5, 4]), events=[injection])
+    chart.show()
+    qtbot.waitExposed(chart)
+    view = chart.plotItem.getViewBox()
+    on_line = chart.mapFromScene(view.mapViewToScene(QPointF(timestamp(injection.day), 5.5)))
+    QTest.mouseMove(chart.viewport(), on_line)
+    qtbot.waitUntil(lambda: "Steroid injection, right knee" in chart.drawing.toolTip())
+    assert chart.drawing.toolTip().startswith("18 Mar 2026: ")
+    qtbot.wait(100)  # pyqtgraph ignores a move that follows the last one within a frame's time
+    QTest.mouseMove(chart.viewport(), on_line + QPoint(12, 0))  # beside the line: nothing to say
+    qtbot.waitUntil(lambda: chart.drawing.toolTip() == "")
+
+
 def test_a_range_crowded_with_events_draws_plain_lines_and_labels_them_when_zoomed_in(
     chart: MarkerChart, make_series: SeriesMaker, week: Week
 ) -> None:
