@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,19 +72,44 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=after, help="export a patient's weekly entries")
     export.add_argument(
         "--format",
-        choices=["csv", "bundle"],
+        choices=["csv", "bundle", "fhir"],
         default="csv",
-        help="csv: weekly entries; bundle: one patient's whole history for another RehabTrack",
+        help="csv: weekly entries; bundle: one patient's whole history for another RehabTrack; "
+        "fhir: one patient's records as a FHIR R4 Bundle for a health record",
     )
     export.add_argument("--out", required=True, metavar="FILE")
-    export.add_argument("--patient", metavar="NAME", help="default: every patient (csv only)")
+    export.add_argument(
+        "--patient", metavar="NAME", help="default: every patient (csv), the only patient (bundle, fhir)"
+    )
+    fhir = export.add_argument_group("FHIR (with --format fhir)")
+    fhir.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="default: the first record")
+    fhir.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="default: the last record")
+    fhir.add_argument(
+        "--bundle-type",
+        choices=["transaction", "collection"],
+        help="transaction (default): what a health record takes in; collection: an archive",
+    )
+    fhir.add_argument(
+        "--subject-identifier",
+        metavar="SYSTEM|VALUE",
+        help="the clinic's record number (MRN) for the patient, e.g. urn:oid:1.2.3.4|12345",
+    )
+    fhir.add_argument(
+        "--deidentify",
+        action="store_true",
+        help="leave out names and free text, and move every date by the same number of weeks",
+    )
 
     imp = commands.add_parser(
         "import",
         parents=after,
         help="import weekly entries from a CSV file, or a patient bundle (all or nothing)",
     )
-    imp.add_argument("file", metavar="FILE", help="a .csv file or a .rtbundle patient bundle")
+    imp.add_argument(
+        "file",
+        metavar="FILE",
+        help="a .csv file, a .rtbundle patient bundle or a FHIR Bundle RehabTrack wrote",
+    )
     imp.add_argument("--patient", metavar="NAME", help="import every CSV row into this patient")
     imp.add_argument(
         "--on-conflict",
@@ -138,6 +164,21 @@ def _patients(store: Store, name: str | None) -> list[Patient]:
 def _export(args: argparse.Namespace) -> int:
     from rehabtrack.storage.csv_io import export_csv
 
+    fhir_only = [
+        flag
+        for flag, given in (
+            ("--from", args.start),
+            ("--to", args.end),
+            ("--bundle-type", args.bundle_type),
+            ("--subject-identifier", args.subject_identifier),
+            ("--deidentify", args.deidentify),
+        )
+        if given
+    ]
+    if fhir_only and args.format != "fhir":
+        raise CommandError(f"{fhir_only[0]} works with --format fhir only.")
+    if args.format == "fhir":
+        return _export_fhir(args)
     store = _open_store(args)
     if args.format == "bundle":
         return _export_bundle(args, store)
@@ -173,6 +214,58 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def _day_argument(flag: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{flag}: must be a date written YYYY-MM-DD (got {text!r}).") from None
+
+
+def _export_fhir(args: argparse.Namespace) -> int:
+    """One patient's records as a FHIR R4 Bundle (validated before it is written)."""
+    from rehabtrack.fhir.export import FhirInvalid, export_fhir, parse_subject_identifier
+
+    first, last = _day_argument("--from", args.start), _day_argument("--to", args.end)
+    if first and last and first > last:
+        raise CommandError(f"--from ({first}) must be on or before --to ({last}).")
+    identifier = None
+    if args.subject_identifier is not None:
+        try:
+            identifier = parse_subject_identifier(args.subject_identifier)
+        except ValueError as exc:
+            raise CommandError(f"--subject-identifier: {exc}.") from None
+    store = _open_store(args)
+    try:
+        patients = _patients(store, args.patient)
+        if len(patients) != 1 or patients[0].id is None:
+            raise CommandError("a FHIR export holds one patient; name them with --patient NAME.")
+        try:
+            done = export_fhir(
+                store,
+                patients[0].id,
+                Path(args.out),
+                bundle_type=args.bundle_type or "transaction",
+                subject_identifier=identifier,
+                deidentify=args.deidentify,
+                first=first,
+                last=last,
+            )
+        except OSError as exc:
+            return _not_written(args.out, exc)
+        except FhirInvalid as exc:
+            return _fail(f"{args.out} was not written: {exc}.")
+    finally:
+        store.close()
+    who = "a de-identified patient" if args.deidentify else done.patient
+    print(
+        f"Exported {who}'s records ({done.weeks} weekly entries, {done.resources} FHIR resources) "
+        f"to {args.out}"
+    )
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import backup_now
     from rehabtrack.storage.paths import backups_kept, resolve_data_dir
@@ -195,19 +288,24 @@ def _import(args: argparse.Namespace) -> int:
     """Import a CSV file or a bundle: exit 2 with one line saying what is wrong, or say what was added,
     kept and in conflict."""
     from rehabtrack.core.imports import OnConflict
+    from rehabtrack.fhir.reading import FhirImportError, import_fhir, is_fhir
     from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
     from rehabtrack.storage.csv_io import CsvImportError, import_csv
 
     path = Path(args.file)
     store = _open_store(args)
+    left_out: list[str] = []
     try:
         if is_bundle(path):
             report = import_bundle(store, path, OnConflict(args.on_conflict))
             first = f"Imported {report.patients[0].name}'s history from {path}."
+        elif is_fhir(path):
+            report, left_out = import_fhir(store, path, OnConflict(args.on_conflict))
+            first = f"Imported {report.patients[0].name}'s records from the FHIR Bundle {path}."
         else:
             report = import_csv(store, path, args.patient, OnConflict(args.on_conflict))
             first = f"Imported {path}."
-    except (CsvImportError, BundleError) as exc:
+    except (CsvImportError, BundleError, FhirImportError) as exc:
         return _fail(_one_line(str(exc)))
     finally:
         store.close()
@@ -217,6 +315,8 @@ def _import(args: argparse.Namespace) -> int:
     print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
     for line in report.summary():
         print(line)
+    if left_out:
+        print(f"Left out (RehabTrack keeps no such records): {', '.join(left_out)}.")
     if report.conflicts and report.on_conflict is OnConflict.KEEP:
         print(
             "The stored values were kept. To take the file's values, import again with --on-conflict replace."

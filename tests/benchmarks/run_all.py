@@ -26,9 +26,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dataset  # noqa: E402
+import fhir_bench  # noqa: E402
 import measure  # noqa: E402
 
-STEPS = ("first-paint", "startup", "save", "range-redraw", "save-redraw", "pdf", "csv-import", "memory")
+STEPS = (
+    "first-paint",
+    "startup",
+    "save",
+    "range-redraw",
+    "save-redraw",
+    "pdf",
+    "csv-import",
+    "memory",
+    "fhir-export",
+)
 
 
 def machine() -> list[str]:
@@ -94,6 +105,7 @@ def main() -> int:
             "pdf": lambda: measure.report_pdf(),
             "csv-import": lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
             "memory": lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
+            "fhir-export": lambda: fhir_bench.fhir_export(data_dir=data_dir, rounds=1 if quick else 3),
         }
         assert list(steps) == list(STEPS)
         for name, step in steps.items():

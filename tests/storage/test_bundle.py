@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rehabtrack.core.imports import OnConflict
@@ -488,5 +489,35 @@ def test_any_valid_entries_survive_bundle_export_and_import(entries: list[Weekly
         other = open_store(Path(tmp.name) / "target")
         copy = import_bundle(other, out).patient_id
         assert _history(other, copy) == _history(store, pid)
+        other.close()
+        store.close()
+
+
+@PROPERTY
+@given(_entries())
+@example(
+    [
+        WeeklyEntry(date(2025, 3, 3), {}, notes="  \n "),
+        WeeklyEntry(date(2025, 3, 10), {"pain": 1}, notes=" x\t"),
+    ]
+)
+def test_any_valid_entries_survive_fhir_export_and_import(entries: list[WeeklyEntry]) -> None:
+    from rehabtrack.fhir.export import export_fhir
+    from rehabtrack.fhir.reading import import_fhir
+
+    store, pid, tmp = _saved(entries)
+    with tmp:
+        out = Path(tmp.name) / "p.json"
+        export_fhir(store, pid, out)
+        other = open_store(Path(tmp.name) / "target")
+        report, _ = import_fhir(other, out)
+        expected = _history(store, pid)
+        # FHIR has a resource for each value, none for a week with no values or an activity never rated
+        weeks = [w for w in expected["entries"] if any(w[1:4]) or w[4]]  # type: ignore[attr-defined]
+        rated = {name for w in weeks for name, *_ in w[3]}
+        # a FHIR string's only white space is space, tab, CR and LF (FHIR R4 datatypes: string)
+        expected["entries"] = [(*w[:4], re.sub(r"[^\S \r\n\t]", " ", w[4])) for w in weeks]
+        expected["activities"] = [a for a in expected["activities"] if a[0] in rated]  # type: ignore[attr-defined]
+        assert _history(other, report.patient_id) == expected
         other.close()
         store.close()

@@ -13,6 +13,7 @@ import pytest
 
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side
+from rehabtrack.fhir.export import export_fhir
 from rehabtrack.storage.backup import backup_now
 from rehabtrack.storage.bundle import export_bundle
 from rehabtrack.storage.csv_io import export_csv, import_csv
@@ -37,9 +38,10 @@ def test_data_folder_database_wal_backups_and_exports_are_the_users_only(tmp_pat
         ann = store.save_patient(Patient("Ann"))
         store.save_entry(ann.id, WeeklyEntry(MONDAY, {"pain": 3}))
         backup = backup_now(data_dir)
-        csv_out, bundle_out = tmp_path / "a.csv", tmp_path / "a.rtbundle"
+        csv_out, bundle_out, fhir_out = tmp_path / "a.csv", tmp_path / "a.rtbundle", tmp_path / "a.json"
         export_csv(store, csv_out, [ann.id])
         export_bundle(store, ann.id, bundle_out)
+        export_fhir(store, ann.id, fhir_out)
         assert _mode(data_dir) == 0o700
         assert _mode(data_dir / "backups") == 0o700
         for path in (
@@ -48,6 +50,7 @@ def test_data_folder_database_wal_backups_and_exports_are_the_users_only(tmp_pat
             backup,
             csv_out,
             bundle_out,
+            fhir_out,
         ):
             assert _mode(path) == 0o600, path
         store.close()

@@ -39,6 +39,7 @@ from rehabtrack.core.model import Discipline, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import MINUTES_PREFIX
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.kept_state import WidgetStates, keep_state
 from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import Button, hint_label
 
@@ -208,6 +209,7 @@ class Dashboard(QWidget):
         today: date | None = None,
         parent: QWidget | None = None,
         entries: Sequence[WeeklyEntry] | None = None,  # already read by the caller: not read again
+        states: WidgetStates | None = None,  # where its splitters keep the sizes the user left
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -276,6 +278,12 @@ class Dashboard(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([220, 600])
         layout.addWidget(self.splitter, 1)
+        if states is not None:
+            kept = [
+                keep_state(self.splitter, states, "dashboard_splitter"),
+                keep_state(charts_split, states, "charts_splitter"),
+            ]
+            self.layout_restored = any(k.restored for k in kept)  # the sizes the user left
         layout.addWidget(
             hint_label(
                 "Keys: Alt+1…5 time range · F11 session view · Enter on a goal edits it · hover a point"
