@@ -188,6 +188,19 @@ class ValueAxis(TitleOnceMixin, FastGridMixin, pg.AxisItem):  # type: ignore[mis
 
     _texts: dict[tuple[float, float, int], str] = {}  # (value, scale, decimal places) -> label
 
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:  # noqa: N802 (pyqtgraph's)
+        """pyqtgraph's ticks, remembered for the ranges and sizes shown lately (the value range stays
+        while the dates change, and the plot's height goes back and forth with the event names)."""
+        axis: Any = self
+        key = (minVal, maxVal, size, axis.scale, axis.logMode, axis._tickSpacing, axis._tickDensity)
+        known: dict[tuple[Any, ...], Any] = self.__dict__.setdefault("_known_ticks", {})
+        found = known.get(key)
+        if found is None:
+            if len(known) > 32:
+                known.clear()
+            found = known[key] = super().tickValues(minVal, maxVal, size)
+        return found
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         places = max(0, math.ceil(-math.log10(spacing * scale))) if spacing * scale > 0 else 0
         texts = self._texts
