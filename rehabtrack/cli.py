@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 
 def _global_options(after_command: bool) -> argparse.ArgumentParser:
-    """``--data-dir`` and ``--demo``, accepted before the command and after it. After it they default
-    to SUPPRESS, so a value given before the command is not reset by the command's own defaults."""
+    """``--data-dir``, ``--database`` and ``--demo``, accepted before the command and after it. After it
+    they default to SUPPRESS, so a value given before the command is not reset by the command's own
+    defaults."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
         "--data-dir",
@@ -26,6 +27,13 @@ def _global_options(after_command: bool) -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder holding the database (default: REHABTRACK_DATA_DIR, then the folder chosen in "
         "Preferences, then the platform's per-user data folder)",
+    )
+    options.add_argument(
+        "--database",
+        default=argparse.SUPPRESS if after_command else None,
+        metavar="URL",
+        help="a PostgreSQL database instead of the data folder, postgresql://HOST/DATABASE (no password "
+        "in it); default: REHABTRACK_DATABASE_URL unless --data-dir is given",
     )
     options.add_argument(
         "--demo",
@@ -119,6 +127,15 @@ def _parser() -> argparse.ArgumentParser:
         "or replace them with the file's; either way each conflict is listed",
     )
 
+    db = commands.add_parser("db", help="the database's schema (on a server: for the database's owner)")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="upgrade")
+    db_commands.add_parser(
+        "upgrade",
+        parents=after,
+        help="set up or upgrade the database's schema to this version of RehabTrack (on a server only this "
+        "does it, never an ordinary start)",
+    )
+
     commands.add_parser(
         "backup", parents=after, help="back up the database now (into the data folder's backups/)"
     )
@@ -140,10 +157,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database(args: argparse.Namespace) -> str | None:
+    """The server address to open (--database, REHABTRACK_DATABASE_URL), None for the data folder."""
+    from rehabtrack.storage.paths import resolve_database
+
+    if args.database and args.data_dir:
+        raise CommandError("give --database or --data-dir, not both.")
+    if args.database and args.demo:
+        raise CommandError("--demo opens a demo patient in a temporary folder; leave out --database.")
+    return resolve_database(args.database, args.data_dir)
+
+
 def _open_store(args: argparse.Namespace) -> Store:
     from rehabtrack.storage.paths import open_data
 
-    return open_data(args.data_dir, args.demo)
+    return open_data(args.data_dir, args.demo, _database(args))
+
+
+def _on_server(args: argparse.Namespace) -> None:
+    """``backup`` and ``restore`` copy a database file: on a server, say how its owner does it."""
+    database = _database(args)
+    if database is not None:
+        from rehabtrack.storage.server import backup_advice, server_url, shown
+
+        raise CommandError(backup_advice(shown(server_url(database)), args.command))
 
 
 def _patients(store: Store, name: str | None) -> list[Patient]:
@@ -284,6 +321,17 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from rehabtrack.storage.engine import HEAD_REVISION
+    from rehabtrack.storage.store import open_server
+
+    database = _database(args)
+    store = _open_store(args) if database is None else open_server(database, upgrade=True)
+    store.close()
+    print(f"The database {store.location} is at schema {HEAD_REVISION}, this RehabTrack's.")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     """Import a CSV file or a bundle: exit 2 with one line saying what is wrong, or say what was added,
     kept and in conflict."""
@@ -375,8 +423,12 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "db":
+            return _db_upgrade(args)
         if args.command in ("backup", "restore") and args.demo:
             raise CommandError(f"{args.command} works on your data folder, not with --demo.")
+        if args.command in ("backup", "restore"):
+            _on_server(args)
         if args.command == "backup":
             return _backup(args)
         if args.command == "restore":
@@ -385,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
             return _self_test(args)
         from rehabtrack.ui.shell.app import run_app
 
-        return run_app(data_dir=args.data_dir, demo=args.demo)
+        return run_app(data_dir=args.data_dir, demo=args.demo, database=_database(args))
     except (CommandError, DatabaseProblem, ResourceProblem) as exc:
         return _fail(str(exc))
     except OSError as exc:  # the disk or the folder refused something the messages above do not name

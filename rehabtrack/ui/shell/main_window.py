@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
     # File and help actions --------------------------------------------------------------------
 
     def data_folder(self) -> Path | None:
-        return self.store.path.parent if self.store is not None else None
+        return self.store.data_dir if self.store is not None else None
 
     def show_profiles(self) -> None:
         if self.store is None:
@@ -375,16 +375,25 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         folder = self.data_folder()
         if folder is None:
+            self._server_backup("backup")
             return
         from rehabtrack.storage.backup import backup_now
 
         made = backup_now(folder, keep=self.desktop.prefs.backups_kept)
         self.statusBar().showMessage(f"Backed up to {made}", 8000)
 
+    def _server_backup(self, command: str) -> None:
+        """On a database server the server's owner backs up and restores (pg_dump): say so."""
+        if self.store is not None and self.store.path is None:
+            from rehabtrack.storage.server import backup_advice
+
+            QMessageBox.information(self, "RehabTrack", backup_advice(self.store.location, command))
+
     def restore_backup(self) -> None:
         """Put a backup back in place: the current file is kept aside first, then the app re-opens it."""
         folder = self.data_folder()
         if folder is None or self.store is None:
+            self._server_backup("restore")
             return
         from rehabtrack.storage.backup import backup_dir
 
@@ -515,7 +524,8 @@ class MainWindow(QMainWindow):
             return
         from rehabtrack.ui.shell.single_instance import InstanceServer
 
-        self.instance_server = InstanceServer(self.store.path.parent, self.bring_forward, self)
+        if self.store.data_dir is not None:  # one window per data folder; a server serves several
+            self.instance_server = InstanceServer(self.store.data_dir, self.bring_forward, self)
         patients = self.store.patients()
         if not patients:
             patient_id = self._run_setup_wizard()
@@ -648,9 +658,9 @@ class MainWindow(QMainWindow):
 
     def move_data_folder(self, folder: Path) -> bool:
         """Copy the records to ``folder`` and work there from now on; on failure they stay where they were."""
-        if self.store is None:
+        if self.store is None or self.store.data_dir is None:
             return False
-        old = self.store.path.parent
+        old = self.store.data_dir
         patient_id = self.patient.id if self.patient is not None else None
         before = self.store
         try:
@@ -692,14 +702,21 @@ class MainWindow(QMainWindow):
         entries = self.checkin.entries if self.checkin is not None else None  # type: ignore[attr-defined]
         return Dashboard(self.store, patient_id, self._today, entries=entries, states=self.settings)
 
-    def refresh(self, *_: object) -> None:
-        """Re-read what a save or delete changed."""
+    def refresh(self, week: object = None) -> None:
+        """Show what a save or delete of ``week`` changed (without a week: read everything again)."""
         if self.store is None or self.patient is None or self.patient.id is None:
             return
-        entries = self._show_history()
+        saved = isinstance(week, date) and self.checkin is not None
+        # the check-in form has just read the weeks back after the save
+        entries = self._show_history(self.checkin.entries if saved else None)  # type: ignore[union-attr]
         self._show_watch(entries)
         if self.dashboard is not None:
-            self.dashboard.refresh(entries)  # type: ignore[attr-defined]
+            if saved and isinstance(week, date):
+                from rehabtrack.ui.changed import Changed
+
+                self.dashboard.apply(Changed(weeks=frozenset({week})))  # type: ignore[attr-defined]
+            else:
+                self.dashboard.refresh(entries)  # type: ignore[attr-defined]
 
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
