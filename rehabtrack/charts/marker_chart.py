@@ -302,6 +302,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if not view.rect().isEmpty():
             view.prepareForPaint()
         QCoreApplication.sendPostedEvents(self.scene(), QEvent.Type.MetaCall)
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
 
     # -- data --------------------------------------------------------------------------------------
 
