@@ -37,6 +37,7 @@ FIRST_PAINT_RATIO = 1.1
 DASHBOARD_START_RATIO = 1.2  # issue 18 (issue 9 asked 1.3)
 SAVE_P95_MS = 10.0
 REDRAW_RATIO = 1.2
+RANGE_REDRAW_RATIO = 2.0  # issue 18
 REDRAW_MEDIAN_MS = 100.0
 REPORT_MEDIAN_S = 1.5
 CSV_IMPORT_MEDIAN_S = 2.0
@@ -414,6 +415,8 @@ def redraw_figure(
     floor_times: list[float],
     paints_per_change: dict[str, list[int]],
     extra: dict[str, Any],
+    ratio_goal: float = REDRAW_RATIO,
+    ms_goal: float | None = REDRAW_MEDIAN_MS,
 ) -> Figure:
     assert min(paints_per_change["dashboard"]) > 0 and min(paints_per_change["floor"]) > 0, paints_per_change
     ratio = median([a / f for a, f in zip(app_times, floor_times, strict=True)])
@@ -422,8 +425,8 @@ def redraw_figure(
         what,
         measured_as,
         f"{ratio:.2f}×; median {ms(app_median)} (floor {ms(median(floor_times))})",
-        f"≤ {REDRAW_RATIO}×; < {REDRAW_MEDIAN_MS:.0f} ms",
-        ratio <= REDRAW_RATIO and app_median * 1000 < REDRAW_MEDIAN_MS,
+        f"≤ {ratio_goal:g}×" + (f"; < {ms_goal:.0f} ms" if ms_goal is not None else ""),
+        ratio <= ratio_goal and (ms_goal is None or app_median * 1000 < ms_goal),
         {
             "ratio_median_of_pairs": ratio,
             "app_s": app_times,
@@ -493,6 +496,8 @@ def dashboard_redraw(
         floor_times[2:],
         paints,
         counts,
+        ratio_goal=RANGE_REDRAW_RATIO,
+        ms_goal=None,
     )
 
 

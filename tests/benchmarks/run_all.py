@@ -1,13 +1,14 @@
 """Measure every figure of issues 9 and 18 in one run and print RESULTS.md's machine section and table.
 
     QT_QPA_PLATFORM=offscreen /tmp/venv/bin/python tests/benchmarks/run_all.py [--json out.json] [--quick]
-        [--one-core]
+        [--one-core] [--only NAME ...]
 
 Builds the 10-year data set in a temporary folder (about 5 s), then measures each figure with its
 floor interleaved (see measure.py). ``--quick`` takes fewer repeats (for trying the script out).
 ``--one-core`` runs everything on one CPU (the old-laptop case of issue 18), floors included: the
 same as starting the script under ``taskset -c 0``; the start-up probes inherit it. After the table
-it prints each goal of issue 18 as met, missed or not measured in this run.
+it prints each goal of issue 18 as met, missed or not measured in this run. ``--only`` measures only
+the named figures (e.g. ``--only range-redraw startup``).
 Takes about 3 minutes on the 2-core reference machine.
 """
 
@@ -30,6 +31,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset  # noqa: E402
 import fhir_bench  # noqa: E402
 import measure  # noqa: E402
+
+STEPS = (
+    "first-paint",
+    "startup",
+    "save",
+    "range-redraw",
+    "save-redraw",
+    "save-to-dashboard",
+    "pdf",
+    "csv-import",
+    "memory",
+    "fhir-export",
+)
 
 
 def machine() -> list[str]:
@@ -102,6 +116,7 @@ def main() -> int:
     parser.add_argument(
         "--one-core", action="store_true", help="run every figure and floor on one CPU (as `taskset -c 0`)"
     )
+    parser.add_argument("--only", nargs="+", choices=STEPS, metavar="NAME", help=", ".join(STEPS))
     args = parser.parse_args()
     quick = args.quick
     if args.one_core:
@@ -118,19 +133,23 @@ def main() -> int:
         data_dir = Path(tmp) / "data"
         print("building the 10-year data set…", file=sys.stderr)
         dataset.build(data_dir, today).close()
-        steps = [
-            lambda: measure.first_paint(rounds=3 if quick else 9),
-            lambda: measure.startup_to_dashboard(data_dir=data_dir, rounds=2 if quick else 5),
-            lambda: measure.save_checkin(data_dir=data_dir, saves=50 if quick else 200),
-            lambda: measure.dashboard_redraw(data_dir=data_dir, today=today, rounds=5 if quick else 15),
-            lambda: measure.dashboard_after_save(data_dir=data_dir, today=today, rounds=5 if quick else 15),
-            lambda: measure.save_to_dashboard(data_dir=data_dir, today=today, rounds=5 if quick else 15),
-            lambda: measure.report_pdf(),
-            lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
-            lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
-            lambda: fhir_bench.fhir_export(data_dir=data_dir, rounds=1 if quick else 3),
-        ]
-        for step in steps:
+        rounds, day = 5 if quick else 15, {"data_dir": data_dir, "today": today}
+        steps = {
+            "first-paint": lambda: measure.first_paint(rounds=3 if quick else 9),
+            "startup": lambda: measure.startup_to_dashboard(data_dir=data_dir, rounds=2 if quick else 5),
+            "save": lambda: measure.save_checkin(data_dir=data_dir, saves=50 if quick else 200),
+            "range-redraw": lambda: measure.dashboard_redraw(**day, rounds=rounds),
+            "save-redraw": lambda: measure.dashboard_after_save(**day, rounds=rounds),
+            "save-to-dashboard": lambda: measure.save_to_dashboard(**day, rounds=rounds),
+            "pdf": lambda: measure.report_pdf(),
+            "csv-import": lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
+            "memory": lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
+            "fhir-export": lambda: fhir_bench.fhir_export(data_dir=data_dir, rounds=1 if quick else 3),
+        }
+        assert tuple(steps) == STEPS
+        for name, step in steps.items():
+            if args.only and name not in args.only:
+                continue
             figure = step()
             print(f"{figure.what}: {figure.value} ({figure.verdict})", file=sys.stderr)
             figures.append(figure)
