@@ -687,6 +687,12 @@ class _Merge:
     def run(self, history: History) -> None:
         """Merge one history (all of the patient's records in a file, or a batch of its weeks)."""
         self.h = history
+        try:
+            self._merge(history)
+        finally:
+            self.h = History(history.patient)  # its weeks are written: kept no longer than a batch
+
+    def _merge(self, history: History) -> None:
         ids = self._activities()
         self._entries(ids)
         if self.job.problems:  # the import fails: the rest is not worth writing

@@ -83,7 +83,8 @@ def main() -> int:
             lambda: measure.dashboard_redraw(data_dir=data_dir, today=today, rounds=5 if quick else 15),
             lambda: measure.dashboard_after_save(data_dir=data_dir, today=today, rounds=5 if quick else 15),
             lambda: measure.report_pdf(),
-            lambda: measure.csv_import(data_dir=data_dir, rounds=2 if quick else 5),
+            lambda: measure.csv_import(data_dir=data_dir, rounds=3 if quick else 7),
+            lambda: measure.csv_import_large(data_dir=data_dir, rounds=1 if quick else 3),
             lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
         ]
         for step in steps:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rehabtrack.core.imports import ImportReport, OnConflict
 from rehabtrack.storage.bundle import SUFFIX, BundleError, export_bundle, import_bundle, is_bundle
-from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_text
+from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_header
 from rehabtrack.storage.errors import DatabaseProblem
 from rehabtrack.storage.store import Store
 
@@ -29,10 +29,7 @@ class Outcome:
 
 
 def _has_patient_column(path: Path) -> bool:
-    import csv
-
-    header = next(csv.reader(read_text(path).splitlines()[:1]), [])
-    return "patient" in (h.strip() for h in header)
+    return "patient" in read_header(path)  # reads the first row only: a file may be large
 
 
 def import_file(
