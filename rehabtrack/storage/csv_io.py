@@ -447,7 +447,7 @@ class _Reader:
         self.pending = 0
 
 
-def read_csv(path: Path, patient: str | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[History]:
+def read_csv(path: Path, patient: str | None = None, batch_rows: int | None = None) -> Iterator[History]:
     """Read and check the file a batch of ``batch_rows`` rows at a time, yielding each patient's weeks
     of the batch. Every row is checked; after a bad one nothing more is yielded, and at the end of the
     file CsvImportError lists every bad row (the importer then writes nothing).
@@ -465,9 +465,10 @@ def read_csv(path: Path, patient: str | None = None, batch_rows: int = BATCH_ROW
     if problems:
         raise CsvImportError(problems)
     reader = _Reader(header, patient)
+    batch = batch_rows or BATCH_ROWS
     for line, cells in records:
         reader.add(line, cells)
-        if reader.pending >= batch_rows and not reader.problems:
+        if reader.pending >= batch and not reader.problems:
             yield from reader.batch()
     if reader.problems:
         raise CsvImportError(reader.problems)
@@ -496,11 +497,11 @@ def import_csv(
     on_conflict: OnConflict = OnConflict.KEEP,
     *,
     dry_run: bool = False,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
 ) -> ImportReport:
     """Import a CSV file all-or-nothing (see ``Store.import_histories``); says what it added and kept.
-    The file is read, checked and written ``batch_rows`` rows at a time inside one transaction: a
-    bad row at its end, or a crash half-way, leaves the database as it was."""
+    The file is read, checked and written ``batch_rows`` (default ``BATCH_ROWS``) rows at a time inside
+    one transaction: a bad row at its end, or a crash half-way, leaves the database as it was."""
     try:  # read a batch at a time; line breaks inside notes stay as they are
         return store.import_histories(read_csv(path, patient, batch_rows), on_conflict, dry_run=dry_run)
     except CsvImportError as exc:
