@@ -28,12 +28,17 @@ def insert_rows(conn: sa.Connection, table: sa.Table, columns: Sequence[str], ro
         if processor is not None:
             converters.append((i, processor))
     params: list[Any] = []  # tuples: the only sequence SQLAlchemy passes on as one row
+    last: dict[int, tuple[Any, Any]] = {}  # column → (value, converted): a time stamp shared by all rows
     for row in rows:
         if converters:
             values = list(row)
             for i, convert in converters:
-                values[i] = convert(values[i])
-            row = tuple(values)
+                value = values[i]
+                done = last.get(i)
+                if done is None or done[0] is not value:
+                    done = last[i] = (value, convert(value))
+                values[i] = done[1]
+            row = values
         params.append(tuple(row))
     if not params:
         return

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rehabtrack.core.imports import History, ImportReport, OnConflict
 from rehabtrack.core.markers import NOTES_MAX_CHARS, WEEKLY_MARKERS
@@ -256,11 +256,10 @@ class _Kind(Enum):
     BAD = "bad"  # a number in it is a problem (the spec is the reason)
 
 
-@dataclass(frozen=True)
-class _Column:
+class _Column(NamedTuple):
     """What a value column holds, worked out once from its name in the header."""
 
-    index: int
+    at: int  # its place in a row
     name: str
     kind: _Kind
     spec: Any  # marker key, (joint, side, movement, mode), the Activity, or the reason it is wrong
@@ -299,6 +298,7 @@ class _PatientRows:
     activities: list[Activity] = field(default_factory=list)
     index: dict[Activity, int] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)  # index → name, for the messages
+    by_column: dict[int, int] = field(default_factory=dict)  # column → index, once rated
     weeks: set[int] = field(default_factory=set)  # ordinals of the weeks read (a week twice is wrong)
     entries: list[WeeklyEntry] = field(default_factory=list)  # this batch's
 
@@ -392,50 +392,50 @@ class _Reader:
         values: dict[str, float] = {}
         rom: list[RomReading] = []
         rom_columns: list[str] = []
-        ratings: dict[int, ActivityRating] = {}
         rating_columns: dict[int, str] = {}
-        for column in self.columns:
-            if column.index >= n:
+        scores: dict[int, list[float | None]] = {}  # activity → [rating, minutes]
+        problems, fullmatch = self.problems, _NUMBER.fullmatch
+        marker, reading, bad, rating = _Kind.MARKER, _Kind.ROM, _Kind.BAD, _Kind.RATING  # looked up once
+        for at, name, kind, spec in self.columns:
+            if at >= n:
                 break
-            cell = cells[column.index].strip()
+            cell = cells[at].strip()
             if not cell:
                 continue
-            if not _NUMBER.fullmatch(cell):
-                self.problems.append(
-                    CsvProblem(line, column.name, cell, "must be a number written like 4 or 7.5")
-                )
+            if not fullmatch(cell):
+                problems.append(CsvProblem(line, name, cell, "must be a number written like 4 or 7.5"))
                 continue
             number = float(cell.replace(",", ".") if "," in cell else cell)
-            kind = column.kind
-            if kind is _Kind.MARKER:
-                values[column.spec] = number
-            elif kind is _Kind.ROM:
-                joint, side, movement, mode = column.spec
+            if kind is marker:
+                values[spec] = number
+            elif kind is reading:
+                joint, side, movement, mode = spec
                 rom.append(RomReading(joint, side, movement, number, mode))
-                rom_columns.append(column.name)
-            elif kind is _Kind.BAD:
-                self.problems.append(CsvProblem(line, column.name, cell, column.spec))
+                rom_columns.append(name)
+            elif kind is bad:
+                problems.append(CsvProblem(line, name, cell, spec))
             else:
-                index = rows.activity(column.spec)
-                current = ratings.get(index)
-                if kind is _Kind.RATING:
-                    ratings[index] = ActivityRating(index, number, current.minutes if current else None)
-                    rating_columns[index] = column.name
+                index = rows.by_column.get(at)
+                if index is None:
+                    index = rows.by_column[at] = rows.activity(spec)
+                pair = scores.get(index)
+                if pair is None:
+                    pair = scores[index] = [None, None]
+                if kind is rating:
+                    pair[0] = number
+                    rating_columns[index] = name
                 else:
-                    ratings[index] = ActivityRating(index, current.rating if current else -1, number)
-        for index, rating in list(ratings.items()):
-            if rating.rating == -1:
-                self.problems.append(
-                    CsvProblem(
-                        line,
-                        f"activity:{rows.activities[index].discipline}:{rows.activities[index].name}",
-                        "",
-                        "minutes given without a rating",
-                    )
-                )
-                del ratings[index]
+                    pair[1] = number
+        ratings = []
+        for index, (score, minutes) in scores.items():
+            if score is None:
+                activity = rows.activities[index]
+                column = f"activity:{activity.discipline}:{activity.name}"
+                problems.append(CsvProblem(line, column, "", "minutes given without a rating"))
+            else:
+                ratings.append(ActivityRating(index, score, minutes))
         notes = _restore(cells[self.notes_at]) if self.notes_at is not None and self.notes_at < n else ""
-        entry = WeeklyEntry(week, values, tuple(rom), tuple(ratings.values()), notes)
+        entry = WeeklyEntry(week, values, tuple(rom), tuple(ratings), notes)
         return entry, rom_columns, rating_columns
 
     def batch(self) -> Iterator[History]:

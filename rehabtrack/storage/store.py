@@ -788,13 +788,13 @@ class _Merge:
         new: list[WeeklyEntry] = []
         changed: list[WeeklyEntry] = []
         for entry in entries:
-            ratings = tuple(ActivityRating(ids[r.activity_id], r.rating, r.minutes) for r in entry.activities)
-            imported = WeeklyEntry(entry.week, entry.values, entry.rom, ratings, entry.notes)
             old = stored.get(entry.week)
             if old is None:
                 self.out.weeks_added += 1
-                new.append(imported)
+                new.append(entry)  # its ratings still name activities by their place in ``ids``
                 continue
+            ratings = tuple(ActivityRating(ids[r.activity_id], r.rating, r.minutes) for r in entry.activities)
+            imported = WeeklyEntry(entry.week, entry.values, entry.rom, ratings, entry.notes)
             merged, added, conflicts = merge_entry(old, imported, self.on_conflict, self.names, self.out.name)
             self.out.conflicts += conflicts
             where = f"{self.out.name}, week of {entry.week.isoformat()}"
@@ -807,7 +807,7 @@ class _Merge:
             else:
                 self.out.weeks_same += 1
         if not self.job.problems:
-            _write_entries(conn, self.pid, new, changed)
+            _write_entries(conn, self.pid, new, changed, ids)
 
     def _goals(self, ids: list[int]) -> list[int]:
         s = self.s
@@ -1013,10 +1013,16 @@ RATING_COLUMNS = ("entry_id", "activity_id", "rating", "minutes")
 
 
 def _write_entries(
-    conn: sa.Connection, patient_id: int, new: list[WeeklyEntry], changed: list[WeeklyEntry]
+    conn: sa.Connection,
+    patient_id: int,
+    new: list[WeeklyEntry],
+    changed: list[WeeklyEntry],
+    activity_ids: Sequence[int],
 ) -> None:
     """Insert the ``new`` weeks and overwrite the ``changed`` ones (they carry their row id), with
-    their readings and ratings: a few statements for any number of weeks."""
+    their readings and ratings: a few statements for any number of weeks. The ratings of ``new``
+    weeks name their activity by its place in ``activity_ids`` (as a file does), those of
+    ``changed`` weeks by its id."""
     now = _now()
     ids: dict[date, int] = {}
     if new:
@@ -1052,14 +1058,14 @@ def _write_entries(
         conn.execute(sa.delete(ROM_T).where(ROM_T.c.entry_id.in_(replaced)))
         conn.execute(sa.delete(RATING_T).where(RATING_T.c.entry_id.in_(replaced)))
         ids.update({e.week: e.id for e in changed if e.id is not None})
-    written = [(ids[e.week], e) for e in (*new, *changed)]
+    written = [(ids[e.week], e, activity_ids) for e in new] + [(ids[e.week], e, None) for e in changed]
     insert_rows(
         conn,
         ROM_T,
         ROM_COLUMNS,
-        (
-            (entry_id, r.joint, Side(r.side).value, r.movement, r.degrees, RomMode(r.mode).value)
-            for entry_id, e in written
+        (  # str() of a Side or RomMode is its value
+            (entry_id, r.joint, str(r.side), r.movement, r.degrees, str(r.mode))
+            for entry_id, e, _ in written
             for r in e.rom
         ),
     )
@@ -1068,8 +1074,13 @@ def _write_entries(
         RATING_T,
         RATING_COLUMNS,
         (
-            (entry_id, a.activity_id, int(a.rating), None if a.minutes is None else int(a.minutes))
-            for entry_id, e in written
+            (
+                entry_id,
+                a.activity_id if to_id is None else to_id[a.activity_id],
+                int(a.rating),
+                None if a.minutes is None else int(a.minutes),
+            )
+            for entry_id, e, to_id in written
             for a in e.activities
         ),
     )
