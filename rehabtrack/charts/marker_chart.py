@@ -30,8 +30,8 @@ from rehabtrack.charts.event_strip import EventStrip, StripLabel
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.charts.placement import Box, Obstacles, best_box
 from rehabtrack.charts.theme import LIGHT, ChartTheme
+from rehabtrack.core.instruments import SERIES_PREFIX
 from rehabtrack.core.markers import Marker
-from rehabtrack.core.measures import SERIES_PREFIX
 from rehabtrack.core.model import Direction, Event, EventKind, Goal
 from rehabtrack.core.numbers import exact, format_value
 from rehabtrack.core.progress import (

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.measure_series import MeasureResult, any_series
 from rehabtrack.core.model import Activity, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.progress import ProgressStatus, progress_toward
@@ -21,13 +22,7 @@ from rehabtrack.core.validation import InvalidInput, Problem
 from rehabtrack.core.weeks import ONE_WEEK, missing_weeks, week_start
 
 CADENCES: tuple[int, ...] = (2, 4)  # weeks between maintenance check-ins
-WATCHED_MARKERS: tuple[str, ...] = (
-    "pain",
-    "stiffness_minutes",
-    "stiffness_severity",
-    "flareup_count",
-    "flareup_worst",
-)
+WATCHED_MARKERS: tuple[str, ...] = tuple(m.key for m in WEEKLY_MARKERS if m.watched)
 
 
 @dataclass(frozen=True)
@@ -89,13 +84,13 @@ def goals_met(
     if not live:
         return False
     for goal in live:
-        if goal.status == GoalStatus.ACHIEVED:
+        if goal.status == GoalStatus.MARKED_ACHIEVED:
             continue
         try:
             series = any_series(goal.marker, entries, activities, results)  # a score may measure a goal
         except (KeyError, ValueError):
             return False
-        if progress_toward(goal, series, today).status != ProgressStatus.ACHIEVED:
+        if progress_toward(goal, series, today).status != ProgressStatus.TARGET_MET:
             return False
     return True
 

@@ -1,7 +1,9 @@
 """Meaningful change: how big a change must be before RehabTrack calls it better or worse.
 
 Every series key has a threshold, the minimal clinically important difference (MCID) where one is
-published, or a stated convention where none is (``resources/mcid.json`` says which, with its source).
+published, or a stated convention where none is, with its source. Each is stated once, beside what it
+measures: a weekly marker's in ``core.markers``, a questionnaire's in its file in ``resources/measures/``,
+an activity rating's on ``markers.ACTIVITY_RATING``, range of motion's here (``ROM_THRESHOLD``).
 A change smaller than the threshold is "within normal variation": week-to-week noise in a self-rating
 or a goniometer reading, never "improved" or "worse". A change exactly as large as the threshold counts,
 here and everywhere else (the recurrence watch too).
@@ -26,14 +28,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Any
 
-from rehabtrack.core.numbers import MINUS, amount, change_decimals, plain, signed_amount, singular
-from rehabtrack.core.resources import load_json
+from rehabtrack.core.instruments import INSTRUMENTS
+from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, WEEKLY_MARKERS
+from rehabtrack.core.numbers import MINUS, change_decimals, plain, signed_amount
 from rehabtrack.core.series import describe
+from rehabtrack.core.threshold import Threshold
 from rehabtrack.core.validation import Problem, range_problem
-
-MCID_FILE = "mcid.json"
 
 IMPROVED = "improved"
 WORSE = "worse"
@@ -43,81 +44,27 @@ WITHIN_VARIATION = "within normal variation"
 # (a float difference of 1.9999999999999996) counts as the 2-point change it is.
 DELTA_DECIMALS = 9
 
-CLINIC_CONVENTION = "clinic convention"
-THRESHOLD_DECIMALS = 2  # a threshold reads as it was set: 0.25 hours, not 0.3
 # The thresholds set for the patient whose numbers are being worked out (series key -> value).
 _PATIENT_VALUES: ContextVar[Mapping[str, float] | None] = ContextVar("patient_thresholds", default=None)
 
-# Published relative criteria: an improvement must also be at least this percent of the starting value.
-RELATIVE_CRITERIA: dict[str, float] = {
-    "pain": 30.0,  # Farrar JT et al. Pain 2001;94(2):149-158: "2 points or 30 %"
-    "measure/NPRS": 30.0,  # the same scale and study
-    "measure/ODI": 30.0,  # Ostelo RW et al. Spine 2008;33(1):90-94: "10 points or 30 %"
-}
-
-# Thresholds that are a minimal detectable change (Stratford 1995), not a minimal important difference.
-DETECTABLE_CHANGE: dict[str, str] = {
-    "measure/PSFS": "detectable change (Stratford 1995)",
-    "activity/": "detectable change (Stratford 1995)",
-}
-
-# Range of motion measured at home by the patient: about 10° between repeated measurements (Hancock GE
-# et al. Measurement of passive knee flexion range of motion after total knee arthroplasty: smartphone
-# and goniometer compared. J Orthop Surg Res 2018;13:92); 5° only for a clinician with a goniometer.
+# Range of motion: the measurement error of a reading logged at home, and of a clinician's with a
+# goniometer (ROM_THRESHOLD's source gives both studies). The home error is also every ROM series' threshold.
 ROM_HOME_ERROR = 10.0
 ROM_CLINICIAN_ERROR = 5.0
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """The smallest meaningful change for one series, with where the number comes from."""
-
-    value: float
-    unit: str  # plural, as it follows a number: "points", "°", "minutes"
-    source: str
-    published: bool = True  # False: a RehabTrack convention, not a published MCID
-    label: str = ""  # what the table entry is about, e.g. "Pain" or "Range of motion"
-    name: str = "meaningful change"  # or Stratford's "detectable change" for the PSFS
-    cite: str = ""  # the short source shown beside a verdict: "Farrar 2001; Childs 2005"
-    measurement_error: float | None = None  # a convention: the least a therapist may set it to
-    most: float | None = None  # a convention: the most a therapist may set it to
-    error_reason: str = ""  # why the measurement error is that large
-    for_patient: bool = False  # set by the therapist for this patient
-
-    @property
-    def convention(self) -> bool:
-        """A clinic convention, not a published MCID: a therapist may change it for a patient."""
-        return not self.published
-
-    def origin(self) -> str:
-        """Where the number comes from, in a few words: "Farrar 2001; Childs 2005", "clinic convention",
-        "clinic convention, set for this patient"."""
-        if self.convention:
-            return f"{CLINIC_CONVENTION}, set for this patient" if self.for_patient else CLINIC_CONVENTION
-        return self.cite or "published"
-
-    def tag(self) -> str:
-        """What follows a verdict that rests on a convention: " (clinic convention)"; "" when published."""
-        return f" ({CLINIC_CONVENTION})" if self.convention else ""
-
-    def explained(self) -> str:
-        """One line for a tooltip: "Meaningful change: 15 minutes (clinic convention, not a published …)"."""
-        head = f"{self.name.capitalize()}: {self.amount(self.value)} ({self.origin()})"
-        if self.convention:
-            return f"{head}. Not a published MCID; a therapist may change it for this patient."
-        return f"{head}. {self.source}"
-
-    def amount(self, number: float) -> str:
-        """``number`` with the unit: "2 points", "1 point", "5°", "0.25 hours" (a threshold as set)."""
-        return amount(number, self.unit, THRESHOLD_DECIMALS)
-
-    def phrase(self) -> str:
-        """The threshold as it sits in a sentence: "the 2-point meaningful change"."""
-        if self.unit in ("°", "%"):
-            return f"the {_num(self.value, THRESHOLD_DECIMALS)}{self.unit} {self.name}"
-        if " " in self.unit or "-" in self.unit:
-            return f"the {self.name} of {self.amount(self.value)}"
-        return f"the {_num(self.value, THRESHOLD_DECIMALS)}-{singular(self.unit)} {self.name}"
+ROM_THRESHOLD = Threshold(
+    ROM_HOME_ERROR,
+    "°",
+    "Measurement error of range of motion logged at home, not a patient-rated MCID: repeated home "
+    "measurements of the same joint differ by up to about 10° (Hancock GE et al. Measurement of passive "
+    "knee flexion range of motion after total knee arthroplasty: smartphone and goniometer compared. J "
+    "Orthop Surg Res 2018;13:92). A clinician with a goniometer, same examiner and method, agrees within "
+    "about 5° (Gajdosik RL, Bohannon RW. Phys Ther 1987;67(12):1867-1872), but readings logged at home "
+    "carry the larger error.",
+    label="Range of motion",
+    cite="Hancock 2018",
+)
+# Thresholds shared by every series whose key starts with the prefix.
+PREFIX_THRESHOLDS: dict[str, Threshold] = {"rom/": ROM_THRESHOLD}
 
 
 @dataclass(frozen=True)
@@ -203,28 +150,13 @@ def _with_hug(number: float, unit: str, decimals: int = 1) -> str:
     return f"{text}{unit}" if unit in ("°", "%") else text
 
 
-def _threshold(entry: dict[str, Any]) -> Threshold:
-    return Threshold(
-        value=float(entry["value"]),
-        unit=str(entry["unit"]),
-        source=str(entry["source"]),
-        published=bool(entry.get("published", True)),
-        label=str(entry.get("label", "")),
-        cite=str(entry.get("cite", "")),
-        measurement_error=float(entry["measurement_error"]) if "measurement_error" in entry else None,
-        most=float(entry["most"]) if "most" in entry else None,
-        error_reason=str(entry.get("error_reason", "")),
-    )
-
-
 def thresholds() -> dict[str, Threshold]:
-    """Every table entry: exact series keys, and prefixes ending in "/" (``rom/``, ``activity/``)."""
-    data = load_json(MCID_FILE)
-    table = {key: _threshold(entry) for key, entry in data["series"].items()}
-    table.update({prefix: _threshold(entry) for prefix, entry in data["prefixes"].items()})
-    for key, name in DETECTABLE_CHANGE.items():
-        if key in table:
-            table[key] = replace(table[key], name=name)
+    """Every threshold: exact series keys, and prefixes ending in "/" (``rom/``, ``activity/``)."""
+    table = {m.key: m.threshold for m in (*WEEKLY_MARKERS, ADHERENCE) if m.threshold is not None}
+    table.update({inst.series_key: inst.threshold for inst in INSTRUMENTS.values()})
+    table.update(PREFIX_THRESHOLDS)
+    if ACTIVITY_RATING.threshold is not None:
+        table["activity/"] = ACTIVITY_RATING.threshold
     return table
 
 
@@ -316,7 +248,10 @@ def measurement_error(key: str, clinician_goniometer: bool = False) -> float:
 
 def relative_criterion(key: str) -> float | None:
     """The published relative criterion of series ``key`` in percent (30 for pain and ODI), else None."""
-    return RELATIVE_CRITERIA.get(key)
+    try:
+        return default_threshold(key).relative
+    except KeyError:
+        return None
 
 
 def classify_change(

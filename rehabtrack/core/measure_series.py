@@ -18,19 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from rehabtrack.core.instruments import INSTRUMENTS, SERIES_PREFIX, Instrument, instrument
 from rehabtrack.core.meaningful_change import Change, classify_change, threshold_for
-from rehabtrack.core.measures import (
-    INSTRUMENTS,
-    SERIES_PREFIX,
-    CopmProblem,
-    Instrument,
-    classify,
-    copm,
-    gas,
-    gas_range,
-    instrument,
-    score,
-)
+from rehabtrack.core.measures import CopmProblem, classify, copm, gas, gas_range, score
 from rehabtrack.core.model import Activity, WeeklyEntry
 from rehabtrack.core.numbers import exact, format_value
 from rehabtrack.core.series import Point, Series, describe, series_for

@@ -1,7 +1,8 @@
 """Standard outcome measures: what each instrument is, and its score exactly as published.
 
-Each instrument is described by one JSON file in ``resources/measures/`` (name, disciplines, items,
-answer scale, scoring rule, MCID, source and licence note); the arithmetic lives here. Item wording
+Each instrument is described by one JSON file in ``resources/measures/`` (read by ``core.instruments``:
+name, disciplines, items, answer scale, scoring rule, threshold with its source, licence note); the
+arithmetic lives here. Item wording
 is shipped only where its licence allows: the LEFS, QuickDASH, ODI and COPM texts are copyrighted,
 so their items are placeholders ("Item 1") for the clinic to fill in from its licensed copy.
 
@@ -18,115 +19,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from rehabtrack.core.instruments import INSTRUMENTS, Instrument, instrument
 from rehabtrack.core.meaningful_change import Change, classify_change
-from rehabtrack.core.model import Discipline
-from rehabtrack.core.resources import json_names, load_json
 from rehabtrack.core.validation import InvalidInput, Problem, range_problem
-
-MEASURES_DIR = "measures"
-SERIES_PREFIX = "measure/"
 
 # Goal Attainment Scaling: the assumed correlation between goal scores (Kiresuk & Sherman 1968).
 GAS_RHO = 0.3
-
-
-@dataclass(frozen=True)
-class Instrument:
-    """One score RehabTrack can compute and chart (the COPM gives two: performance and satisfaction)."""
-
-    key: str  # registry key, e.g. "QuickDASH" or "COPM_performance"
-    family: str  # the instrument's file, e.g. "COPM"
-    name: str
-    short_name: str
-    disciplines: tuple[Discipline, ...]
-    lower_is_better: bool
-    low: float  # score range
-    high: float
-    mcid: float
-    min_items: int
-    max_items: int
-    items: tuple[str, ...]  # item text or placeholders
-    item_word: str  # "item", "section", "activity", "goal", "problem", "rating"
-    answer_low: float
-    answer_high: float
-    answer_wording: str
-    min_answered: int
-    scoring: str
-    source: str
-    licence_note: str
-
-    @property
-    def series_key(self) -> str:
-        return f"{SERIES_PREFIX}{self.key}"
-
-
-def _item_word(
-    items: list[str],
-) -> str:  # pragma: no mutate block
-    first = items[0] if items else ""
-    word, _, number = first.rpartition(" ")
-    return word.lower() if number == "1" and word else "rating"
-
-
-def _load(
-    family: str,
-) -> list[Instrument]:  # pragma: no mutate block
-    data: dict[str, Any] = load_json(MEASURES_DIR, f"{family}.json")
-    items = data["items"]
-    answers = data["answers"]
-    found = []
-    for entry in data["scores"]:
-        found.append(
-            Instrument(
-                key=str(entry["key"]),
-                family=family,
-                name=str(entry.get("name", data["name"])),
-                short_name=str(data["short_name"]),
-                disciplines=tuple(Discipline(d) for d in data["disciplines"]),
-                lower_is_better=bool(entry["lower_is_better"]),
-                low=float(entry["low"]),
-                high=float(entry["high"]),
-                mcid=float(entry["mcid"]),
-                min_items=int(items["min"]),
-                max_items=int(items["max"]),
-                items=tuple(str(t) for t in items["text"]),
-                item_word=_item_word(list(items["text"])),
-                answer_low=float(answers["low"]),
-                answer_high=float(answers["high"]),
-                answer_wording=str(answers["wording"]),
-                min_answered=int(data["min_answered"]),
-                scoring=str(data["scoring"]),
-                source=str(data["source"]),
-                licence_note=str(data["licence_note"]),
-            )
-        )
-    return found
-
-
-def _load_all() -> dict[str, Instrument]:  # pragma: no mutate block
-    families = [name.removesuffix(".json") for name in json_names(MEASURES_DIR)]
-    return {inst.key: inst for family in families for inst in _load(family)}
-
-
-# Loaded once at import: the three loaders above are not mutated (a mutant there is never switched on).
-INSTRUMENTS: dict[str, Instrument] = _load_all()
-
-
-def instrument(key: str) -> Instrument:
-    try:
-        return INSTRUMENTS[key]
-    except KeyError:
-        known = ", ".join(INSTRUMENTS)
-        raise KeyError(f"unknown outcome measure {key!r} (known: {known})") from None
-
-
-def instrument_for_series(series_key: str) -> Instrument | None:
-    """The instrument behind series ``measure/<KEY>``, or None for any other series."""
-    if not series_key.startswith(SERIES_PREFIX):
-        return None
-    return INSTRUMENTS.get(series_key[len(SERIES_PREFIX) :])
 
 
 def _plural(word: str) -> str:

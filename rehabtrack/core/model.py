@@ -33,9 +33,17 @@ class Direction(StrEnum):
 
 
 class GoalStatus(StrEnum):
+    """What the therapist decided about a goal. ``MARKED_ACHIEVED`` is that decision, not the computed
+    ``progress.ProgressStatus.TARGET_MET`` (the current value meets the target); either can hold alone."""
+
     ACTIVE = "active"
-    ACHIEVED = "achieved"
+    MARKED_ACHIEVED = "achieved"
     DISCONTINUED = "discontinued"
+
+    @property
+    def label(self) -> str:
+        """How a goal no longer worked on is shown: "Marked achieved", "Discontinued"."""
+        return "Marked achieved" if self == GoalStatus.MARKED_ACHIEVED else self.value.capitalize()
 
 
 class EventKind(StrEnum):

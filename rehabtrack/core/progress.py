@@ -11,8 +11,10 @@ Our promise is that progress is never overstated. The rules:
 - **Not enough data yet**: a status (on track, behind …) needs at least five logged weeks since the start.
 - **Stale**: when the last log is more than 4 weeks old (8 for a questionnaire), no status and no date,
   only "last logged 12 Mar — log this week to update".
-- **Achieved**: the current value meets the target, from at least two logged weeks. When only the latest
-  log meets it: "reached once — log again to confirm".
+- **Achieved** (``TARGET_MET``): the current value meets the target, from at least two logged weeks. When
+  only the latest log meets it: "reached once — log again to confirm". This is computed from the weeks; a
+  therapist marking the goal achieved is a decision of its own (``GoalStatus.MARKED_ACHIEVED``, shown
+  "Marked achieved"), and neither implies the other.
 - **Trend and projection**: the Theil–Sen slope of the last 12 calendar weeks (ending at the last log),
   from at least six logged weeks in that window, with its 90 % confidence interval (Sen 1968; see
   ``core.trend.slope_interval``). "No clear trend yet", and no date, when the interval touches zero or
@@ -60,15 +62,21 @@ TREND_WINDOW_WEEKS = 12
 MIN_WEEKS_FOR_STATUS = 5
 MIN_WEEKS_FOR_PROJECTION = 6  # inside the trend window
 STALE_WEEKS = 4
+# The first this many logged weeks against the last this many: the PDF's summary of change and the
+# session view's default comparison.
+COMPARE_WEEKS = 4
 STALE_WEEKS_QUESTIONNAIRE = 8
-MAX_PERCENT_UNLESS_ACHIEVED = 99.0
+MAX_PERCENT_UNLESS_MET = 99.0
 MINUS = "\u2212"
 EN_DASH = "\u2013"
 QUESTIONNAIRE_PREFIX = "measure/"
 
 
 class ProgressStatus(Enum):
-    ACHIEVED = "achieved"
+    """Where a goal stands by its numbers. ``TARGET_MET`` (shown "Achieved") is computed from the weeks
+    logged; the therapist's decision to mark a goal achieved is ``model.GoalStatus.MARKED_ACHIEVED``."""
+
+    TARGET_MET = "achieved"
     REACHED_ONCE = "reached once \u2014 log again to confirm"
     ON_TRACK = "on track"
     TOO_EARLY = "too early to tell"
@@ -149,9 +157,9 @@ def percent_of_way(baseline: float, current: float, target: float, direction: Di
     return max(-100.0, min(100.0, 100.0 * fraction))
 
 
-def shown_percent(percent: float, achieved: bool) -> float:
-    """Never 100 % unless achieved: at most 99 % while the target is not met."""
-    return percent if achieved else min(percent, MAX_PERCENT_UNLESS_ACHIEVED)
+def shown_percent(percent: float, target_met: bool) -> float:
+    """Never 100 % unless the target is met: at most 99 % until then."""
+    return percent if target_met else min(percent, MAX_PERCENT_UNLESS_MET)
 
 
 def reached_on(points: Sequence[Point], target: float, direction: Direction) -> date | None:
@@ -301,7 +309,7 @@ def _assess(
         current = float(median(p.value for p in shown))
         met = sum(meets(p.value, target, direction) for p in shown)
         if meets(current, target, direction) and met >= 2:
-            return _Verdict(ProgressStatus.ACHIEVED)
+            return _Verdict(ProgressStatus.TARGET_MET)
     if meets(points[-1].value, target, direction):
         return _Verdict(ProgressStatus.REACHED_ONCE)
     if len(points) < MIN_WEEKS_FOR_STATUS or not shown:
@@ -339,7 +347,7 @@ def _questionnaire(
     if len(points) < (1 if baseline_set else 2):
         return ProgressStatus.NO_DATA
     if len(points) >= 2 and all(meets(p.value, target, direction) for p in points[-2:]):
-        return ProgressStatus.ACHIEVED
+        return ProgressStatus.TARGET_MET
     if meets(points[-1].value, target, direction):
         return ProgressStatus.REACHED_ONCE
     return ProgressStatus.BY_CHANGE
@@ -455,7 +463,7 @@ class GoalProgress:
     change: Change | None  # baseline → current against the meaningful-change threshold
     projection: Projection | None = None
     last_logged: date | None = None
-    reached: date | None = None  # achieved: the first week of the run that meets the target
+    reached: date | None = None  # target met: the first week of the run that meets the target
 
     @property
     def meaningful(self) -> bool:
@@ -484,7 +492,7 @@ class GoalProgress:
     def projected_text(self, day: Callable[[date], str] | None = None) -> str:
         """The projected range ("12–26 Mar"), "reached 3 Mar" when achieved, else ""."""
         fmt = day or self.day
-        if self.status == ProgressStatus.ACHIEVED and self.reached is not None:
+        if self.status == ProgressStatus.TARGET_MET and self.reached is not None:
             return f"reached {fmt(self.reached)}"
         if self.projection is None or self.status == ProgressStatus.STALE:
             return ""
@@ -515,7 +523,7 @@ class GoalProgress:
             )
         hug = self.unit in ("°", "%")
         head = f"{self.label}: {self._fmt(self.baseline, hug)} \u2192 {self._fmt(self.current)}"
-        if self.status == ProgressStatus.ACHIEVED:
+        if self.status == ProgressStatus.TARGET_MET:
             return f"{head}, target of {target} reached"
         if self.status == ProgressStatus.REACHED_ONCE:
             return f"{head}, {target} reached once \u2014 log again to confirm"
@@ -580,10 +588,12 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
             change = classify_change(series.key, baseline, current, lower, series.label)
         except KeyError:
             change = None
-        achieved = found == ProgressStatus.ACHIEVED
+        target_met = found == ProgressStatus.TARGET_MET
         improved = change is not None and change.improved
-        if (achieved or improved) and not meets(baseline, goal.target, goal.direction):
-            percent = shown_percent(percent_of_way(baseline, current, goal.target, goal.direction), achieved)
+        if (target_met or improved) and not meets(baseline, goal.target, goal.direction):
+            percent = shown_percent(
+                percent_of_way(baseline, current, goal.target, goal.direction), target_met
+            )
     projection_found = verdict.projection  # none when stale
     return GoalProgress(
         goal=goal,
@@ -602,32 +612,41 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         change=change,
         projection=projection_found,
         last_logged=points[-1].week if points else None,
-        reached=reached_on(points, goal.target, goal.direction) if found == ProgressStatus.ACHIEVED else None,
+        reached=reached_on(points, goal.target, goal.direction)
+        if found == ProgressStatus.TARGET_MET
+        else None,
     )
 
 
-def compare_periods(
-    points: Sequence[Point], first_n: int = 4, last_n: int = 4
-) -> tuple[float | None, float | None]:
-    """(mean of the first ``first_n`` logged values, mean of the last ``last_n``).
+def _split(points: Sequence[Point], first_n: int, last_n: int) -> tuple[list[Point], list[Point]]:
+    """The first ``first_n`` and the last ``last_n`` logged points, oldest first.
 
-    The two periods never share a week: with fewer than ``first_n + last_n`` points the later period
-    gets at most half of them. None for a period with no values (no points, or only one).
+    The two never share a week: with fewer than ``first_n + last_n`` points the later period gets at most
+    half of them.
     """
     ordered = _ordered(points)
     n = len(ordered)
-    if n == 0:
-        return None, None
-    if n == 1:
-        return ordered[0].value, None
     k_last = min(last_n, n // 2)
     k_first = min(first_n, n - k_last)
-    first = _mean([p.value for p in ordered[:k_first]]) if k_first > 0 else None
-    last = _mean([p.value for p in ordered[n - k_last :]]) if k_last > 0 else None
-    return first, last
+    return ordered[:k_first], ordered[n - k_last :]
 
 
-def summarise_change(series: Series, first_n: int = 4, last_n: int = 4) -> Change | None:
+def compare_periods(
+    points: Sequence[Point], first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
+) -> tuple[float | None, float | None]:
+    """(mean of the first ``first_n`` logged values, mean of the last ``last_n``), split as ``_split``
+    says. None for a period with no values (no points, or only one).
+    """
+    first, last = _split(points, first_n, last_n)
+    return (
+        _mean([p.value for p in first]) if first else None,
+        _mean([p.value for p in last]) if last else None,
+    )
+
+
+def summarise_change(
+    series: Series, first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
+) -> Change | None:
     """The change from the first weeks to the last weeks of ``series``, judged for meaningfulness.
 
     None when there are not two periods to compare or RehabTrack has no threshold for the series.
@@ -645,19 +664,16 @@ Period = tuple[date, date]  # first and last week, both included
 
 
 def default_periods(
-    points: Sequence[Point], first_n: int = 4, last_n: int = 4
+    points: Sequence[Point], first_n: int = COMPARE_WEEKS, last_n: int = COMPARE_WEEKS
 ) -> tuple[Period, Period] | None:
     """The first ``first_n`` and last ``last_n`` logged weeks, as the session view's default comparison.
 
     Same split as ``compare_periods``: the periods never share a week. None with fewer than two points.
     """
-    ordered = _ordered(points)
-    n = len(ordered)
-    if n < 2:
+    first, last = _split(points, first_n, last_n)
+    if not first or not last:
         return None
-    k_last = min(last_n, n // 2)
-    k_first = min(first_n, n - k_last)
-    return (ordered[0].week, ordered[k_first - 1].week), (ordered[n - k_last].week, ordered[-1].week)
+    return (first[0].week, first[-1].week), (last[0].week, last[-1].week)
 
 
 def mean_in(points: Sequence[Point], period: Period) -> float | None:

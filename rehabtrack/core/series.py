@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rehabtrack.core.instruments import instrument_for_series
 from rehabtrack.core.markers import (
     ACTIVITY_MINUTES,
     ACTIVITY_RATING,
@@ -112,8 +113,6 @@ def describe(key: str, activities: Sequence[Activity] = ()) -> Marker:
 
 
 def _measure_marker(key: str) -> Marker:
-    from rehabtrack.core.measures import instrument_for_series  # measures imports this module
-
     inst = instrument_for_series(key)
     if inst is None:
         raise KeyError(f"unknown series {key!r}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from rehabtrack import __version__
+from rehabtrack.core.instruments import instrument
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
 from rehabtrack.core.markers import WEEKLY_MARKERS
 from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
@@ -30,7 +31,6 @@ from rehabtrack.core.measure_series import (
     score_range,
     score_text,
 )
-from rehabtrack.core.measures import instrument
 from rehabtrack.core.model import Activity, Discipline, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.numbers import format_value, plain, signed_amount, whole_percent
 from rehabtrack.core.progress import (
@@ -54,7 +54,6 @@ from rehabtrack.storage.store import Store
 
 DASH = "\u2014"
 NOT_LOGGED = "not logged"
-SUMMARY_WEEKS = 4  # first 4 logged weeks vs last 4, as the issue asks
 CHART_REACH = timedelta(weeks=13)  # how far past the period a chart stretches to show a target date
 MAX_WEEKLY_COLUMNS = 9  # data columns per weekly table, besides the week, so A4 portrait stays legible
 
@@ -197,10 +196,10 @@ class ReportContent:
         if not rows:
             return f"{name}: none set."
         open_rows = [r for r in rows if r.progress.goal.status != GoalStatus.DISCONTINUED]
-        achieved = sum(1 for r in open_rows if r.progress.status == ProgressStatus.ACHIEVED)
+        achieved = sum(1 for r in open_rows if r.progress.status == ProgressStatus.TARGET_MET)
         counts: dict[str, int] = {}
         for row in open_rows:
-            if row.progress.status != ProgressStatus.ACHIEVED:
+            if row.progress.status != ProgressStatus.TARGET_MET:
                 label = row.progress.status.label.lower()
                 counts[label] = counts.get(label, 0) + 1
         parts = [f"{achieved} of {len(open_rows)} achieved"]
@@ -459,7 +458,7 @@ def _measure(series: Series) -> str:
 
 
 def _change_row(series: Series) -> ChangeRow:
-    change = summarise_change(series, SUMMARY_WEEKS, SUMMARY_WEEKS)
+    change = summarise_change(series)
     if change is None:
         return ChangeRow(
             series.key, _measure(series), DASH, DASH, DASH, "not enough weeks to compare", DASH, DASH
@@ -513,8 +512,8 @@ def _goal_row(goal: Goal, series: Series, as_of: date, activities: list[Activity
         return DASH if value is None else format_value(value, gp.unit, whole)
 
     status = gp.badge
-    if goal.status == GoalStatus.DISCONTINUED:
-        status = f"{status} (goal discontinued)"
+    if goal.status != GoalStatus.ACTIVE:  # the therapist's decision beside what the numbers say
+        status = f"{status} (goal {goal.status.label.lower()})"
     return GoalRow(
         discipline=Discipline(goal.discipline),
         title=goal.title,
@@ -583,26 +582,11 @@ def _charts(
     return tuple(specs)
 
 
-_SHORT = {
-    "stiffness_minutes": "Stiffness (min)",
-    "stiffness_severity": "Stiffness (0–10)",
-    "flareup_count": "Flare-ups",
-    "flareup_worst": "Worst flare (0–10)",
-    "pain": "Pain (0–10)",
-    "sleep_hours": "Sleep (h)",
-    "sleep_quality": "Sleep quality (0–10)",
-    "nights_woken": "Nights woken",
-    "exercise_days_done": "Exercise days done",
-    "exercise_days_prescribed": "Exercise days set",
-    "sessions_attended": "Sessions",
-    "exercise_adherence": "Adherence (%)",
-}
-
-
 def _column_title(key: str, activities: list[Activity]) -> str:
-    if key in _SHORT:
-        return _SHORT[key]
+    """A weekly table's column heading: a marker's short title, else the series' label and unit."""
     info = describe(key, activities)
+    if info.short_title:
+        return info.short_title
     if key.startswith(("rom/", MINUTES_PREFIX)):
         return f"{info.label}{_unit_suffix(info.unit)}"
     return f"{info.label} (0–10)"

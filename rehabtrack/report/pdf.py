@@ -36,7 +36,7 @@ from PySide6.QtPrintSupport import QPrinter
 from rehabtrack import __version__
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.core.model import Discipline
-from rehabtrack.core.progress import NO_TREND_LINE, clear_trend
+from rehabtrack.core.progress import COMPARE_WEEKS, NO_TREND_LINE, clear_trend
 from rehabtrack.report.content import ChartSpec, GoalRow, ReportContent
 from rehabtrack.storage.files import write_atomically
 
@@ -394,8 +394,8 @@ def _summary(flow: Flow, content: ReportContent) -> None:
     flow.skip(SECTION_GAP)
     columns = [
         Column("Measure", 25),
-        Column("First 4 weeks (mean)", 10, RIGHT),
-        Column("Last 4 weeks (mean)", 10, RIGHT),
+        Column(f"First {COMPARE_WEEKS} weeks (mean)", 10, RIGHT),
+        Column(f"Last {COMPARE_WEEKS} weeks (mean)", 10, RIGHT),
         Column("Change", 18, RIGHT),
         Column("Meaningful change", 15, RIGHT),
         Column("Beyond it?", 8, CENTER),
@@ -410,8 +410,9 @@ def _summary(flow: Flow, content: ReportContent) -> None:
         place_paragraph(flow, "Nothing was logged in this period.")
         return
     note = (
-        "Mean of the first 4 logged weeks against the last 4 in the period (fewer when under 8 weeks were "
-        "logged). A change smaller than the meaningful-change threshold is within normal variation: "
+        f"Mean of the first {COMPARE_WEEKS} logged weeks against the last {COMPARE_WEEKS} in the period "
+        f"(fewer when under {2 * COMPARE_WEEKS} weeks were logged). "
+        "A change smaller than the meaningful-change threshold is within normal variation: "
         "week-to-week noise, neither better nor worse. " + content.summary_sources
     ).strip()
     place_table(flow, "Summary of change", columns, rows, Fonts.small, level=1, note=note)

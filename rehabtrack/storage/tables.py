@@ -10,6 +10,7 @@ from uuid import uuid4
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.maintenance import CADENCES
 from rehabtrack.core.markers import (
     ACTIVITY_MINUTES,
@@ -19,7 +20,6 @@ from rehabtrack.core.markers import (
     Marker,
 )
 from rehabtrack.core.measure_series import FILLED_IN, LABEL_MAX_CHARS
-from rehabtrack.core.measures import INSTRUMENTS
 from rehabtrack.core.model import NAME_MAX_CHARS, Direction, Discipline, EventKind, GoalStatus
 from rehabtrack.core.rom import ROM_LIMITS, RomMode, Side
 
@@ -96,17 +96,10 @@ class WeeklyEntryRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(sa_column=_cascade("patient.id"))
     week: date
-    stiffness_minutes: int | None = None
-    stiffness_severity: int | None = None
-    flareup_count: int | None = None
-    flareup_worst: int | None = None
-    pain: int | None = None
-    sleep_hours: float | None = None
-    sleep_quality: int | None = None
-    nights_woken: int | None = None
-    exercise_days_done: int | None = None
-    exercise_days_prescribed: int | None = None
-    sessions_attended: int | None = None
+    # One nullable column per weekly marker, in the table's order: INTEGER for a whole-number marker,
+    # else FLOAT. A new marker still needs a migration that adds its column to existing databases.
+    __annotations__.update({m.key: (int if m.whole else float) | None for m in WEEKLY_MARKERS})
+    locals().update({m.key: None for m in WEEKLY_MARKERS})
     notes: str = ""
     updated_at: datetime
 

@@ -180,7 +180,7 @@ def test_status() -> None:
         ProgressStatus.BEHIND
     )
     assert status(rising, 105, Direction.HIGHER, week(7), min_change=10) == ProgressStatus.ON_TRACK
-    assert status(rising, 97, Direction.HIGHER, week(7)) == ProgressStatus.ACHIEVED  # middle of 95, 98, 101
+    assert status(rising, 97, Direction.HIGHER, week(7)) == ProgressStatus.TARGET_MET  # middle of 95, 98, 101
     assert status(rising, 101, Direction.HIGHER, week(7)) == ProgressStatus.REACHED_ONCE  # only 101 meets
     assert status(weekly([90]), 95, Direction.HIGHER, week(0)) == ProgressStatus.NO_DATA
     assert status((), 95, Direction.HIGHER, week(0)) == ProgressStatus.NO_DATA

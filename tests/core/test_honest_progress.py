@@ -60,7 +60,7 @@ def knee_goal(target: float = 115, **kwargs: object) -> Goal:
     return Goal(Discipline.PT, "Bend past 115°", KNEE, target, Direction.HIGHER, **kwargs)  # type: ignore[arg-type]
 
 
-OVERSTATED = (ProgressStatus.ON_TRACK, ProgressStatus.ACHIEVED)
+OVERSTATED = (ProgressStatus.ON_TRACK, ProgressStatus.TARGET_MET)
 
 
 def never_projected(gp: GoalProgress) -> None:
@@ -197,7 +197,7 @@ def test_6_never_100_percent_unless_achieved() -> None:
     # Baseline 100, current 114.96: 99.7 % of the way to 115 — shown as 99 %, not 100 %.
     knee = series(KNEE, [100, 100, 112, 114.96, 114.96, 114.9, 114.96])
     gp = progress_toward(knee_goal(), knee, week(6))
-    assert gp.status != ProgressStatus.ACHIEVED
+    assert gp.status != ProgressStatus.TARGET_MET
     assert gp.percent == 99.0
     assert "99% of the way" in gp.sentence() and "100%" not in gp.sentence()
 
@@ -210,7 +210,7 @@ def test_6_achieved_needs_the_current_value_and_a_single_log_is_reached_once() -
     assert gp.percent is not None and gp.percent <= 99
     pain = series("pain", [6, 6, 5, 4, 2, 2])
     done = progress_toward(pain_goal(), pain, week(5))
-    assert done.status == ProgressStatus.ACHIEVED and done.percent == 100
+    assert done.status == ProgressStatus.TARGET_MET and done.percent == 100
     assert done.reached == week(4)
     assert done.projected_text() == "reached 2 Feb"
 
@@ -516,7 +516,7 @@ def test_summary_periods_default_to_four_and_four() -> None:
         ("measure/LEFS", Direction.HIGHER, 20, [38], 70, ProgressStatus.BY_CHANGE, "20 → 38, better, 36% of"),
         # One score meeting the target is reached once, not achieved; a second confirms it.
         ("measure/NPRS", Direction.LOWER, 8, [1], 2, ProgressStatus.REACHED_ONCE, "2 reached once"),
-        ("measure/NPRS", Direction.LOWER, 8, [1, 1], 2, ProgressStatus.ACHIEVED, "target of 2 reached"),
+        ("measure/NPRS", Direction.LOWER, 8, [1, 1], 2, ProgressStatus.TARGET_MET, "target of 2 reached"),
     ],
 )
 def test_a_questionnaire_with_a_therapist_set_baseline_is_judged_from_its_first_score(

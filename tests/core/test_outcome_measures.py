@@ -8,13 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rehabtrack.core.instruments import INSTRUMENTS, instrument_for_series
 from rehabtrack.core.measures import (
-    INSTRUMENTS,
     CopmProblem,
     copm,
     copm_change,
     gas,
-    instrument_for_series,
     lefs,
     nprs,
     odi,

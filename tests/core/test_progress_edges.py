@@ -176,7 +176,7 @@ def test_achieved_needs_two_weeks_meeting_the_target() -> None:
     assert progress_toward(goal, pain, week(3)).status == ProgressStatus.NO_DATA
     met = Series("pain", "Pain", "", True, weekly([1, 1, 1, 1, 1]))
     done = progress_toward(goal, met, week(4))
-    assert done.status == ProgressStatus.ACHIEVED and done.percent is None  # met from the start
+    assert done.status == ProgressStatus.TARGET_MET and done.percent is None  # met from the start
 
 
 def test_weeks_after_today_are_left_out() -> None:
@@ -244,8 +244,8 @@ def test_questionnaire_goal_statuses() -> None:
             goal, Series("measure/LEFS", "LEFS", "", False, points), week(4 * len(values))
         ).status
 
-    assert status_of([50, 62, 64]) == ProgressStatus.ACHIEVED
-    assert status_of([62, 64, 50, 62, 64]) == ProgressStatus.ACHIEVED
+    assert status_of([50, 62, 64]) == ProgressStatus.TARGET_MET
+    assert status_of([62, 64, 50, 62, 64]) == ProgressStatus.TARGET_MET
     assert status_of([50, 50, 62]) == ProgressStatus.REACHED_ONCE
     assert status_of([62, 50]) == ProgressStatus.BY_CHANGE
     assert status_of([62]) == ProgressStatus.NO_DATA
@@ -400,7 +400,7 @@ def test_lower_is_better_range_by_hand() -> None:
 def test_every_status_has_plain_words() -> None:
     labels = {s: s.label for s in ProgressStatus}
     assert labels == {
-        ProgressStatus.ACHIEVED: "Achieved",
+        ProgressStatus.TARGET_MET: "Achieved",
         ProgressStatus.REACHED_ONCE: "Reached once \u2014 log again to confirm",
         ProgressStatus.ON_TRACK: "On track",
         ProgressStatus.TOO_EARLY: "Too early to tell",
@@ -574,7 +574,7 @@ def test_current_never_uses_the_baseline_weeks_unless_the_therapist_set_the_base
     goal = Goal(Discipline.PT, "Pain", "pain", 2, Direction.LOWER, baseline=8)
     pain = Series("pain", "Pain (weekly average)", "", True, weekly([1, 1, 5]))
     gp = progress_toward(goal, pain, week(2))
-    assert gp.status == ProgressStatus.ACHIEVED
+    assert gp.status == ProgressStatus.TARGET_MET
     steady = Series("pain", "Pain (weekly average)", "", True, weekly([6, 5, 4]))
     assert progress_toward(goal, steady, week(2)).current == 5
     assert progress_toward(goal, steady, week(2)).change.label == "Pain (weekly average)"  # type: ignore[union-attr]

@@ -61,11 +61,11 @@ def test_page_one_holds_both_goal_tables_and_a_verdict_per_therapy(
             assert squash(goal.title) in page_one, goal.title
             statuses.append(progress_toward(goal, series_for(goal.marker, entries, activities), today).status)
         open_count = sum(1 for g in goals if g.status != GoalStatus.DISCONTINUED)
-        achieved = sum(1 for s in statuses if s == ProgressStatus.ACHIEVED)
+        achieved = sum(1 for s in statuses if s == ProgressStatus.TARGET_MET)
         verdict = re.search(rf"{discipline.value} goals: ([^.]*)\.", page_one)
         assert verdict is not None, f"no {discipline.value} verdict on page 1"
         assert verdict.group(1).startswith(f"{achieved} of {open_count} achieved")
-        for status in set(statuses) - {ProgressStatus.ACHIEVED}:  # in core's own words
+        for status in set(statuses) - {ProgressStatus.TARGET_MET}:  # in core's own words
             assert status.label.lower() in verdict.group(1)
 
 

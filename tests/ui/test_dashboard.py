@@ -170,11 +170,14 @@ def test_marking_a_goal_achieved_takes_its_chart_off_the_goals_group(
         if panel.topLevelItem(i).child(j).text(0) == target.title  # type: ignore[union-attr]
     )
     panel.setCurrentItem(item)
-    dashboard.set_goal_status(GoalStatus.ACHIEVED, confirm=False)
+    dashboard.set_goal_status(GoalStatus.MARKED_ACHIEVED, confirm=False)
     [saved] = [g for g in demo_store.goals(pid) if g.id == target.id]
-    assert saved.status == GoalStatus.ACHIEVED
+    assert saved.status == GoalStatus.MARKED_ACHIEVED
     assert len(dashboard.visible_charts()) == before - 1
     assert ("PT", target.title) in [(r[0], r[1]) for r in dashboard.goals_panel.rows()]
+    # The therapist's decision reads apart from the computed "Achieved" (the target met by the numbers).
+    [status] = [r[3] for r in dashboard.goals_panel.rows() if r[1] == target.title]
+    assert status == "Marked achieved"
 
 
 def test_a_patient_with_nothing_logged_sees_where_charts_will_appear(

@@ -12,12 +12,13 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.charts.theme import LIGHT
 from rehabtrack.core.model import Patient
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.dialogs.discharge import DischargeDialog
 from rehabtrack.ui.dialogs.goal import GoalDialog
 from rehabtrack.ui.dialogs.report import ReportDialog
 from rehabtrack.ui.dialogs.wizard import SetupWizard
 from rehabtrack.ui.patient_data import PatientData
 from rehabtrack.ui.views.checkin import CheckInForm
-from rehabtrack.ui.views.questionnaires import DischargeDialog, QuestionnairesView
+from rehabtrack.ui.views.questionnaires import QuestionnairesView
 from rehabtrack.ui.views.session_view import EventDialog, SessionView
 from rehabtrack.ui.widgets import ErrorLabel
 

@@ -15,12 +15,12 @@ from rehabtrack.charts.theme import LIGHT
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
 from rehabtrack.ui.dialogs.goal import GoalDialog
+from rehabtrack.ui.dialogs.item_wording import ItemWordingDialog
 from rehabtrack.ui.dialogs.profiles import ProfilesDialog
 from rehabtrack.ui.dialogs.report import ReportDialog
 from rehabtrack.ui.dialogs.wizard import SetupWizard
 from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.shell.screen_check import KEYS, NAMELESS, UNHEARD, check_window
-from rehabtrack.ui.views.questionnaires import ItemWordingDialog
 from rehabtrack.ui.views.session_view import EventDialog, SessionView
 
 

@@ -108,7 +108,7 @@ def test_the_first_run_offers_to_import_a_bundle(
 def test_discharge_takes_a_chosen_day_and_is_in_the_edit_menu(
     qtbot: QtBot, demo_store: Store, today: date
 ) -> None:
-    from rehabtrack.ui.views.questionnaires import DischargeDialog
+    from rehabtrack.ui.dialogs.discharge import DischargeDialog
 
     window = _window(qtbot, demo_store, today)
     assert window.discharge_action in window.edit_menu.actions()
@@ -131,7 +131,7 @@ def test_cancelling_the_discharge_returns_to_the_tab_and_field_the_user_left(
     qtbot: QtBot, demo_store: Store, today: date
 ) -> None:
     from rehabtrack.core.markers import WEEKLY_MARKERS
-    from rehabtrack.ui.views.questionnaires import DischargeDialog
+    from rehabtrack.ui.dialogs.discharge import DischargeDialog
 
     window = _window(qtbot, demo_store, today)
     field = window.checkin._fields[WEEKLY_MARKERS[0].key].widget  # type: ignore[union-attr]

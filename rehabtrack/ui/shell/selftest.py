@@ -285,7 +285,8 @@ class _Run:
 
     def questionnaires(self, window: MainWindow) -> None:
         from rehabtrack.core.measure_series import FILLED_IN
-        from rehabtrack.ui.views.questionnaires import DischargeDialog, QuestionnairesView
+        from rehabtrack.ui.dialogs.discharge import DischargeDialog
+        from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
         holder = window.questionnaires
         view = holder.content if holder is not None else None

@@ -171,7 +171,7 @@ class GoalsPanel(QTreeWidget):
     @staticmethod
     def _row(goal: Goal, data: PatientData) -> list[str]:
         if goal.status != GoalStatus.ACTIVE:
-            return [goal.title, goal.status.value.capitalize(), data.progress(goal).sentence()]
+            return [goal.title, goal.status.label, data.progress(goal).sentence()]
         progress = data.progress(goal)
         return [goal.title, progress.badge, progress.sentence()]
 
@@ -237,7 +237,7 @@ class Dashboard(QWidget):
         for button, slot in (
             (self.add_goal_button, self.add_goal),
             (self.edit_goal_button, self.edit_goal),
-            (self.achieved_button, lambda: self.set_goal_status(GoalStatus.ACHIEVED)),
+            (self.achieved_button, lambda: self.set_goal_status(GoalStatus.MARKED_ACHIEVED)),
             (self.discontinue_button, lambda: self.set_goal_status(GoalStatus.DISCONTINUED)),
             (self.thresholds_button, self.edit_thresholds),
         ):

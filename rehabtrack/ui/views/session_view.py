@@ -157,7 +157,7 @@ class ComparePanel(QWidget):
         self.data: PatientData | None = None
 
     def show_data(self, data: PatientData) -> None:
-        """Fill the table; the periods default to the first 4 and the last 4 logged weeks."""
+        """Fill the table; the periods default to the first and the last ``COMPARE_WEEKS`` logged weeks."""
         self.data = data
         weeks = sorted({e.week for e in data.entries})
         from rehabtrack.core.series import Point

@@ -10,29 +10,14 @@ text that grows with the window's font.
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDialog,
-    QFormLayout,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -48,14 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from rehabtrack.charts.marker_chart import MarkerChart
+from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.maintenance import CADENCES, MaintenancePlan, goals_met, recurrence_alerts, should_offer
 from rehabtrack.core.meaningful_change import patient_thresholds, threshold_for
 from rehabtrack.core.measure_series import (
     FILLED_IN,
-    GasGoal,
     MeasureResult,
-    answer_choices,
-    change_since,
     day_text,
     due,
     family_instrument,
@@ -65,26 +48,21 @@ from rehabtrack.core.measure_series import (
     score_message,
     score_text,
 )
-from rehabtrack.core.measures import INSTRUMENTS, CopmProblem, Instrument
 from rehabtrack.core.model import GoalStatus
-from rehabtrack.core.numbers import signed
-from rehabtrack.core.validation import InvalidInput, Problem
+from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.dialogs.discharge import DischargeDialog
+from rehabtrack.ui.dialogs.item_wording import ItemWordingDialog
 from rehabtrack.ui.theme import current_chart_theme
+from rehabtrack.ui.views.questionnaires.form import QuestionnaireForm
+from rehabtrack.ui.views.questionnaires.history_model import MeasureHistoryModel
 from rehabtrack.ui.widgets import (
     Button,
     ComboBox,
-    DateField,
-    ErrorLabel,
     FlowLayout,
     GrowingLabel,
     NoticeLabel,
-    NumberField,
-    TextField,
-    _tall,
-    error_label,
     hint_label,
-    save_cancel_buttons,
     scrolling_page,
 )
 
@@ -95,446 +73,6 @@ KEYS_HELP = (
     "Keys: Tab next item · ← → or the answer's number choose · Ctrl+S save · Esc close the form · "
     "Ctrl+N fill in the chosen questionnaire"
 )
-COPM_ROWS = 5
-GAS_ROWS_MAX = 10
-
-
-def _placeholder_items(inst: Instrument) -> bool:
-    """True when RehabTrack ships no item wording (licence): items read "Item 1", "Section 1"…"""
-    return all(text.rsplit(" ", 1)[-1].isdigit() for text in inst.items)
-
-
-class AnswerScale(QWidget):
-    """One item's answer: a row of radio buttons, one per allowed answer, with the scale's words.
-
-    Tab enters and leaves the row (one stop); ←/→ (or ↑/↓) and the digit keys choose an answer at once.
-    Nothing chosen = not answered.
-    """
-
-    changed = Signal()
-
-    def __init__(
-        self,
-        name: str,
-        choices: Sequence[tuple[int, str]],
-        parent: QWidget | None = None,
-        numbers_only: bool = False,
-    ) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.values = [value for value, _ in choices]
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(True)
-        self.buttons: list[QRadioButton] = []
-        for i, (value, words) in enumerate(choices):
-            sign = "+" if value > 0 and min(self.values) < 0 else ""
-            shown = f"{sign}{value}" + (f" {words}" if words and not numbers_only else "")
-            button = QRadioButton(shown)
-            button.setAccessibleName(f"{name}: {sign}{value}" + (f", {words}" if words else ""))
-            button.installEventFilter(self)
-            self.group.addButton(button, i)
-            self.buttons.append(button)
-            layout.addWidget(button)
-        layout.addStretch(1)
-        self.group.idToggled.connect(self._toggled)
-
-    def _toggled(self, _index: int, on: bool) -> None:
-        if on:
-            self.changed.emit()
-
-    def value(self) -> float | None:
-        index = self.group.checkedId()
-        return None if index < 0 else float(self.values[index])
-
-    def set_value(self, value: float | None) -> None:
-        if value is None or int(value) not in self.values:
-            self.group.setExclusive(False)
-            for button in self.buttons:
-                button.setChecked(False)
-            self.group.setExclusive(True)
-            return
-        self.buttons[self.values.index(int(value))].setChecked(True)
-
-    def _choose(self, index: int) -> None:
-        index = max(0, min(index, len(self.buttons) - 1))
-        self.buttons[index].setChecked(True)
-        self.buttons[index].setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            current = self.buttons.index(watched) if watched in self.buttons else 0  # type: ignore[arg-type]
-            if key in (Qt.Key.Key_Left, Qt.Key.Key_Up):
-                self._choose(current - 1 if self.group.checkedId() >= 0 else current)
-                return True
-            if key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
-                self._choose(current + 1 if self.group.checkedId() >= 0 else current)
-                return True
-            text = event.text()
-            if text.isdigit() and int(text) in self.values:
-                self._choose(self.values.index(int(text)))
-                return True
-        return False
-
-
-def _date_edit(day: date) -> DateField:
-    edit = DateField(day)
-    edit.setAccessibleName("Date filled in")
-    edit.setMinimumHeight(_tall(edit.sizeHint(), edit).height())
-    return edit
-
-
-class QuestionnaireForm(QWidget):
-    """The form of one questionnaire family (LEFS, QuickDASH, ODI, NPRS, COPM or GAS)."""
-
-    def __init__(
-        self,
-        family: str,
-        today: date,
-        item_texts: Sequence[str] = (),
-        previous: MeasureResult | None = None,
-        goals: Sequence[tuple[str, int | None]] = (),
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.family = family
-        self.inst = family_instrument(family)
-        self.setAccessibleName(f"{self.inst.short_name} questionnaire")
-        layout = QVBoxLayout(self)
-        full = threshold_for(self.inst.series_key).label
-        title = QLabel(
-            f"<b>{self.inst.short_name}</b>" + (f": {full}" if full != self.inst.short_name else "")
-        )
-        title.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(title)
-        self.wording = hint_label(f"Answers: {self.inst.answer_wording}")
-        layout.addWidget(self.wording)
-        licence = self.inst.licence_note
-        if _placeholder_items(self.inst) and family not in ("COPM", "GAS"):
-            licence += (
-                " Until your clinic enters them (Item wording… button), items show their number only; "
-                "the scoring is the published one either way."
-            )
-        self.licence = hint_label(f"Item wording and licence: {licence}")
-        self.licence.setAccessibleDescription("Item wording and licence")
-        layout.addWidget(self.licence)
-        when = QHBoxLayout()
-        self.taken = _date_edit(today)
-        taken_label = QLabel("Date filled in:")
-        taken_label.setBuddy(self.taken)
-        when.addWidget(taken_label)
-        when.addWidget(self.taken)
-        when.addStretch(1)
-        layout.addLayout(when)
-        self.general_error = error_label()
-        layout.addWidget(self.general_error)
-        self.grid = QGridLayout()
-        layout.addLayout(self.grid)
-        layout.addStretch(1)
-        self.errors: dict[str, QLabel] = {}
-        self.scales: list[AnswerScale] = []
-        self.copm_rows: list[tuple[TextField, NumberField, NumberField, NumberField]] = []
-        self.gas_rows: list[tuple[TextField, AnswerScale, NumberField, int | None]] = []
-        if family == "COPM":
-            self._build_copm(previous)
-        elif family == "GAS":
-            self._build_gas(previous, goals)
-        else:
-            self._build_items(item_texts or self.inst.items)
-
-    # Building ------------------------------------------------------------------------------------
-
-    def _error(self, key: str, field: QWidget, row: int, column: int = 1, span: int = 1) -> None:
-        label = error_label(field)
-        self.grid.addWidget(label, row, column, 1, span)
-        self.errors[key] = label
-
-    def _build_items(self, texts: Sequence[str]) -> None:
-        """A grid: the answer words head each column, every item a row of radio buttons under them."""
-        choices = answer_choices(self.inst)
-        word = self.inst.item_word.capitalize()
-        for c, (value, words) in enumerate(choices, start=1):
-            head = QLabel(f"<b>{value}</b>" + (f"<br>{html.escape(words)}" if words else ""))
-            head.setTextFormat(Qt.TextFormat.RichText)
-            head.setWordWrap(True)
-            head.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
-            self.grid.addWidget(head, 0, c)
-            self.grid.setColumnStretch(c, 1)
-        for i, text in enumerate(texts, start=1):
-            own = text if not text.rsplit(" ", 1)[-1].isdigit() else ""
-            label = QLabel(f"{i}. {own}" if own else f"{word} {i}")
-            label.setWordWrap(True)
-            scale = AnswerScale(f"{word} {i}" + (f", {own}" if own else ""), choices, numbers_only=True)
-            scale.hide()  # its buttons sit in the grid, under their column's words
-            label.setBuddy(scale.buttons[0])
-            row = 2 * i - 1
-            self.grid.addWidget(label, row, 0)
-            for c, button in enumerate(scale.buttons, start=1):
-                self.grid.addWidget(button, row, c, Qt.AlignmentFlag.AlignHCenter)
-            self._error(f"{self.inst.key}/{i}", scale.buttons[0], row + 1, 0, len(choices) + 1)
-            self.scales.append(scale)
-        self.grid.setColumnStretch(0, 2)
-
-    def _build_copm(self, previous: MeasureResult | None) -> None:
-        heads = ("Problem (in your words)", "Importance 1–10", "Performance 1–10", "Satisfaction 1–10")
-        for c, head in enumerate(heads):
-            self.grid.addWidget(QLabel(f"<b>{head}</b>"), 0, c)
-        earlier = list(previous.copm) if previous is not None else []
-        for i in range(1, COPM_ROWS + 1):
-            name = TextField()
-            name.setAccessibleName(f"COPM problem {i}")
-            fields = [NumberField(3) for _ in range(3)]
-            for field, part in zip(fields, ("importance", "performance", "satisfaction"), strict=True):
-                field.setAccessibleName(f"COPM problem {i} {part}")
-                field.setAccessibleDescription("Whole number from 1 to 10.")
-            if i <= len(earlier):  # a reassessment rates the same problems, with the same importance
-                name.setText(earlier[i - 1].name)
-                fields[0].set_value(earlier[i - 1].importance)
-            row = 2 * i - 1
-            self.grid.addWidget(name, row, 0)
-            for c, field in enumerate(fields, start=1):
-                self.grid.addWidget(field, row, c)
-            self._error(f"COPM/{i}", name, row + 1, 0, 4)
-            self.copm_rows.append((name, fields[0], fields[1], fields[2]))
-        note = hint_label(
-            "Leave a row blank if there are fewer problems. Scores: mean performance and satisfaction."
-        )
-        self.grid.addWidget(note, 2 * COPM_ROWS + 1, 0, 1, 4)
-
-    def _build_gas(self, previous: MeasureResult | None, goals: Sequence[tuple[str, int | None]]) -> None:
-        rows: list[tuple[str, float, int | None]]
-        if previous is not None:
-            rows = [(g.goal, g.weight, g.goal_id) for g in previous.gas]
-        else:
-            rows = [(title, 1.0, goal_id) for title, goal_id in goals][:GAS_ROWS_MAX]
-        rows += [("", 1.0, None)] * max(0, min(GAS_ROWS_MAX, len(rows) + 1) - len(rows))
-        # Each goal's name on a line of its own, its attainment under it: the name is never squeezed
-        # to a few letters by the five answers beside it.
-        for c, head in enumerate(("Goal, then its attainment (0 = as expected)", "Weight")):
-            self.grid.addWidget(QLabel(f"<b>{head}</b>"), 0, c)
-        choices = answer_choices(self.inst)
-        short = {-2: "much less", -1: "less", 0: "as expected", 1: "more", 2: "much more"}
-        for i, (title, weight, goal_id) in enumerate(rows, start=1):
-            name = TextField()
-            name.setText(title)
-            name.setAccessibleName(f"GAS goal {i}")
-            scale = AnswerScale(f"GAS goal {i} attainment", [(v, short.get(v, w)) for v, w in choices])
-            weight_field = NumberField(3)
-            weight_field.set_value(weight)
-            weight_field.setAccessibleName(f"GAS goal {i} weight")
-            weight_field.setAccessibleDescription("A number above 0; 1 when every goal counts the same.")
-            row = 3 * i - 2
-            self.grid.addWidget(name, row, 0)
-            self.grid.addWidget(weight_field, row, 1)
-            self.grid.addWidget(scale, row + 1, 0, 1, 2)
-            self._error(f"GAS/{i}", name, row + 2, 0, 2)
-            self.gas_rows.append((name, scale, weight_field, goal_id))
-        self.grid.setColumnStretch(0, 1)
-        note = hint_label("Leave the goal's name blank to leave a row out.")
-        self.grid.addWidget(note, 3 * len(rows) + 1, 0, 1, 2)
-
-    # Reading -------------------------------------------------------------------------------------
-
-    def taken_day(self) -> date:
-        d = self.taken.date()
-        return date(d.year(), d.month(), d.day())
-
-    def result(self) -> MeasureResult:
-        """What the form holds, unscored (core scores and validates it)."""
-        day = self.taken_day()
-        if self.family == "COPM":
-            problems = []
-            for name, imp, perf, sat in self.copm_rows:
-                values = [f.value() for f in (imp, perf, sat)]
-                if not name.text().strip() and all(v is None for v in values):
-                    continue
-                numbers = [float("nan") if v is None else v for v in values]
-                problems.append(CopmProblem(name.text(), numbers[0], numbers[1], numbers[2]))
-            return MeasureResult("COPM", day, copm=tuple(problems))
-        if self.family == "GAS":
-            goals = []
-            for name, scale, weight, goal_id in self.gas_rows:
-                level = scale.value()
-                if not name.text().strip() and level is None:
-                    continue
-                w = weight.value()
-                goals.append(
-                    GasGoal(
-                        name.text(),
-                        int(level) if level is not None else None,  # type: ignore[arg-type]
-                        1.0 if w is None else w,
-                        goal_id,
-                    )
-                )
-            return MeasureResult("GAS", day, gas=tuple(goals))
-        return MeasureResult(self.family, day, tuple(s.value() for s in self.scales))
-
-    def inputs(self) -> list[QWidget]:
-        if self.copm_rows:
-            return [w for row in self.copm_rows for w in row]
-        if self.gas_rows:
-            return [w for name, scale, weight, _ in self.gas_rows for w in (name, scale.buttons[0], weight)]
-        return [s.buttons[0] for s in self.scales]
-
-    def show_problems(self, problems: Sequence[Problem]) -> None:
-        for label in self.errors.values():
-            label.clear()
-        general = []
-        shown: dict[str, list[str]] = {}
-        for p in problems:
-            parts = p.field.split("/")
-            key = "/".join(parts[:2]) if len(parts) >= 2 else p.field
-            if key in self.errors:
-                shown.setdefault(key, []).append(p.message)
-            else:
-                general.append(p.message)
-        for key, messages in shown.items():
-            self.errors[key].setText(" ".join(messages))
-            self.errors[key].show()
-        self.general_error.setText(" ".join(general))
-        self.general_error.setVisible(bool(general))
-
-    def focus_first(self, problems: Sequence[Problem] = ()) -> None:
-        for p in problems:
-            parts = p.field.split("/")
-            if len(parts) >= 2 and parts[1].isdigit():
-                index = int(parts[1]) - 1
-                if self.scales and index < len(self.scales):
-                    self.scales[index].buttons[0].setFocus(Qt.FocusReason.OtherFocusReason)
-                    return
-                if self.copm_rows and index < len(self.copm_rows):
-                    self.copm_rows[index][0].setFocus(Qt.FocusReason.OtherFocusReason)
-                    return
-                if self.gas_rows and index < len(self.gas_rows):
-                    self.gas_rows[index][0].setFocus(Qt.FocusReason.OtherFocusReason)
-                    return
-        inputs = self.inputs()
-        if inputs:
-            inputs[0].setFocus(Qt.FocusReason.OtherFocusReason)
-
-
-class ItemWordingDialog(QDialog):
-    """The clinic types in the item wording from its licensed copy (stored for every patient)."""
-
-    def __init__(self, store: Store, family: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.family = family
-        inst = family_instrument(family)
-        self.setWindowTitle(f"{inst.short_name} item wording")
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint_label(f"{inst.licence_note} Leave a field blank to show the item number only."))
-        form = QFormLayout()
-        self.fields: list[TextField] = []
-        shipped = inst.items
-        for i, text in enumerate(store.item_texts(family), start=1):
-            field = TextField()
-            field.setText("" if text == shipped[i - 1] else text)
-            field.setAccessibleName(f"{inst.short_name} {inst.item_word} {i} wording")
-            form.addRow(f"{inst.item_word.capitalize()} {i}:", field)
-            self.fields.append(field)
-        layout.addLayout(form)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        layout.addWidget(save_cancel_buttons(self, self.save))
-
-    def save(self) -> None:
-        try:
-            self.store.save_item_texts(self.family, [f.text() for f in self.fields])
-        except InvalidInput as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        self.accept()
-
-
-class DischargeDialog(QDialog):
-    """When therapy ended: any day up to today (the patient may tell RehabTrack weeks later)."""
-
-    def __init__(self, today: date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Discharged from therapy")
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            hint_label(
-                "The day your therapy ended. After it, RehabTrack offers a lighter check-in every 2 or "
-                "4 weeks and watches for pain or stiffness coming back."
-            )
-        )
-        form = QFormLayout()
-        self.day = _date_edit(today)
-        self.day.setAccessibleName("Discharged on")
-        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
-        form.addRow("&Discharged on:", self.day)
-        layout.addLayout(form)
-        layout.addWidget(save_cancel_buttons(self, self.accept))
-        self.day.setFocus()
-
-    def chosen(self) -> date:
-        d = self.day.date()
-        return date(d.year(), d.month(), d.day())
-
-
-class MeasureHistoryModel(QAbstractTableModel):
-    """Every score, newest first: date, questionnaire, score, change since the one before."""
-
-    HEADERS = ("Date", "Questionnaire", "Score", "Change since the one before")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[tuple[MeasureResult, str, tuple[str, ...]]] = []
-
-    def set_results(self, results: Sequence[MeasureResult], today: date) -> None:
-        self.beginResetModel()
-        rows: list[tuple[MeasureResult, str, tuple[str, ...]]] = []
-        for r in sorted(results, key=lambda r: (r.taken, r.id or 0), reverse=True):
-            for key in r.score_keys:
-                value = r.value(key)
-                if value is None:
-                    continue
-                change = change_since(key, results, r)
-                if change is None:
-                    moved = "first score"
-                else:
-                    delta = signed(change.delta)
-                    tag = change.threshold.tag() if change.meaningful else ""
-                    moved = f"{'±0' if delta == '0' else delta}: {change.direction}{tag}"
-                inst = INSTRUMENTS[key]
-                name = inst.name if inst.family in ("COPM", "GAS") else inst.short_name
-                rows.append((r, key, (day_text(r.taken, today), name, score_text(key, value), moved)))
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._rows[index.row()][2][index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-    def rows(self) -> list[tuple[str, ...]]:
-        return [cells for _, _, cells in self._rows]
-
-    def result_at(self, row: int) -> tuple[MeasureResult, str]:
-        result, key, _ = self._rows[row]
-        return result, key
 
 
 class QuestionnairesView(QWidget):
@@ -1021,6 +559,3 @@ class QuestionnairesView(QWidget):
         chain: list[QWidget] = [self.wording_button, *inside, self.save_button, self.cancel_button]
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
-
-
-__all__ = ["AnswerScale", "ErrorLabel", "MeasureHistoryModel", "QuestionnaireForm", "QuestionnairesView"]

@@ -1,4 +1,4 @@
-"""The weekly check-in: one scrollable form for one week, built from core's marker table.
+"""The weekly check-in form: one scrollable form for one week, built from core's marker table.
 
 Everything is typed directly (blank = not logged), reachable by Tab, and has a shortcut. Validation
 comes only from core (``WeeklyEntry.problems``); the form just shows each problem next to its field.
@@ -8,12 +8,11 @@ Saving and deleting go through undoable commands on the window's shared ``QUndoS
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import shiboken6
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -31,258 +30,28 @@ from PySide6.QtWidgets import (
 from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
 from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
-from rehabtrack.core.numbers import exact, format_value
-from rehabtrack.core.rom import (
-    AXIAL_JOINTS,
-    JOINTS,
-    ROM_LIMITS,
-    SIGN_CHECK_READINGS,
-    RomMode,
-    RomReading,
-    Side,
-    movements,
-    rom_label,
-    sign_flipped,
-    sign_rule,
-)
+from rehabtrack.core.numbers import exact
+from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
 from rehabtrack.core.weeks import ONE_WEEK, week_start
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.undo import DELETED, SAVED, DeleteEntryCommand, SaveEntryCommand, short_week
+from rehabtrack.ui.views.checkin.fields import Field, describe_range, marker_anchors, show_problems
+from rehabtrack.ui.views.checkin.keys import KEYS_HELP, SHORTCUTS, UndoPassThrough
+from rehabtrack.ui.views.checkin.rom_rows import RomKey, RomRow, rom_key_of
+from rehabtrack.ui.views.checkin.sign_check import flipped_signs, keep_signs
+from rehabtrack.ui.views.checkin.week_picker import WeekPicker, day_month, pydate, qdate, week_text
 from rehabtrack.ui.widgets import (
     Button,
     CheckBox,
-    ComboBox,
-    DateField,
     ErrorLabel,
     NotesField,
     NumberField,
-    _tall,
     error_label,
     hint_label,
     layout_items,
 )
-
-RomKey = tuple[str, Side, str, RomMode]
-
-SHORTCUTS: dict[str, tuple[str, ...]] = {
-    "save": ("Ctrl+S",),
-    "previous": ("Alt+Left", "Ctrl+PgUp"),
-    "next": ("Alt+Right", "Ctrl+PgDown"),
-    "this_week": ("Alt+Home",),
-    "pick_week": ("Ctrl+G",),
-    "same_as_last": ("Ctrl+L",),
-    "delete": ("Ctrl+Del",),
-    "add_movement": ("Ctrl+M",),
-    "undo": ("Ctrl+Z",),
-    "redo": ("Ctrl+Shift+Z", "Ctrl+Y"),
-}
-
-KEYS_HELP = (
-    "Keys: Tab next field · Alt+← / Alt+→ previous / next week · Ctrl+G pick a week · "
-    "Ctrl+L same as last week · Ctrl+M add a movement · Ctrl+S save · Ctrl+Z undo · Ctrl+Del delete week"
-)
-
-
-def week_text(week: date) -> str:
-    """'Week of 3 Mar 2025'."""
-    return f"Week of {week.day} {week:%b %Y}"
-
-
-def _day_month(day: date) -> str:
-    return f"{day.day} {day:%b}"
-
-
-def _anchors(m: Marker) -> str:
-    return " · ".join(part for part in (m.low_anchor, m.high_anchor) if part)
-
-
-def _describe_range(m: Marker) -> str:
-    unit = f" {m.unit}" if m.unit else ""
-    whole = ", whole numbers" if m.whole else ""
-    anchors = _anchors(m)
-    return (
-        f"Allowed {exact(m.low)} to {exact(m.high)}{unit}{whole}."
-        + (f" {anchors}." if anchors else "")
-        + " Leave blank if not logged this week."
-    )
-
-
-class _UndoPassThrough(QObject):
-    """Lets Ctrl+Z / Ctrl+Shift+Z reach the window's undo stack when a text field has nothing to undo.
-
-    A text field normally claims those keys for its own typing history; once a week is loaded or
-    saved the history is empty and the keys should undo the last save or delete instead.
-    """
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            is_undo = event.matches(QKeySequence.StandardKey.Undo)
-            is_redo = event.matches(QKeySequence.StandardKey.Redo) or (
-                event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier
-            )
-            if is_undo or is_redo:
-                undo = getattr(watched, "isUndoAvailable", None)
-                redo = getattr(watched, "isRedoAvailable", None)
-                if isinstance(watched, NotesField):
-                    undo, redo = watched.document().isUndoAvailable, watched.document().isRedoAvailable
-                local = (undo() if is_undo and undo else False) or (redo() if is_redo and redo else False)
-                if not local:
-                    event.ignore()
-                    return True
-        return False
-
-
-class WeekPicker(DateField):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        width = self.fontMetrics().horizontalAdvance("00 Mmm 0000") + 3 * self.fontMetrics().height()
-        return _tall(QSize(max(width, hint.width()), hint.height()), self)
-
-    def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
-
-
-@dataclass
-class _Field:
-    widget: QWidget
-    error: QLabel
-
-
-def _rom_key_of(reading: RomReading) -> RomKey:
-    return (reading.joint, Side(reading.side), reading.movement, RomMode(reading.mode))
-
-
-class RomRow(QWidget):
-    """One range-of-motion measurement: a tracked movement (fixed label) or a new one (combos)."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
-
-    def __init__(self, key: RomKey | None, degrees: float | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.tracked = key is not None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        outer.addLayout(row)
-        self.error = error_label()
-        outer.addWidget(self.error)
-
-        self.label = QLabel()
-        self.joint = ComboBox()
-        self.side = ComboBox()
-        self.movement = ComboBox()
-        self.mode = ComboBox()
-        self.degrees = NumberField(4)
-        self.sign_hint = hint_label()  # how the sign reads, for movements measured from straight
-        self.sign_hint.setWordWrap(False)
-        self.sign_hint.setAccessibleDescription("Sign of the angle")
-        self.remove = Button("Remove")
-        for joint in JOINTS:
-            self.joint.addItem(joint.capitalize(), joint)
-        for side, text in ((Side.LEFT, "Left"), (Side.RIGHT, "Right"), (Side.NONE, "No side (spine)")):
-            self.side.addItem(text, side)
-        self.mode.addItem("Active", RomMode.ACTIVE)
-        self.mode.addItem("Passive (helped)", RomMode.PASSIVE)
-        self.joint.setAccessibleName("Joint")
-        self.joint.setAccessibleDescription("Which joint was measured.")
-        self.side.setAccessibleName("Side")
-        self.side.setAccessibleDescription("Left, right, or no side for the spine and neck.")
-        self.movement.setAccessibleName("Movement")
-        self.movement.setAccessibleDescription("Which movement of the joint was measured.")
-        self.mode.setAccessibleName("Active or passive")
-        self.mode.setAccessibleDescription(
-            "Active: you moved it yourself. Passive: someone moved it for you."
-        )
-
-        if key is not None:
-            joint, side, movement, mode = key
-            self._key: RomKey = key
-            self.label.setText(rom_label(joint, side, movement, mode).capitalize())
-            row.addWidget(self.label)
-            for combo in (self.joint, self.side, self.movement, self.mode):
-                combo.hide()
-        else:
-            self.label.hide()
-            self.joint.currentIndexChanged.connect(self._joint_changed)
-            for combo in (self.side, self.movement, self.mode):
-                combo.currentIndexChanged.connect(self._combo_changed)
-            for combo in (self.joint, self.side, self.movement, self.mode):
-                row.addWidget(combo)
-            self._joint_changed()
-        self.error.field = self.degrees
-        row.addWidget(self.degrees)
-        row.addWidget(QLabel("°"))
-        row.addWidget(self.sign_hint)
-        row.addWidget(self.remove)
-        row.addStretch(1)
-        self.degrees.set_value(degrees)
-        self.degrees.textChanged.connect(self.changed)
-        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
-        self._update_names()
-
-    def key(self) -> RomKey:
-        if self.tracked:
-            return self._key
-        return (
-            str(self.joint.currentData()),
-            Side(self.side.currentData()),
-            str(self.movement.currentData()),
-            RomMode(self.mode.currentData()),
-        )
-
-    def reading(self) -> RomReading | None:
-        """The measurement typed, None if blank (not measured); a non-number is NaN for core to refuse."""
-        value = self.degrees.value()
-        if value is None:
-            return None
-        joint, side, movement, mode = self.key()
-        return RomReading(joint, side, movement, value, mode)
-
-    def inputs(self) -> list[QWidget]:
-        if self.tracked:
-            return [self.degrees, self.remove]
-        return [self.joint, self.side, self.movement, self.mode, self.degrees, self.remove]
-
-    def _joint_changed(self) -> None:
-        joint = str(self.joint.currentData())
-        self.movement.blockSignals(True)
-        self.movement.clear()
-        for movement in movements(joint):
-            self.movement.addItem(movement, movement)
-        self.movement.blockSignals(False)
-        axial = joint in AXIAL_JOINTS
-        if axial:
-            self.side.setCurrentIndex(self.side.findData(Side.NONE))
-        elif self.side.currentData() == Side.NONE:
-            self.side.setCurrentIndex(self.side.findData(Side.RIGHT))
-        self._combo_changed()
-
-    def _combo_changed(self) -> None:
-        self._update_names()
-        self.changed.emit()
-
-    def _update_names(self) -> None:
-        joint, side, movement, mode = self.key()
-        label = rom_label(joint, side, movement, mode).capitalize()
-        low, high = ROM_LIMITS.get((joint, movement), (0, 0))
-        rule = sign_rule(joint, movement)
-        self.sign_hint.setText(rule or "")
-        self.sign_hint.setVisible(rule is not None)
-        self.degrees.setAccessibleName(f"{label}, degrees")
-        self.degrees.setAccessibleDescription(
-            f"Allowed {exact(low)} to {exact(high)} degrees. "
-            + (f"{rule}. " if rule else "")
-            + "Leave blank if not measured this week."
-        )
-        self.remove.setAccessibleName(f"Remove {label}")
-        self.remove.setAccessibleDescription("Removes this movement from this week's check-in.")
 
 
 class CheckInForm(QWidget):
@@ -305,13 +74,13 @@ class CheckInForm(QWidget):
         self._loaded: WeeklyEntry | None = None
         self._entries: list[WeeklyEntry] = []
         self._activities: list[Activity] = []
-        self._fields: dict[str, _Field] = {}
+        self._fields: dict[str, Field] = {}
         self._rom_rows: list[RomRow] = []
         self._activity_fields: list[tuple[Activity, NumberField, NumberField]] = []
         self._pushing = False
         self._loading = False
         self._plan = MaintenancePlan()
-        self._undo_filter = _UndoPassThrough(self)
+        self._undo_filter = UndoPassThrough(self)
         self._grids: list[QGridLayout] = []
         self.setAccessibleName("Weekly check-in")
         self._build()
@@ -408,47 +177,16 @@ class CheckInForm(QWidget):
     def sign_flips(self, entry: WeeklyEntry) -> list[tuple[RomReading, list[float]]]:
         """Readings of ``entry`` whose sign is the opposite of the latest earlier readings of the same
         movement (those readings, oldest first, with each)."""
-        earlier = sorted((e for e in self._entries if e.week < entry.week), key=lambda e: e.week)
-        found = []
-        for reading in entry.rom:
-            if sign_rule(reading.joint, reading.movement) is None:
-                continue
-            before = [
-                e.rom_degrees[reading.series_key] for e in earlier if reading.series_key in e.rom_degrees
-            ]
-            if sign_flipped(before, reading.degrees):
-                found.append((reading, before[-SIGN_CHECK_READINGS:]))
-        return found
+        return flipped_signs(self._entries, entry)
 
     def _signs_confirmed(self, entry: WeeklyEntry) -> bool:
         """Ask before saving a reading whose sign flipped against the last readings (a dropped minus
         sign reads as past straight). Enter or Esc goes back to the field; Alt+S saves as typed."""
         flips = self.sign_flips(entry)
-        if not flips:
-            return True
-        lines = []
-        for reading, before in flips:
-            shown = [format_value(v, "°") for v in before]
-            was = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
-            rule = sign_rule(reading.joint, reading.movement)
-            lines.append(
-                f"{reading.label.capitalize()}: you typed {format_value(reading.degrees, '°')}, but the last "
-                f"{'reading was' if len(before) == 1 else 'readings were'} {was} ({rule})."
-            )
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Check the sign")
-        box.setText("\n".join(lines))
-        box.setInformativeText("Is the sign right? Enter goes back to the field; Alt+S saves it as typed.")
-        save = box.addButton("&Save as typed", QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton("&Go back and check", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(back)
-        box.setEscapeButton(back)
-        box.exec()
-        if box.clickedButton() is save:
+        if not flips or keep_signs(self, flips):
             return True
         first = flips[0][0]
-        row = next((r for r in self._rom_rows if r.key() == _rom_key_of(first)), None)
+        row = next((r for r in self._rom_rows if r.key() == rom_key_of(first)), None)
         if row is not None:
             row.degrees.setFocus(Qt.FocusReason.OtherFocusReason)
             row.degrees.selectAll()
@@ -686,18 +424,18 @@ class CheckInForm(QWidget):
                 label.setBuddy(field)
                 unit = QLabel(m.unit)
                 range_text = f"{exact(m.low)}–{exact(m.high)}"
-                anchors = _anchors(m)
+                anchors = marker_anchors(m)
                 hint = hint_label(f"{range_text}{'  ·  ' + anchors if anchors else ''}")
                 field.setAccessibleName(m.label)
-                field.setAccessibleDescription(_describe_range(m))
-                field.setToolTip(_describe_range(m))
+                field.setAccessibleDescription(describe_range(m))
+                field.setToolTip(describe_range(m))
                 error = error_label(field)
                 grid.addWidget(label, row, 0)
                 grid.addWidget(field, row, 1)
                 grid.addWidget(unit, row, 2)
                 grid.addWidget(hint, row, 3)
                 grid.addWidget(error, row + 1, 1, 1, 3)
-                self._fields[m.key] = _Field(field, error)
+                self._fields[m.key] = Field(field, error)
                 self._watch(field)
 
     def _build_rom(self) -> None:
@@ -734,7 +472,7 @@ class CheckInForm(QWidget):
         self.notes_error = error_label(self.notes)
         layout.addWidget(self.notes)
         layout.addWidget(self.notes_error)
-        self._fields["notes"] = _Field(self.notes, self.notes_error)
+        self._fields["notes"] = Field(self.notes, self.notes_error)
         self.notes.textChanged.connect(self._validate_live)
         self.notes.installEventFilter(self._undo_filter)
         self.body_layout.addWidget(box)
@@ -917,8 +655,8 @@ class CheckInForm(QWidget):
             grid.addWidget(minutes, row, 3)
             grid.addWidget(rating_error, row + 1, 0, 1, 5)
             grid.addWidget(minutes_error, row + 2, 0, 1, 5)
-            self._fields[f"activity/{activity.id}"] = _Field(rating, rating_error)
-            self._fields[f"activity/{activity.id}/minutes"] = _Field(minutes, minutes_error)
+            self._fields[f"activity/{activity.id}"] = Field(rating, rating_error)
+            self._fields[f"activity/{activity.id}/minutes"] = Field(minutes, minutes_error)
             self._activity_fields.append((activity, rating, minutes))
             self._watch(rating)
             self._watch(minutes)
@@ -928,7 +666,7 @@ class CheckInForm(QWidget):
                 if widget is not None and not isinstance(widget, ErrorLabel):
                     widget.show()
 
-    def _collect(self) -> tuple[WeeklyEntry, dict[str, _Field]]:
+    def _collect(self) -> tuple[WeeklyEntry, dict[str, Field]]:
         values: dict[str, float] = {}
         for m in WEEKLY_MARKERS:
             widget = self._fields[m.key].widget
@@ -937,11 +675,11 @@ class CheckInForm(QWidget):
             if value is not None:
                 values[m.key] = value
         rom: list[RomReading] = []
-        rom_fields: dict[str, _Field] = {}
+        rom_fields: dict[str, Field] = {}
         for row in self._rom_rows:
             reading = row.reading()
             if reading is not None:
-                rom_fields[f"rom/{len(rom)}"] = _Field(row.degrees, row.error)
+                rom_fields[f"rom/{len(rom)}"] = Field(row.degrees, row.error)
                 rom.append(reading)
         ratings: list[ActivityRating] = []
         for activity, rating_field, minutes_field in self._activity_fields:
@@ -967,33 +705,14 @@ class CheckInForm(QWidget):
     def _clear_problems(self) -> None:
         self._show_problems([], {})
 
-    def _all_fields(self, rom_fields: dict[str, _Field]) -> dict[str, _Field]:
+    def _all_fields(self, rom_fields: dict[str, Field]) -> dict[str, Field]:
         return {**self._fields, **rom_fields}
 
-    def _show_problems(self, problems: list[Problem], rom_fields: dict[str, _Field]) -> None:
-        fields = self._all_fields(rom_fields)
-        messages: dict[int, list[str]] = {}
-        general: list[str] = []
-        for problem in problems:
-            target = fields.get(problem.field)
-            if target is None:
-                general.append(problem.message)
-            else:
-                messages.setdefault(id(target.error), []).append(problem.message)
-        errors = {id(f.error): f.error for f in fields.values()}
-        errors.update({id(row.error): row.error for row in self._rom_rows})
-        for key, label in errors.items():
-            text = "\n".join(messages.get(key, []))
-            label.setText(text)
-            label.setVisible(bool(text))
-        for f in fields.values():
-            invalid = bool(messages.get(id(f.error)))
-            f.widget.setProperty("invalid", invalid)
-            f.widget.setStyleSheet("border: 2px solid #b00020;" if invalid else "")
-        self.general_error.setText("\n".join(general))
-        self.general_error.setVisible(bool(general))
+    def _show_problems(self, problems: list[Problem], rom_fields: dict[str, Field]) -> None:
+        rom_errors = [row.error for row in self._rom_rows]
+        show_problems(problems, self._all_fields(rom_fields), rom_errors, self.general_error)
 
-    def _focus_first(self, problems: list[Problem], rom_fields: dict[str, _Field]) -> Problem:
+    def _focus_first(self, problems: list[Problem], rom_fields: dict[str, Field]) -> Problem:
         """Focus the field of the first problem in Tab order; returns that problem."""
         fields = self._all_fields(rom_fields)
         order = self._tab_chain()
@@ -1053,14 +772,14 @@ class CheckInForm(QWidget):
         self.picker.selectAll()
 
     def _picked(self) -> None:
-        picked = week_start(_pydate(self.picker.date()))
+        picked = week_start(pydate(self.picker.date()))
         if picked != self._week and not self.go_to_week(picked):
             self._set_picker(self._week)
 
     def _set_picker(self, week: date) -> None:
         self.picker.blockSignals(True)
-        self.picker.setMaximumDate(_qdate(self.current_week() + timedelta(days=6)))
-        self.picker.setDate(_qdate(week))
+        self.picker.setMaximumDate(qdate(self.current_week() + timedelta(days=6)))
+        self.picker.setDate(qdate(week))
         self.picker.blockSignals(False)
 
     def _confirm_leave(self) -> bool:
@@ -1092,12 +811,12 @@ class CheckInForm(QWidget):
         ago = (self.current_week() - week).days // 7
         when = "this week" if ago == 0 else "last week" if ago == 1 else f"{ago} weeks ago"
         self.subtitle.setText(
-            f"Monday {_day_month(week)} to Sunday {_day_month(sunday)} {sunday:%Y}  ·  {when}"
+            f"Monday {day_month(week)} to Sunday {day_month(sunday)} {sunday:%Y}  ·  {when}"
         )
         missed = self.missed_weeks()
         if missed:
             last = max(w for w in (e.week for e in self._entries) if w < self.current_week())
-            shown = ", ".join(_day_month(w) for w in missed[:4]) + (", …" if len(missed) > 4 else "")
+            shown = ", ".join(day_month(w) for w in missed[:4]) + (", …" if len(missed) > 4 else "")
             every = self._plan.every_weeks if self._plan.active else None
             unit = f"{every}-week check-in" if every else "week"
             count = f"{len(missed)} {unit}{'s' if len(missed) != 1 else ''}"
@@ -1133,14 +852,6 @@ class CheckInForm(QWidget):
         if not self._pushing:
             what = "restored" if kind == SAVED else "removed"
             self._say(f"Undo/redo: {short_week(week)} {what}.")
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 def _content(entry: WeeklyEntry) -> tuple[object, ...]:
