@@ -1,12 +1,13 @@
 """One CSV import in a fresh process, for ``measure.csv_import`` and ``measure.csv_import_large``.
 
-    python csv_probe.py app|floor FILE.csv DATA_DIR
+    python csv_probe.py app|floor|flat FILE.csv DATA_DIR
 
 ``app``: ``import_csv`` into a new RehabTrack database (every check, the merge rules, the backup
 before a changing import). ``floor``: the same file read with ``csv`` and its rows inserted with
 ``sqlite3.executemany`` into the same tables of a new RehabTrack database (same schema, indexes and
 constraints), under the same pragmas (WAL, synchronous=FULL, foreign keys), in one transaction,
-with no checks at all. Both are timed from just before the import to its commit; the database is
+with no checks at all. ``flat``: for comparison only, the rows as text into one table of the
+file's columns. Each is timed from just before the import to its commit; the database is
 created (untimed) before. Prints one JSON line: seconds, weeks, peak memory (VmHWM) in MB.
 """
 
@@ -115,6 +116,25 @@ def floor(csv_path: Path, database: Path) -> int:
     return len(entries)
 
 
+def flat_floor(csv_path: Path, database: Path) -> int:
+    """The file's rows as they are (text cells) into one table of its columns: the pace of the disk
+    and ``csv`` alone, for comparison (the app stores a week in three tables)."""
+    con = sqlite3.connect(database, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("BEGIN")
+    with csv_path.open(newline="", encoding="utf-8-sig") as file:
+        reader = csv.reader(file)
+        header = next(reader)
+        columns = ", ".join(f'"c{i}"' for i in range(len(header)))
+        con.execute(f"CREATE TABLE csv_rows ({columns})")
+        rows = list(reader)
+        con.executemany(f"INSERT INTO csv_rows VALUES ({', '.join('?' * len(header))})", rows)
+    con.execute("COMMIT")
+    con.close()
+    return len(rows)
+
+
 def main() -> int:
     mode, csv_path, data_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     from rehabtrack.storage.csv_io import import_csv
@@ -130,7 +150,7 @@ def main() -> int:
         database = store.path
         store.close()
         start = time.perf_counter()
-        weeks = floor(csv_path, database)
+        weeks = (floor if mode == "floor" else flat_floor)(csv_path, database)
         seconds = time.perf_counter() - start
     print(json.dumps({"mode": mode, "seconds": seconds, "weeks": weeks, "peak_mb": peak_mb()}))
     return 0

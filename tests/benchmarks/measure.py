@@ -363,6 +363,7 @@ def csv_figure(
             "floor_peak_mb": [f["peak_mb"] for f in floors],
             "rows": rows,
             "csv_mb": size,
+            "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         },
     )
 
@@ -373,9 +374,13 @@ def csv_import(runner: Runner = plain_runner, *, data_dir: Path, rounds: int = 7
     with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-csv-") as tmp:
         csv_path, rows = export_ten_years(data_dir, Path(tmp))
         assert rows == 3 * 520, rows
-        return csv_figure(
-            runner, "CSV import, 10 years × 3 patients", csv_path, Path(tmp), rows, rounds, False
-        )
+        what = "CSV import, 10 years × 3 patients"
+        figure = csv_figure(runner, what, csv_path, Path(tmp), rows, rounds, False)
+        # For comparison: the file's rows as text into one table (no weeks, readings or ratings).
+        flat = [run_csv_probe("flat", csv_path, Path(tmp))["seconds"] for _ in range(3)]
+    figure.details["one_table_floor_s"] = flat
+    figure.value += f"; one-table floor {median(flat) * 1000:.0f} ms"
+    return figure
 
 
 def csv_import_large(

@@ -4,7 +4,9 @@
 
 Builds the 10-year data set in a temporary folder (about 5 s), then measures each figure with its
 floor interleaved (see measure.py). ``--quick`` takes fewer repeats (for trying the script out).
-Takes about 3 minutes on the 2-core reference machine.
+Takes about 3 minutes on the 2-core reference machine, plus a few for the 50 MB CSV import. For the
+one-core figures run the whole script under ``taskset -c 0``: every process it starts (the start-up
+and CSV probes) inherits the one core, floors and app alike.
 """
 
 from __future__ import annotations
