@@ -128,11 +128,11 @@ def flat_floor(csv_path: Path, database: Path) -> int:
         header = next(reader)
         columns = ", ".join(f'"c{i}"' for i in range(len(header)))
         con.execute(f"CREATE TABLE csv_rows ({columns})")
-        rows = list(reader)
-        con.executemany(f"INSERT INTO csv_rows VALUES ({', '.join('?' * len(header))})", rows)
+        con.executemany(f"INSERT INTO csv_rows VALUES ({', '.join('?' * len(header))})", reader)
+    rows = con.execute("SELECT count(*) FROM csv_rows").fetchone()[0]
     con.execute("COMMIT")
     con.close()
-    return len(rows)
+    return int(rows)
 
 
 def main() -> int:
