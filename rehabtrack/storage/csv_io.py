@@ -126,13 +126,6 @@ def export_csv(store: Store, out: Path, patient_ids: list[int]) -> int:
 _NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?")
 
 
-def _parse_float(text: str) -> float:
-    text = text.strip()
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(text)
-    return float(text.replace(",", "."))
-
-
 CHUNK_BYTES = 1 << 20  # the file is read a megabyte at a time
 BATCH_ROWS = 2000  # rows checked and handed to the store at a time: memory stays bounded
 
@@ -155,7 +148,7 @@ def text_lines(path: Path) -> Iterator[str]:
         first = True
         while True:
             try:
-                chunk = file.read(CHUNK_BYTES)
+                chunk = file.read(max(CHUNK_BYTES, 4) if first else CHUNK_BYTES)  # a whole byte-order mark
             except OSError as exc:
                 raise _cannot_read(path, exc) from exc
             if first:

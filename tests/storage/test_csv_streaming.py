@@ -189,12 +189,19 @@ def test_text_cut_into_tiny_chunks_reads_the_same(tmp_path: Path, monkeypatch: p
     csv_file = write_csv(tmp_path / "weeks.csv", week_rows(["Zoë", "Łukasz"], 12))
     whole = open_store(tmp_path / "whole")
     import_csv(whole, csv_file)
+    with_mark = tmp_path / "with-mark.csv"  # as a spreadsheet saves "CSV UTF-8"
+    with_mark.write_bytes(b"\xef\xbb\xbf" + csv_file.read_bytes())
     for chunk in (1, 2, 3, 5):
         monkeypatch.setattr(csv_io, "CHUNK_BYTES", chunk)
-        store = open_store(tmp_path / f"chunks-of-{chunk}")
-        import_csv(store, csv_file, batch_rows=5)
-        assert stored(store) == stored(whole)
-        store.close()
+        for name, path in (("plain", csv_file), ("mark", with_mark)):
+            store = open_store(tmp_path / f"{name}-in-chunks-of-{chunk}")
+            import_csv(store, path, batch_rows=5)
+            assert stored(store) == stored(whole)
+            store.close()
+        utf16 = tmp_path / "utf16.csv"
+        utf16.write_text("week,pain\n2025-03-03,4\n", encoding="utf-16")
+        with pytest.raises(CsvImportError, match="is UTF-16 text"):
+            import_csv(whole, utf16, patient="Ann")
 
     one_line = write_csv(tmp_path / "one-line.csv", ([*r[:-1], ""] for r in week_rows(["Zoë", "Ann"], 12)))
     lines = one_line.read_bytes().split(b"\r\n")
