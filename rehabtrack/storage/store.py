@@ -657,12 +657,13 @@ class _Import:
         )
         merge = self._merges.get(key)
         if merge is None:
-            merge = self._merges[key] = _Merge(self, history)
-            known = next((m for m in self._merges.values() if m is not merge and m.pid == merge.pid), None)
-            if known is not None:  # the same patient under another spelling or by uid: one outcome
-                merge.out = known.out
+            merge = _Merge(self, history)
+            known = next((m for m in self._merges.values() if m.pid == merge.pid), None)
+            if known is not None:  # the same patient by uid and by name: one merge, one outcome
+                merge = known
             else:
                 self.outcomes.append(merge.out)
+            self._merges[key] = merge
         merge.run(history)
 
 
