@@ -14,12 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-# Inside a transaction already: the caller's. Tuples in ``columns`` order.
-Rows = Iterable[Sequence[Any]]
+Rows = Iterable[Sequence[Any]]  # each row's values in the order of the columns named
 
 
 def insert_rows(conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Rows) -> None:
-    """INSERT every row (values in ``columns`` order) into ``table`` in one executemany."""
+    """INSERT every row (values in ``columns`` order) into ``table`` in one executemany, inside the
+    caller's transaction."""
     dialect = conn.dialect
     compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(columns))
     converters: list[tuple[int, Callable[[Any], Any]]] = []
