@@ -21,7 +21,8 @@ def insert_rows(conn: sa.Connection, table: sa.Table, columns: Sequence[str], ro
     """INSERT every row (values in ``columns`` order) into ``table`` in one executemany, inside the
     caller's transaction."""
     dialect = conn.dialect
-    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(columns))
+    # for_executemany: no RETURNING of the new id (PostgreSQL would add one for a single-row INSERT)
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
     converters: list[tuple[int, Callable[[Any], Any]]] = []
     for i, name in enumerate(columns):
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
