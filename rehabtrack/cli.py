@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,9 @@ if TYPE_CHECKING:
 
 
 def _global_options(after_command: bool) -> argparse.ArgumentParser:
-    """``--data-dir`` and ``--demo``, accepted before the command and after it. After it they default
-    to SUPPRESS, so a value given before the command is not reset by the command's own defaults."""
+    """``--data-dir``, ``--database`` and ``--demo``, accepted before the command and after it. After it
+    they default to SUPPRESS, so a value given before the command is not reset by the command's own
+    defaults."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
         "--data-dir",
@@ -25,6 +27,13 @@ def _global_options(after_command: bool) -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder holding the database (default: REHABTRACK_DATA_DIR, then the folder chosen in "
         "Preferences, then the platform's per-user data folder)",
+    )
+    options.add_argument(
+        "--database",
+        default=argparse.SUPPRESS if after_command else None,
+        metavar="URL",
+        help="a PostgreSQL database instead of the data folder, postgresql://HOST/DATABASE (no password "
+        "in it); default: REHABTRACK_DATABASE_URL unless --data-dir is given",
     )
     options.add_argument(
         "--demo",
@@ -71,19 +80,44 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=after, help="export a patient's weekly entries")
     export.add_argument(
         "--format",
-        choices=["csv", "bundle"],
+        choices=["csv", "bundle", "fhir"],
         default="csv",
-        help="csv: weekly entries; bundle: one patient's whole history for another RehabTrack",
+        help="csv: weekly entries; bundle: one patient's whole history for another RehabTrack; "
+        "fhir: one patient's records as a FHIR R4 Bundle for a health record",
     )
     export.add_argument("--out", required=True, metavar="FILE")
-    export.add_argument("--patient", metavar="NAME", help="default: every patient (csv only)")
+    export.add_argument(
+        "--patient", metavar="NAME", help="default: every patient (csv), the only patient (bundle, fhir)"
+    )
+    fhir = export.add_argument_group("FHIR (with --format fhir)")
+    fhir.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="default: the first record")
+    fhir.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="default: the last record")
+    fhir.add_argument(
+        "--bundle-type",
+        choices=["transaction", "collection"],
+        help="transaction (default): what a health record takes in; collection: an archive",
+    )
+    fhir.add_argument(
+        "--subject-identifier",
+        metavar="SYSTEM|VALUE",
+        help="the clinic's record number (MRN) for the patient, e.g. urn:oid:1.2.3.4|12345",
+    )
+    fhir.add_argument(
+        "--deidentify",
+        action="store_true",
+        help="leave out names and free text, and move every date by the same number of weeks",
+    )
 
     imp = commands.add_parser(
         "import",
         parents=after,
         help="import weekly entries from a CSV file, or a patient bundle (all or nothing)",
     )
-    imp.add_argument("file", metavar="FILE", help="a .csv file or a .rtbundle patient bundle")
+    imp.add_argument(
+        "file",
+        metavar="FILE",
+        help="a .csv file, a .rtbundle patient bundle or a FHIR Bundle RehabTrack wrote",
+    )
     imp.add_argument("--patient", metavar="NAME", help="import every CSV row into this patient")
     imp.add_argument(
         "--on-conflict",
@@ -91,6 +125,15 @@ def _parser() -> argparse.ArgumentParser:
         default="keep",
         help="where the file and your records hold different values: keep the stored ones (default) "
         "or replace them with the file's; either way each conflict is listed",
+    )
+
+    db = commands.add_parser("db", help="the database's schema (on a server: for the database's owner)")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="upgrade")
+    db_commands.add_parser(
+        "upgrade",
+        parents=after,
+        help="set up or upgrade the database's schema to this version of RehabTrack (on a server only this "
+        "does it, never an ordinary start)",
     )
 
     commands.add_parser(
@@ -114,10 +157,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database(args: argparse.Namespace) -> str | None:
+    """The server address to open (--database, REHABTRACK_DATABASE_URL), None for the data folder."""
+    from rehabtrack.storage.paths import resolve_database
+
+    if args.database and args.data_dir:
+        raise CommandError("give --database or --data-dir, not both.")
+    if args.database and args.demo:
+        raise CommandError("--demo opens a demo patient in a temporary folder; leave out --database.")
+    return resolve_database(args.database, args.data_dir)
+
+
 def _open_store(args: argparse.Namespace) -> Store:
     from rehabtrack.storage.paths import open_data
 
-    return open_data(args.data_dir, args.demo)
+    return open_data(args.data_dir, args.demo, _database(args))
+
+
+def _on_server(args: argparse.Namespace) -> None:
+    """``backup`` and ``restore`` copy a database file: on a server, say how its owner does it."""
+    database = _database(args)
+    if database is not None:
+        from rehabtrack.storage.server import backup_advice, server_url, shown
+
+        raise CommandError(backup_advice(shown(server_url(database)), args.command))
 
 
 def _patients(store: Store, name: str | None) -> list[Patient]:
@@ -138,6 +201,21 @@ def _patients(store: Store, name: str | None) -> list[Patient]:
 def _export(args: argparse.Namespace) -> int:
     from rehabtrack.storage.csv_io import export_csv
 
+    fhir_only = [
+        flag
+        for flag, given in (
+            ("--from", args.start),
+            ("--to", args.end),
+            ("--bundle-type", args.bundle_type),
+            ("--subject-identifier", args.subject_identifier),
+            ("--deidentify", args.deidentify),
+        )
+        if given
+    ]
+    if fhir_only and args.format != "fhir":
+        raise CommandError(f"{fhir_only[0]} works with --format fhir only.")
+    if args.format == "fhir":
+        return _export_fhir(args)
     store = _open_store(args)
     if args.format == "bundle":
         return _export_bundle(args, store)
@@ -173,6 +251,58 @@ def _export_bundle(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def _day_argument(flag: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{flag}: must be a date written YYYY-MM-DD (got {text!r}).") from None
+
+
+def _export_fhir(args: argparse.Namespace) -> int:
+    """One patient's records as a FHIR R4 Bundle (validated before it is written)."""
+    from rehabtrack.fhir.export import FhirInvalid, export_fhir, parse_subject_identifier
+
+    first, last = _day_argument("--from", args.start), _day_argument("--to", args.end)
+    if first and last and first > last:
+        raise CommandError(f"--from ({first}) must be on or before --to ({last}).")
+    identifier = None
+    if args.subject_identifier is not None:
+        try:
+            identifier = parse_subject_identifier(args.subject_identifier)
+        except ValueError as exc:
+            raise CommandError(f"--subject-identifier: {exc}.") from None
+    store = _open_store(args)
+    try:
+        patients = _patients(store, args.patient)
+        if len(patients) != 1 or patients[0].id is None:
+            raise CommandError("a FHIR export holds one patient; name them with --patient NAME.")
+        try:
+            done = export_fhir(
+                store,
+                patients[0].id,
+                Path(args.out),
+                bundle_type=args.bundle_type or "transaction",
+                subject_identifier=identifier,
+                deidentify=args.deidentify,
+                first=first,
+                last=last,
+            )
+        except OSError as exc:
+            return _not_written(args.out, exc)
+        except FhirInvalid as exc:
+            return _fail(f"{args.out} was not written: {exc}.")
+    finally:
+        store.close()
+    who = "a de-identified patient" if args.deidentify else done.patient
+    print(
+        f"Exported {who}'s records ({done.weeks} weekly entries, {done.resources} FHIR resources) "
+        f"to {args.out}"
+    )
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     from rehabtrack.storage.backup import backup_now
     from rehabtrack.storage.paths import backups_kept, resolve_data_dir
@@ -191,23 +321,39 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from rehabtrack.storage.engine import HEAD_REVISION
+    from rehabtrack.storage.store import open_server
+
+    database = _database(args)
+    store = _open_store(args) if database is None else open_server(database, upgrade=True)
+    store.close()
+    print(f"The database {store.location} is at schema {HEAD_REVISION}, this RehabTrack's.")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     """Import a CSV file or a bundle: exit 2 with one line saying what is wrong, or say what was added,
     kept and in conflict."""
     from rehabtrack.core.imports import OnConflict
+    from rehabtrack.fhir.reading import FhirImportError, import_fhir, is_fhir
     from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
     from rehabtrack.storage.csv_io import CsvImportError, import_csv
 
     path = Path(args.file)
     store = _open_store(args)
+    left_out: list[str] = []
     try:
         if is_bundle(path):
             report = import_bundle(store, path, OnConflict(args.on_conflict))
             first = f"Imported {report.patients[0].name}'s history from {path}."
+        elif is_fhir(path):
+            report, left_out = import_fhir(store, path, OnConflict(args.on_conflict))
+            first = f"Imported {report.patients[0].name}'s records from the FHIR Bundle {path}."
         else:
             report = import_csv(store, path, args.patient, OnConflict(args.on_conflict))
             first = f"Imported {path}."
-    except (CsvImportError, BundleError) as exc:
+    except (CsvImportError, BundleError, FhirImportError) as exc:
         return _fail(_one_line(str(exc)))
     finally:
         store.close()
@@ -217,6 +363,8 @@ def _import(args: argparse.Namespace) -> int:
     print(first if report.changed else f"Nothing new in {path}: all of it is stored already.")
     for line in report.summary():
         print(line)
+    if left_out:
+        print(f"Left out (RehabTrack keeps no such records): {', '.join(left_out)}.")
     if report.conflicts and report.on_conflict is OnConflict.KEEP:
         print(
             "The stored values were kept. To take the file's values, import again with --on-conflict replace."
@@ -275,8 +423,12 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "db":
+            return _db_upgrade(args)
         if args.command in ("backup", "restore") and args.demo:
             raise CommandError(f"{args.command} works on your data folder, not with --demo.")
+        if args.command in ("backup", "restore"):
+            _on_server(args)
         if args.command == "backup":
             return _backup(args)
         if args.command == "restore":
@@ -285,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
             return _self_test(args)
         from rehabtrack.ui.shell.app import run_app
 
-        return run_app(data_dir=args.data_dir, demo=args.demo)
+        return run_app(data_dir=args.data_dir, demo=args.demo, database=_database(args))
     except (CommandError, DatabaseProblem, ResourceProblem) as exc:
         return _fail(str(exc))
     except OSError as exc:  # the disk or the folder refused something the messages above do not name

@@ -1,11 +1,13 @@
-"""Shared fixtures. Every test runs headless, gets a fresh SQLite file in its tmp_path, and may not use the
-network: any attempt fails the test (local AF_UNIX sockets stay allowed: a second copy of the app uses them to
-find the first)."""
+"""Shared fixtures. Every test runs headless, gets a fresh SQLite file in its tmp_path (or a fresh database
+on the local PostgreSQL server: ``postgres_server``), and may not use the network: any attempt fails the test
+(local AF_UNIX sockets stay allowed: a second copy of the app uses them to find the first, and the tests reach
+PostgreSQL through its socket)."""
 
 from __future__ import annotations
 
 import os
 import socket
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -114,3 +116,143 @@ def today() -> date:
 def shot():  # type: ignore[no-untyped-def]
     """``shot(widget_or_png, "name.png")`` saves a picture for a person to look at (see SHOTS)."""
     return save_shot
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------
+
+# CI sets it (.ci/run): there a missing server fails the run instead of skipping its tests.
+REQUIRE_POSTGRES = os.environ.get("REHABTRACK_REQUIRE_POSTGRES") == "1"
+
+
+class PostgresServer:
+    """The local PostgreSQL server (``.ci/postgres`` starts Debian's packaged cluster), reached over its
+    socket as the user running the tests, with no password (libpq's defaults, PGHOST and PGUSER apply).
+
+    Each test gets databases of its own, empty or at the newest schema, as if just created. Creating one
+    is cheap (a copy of a template) but dropping one waits for a checkpoint (about a second), so a test's
+    databases are emptied afterwards and handed to the next test: one at the newest schema holding only
+    the tables of that schema loses its rows (a DELETE in one transaction: TRUNCATE costs a file per
+    table), any other gets a new, empty ``public`` schema. They are dropped at the end of the run."""
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self.admin = psycopg.connect("dbname=postgres", autocommit=True)
+        self.prefix = f"rehabtrack_test_{uuid.uuid4().hex[:10]}"
+        self._made: list[str] = []
+        self._free: dict[bool, list[str]] = {True: [], False: []}  # empty? -> databases to hand out
+        self._template: str | None = None
+        self._tables: set[str] = set()
+
+    @staticmethod
+    def url(name: str) -> str:
+        return f"postgresql:///{name}"
+
+    def database(self, *, empty: bool = False) -> str:
+        """A database (its name) for one test, at the newest schema or, with ``empty``, with no tables."""
+        if self._free[empty]:
+            return self._free[empty].pop()
+        name = f"{self.prefix}_{len(self._made) + 1}"
+        template = "template0" if empty else self._upgraded_template()
+        self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self._made.append(name)
+        return name
+
+    def give_back(self, name: str) -> None:
+        """A test is done with the database ``name``: empty it for the next one."""
+        import psycopg
+
+        with psycopg.connect(f"dbname={name}", autocommit=True) as conn:
+            conn.execute(  # whatever the test left connected (a store it did not close)
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            tables = {r[0] for r in found}
+            schemas = conn.execute(
+                "SELECT count(*) FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+                "AND nspname NOT IN ('public', 'information_schema')"
+            ).fetchone()
+            self._upgraded_template()
+            if tables == self._tables and schemas == (0,) and self._at_head(conn):
+                _delete_every_row(conn)
+                self._free[False].append(name)
+                return
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+            self._free[True].append(name)
+
+    @staticmethod
+    def _at_head(conn: Any) -> bool:
+        from rehabtrack.storage.engine import HEAD_REVISION
+        from rehabtrack.storage.server import MARK
+
+        row = conn.execute(
+            "SELECT version_num, obj_description('alembic_version'::regclass, 'pg_class') "
+            "FROM alembic_version"
+        ).fetchall()
+        return row == [(HEAD_REVISION, MARK)]
+
+    def _upgraded_template(self) -> str:
+        if self._template is None:
+            import psycopg
+
+            from rehabtrack.storage.store import open_server
+
+            name = f"{self.prefix}_template"
+            self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+            self._made.append(name)
+            open_server(self.url(name), upgrade=True).close()
+            with psycopg.connect(f"dbname={name}") as conn:
+                found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                self._tables = {r[0] for r in found}
+            self._template = name
+        return self._template
+
+    def close(self) -> None:
+        for name in self._made:
+            self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin.close()
+
+
+def _delete_every_row(conn: Any) -> None:
+    """Every row of RehabTrack's tables gone and their ids starting at 1 again, in one transaction."""
+    from rehabtrack.storage.tables import metadata
+
+    with conn.transaction():
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(f'DELETE FROM "{table.name}"')
+        conn.execute(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+        )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The PostgreSQL server, or the test is skipped (failed with REHABTRACK_REQUIRE_POSTGRES=1)."""
+    try:
+        server = PostgresServer()
+    except Exception as exc:  # psycopg missing, no server, no role for this user
+        why = f"no PostgreSQL server to test on ({' '.join(str(exc).split())}); .ci/postgres starts one"
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"{why}, and REHABTRACK_REQUIRE_POSTGRES=1", pytrace=False)
+        pytest.skip(why)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The address of a fresh database at the newest schema, for this test only."""
+    name = postgres_server.database()
+    yield postgres_server.url(name)
+    postgres_server.give_back(name)
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The address of a fresh database holding no tables, for this test only."""
+    name = postgres_server.database(empty=True)
+    yield postgres_server.url(name)
+    postgres_server.give_back(name)

@@ -10,14 +10,18 @@ pyqtgraph's own lines, unchanged.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.DateAxisItem import HOUR_SPACING, ZoomLevel
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QImage, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
 
+from rehabtrack.charts.tick_specs import draw_specs, handled
 from rehabtrack.core.numbers import plain
 
 TickSpec = tuple[QPen, QPointF, QPointF]
@@ -28,14 +32,16 @@ _SPECS_CACHED: Any = object()
 _ONE_TO_ONE = (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate)
 
 
-def _fills_as_rect(pen: QPen, p1: QPointF, p2: QPointF) -> bool:
-    return (
-        (p1.x() == p2.x() or p1.y() == p2.y())
-        and pen.isCosmetic()
+def _hairline_fill(pen: QPen) -> QColor | None:
+    """The colour to fill a translucent hairline of ``pen`` with, or None when it must be stroked."""
+    if (
+        pen.isCosmetic()
         and pen.widthF() <= 1.0
         and pen.style() == Qt.PenStyle.SolidLine
         and pen.color().alpha() < 255
-    )
+    ):
+        return pen.color()
+    return None
 
 
 def _line_rect(p1: QPointF, p2: QPointF) -> QRectF:
@@ -55,6 +61,52 @@ def screen_raster(painter: QPainter) -> bool:
         isinstance(painter.device(), (QWidget, QImage, QPixmap))
         and painter.deviceTransform().type() in _ONE_TO_ONE
     )
+
+
+class _MeasuringPainter:
+    """Stands in for the painter while an axis works out its ticks, remembering text sizes: pyqtgraph
+    measures every tick's label on every range change, mostly the same few month names and numbers."""
+
+    _sizes: dict[tuple[Any, ...], QRectF] = {}
+    _labels: dict[tuple[str, int, str], QRectF] = {}
+
+    def __init__(self, painter: QPainter) -> None:
+        self._painter = painter
+        self._font = ""
+        self._dpi = painter.device().logicalDpiY()
+
+    def setFont(self, font: QFont) -> None:  # noqa: N802 (Qt's name)
+        self._painter.setFont(font)
+        self._font = ""
+
+    def fontMetrics(self) -> QFontMetrics:  # noqa: N802 (Qt's name)
+        return self._painter.fontMetrics()
+
+    def _font_key(self) -> str:
+        if not self._font:
+            self._font = self._painter.font().key()
+        return self._font
+
+    def boundingRect(self, rect: QRectF, flags: Qt.AlignmentFlag, text: str) -> QRectF:  # noqa: N802
+        key = (self._font_key(), self._dpi, rect.getRect(), int(flags), text)
+        found = self._sizes.get(key)
+        if found is None:
+            if len(self._sizes) > 4096:
+                self._sizes.clear()
+            found = self._sizes[key] = self._painter.boundingRect(rect, flags, text)
+        return QRectF(found)  # a copy: pyqtgraph shrinks the one it gets
+
+    def label_box(self, text: str) -> QRectF:
+        """A tick label's box as pyqtgraph sizes it (its text's box, 0.8 of its height); not to be changed."""
+        key = (self._font_key(), self._dpi, text)
+        found = self._labels.get(key)
+        if found is None:
+            if len(self._labels) > 4096:
+                self._labels.clear()
+            found = self._painter.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+            found.setHeight(found.height() * 0.8)
+            self._labels[key] = found
+        return found
 
 
 class FastGridMixin:
@@ -77,7 +129,8 @@ class FastGridMixin:
             p.save()
             if axis.style["tickFont"]:
                 p.setFont(axis.style["tickFont"])
-            self._specs = axis.generateDrawSpecs(p)
+            measuring = _MeasuringPainter(p)
+            self._specs = draw_specs(axis, measuring) if handled(axis) else axis.generateDrawSpecs(measuring)
             p.restore()
             axis.picture = _SPECS_CACHED
         if self._specs is not None:
@@ -90,22 +143,131 @@ class FastGridMixin:
     ) -> None:
         if screen_raster(p):
             rest: list[TickSpec] = []
+            fills: dict[int, QColor | None] = {}  # by pen: a level's ticks share one
+            rects: dict[int, list[QRectF]] = {}  # by pen: filled in one call
             for pen, p1, p2 in tickSpecs:
-                if _fills_as_rect(pen, p1, p2):
-                    p.fillRect(_line_rect(p1, p2), pen.color())
+                key = id(pen)
+                colour = fills[key] if key in fills else fills.setdefault(key, _hairline_fill(pen))
+                if colour is not None and (p1.x() == p2.x() or p1.y() == p2.y()):
+                    rects.setdefault(key, []).append(_line_rect(p1, p2))
                 else:
                     rest.append((pen, p1, p2))
+            if rects:
+                # drawRects without a pen fills each rectangle as fillRect does, in one call
+                p.save()
+                p.setPen(Qt.PenStyle.NoPen)
+                for key, boxes in rects.items():
+                    p.setBrush(fills[key])
+                    p.drawRects(boxes)
+                p.restore()
             tickSpecs = rest
         super().drawPicture(p, axisSpec, tickSpecs, textSpecs)  # type: ignore[misc]
 
 
-class ValueAxis(FastGridMixin, pg.AxisItem):  # type: ignore[misc]
+class TitleOnceMixin:
+    """pyqtgraph sets an axis title's HTML again whenever the range or style changes (to update a
+    unit prefix that rarely changes), about a tenth of a millisecond each time, a dozen times while a
+    chart is made: only when the title differs now."""
+
+    _label_shown: tuple[str, str] | None = None
+
+    def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph's name)
+        axis: Any = self
+        text = axis.labelString()
+        shown = (text, axis.label.font().toString())
+        if shown != self._label_shown:
+            self._label_shown = shown
+            axis.label.setHtml(text)
+            axis._adjustSize()
+        axis.picture = None
+        axis.update()
+
+
+class ValueAxis(TitleOnceMixin, FastGridMixin, pg.AxisItem):  # type: ignore[misc]
     """The value (left) axis: its numbers read like every other number (a real minus sign, half up)."""
+
+    _texts: dict[tuple[float, float, int], str] = {}  # (value, scale, decimal places) -> label
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> Any:  # noqa: N802 (pyqtgraph's)
+        """pyqtgraph's ticks, remembered for the ranges and sizes shown lately (the value range stays
+        while the dates change, and the plot's height goes back and forth with the event names)."""
+        axis: Any = self
+        key = (minVal, maxVal, size, axis.scale, axis.logMode, axis._tickSpacing, axis._tickDensity)
+        known: dict[tuple[Any, ...], Any] = self.__dict__.setdefault("_known_ticks", {})
+        found = known.get(key)
+        if found is None:
+            if len(known) > 32:
+                known.clear()
+            found = known[key] = super().tickValues(minVal, maxVal, size)
+        return found
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         places = max(0, math.ceil(-math.log10(spacing * scale))) if spacing * scale > 0 else 0
-        return [plain(v * scale, places) for v in values]
+        texts = self._texts
+        if len(texts) > 4096:
+            texts.clear()
+        out = []
+        for v in values:
+            key = (v, scale, places)
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = plain(v * scale, places)
+            out.append(text)
+        return out
 
 
-class DateAxis(FastGridMixin, pg.DateAxisItem):  # type: ignore[misc]
-    """The date (bottom) axis."""
+class _UtcZoomLevel(ZoomLevel):  # type: ignore[misc]
+    """pyqtgraph moves each tick of a day or longer to local time and back through four QDateTime
+    conversions (a third of the axis's work); at a fixed UTC offset of 0 that moves it by nothing."""
+
+    def moveTicksToLocalTimeCoords(  # noqa: N802 (pyqtgraph's name)
+        self, ticks: np.ndarray, spacing: int, skipFactor: int
+    ) -> np.ndarray:
+        if self.utcOffset == 0 and spacing > HOUR_SPACING:
+            return ticks
+        return super().moveTicksToLocalTimeCoords(ticks, spacing, skipFactor)
+
+    def tickValues(self, minVal: float, maxVal: float, minSpc: float) -> Any:  # noqa: N802 (pyqtgraph's)
+        """pyqtgraph's ticks, remembered for the ranges shown lately (a preset chosen again)."""
+        key = (minVal, maxVal, minSpc, self.utcOffset)
+        found = self._known.get(key)
+        if found is None:
+            if len(self._known) > 32:
+                self._known.clear()
+            found = self._known[key] = super().tickValues(minVal, maxVal, minSpc)
+        return found
+
+    def __init__(self, tickSpecs: Any, exampleText: str) -> None:  # noqa: N803 (pyqtgraph's names)
+        super().__init__(tickSpecs, exampleText)
+        self._known: dict[tuple[float, float, float, int | None], Any] = {}
+
+
+class DateAxis(TitleOnceMixin, FastGridMixin, pg.DateAxisItem):  # type: ignore[misc]
+    """The date (bottom) axis, drawn in UTC."""
+
+    _texts: dict[tuple[str, int | None, float], str] = {}  # (format, UTC offset, tick) -> label
+    zoomLevels: OrderedDict[float, Any]  # noqa: N815 (pyqtgraph's name)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.zoomLevels = OrderedDict(
+            (spacing, _UtcZoomLevel(level.tickSpecs, level.exampleText))
+            for spacing, level in self.zoomLevels.items()
+        )
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        """pyqtgraph's labels, each worked out once: every range change labels every month tick again
+        (120 of them over ten years), with a slow ``strftime`` each."""
+        spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)
+        if spec is None:
+            return list(super().tickStrings(values, scale, spacing))
+        keys = [(spec.format, self.utcOffset, v) for v in values]
+        missing = [v for key, v in zip(keys, values, strict=True) if key not in self._texts]
+        if missing:
+            if len(self._texts) > 4096:
+                self._texts.clear()
+            made = super().tickStrings(missing, scale, spacing)
+            self._texts.update(
+                ((spec.format, self.utcOffset, v), t) for v, t in zip(missing, made, strict=True)
+            )
+        return [self._texts[key] for key in keys]

@@ -13,6 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
+from rehabtrack.charts.axes import TitleOnceMixin
+
 LABEL_GAP_PX = 8.0  # between two labels in a row
 TEXT_PAD_PX = 3.0  # between a label and its event's line
 MAX_ROWS = 3
@@ -28,12 +30,14 @@ class StripLabel:
     right: bool = True  # drawn right of its line (else left of it)
 
 
-class EventStrip(pg.AxisItem):  # type: ignore[misc]
+class EventStrip(TitleOnceMixin, pg.AxisItem):  # type: ignore[misc]
     """A top "axis" with no ticks: it draws each event's label in the first row where it fits."""
 
     def __init__(self) -> None:
         super().__init__(orientation="top")
         self.setStyle(showValues=False, tickLength=0)
+        # No values, no title: pyqtgraph would otherwise set the empty title's HTML on every range change.
+        self.enableAutoSIPrefix(False)
         self.labels: list[StripLabel] = []
         self._font = QFont()
         self._colour = QColor("#000000")

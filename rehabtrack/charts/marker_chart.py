@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFocusEvent, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from rehabtrack.charts.axes import DateAxis, ValueAxis
 from rehabtrack.charts.band import Band
+from rehabtrack.charts.drawing import ChartDrawing, GoalLabel, GoalLine
 from rehabtrack.charts.event_strip import EventStrip, StripLabel
 from rehabtrack.charts.fonts import without_ligatures
 from rehabtrack.charts.placement import Box, Obstacles, best_box
@@ -225,11 +226,6 @@ def _two_lines(text: str) -> str:
     return f"{text[:cut]}<br>{text[cut + 1 :]}"
 
 
-def _escape(text: str) -> str:
-    """InfLineLabel runs its text through str.format."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
     """One marker series over time. Build once, then call ``set_data`` whenever the data changes."""
 
@@ -256,6 +252,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._x_range: tuple[date, date] | None = None
         self._band: tuple[float, float] | None = None
         self._axis_text, self._axis_room = "", 0.0
+        self._y_extent: tuple[float, float] | None = None  # the values shown, worked out once per set_data
+        self._title_fits: dict[tuple[str, float, ChartTheme], tuple[str, float]] = {}
+        self._title_shown: tuple[str, float] | None = None
         self._re_laying = False  # the plot is being laid out again from within _apply_ranges
 
         plot = self.plotItem
@@ -274,37 +273,18 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._typical_item.setZValue(-30)
         self._typical_item.setVisible(False)
         self._typical: tuple[float, float] | None = None
-        self._line = pg.PlotCurveItem()
-        self._line.setZValue(0)
-        self._mean_item = pg.PlotCurveItem()
-        self._mean_item.setZValue(5)
-        self._trend_item = pg.PlotCurveItem()
-        self._trend_item.setZValue(6)
-        self._points = pg.ScatterPlotItem(hoverable=True, tip=self._tip)
-        self._points.setZValue(10)
-        self._goal_marks = pg.ScatterPlotItem()
-        self._goal_marks.setZValue(9)  # under the weekly points: an outline around one, never over it
-        # Over a long range with many events: one item of plain vertical lines, no labels to overlap.
-        self._dense_events = pg.PlotCurveItem(connect="pairs")
-        self._dense_events.setZValue(7)
+        # Lines, goals, events and points: one item, painted in one pass (see charts/drawing.py).
+        self._drawing = ChartDrawing()
+        self._drawing.point_tip = self._tip
+        # Over a long range with many events: plain vertical lines, no labels to overlap.
         self._dense_xs: list[float] = []
         self._message = pg.TextItem(EMPTY_MESSAGE, anchor=(0.5, 0.5), border=None)
         self._message.setZValue(30)
-        for item in (
-            self._typical_item,
-            self._band_item,
-            self._line,
-            self._mean_item,
-            self._trend_item,
-            self._points,
-            self._goal_marks,
-            self._dense_events,
-            self._message,
-        ):
+        for item in (self._typical_item, self._band_item, self._drawing, self._message):
             plot.addItem(item, ignoreBounds=True)
-        self._goal_pool: list[pg.InfiniteLine] = []
-        self._event_pool: list[pg.InfiniteLine] = []
-        self._line_of: dict[int, pg.InfiniteLine] = {}  # event index -> its line, set up for the theme
+        self._labels: list[GoalLabel] = []  # one per goal shown so far: only grows
+        # Where the goal labels went, by view range and size (a range preset chosen again finds them).
+        self._label_spots: dict[tuple[float, ...], list[tuple[float, tuple[float, float]]]] = {}
         self._shown_events: list[int] | None = None
         plot.getViewBox().sigResized.connect(self._on_resized)
         self.apply_theme(LIGHT)
@@ -322,6 +302,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if not view.rect().isEmpty():
             view.prepareForPaint()
         QCoreApplication.sendPostedEvents(self.scene(), QEvent.Type.MetaCall)
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
 
     # -- data --------------------------------------------------------------------------------------
 
@@ -353,28 +334,24 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._xs = xs
         ys = np.array(self._values, dtype=float)
 
-        self._line.setData(xs, ys, connect=self._connect.copy())
-        self._points.setData(x=xs, y=ys, data=list(self._weeks))
+        drawing = self._drawing
+        drawing.line.set(xs, ys, self._connect.copy())
+        drawing.points.set(xs, ys, [self._point_style()], np.zeros(len(xs)), self._weeks)
 
         mean = rolling_mean(points, ROLLING_WEEKS)
         self._mean = [(p.week, p.value) for p in mean]
-        self._mean_item.setData(
-            xs, np.array([v for _, v in self._mean], dtype=float), connect=self._connect.copy()
-        )
+        drawing.mean.set(xs, np.array([v for _, v in self._mean], dtype=float), self._connect.copy())
 
         line = clear_trend(points, series.key, TREND_WEEKS)  # noise draws no line: core's rule
         if line is not None:
             window = [w for w in self._weeks if w >= self._weeks[-1] - timedelta(weeks=TREND_WEEKS - 1)]
             start, end = window[0], window[-1]
             self._trend = ((start, line.value_at(start)), (end, line.value_at(end)))
-            self._trend_item.setData(
-                [timestamp(start), timestamp(end)], [self._trend[0][1], self._trend[1][1]]
-            )
-            self._trend_item.setVisible(True)
+            drawing.trend.set([timestamp(start), timestamp(end)], [self._trend[0][1], self._trend[1][1]])
         else:
             self._trend = None
-            self._trend_item.setData([], [])
-            self._trend_item.setVisible(False)
+            drawing.trend.set([], [])
+        drawing.update()
 
         self._goals = [g for g in goals if g.marker == series.key]
         self._events = sorted(events, key=lambda e: e.day)
@@ -400,82 +377,50 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
 
         self._set_axis_title()
         self._x_range = x_range
+        self._y_extent = None
         self._apply_ranges()
         self.setAccessibleName(axis_title(series))
         self.viewport().setAccessibleName(axis_title(series))  # the drawing area takes clicks: named too
         today = x_range[1] if x_range is not None else None
         self.setAccessibleDescription(chart_summary(series, self._goals, today))
 
+    def _point_style(self) -> tuple[str, float, QPen, QBrush]:
+        theme = self._theme
+        return ("o", theme.point_size, pg.mkPen(theme.background, width=1), pg.mkBrush(theme.data))
+
     def _update_goals(self, series: Series) -> None:
         theme = self._theme
-        while len(self._goal_pool) < len(self._goals):
-            line = pg.InfiniteLine(angle=0, movable=False, label="", labelOpts={"position": 0.02})
-            line.setZValue(8)
-            self.plotItem.addItem(line, ignoreBounds=True)
-            self._goal_pool.append(line)
+        drawing = self._drawing
+        self._label_spots.clear()  # new goals, data or look: their labels are placed afresh
+        while len(self._labels) < len(self._goals):
+            self._labels.append(GoalLabel(drawing))
         today = self._weeks[-1] if self._weeks else None
-        marks: list[dict[str, Any]] = []
-        for i, line in enumerate(self._goal_pool):
-            if i >= len(self._goals):
-                line.setVisible(False)
-                line.label.setVisible(False)
-                continue
-            goal = self._goals[i]
+        lines: list[GoalLine] = []
+        marks: list[tuple[float, float, int, date]] = []  # x, target, style, target date
+        styles: list[tuple[str, float, QPen, QBrush]] = []
+        for goal, label in zip(self._goals, self._labels, strict=False):
             style = theme.discipline_style(goal.discipline)
-            line.setPen(_pen(style.colour, theme.goal_width, style.pen_style))
-            line.setHoverPen(_pen(style.colour, theme.goal_width, style.pen_style))
-            line.setValue(goal.target)
-            label = line.label  # placed clear of the data by _place_goal_labels
-            label.format = _escape(goal_label(goal, series, today))
+            label.target = goal.target  # placed clear of the data by _place_goal_labels
+            label.setText(goal_label(goal, series, today))
             label.setColor(QColor(style.colour))
             label.fill = pg.mkBrush(theme.label_fill)
             label.setFont(self._font())
-            line.setVisible(True)
-            label.setVisible(True)
-            label.valueChanged()
+            lines.append(GoalLine(goal.target, _pen(style.colour, theme.goal_width, style.pen_style), label))
             if goal.target_date is not None:
-                marks.append(
-                    {
-                        "pos": (timestamp(goal.target_date), goal.target),
-                        "symbol": style.symbol,
-                        "brush": pg.mkBrush(None),  # hollow: a weekly point under it still shows
-                        "pen": pg.mkPen(style.colour, width=2),
-                        "size": theme.point_size + 8,
-                        "data": goal.target_date,
-                    }
+                # hollow: a weekly point under it still shows
+                styles.append(
+                    (style.symbol, theme.point_size + 8, pg.mkPen(style.colour, width=2), pg.mkBrush(None))
                 )
-        self._goal_marks.setData(marks)
+                marks.append((timestamp(goal.target_date), goal.target, len(styles) - 1, goal.target_date))
+        drawing.goals = lines
+        drawing.marks.set(
+            [m[0] for m in marks], [m[1] for m in marks], styles, [m[2] for m in marks], [m[3] for m in marks]
+        )
+        drawing.update()
 
     def _update_events(self) -> None:
-        """New events or a new theme: every line is set up again when next shown."""
-        for line in self._event_pool:
-            line.setVisible(False)
-        self._line_of.clear()
+        """New events or a new theme: the lines are worked out again when next shown."""
         self._shown_events = None
-
-    def _event_line(self, index: int) -> pg.InfiniteLine:
-        """The line of ``self._events[index]``, set up the first time it is needed."""
-        line = self._line_of.get(index)
-        if line is None:
-            used = set(map(id, self._line_of.values()))
-            line = next((ln for ln in self._event_pool if id(ln) not in used), None)
-            if line is None:
-                line = pg.InfiniteLine(angle=90, movable=False)  # named in the strip above the plot
-                line.setZValue(7)
-                self.plotItem.addItem(line, ignoreBounds=True)
-                self._event_pool.append(line)
-            self._show_event(line, self._events[index])
-            self._line_of[index] = line
-        return line
-
-    def _show_event(self, line: pg.InfiniteLine, event: Event) -> None:
-        theme = self._theme
-        pen = _pen(theme.event, theme.event_width, theme.event_style)
-        line.setPen(pen)
-        line.setHoverPen(pen)
-        line.setValue(timestamp(event.day))
-        line.setToolTip(f"{event.day.day} {event.day:%b %Y}: {event.kind.value}: {event.text}")
-        line.setVisible(True)
 
     # -- ranges ------------------------------------------------------------------------------------
 
@@ -500,13 +445,38 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         x0 = timestamp(start) - X_PAD_DAYS * SECONDS_PER_DAY
         x1 = timestamp(end) + X_PAD_DAYS * SECONDS_PER_DAY
         view = self.plotItem.getViewBox()
-        view.setXRange(x0, x1, padding=0)
         # Over more than a year the monthly grid is a dense hatching that costs half of every repaint
         # (~25 ms a chart here) and helps nobody read a date: the tick labels stay.
         long_span = (end - start).days > GRID_MAX_DAYS
         self.plotItem.getAxis("bottom").setGrid(False if long_span else self._theme.grid_alpha)
 
         empty = not self._weeks
+        if self._y_extent is None:
+            self._y_extent = self._values_shown()
+        low, high = self._y_extent
+        span = max(high - low, 1.0)
+        pad = span * Y_PAD_FRACTION
+        bottom, top = low - pad, high + pad
+        self._place_event_lines(x0, x1)
+        self._layout_event_labels(x0, x1)
+        bottom, top = self._goal_label_room(bottom, top)
+        bottom, top = self._within_scale(bottom, top)
+        # Both at once: pyqtgraph tells every part of the plot about each change of range.
+        view.setRange(xRange=(x0, x1), yRange=(bottom, top), padding=0)
+        dense = self._drawing.dense_events
+        dense.visible = bool(self._dense_xs)
+        if self._dense_xs:
+            xs = np.repeat(np.array(self._dense_xs, dtype=float), 2)
+            dense.set(xs, np.tile([bottom, top], len(self._dense_xs)), "pairs")
+
+        self._message.setVisible(empty)
+        if empty:
+            self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
+        self._place_goal_labels()
+        self._settle()
+
+    def _values_shown(self) -> tuple[float, float]:
+        """The lowest and highest value the chart must show, whatever the date range."""
         ys = list(self._values) + [v for _, v in self._mean] + [g.target for g in self._goals]
         if self._trend is not None:
             ys += [self._trend[0][1], self._trend[1][1]]
@@ -516,28 +486,11 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             # Show how far there is to go: the typical bound on the better side, not the whole range
             # (0–135° would squash a knee moving from 84° to 118° into a third of the chart).
             ys.append(self._typical[0] if self._series.lower_is_better else self._typical[1])
-        if empty:
+        if not self._weeks:
             # Nothing logged: show the marker's whole scale rather than a sliver around a goal line.
             info = _marker_for(self._series) if self._series is not None else None
             ys += [info.low, info.high] if info is not None else [0.0, 1.0]
-        low, high = min(ys), max(ys)
-        span = max(high - low, 1.0)
-        pad = span * Y_PAD_FRACTION
-        bottom, top = low - pad, high + pad
-        self._place_event_lines(x0, x1)
-        self._layout_event_labels(x0, x1)
-        bottom, top = self._goal_label_room(bottom, top)
-        bottom, top = self._within_scale(bottom, top)
-        view.setYRange(bottom, top, padding=0)
-        if self._dense_xs:
-            xs = np.repeat(np.array(self._dense_xs, dtype=float), 2)
-            self._dense_events.setData(xs, np.tile([bottom, top], len(self._dense_xs)))
-
-        self._message.setVisible(empty)
-        if empty:
-            self._message.setPos((x0 + x1) / 2, (bottom + top) / 2)
-        self._place_goal_labels()
-        self._settle()
+        return min(ys), max(ys)
 
     def _goal_label_room(self, bottom: float, top: float) -> tuple[float, float]:
         """Room for a goal's label on the far side of its line from the data (above a goal the data
@@ -546,7 +499,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if not self._goals or not self._values or height <= 0:
             return bottom, top
         middle = sum(self._values) / len(self._values)
-        for goal, line in zip(self._goals, self._goal_pool, strict=False):
+        for goal, line in zip(self._goals, self._drawing.goals, strict=False):
             need = float(line.label.boundingRect().height()) + GOAL_LABEL_GAP_PX + 1
             if need >= height:
                 continue
@@ -574,28 +527,26 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         return bottom, top
 
     def _place_event_lines(self, x0: float, x1: float) -> None:
-        """Lines only for the events inside x0..x1 (a label without its line would mislead). Each is
-        made when first needed, as most ranges hold only a few of a patient's events."""
+        """Lines only for the events inside x0..x1 (a label without its line would mislead)."""
         inside = [i for i, e in enumerate(self._events) if x0 <= timestamp(e.day) <= x1]
         if inside == self._shown_events:
             return
         self._shown_events = inside
         dense = len(inside) > MAX_LABELLED_EVENTS
         self._dense_xs = [timestamp(self._events[i].day) for i in inside] if dense else []
-        self._dense_events.setVisible(dense)
-        for index in [] if dense else inside:
-            self._event_line(index)
-        for index, line in self._line_of.items():
-            line.setVisible(not dense and x0 <= timestamp(self._events[index].day) <= x1)
+        self._drawing.events = [] if dense else [self._event_line(self._events[i]) for i in inside]
+        self._drawing.update()
+
+    @staticmethod
+    def _event_line(event: Event) -> tuple[float, str]:
+        """Where an event's line goes, and what it says when hovered."""
+        return timestamp(event.day), f"{event.day.day} {event.day:%b %Y}: {event.kind.value}: {event.text}"
 
     def _layout_event_labels(self, x0: float, x1: float) -> None:
         """Name the events shown (with their lines) in the strip above the plot, each in the first row
         where it does not run into another. Works in pixels, so it is redone on resize."""
-        labels = [
-            StripLabel(timestamp(self._events[i].day), event_label(self._events[i]))
-            for i in sorted(self._line_of, key=lambda i: self._events[i].day)
-            if self._line_of[i].isVisible()
-        ]
+        shown = [] if self._dense_xs else self._shown_events or []
+        labels = [StripLabel(timestamp(self._events[i].day), event_label(self._events[i])) for i in shown]
         self._strip.place(labels, float(self.plotItem.getViewBox().width()), (x0, x1))
         if self._strip.height() != self._strip.wanted_height:
             # The plot takes its new height now, not in a layout pass after the next paint (which would
@@ -616,6 +567,12 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if not lines or width <= 0 or height <= 0:
             return
         (x0, x1), (y0, y1) = view.viewRange()
+        key = (x0, x1, y0, y1, width, height)
+        known = self._label_spots.get(key)  # the same range and size as before: the same spots
+        if known is not None:
+            for line, (share, corner) in zip(lines, known, strict=True):
+                line.label.place(share, corner)
+            return
 
         def px(xs: Any) -> np.ndarray:
             return (np.asarray(xs, dtype=float) - x0) / (x1 - x0) * width
@@ -645,7 +602,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             obstacles.add_line(px([x0, x1]), py([line.value(), line.value()]), theme.goal_width)
         for line in lines:
             label = line.label
-            size = label.boundingRect()  # in pixels: the label is drawn unscaled
+            size = label.size()  # in pixels: the label is drawn unscaled
             w, h = float(size.width()), float(size.height())
             y = float(py([line.value()])[0])
             options: list[tuple[float, bool, bool]] = []  # (position along, right-aligned, above)
@@ -658,11 +615,11 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
                 boxes.append(Box(left, top, w, h))
             choice = best_box(boxes, obstacles, width, height)
             position, right, above = options[choice]
-            anchor = (1 if right else 0, 1 if above else 0)
-            label.anchors = [anchor, anchor]
-            label.orthoPos = position
-            label.updatePosition()
+            label.place(position, (1.0 if right else 0.0, 1.0 if above else 0.0))
             obstacles.boxes.append(boxes[choice])
+        if len(self._label_spots) > 8:
+            self._label_spots.clear()
+        self._label_spots[key] = [(line.label.share, line.label.corner) for line in lines]
 
     def _on_resized(self) -> None:
         if self._series is not None and not self._re_laying:
@@ -683,6 +640,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         """Restyle every item; ``set_data`` calls this when its theme differs."""
         self._theme = theme
         self._axis_text = ""  # restyle the axis title too
+        self._title_shown = None
         self.setBackground(theme.background)
         # room for the tick values and a two-line title at the theme's text size (62 px at 9 pt)
         self.plotItem.getAxis("left").setWidth(round(LEFT_AXIS_PX_PER_PT * theme.font_pt))
@@ -698,14 +656,16 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
             axis.setGrid(theme.grid_alpha)
         self._band_item.set_brush(pg.mkBrush(theme.band))
         self._typical_item.set_brush(pg.mkBrush(theme.typical))
-        self._line.setPen(_pen(theme.data, theme.data_width))
-        self._mean_item.setPen(_pen(theme.rolling_mean, theme.mean_width))
-        self._trend_item.setPen(_pen(theme.trend, theme.trend_width, theme.trend_style))
-        self._dense_events.setPen(_pen(theme.event, theme.event_width, theme.event_style))
+        drawing = self._drawing
+        drawing.line.pen = _pen(theme.data, theme.data_width)
+        drawing.mean.pen = _pen(theme.rolling_mean, theme.mean_width)
+        drawing.trend.pen = _pen(theme.trend, theme.trend_width, theme.trend_style)
+        drawing.dense_events.pen = _pen(theme.event, theme.event_width, theme.event_style)
+        drawing.event_pen = _pen(theme.event, theme.event_width, theme.event_style)
         self._strip.set_look(self._font(smaller=1.0), theme.foreground, theme.event, theme.background)
-        self._points.setPen(pg.mkPen(theme.background, width=1))
-        self._points.setBrush(pg.mkBrush(theme.data))
-        self._points.setSize(theme.point_size)
+        points = drawing.points
+        points.set(points.xs, points.ys, [self._point_style()], points.style_of, points.data)
+        drawing.update()
         self._message.setColor(QColor(theme.foreground))
         self._message.fill = pg.mkBrush(theme.label_fill)
         message_font = self._font()
@@ -727,15 +687,21 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if text == self._axis_text and room == self._axis_room:
             return
         self._axis_text, self._axis_room = text, room
-        axis = self.plotItem.getAxis("left")
+        key = (text, room, self._theme)
+        fit = self._title_fits.get(key)  # the plot's height often goes back and forth with the range
+        if fit is None:
+            if len(self._title_fits) > 16:
+                self._title_fits.clear()
+            fit = self._title_fits[key] = self._fit_axis_title(text, room)
+        elif fit != self._title_shown:
+            self._show_axis_title(*fit)
+        self._title_shown = fit
+
+    def _fit_axis_title(self, text: str, room: float) -> tuple[str, float]:
+        """Show the title, measured as drawn, then shrunk or broken in two lines to fit ``room``."""
         points = self._theme.font_pt
-        for _ in range(3):  # measure the label as drawn, then shrink it, or break its line, to fit
-            font = self._font()
-            font.setPointSizeF(points)
-            axis.label.setFont(font)
-            axis.setLabel(text, **self._label_style(points))
-            axis.resizeEvent()  # re-centre the label for its new size (pyqtgraph does so only on resize)
-            length = axis.label.boundingRect().width()
+        for _ in range(3):
+            length = self._show_axis_title(text, points)
             if room <= 0 or length <= room:
                 break
             if points <= MIN_TITLE_PT:
@@ -745,6 +711,17 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
                 points = self._theme.font_pt
                 continue
             points = max(MIN_TITLE_PT, points * room / length)
+        return text, points
+
+    def _show_axis_title(self, text: str, points: float) -> float:
+        """Set the title at ``points``; returns its length as drawn."""
+        axis = self.plotItem.getAxis("left")
+        font = self._font()
+        font.setPointSizeF(points)
+        axis.label.setFont(font)
+        axis.setLabel(text, **self._label_style(points))
+        axis.resizeEvent()  # re-centre the label for its new size (pyqtgraph does so only on resize)
+        return float(axis.label.boundingRect().width())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)
@@ -781,16 +758,21 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
     def theme(self) -> ChartTheme:
         return self._theme
 
+    @property
+    def drawing(self) -> ChartDrawing:
+        """The item that draws the lines, goals, events and points (its paths and pens can be read)."""
+        return self._drawing
+
     def plotted_points(self) -> tuple[list[date], list[float]]:
-        """The weekly points as drawn (read back from the scatter item), oldest first."""
-        x, y = self._points.getData()
-        return [day_of(float(v)) for v in x], [float(v) for v in y]
+        """The weekly points as drawn, oldest first."""
+        points = self._drawing.points
+        return [day_of(float(v)) for v in points.xs], [float(v) for v in points.ys]
 
     def line_segments(self) -> list[tuple[date, date]]:
-        """Every segment of the weekly line, read back from the curve item and its connect array."""
-        x, _ = self._line.getData()
-        connect = self._line.opts["connect"]
-        if x is None or len(x) < 2:
+        """Every segment of the weekly line as drawn, read back from its points and connect array."""
+        line = self._drawing.line
+        x, connect = line.xs, line.connect
+        if len(x) < 2:
             return []
         if isinstance(connect, str):  # "all": every point joined to the next
             connect = np.ones(len(x), dtype=np.int32)
@@ -804,32 +786,37 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         return self._connect.copy()
 
     def rolling_mean_points(self) -> tuple[list[date], list[float]]:
-        x, y = self._mean_item.getData()
-        if x is None:
-            return [], []
-        return [day_of(float(v)) for v in x], [float(v) for v in y]
+        mean = self._drawing.mean
+        return [day_of(float(v)) for v in mean.xs], [float(v) for v in mean.ys]
 
     def trend_line(self) -> tuple[tuple[date, float], tuple[date, float]] | None:
         return self._trend
 
     def goal_lines(self) -> list[tuple[float, str]]:
-        """(target, label) of each visible goal line."""
-        return [
-            (float(line.value()), line.label.toPlainText()) for line in self._goal_pool if line.isVisible()
-        ]
+        """(target, label) of each goal line drawn."""
+        return [(float(line.value()), line.label.toPlainText()) for line in self._drawing.goals]
 
-    def goal_line_items(self) -> list[pg.InfiniteLine]:
-        return [line for line in self._goal_pool if line.isVisible()]
+    def goal_line_items(self) -> list[GoalLine]:
+        return list(self._drawing.goals)
 
     def goal_marks(self) -> list[tuple[date, float]]:
-        x, y = self._goal_marks.getData()
-        return [(day_of(float(a)), float(b)) for a, b in zip(x, y, strict=True)]
+        marks = self._drawing.marks
+        return [(day_of(float(a)), float(b)) for a, b in zip(marks.xs, marks.ys, strict=True)]
+
+    def goal_mark_symbols(self) -> list[str]:
+        """The symbol of each target marker ("s" square, "t" triangle …)."""
+        marks = self._drawing.marks
+        return [marks.styles[i][0] for i in marks.style_of]
 
     def event_lines(self) -> list[tuple[date, str]]:
         """(day, label) of each event line drawn; the label is "" when the range holds too many to label."""
-        if self._dense_events.isVisible():
+        if self._drawing.dense_events.visible and self._dense_xs:
             return [(day_of(x), "") for x in self._dense_xs]
         return [(day_of(label.x), label.shown) for label in self._strip.labels]
+
+    def event_tips(self) -> dict[date, str]:
+        """What each labelled event's line says when hovered, by day."""
+        return {day_of(x): tip for x, tip in self._drawing.events}
 
     def set_band_tip(self, text: str) -> None:
         """What the meaningful-change band says when hovered (its width and where it comes from)."""

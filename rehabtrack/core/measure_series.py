@@ -459,11 +459,20 @@ def any_series(
     return series_for(key, entries, activities)
 
 
+def from_checkins(key: str) -> bool:
+    """Whether series ``key`` is read from the weekly check-ins (so a saved week can change it)."""
+    return key == f"{SERIES_PREFIX}PSFS" or not key.startswith(SERIES_PREFIX)
+
+
 def measure_keys(
-    entries: Sequence[WeeklyEntry], activities: Sequence[Activity], results: Iterable[MeasureResult]
+    entries: Sequence[WeeklyEntry],
+    activities: Sequence[Activity],
+    results: Iterable[MeasureResult],
+    psfs: Series | None = None,  # the PSFS series of ``entries``, when the caller has it already
 ) -> list[str]:
     """Every questionnaire series with at least one score: PSFS (from the check-ins), then each instrument."""
-    found = [f"{SERIES_PREFIX}PSFS"] if psfs_series(entries, activities).points else []
+    psfs = psfs if psfs is not None else psfs_series(entries, activities)
+    found = [f"{SERIES_PREFIX}PSFS"] if psfs.points else []
     for key in INSTRUMENTS:
         series_key = f"{SERIES_PREFIX}{key}"
         if series_key not in found and measure_series(series_key, results).points:

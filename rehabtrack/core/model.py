@@ -5,6 +5,7 @@ Storage converts its rows to and from these; the UI, charts and report only ever
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -239,6 +240,24 @@ class WeeklyEntry:
     def copied_to(self, week: date) -> WeeklyEntry:
         """The same values filed under another week ("same as last week")."""
         return replace(self, week=week, id=None)
+
+
+def put_week(entries: list[WeeklyEntry], week: date, entry: WeeklyEntry | None) -> WeeklyEntry | None:
+    """Put ``entry`` in place of ``week``'s entry in ``entries`` (oldest first), inserting it where that
+    week belongs; None removes the week. Returns the entry that was there, if any.
+
+    Brings a patient's weeks up to date after one week was saved or deleted, without reading the
+    other weeks back."""
+    at = bisect_left(entries, week, key=lambda e: e.week)
+    previous = entries[at] if at < len(entries) and entries[at].week == week else None
+    if previous is not None:
+        if entry is None:
+            del entries[at]
+        else:
+            entries[at] = entry
+    elif entry is not None:
+        entries.insert(at, entry)
+    return previous
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ A series key names what is measured:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rehabtrack.core.instruments import instrument_for_series
@@ -55,6 +56,20 @@ class Series:
     @property
     def values(self) -> list[float]:
         return [p.value for p in self.points]
+
+    def with_week(self, week: date, point: Point | None) -> Series:
+        """This series with ``week``'s point replaced by ``point`` (inserted in week order; None:
+        removed): one saved week, without building the series again from every week."""
+        points = list(self.points)
+        at = bisect_left(points, week, key=lambda p: p.week)
+        if at < len(points) and points[at].week == week:
+            if point is None:
+                del points[at]
+            else:
+                points[at] = point
+        elif point is not None:
+            points.insert(at, point)
+        return replace(self, points=tuple(points))
 
 
 def value_in(entry: WeeklyEntry, key: str) -> float | None:

@@ -70,7 +70,8 @@ class BundleError(ValueError):
 # Export ---------------------------------------------------------------------------------------
 
 
-def _patient_uid(store: Store, patient_id: int) -> str:
+def patient_uid(store: Store, patient_id: int) -> str:
+    """The patient's uid (given one now if an older database stored the patient without)."""
     with Session(store.engine) as s:
         row = s.get(PatientRow, patient_id)
         if row is None:
@@ -110,7 +111,7 @@ def bundle_data(store: Store, patient_id: int) -> dict[str, Any]:
         "exported_at": datetime.now(UTC).isoformat(),
         "exported_by": f"RehabTrack {__version__}",
         "patient": {
-            "uid": _patient_uid(store, patient_id),
+            "uid": patient_uid(store, patient_id),
             "display_name": patient.display_name,
             "condition": patient.condition,
             "affected_side": patient.affected_side,
@@ -439,6 +440,13 @@ def read_bundle(path: Path) -> History:
             f"Nothing was imported: {path} was written by a newer RehabTrack (bundle version {version}); "
             f"this version reads bundle versions up to {VERSION}. Install the newer RehabTrack to import it."
         )
+    return history_from_json(path, text, version)
+
+
+def history_from_json(path: Path, text: bytes, version: int = VERSION) -> History:
+    """Bundle content (JSON text of a bundle of ``version``) as core objects, checked like a bundle file:
+    its shape strictly, every value by core, every questionnaire scored again. BundleError says what is
+    wrong. Another format that reads into the same shape (FHIR) comes in here too."""
     try:
         data = _BundleIn.model_validate_json(text)
     except ValidationError as exc:

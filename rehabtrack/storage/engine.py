@@ -24,7 +24,7 @@ from rehabtrack.storage.errors import (
 )
 
 APPLICATION_ID = 0x52485442  # "RHTB": marks a RehabTrack database (PRAGMA application_id)
-HEAD_REVISION = "0004"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
+HEAD_REVISION = "0005"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -299,10 +299,11 @@ def known_revisions() -> list[str]:
     return sorted(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*_*.py"))
 
 
-def check_not_newer(path: Path, revision: str | None) -> None:
+def check_not_newer(where: object, revision: str | None) -> None:
+    """``where``: the file, or the server database's address, as a message names it."""
     if revision is not None and revision not in known_revisions():
         raise NewerSchema(
-            f"{path} was written by a newer version of RehabTrack (schema {revision}); this version "
+            f"{where} was written by a newer version of RehabTrack (schema {revision}); this version "
             f"understands up to schema {HEAD_REVISION}. Install the newer RehabTrack to open it."
         )
 

@@ -25,6 +25,10 @@ class NewerSchema(DatabaseProblem):
     pass
 
 
+class SchemaBehind(DatabaseProblem):
+    """A server database whose schema only its owner may set up or upgrade (rehabtrack db upgrade)."""
+
+
 class MigrationFailed(DatabaseProblem):
     """A schema upgrade failed; ``backup`` is the copy taken just before it."""
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from rehabtrack.storage.store import Store
 
 ENV_DATA_DIR = "REHABTRACK_DATA_DIR"
+ENV_DATABASE_URL = "REHABTRACK_DATABASE_URL"  # a PostgreSQL server instead of the data folder
 APP_NAME = "RehabTrack"
 CHOICE_FILE_NAME = "data-folder.json"
 DEFAULT_KEEP = 10  # backups kept unless Preferences say otherwise
@@ -143,10 +144,23 @@ def _my_uid() -> int:
     return os.geteuid() if hasattr(os, "geteuid") else 0
 
 
-def open_data(data_dir: str | None = None, demo: bool = False) -> Store:
-    """Open the user's store, or a freshly seeded demo store in a temporary folder."""
-    from rehabtrack.storage.store import open_store
+def resolve_database(cli_value: str | None = None, data_dir: str | None = None) -> str | None:
+    """The PostgreSQL server address to open instead of a data folder: ``--database``, else
+    REHABTRACK_DATABASE_URL unless ``--data-dir`` names a folder. None: the data folder's file."""
+    if cli_value:
+        return cli_value
+    if data_dir:
+        return None
+    return os.environ.get(ENV_DATABASE_URL) or None
 
+
+def open_data(data_dir: str | None = None, demo: bool = False, database: str | None = None) -> Store:
+    """Open the user's store (on the server ``database`` if given), or a freshly seeded demo store in a
+    temporary folder."""
+    from rehabtrack.storage.store import open_server, open_store
+
+    if database and not demo:
+        return open_server(database)
     if demo:
         from rehabtrack.storage.demo import seed_demo
 

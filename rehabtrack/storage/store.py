@@ -158,6 +158,41 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
         raise
 
 
+def open_server(address: str, *, upgrade: bool = False) -> Store:
+    """Open the RehabTrack database on a PostgreSQL server, ``address`` as a person types it (see
+    storage.server). Only ``upgrade`` (``rehabtrack db upgrade``, run by the database's owner) sets the
+    schema up or upgrades it; an ordinary start on a database behind this RehabTrack raises SchemaBehind
+    and changes nothing. No lock file and no file backups: the server serves several people at once,
+    and its owner backs it up with ``pg_dump``. BadAddress, CannotOpen (the server cannot be reached),
+    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise."""
+    from rehabtrack.storage import server
+
+    url = server.server_url(address)
+    engine = server.make_server_engine(url)
+    try:
+        with engine.connect() as conn:
+            revision = server.stored_revision(conn, url)
+        db.check_not_newer(f"The database {server.shown(url)}", revision)
+        if revision != db.HEAD_REVISION and not upgrade:
+            raise server.schema_behind(url, revision, db.HEAD_REVISION)
+        if revision != db.HEAD_REVISION:
+            from rehabtrack.storage.migrate import upgrade_to_head  # Alembic only when behind
+
+            try:
+                upgrade_to_head(engine, revision)
+            except sa.exc.OperationalError:
+                raise
+            except Exception as exc:
+                raise server.upgrade_failed(url, revision, db.HEAD_REVISION, exc) from exc
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        raise server.cannot_reach(url, exc) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, None, location=server.shown(url))
+
+
 def _environment(data_dir: Path, exc: OSError) -> DatabaseProblem:
     """The folder or the disk refused (``exc``): say which, and that nothing was changed."""
     return folder_problem(data_dir) or CannotOpen(
@@ -220,10 +255,17 @@ def _offer_backup(exc: NotRehabTrackDatabase, data_dir: Path) -> NotRehabTrackDa
 
 class Store:
     def __init__(
-        self, engine: Engine, path: Path, lock: DataDirLock | None = None, read_only: bool = False
+        self,
+        engine: Engine,
+        path: Path | None,
+        lock: DataDirLock | None = None,
+        read_only: bool = False,
+        *,
+        location: str | None = None,
     ) -> None:
         self.engine = engine
-        self.path = path
+        self.path = path  # the SQLite file; None on a server
+        self.location = location or str(path)  # what a message calls the database
         self.read_only = read_only  # opened read-only: reading works, a save raises ReadOnlyDatabase
         self.keep_backups = DEFAULT_KEEP  # how many backups an import's backup leaves
         self._lock = lock
@@ -371,12 +413,23 @@ class Store:
                 s.rollback()
                 return report
             try:
-                report.backup = backup_now(self.path.parent, "before-import", self.keep_backups)
+                report.backup = self._backup_before("import")
             except BackupProblem as exc:
                 s.rollback()
                 raise BackupProblem(f"Nothing was imported: no backup could be made first. {exc}") from exc
             s.commit()
         return report
+
+    def _backup_before(self, step: str) -> Path | None:
+        """A backup of the file as it is, before ``step``; none on a server (its owner backs it up)."""
+        if self.path is None:
+            return None
+        return backup_now(self.path.parent, f"before-{step}", self.keep_backups)
+
+    @property
+    def data_dir(self) -> Path | None:
+        """The data folder holding the SQLite file; None on a server."""
+        return None if self.path is None else self.path.parent
 
     def _check_entry(self, patient_id: int, entry: WeeklyEntry) -> None:
         names = {a.id: a.name for a in self.activities(patient_id, include_archived=True) if a.id is not None}
@@ -986,6 +1039,7 @@ def _write_measure(
         s.add(
             MeasureItemRow(
                 result_id=row.id,
+                patient_id=row.patient_id,
                 position=position,
                 label=problem.name.strip(),
                 importance=int(problem.importance),
@@ -997,6 +1051,7 @@ def _write_measure(
         s.add(
             MeasureItemRow(
                 result_id=row.id,
+                patient_id=row.patient_id,
                 position=position,
                 label=goal.goal.strip(),
                 level=int(goal.level),
@@ -1009,8 +1064,8 @@ def _write_measure(
 
 ENTRY_SLICE = 1000  # weeks looked up and written at a time (bounded memory and SQL parameters)
 ENTRY_COLUMNS = ("patient_id", "week", *MARKER_KEYS, "notes", "updated_at")
-ROM_COLUMNS = ("entry_id", "joint", "side", "movement", "degrees", "mode")
-RATING_COLUMNS = ("entry_id", "activity_id", "rating", "minutes")
+ROM_COLUMNS = ("entry_id", "patient_id", "joint", "side", "movement", "degrees", "mode")
+RATING_COLUMNS = ("entry_id", "patient_id", "activity_id", "rating", "minutes")
 
 
 def _write_entries(
@@ -1065,7 +1120,7 @@ def _write_entries(
         ROM_T,
         ROM_COLUMNS,
         (  # str() of a Side or RomMode is its value
-            (entry_id, r.joint, str(r.side), r.movement, r.degrees, str(r.mode))
+            (entry_id, patient_id, r.joint, str(r.side), r.movement, r.degrees, str(r.mode))
             for entry_id, e, _ in written
             for r in e.rom
         ),
@@ -1077,6 +1132,7 @@ def _write_entries(
         (
             (
                 entry_id,
+                patient_id,
                 a.activity_id if to_id is None else to_id[a.activity_id],
                 int(a.rating),
                 None if a.minutes is None else int(a.minutes),
@@ -1118,6 +1174,7 @@ def _write_entry(
         s.add(
             RomRow(
                 entry_id=row.id,
+                patient_id=patient_id,
                 joint=r.joint,
                 side=Side(r.side).value,
                 movement=r.movement,
@@ -1129,7 +1186,11 @@ def _write_entry(
         minutes = None if rating.minutes is None else int(rating.minutes)
         s.add(
             ActivityRatingRow(
-                entry_id=row.id, activity_id=rating.activity_id, rating=int(rating.rating), minutes=minutes
+                entry_id=row.id,
+                patient_id=patient_id,
+                activity_id=rating.activity_id,
+                rating=int(rating.rating),
+                minutes=minutes,
             )
         )
     return replace(entry, id=row.id)

@@ -44,6 +44,9 @@ def new_uid() -> str:
 
 
 def _cascade(target: str) -> Column:  # type: ignore[type-arg]
+    """A required reference, indexed, whose rows go with the row they refer to. Every table holding a
+    patient's data names the patient itself (not only through the row it hangs from): a clinic server's
+    row security matches each row's own patient_id."""
     return Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=False, index=True)
 
 
@@ -118,6 +121,7 @@ class RomRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(sa_column=_cascade("weekly_entry.id"))
+    patient_id: int = Field(sa_column=_cascade("patient.id"))  # the entry's (schema 0005): see _cascade
     joint: str
     side: str
     movement: str
@@ -148,6 +152,7 @@ class ActivityRatingRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(sa_column=_cascade("weekly_entry.id"))
+    patient_id: int = Field(sa_column=_cascade("patient.id"))  # the entry's (schema 0005)
     activity_id: int = Field(sa_column=_cascade("activity.id"))
     rating: int
     minutes: int | None = None
@@ -248,6 +253,7 @@ class MeasureItemRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     result_id: int = Field(sa_column=_cascade("measure_result.id"))
+    patient_id: int = Field(sa_column=_cascade("patient.id"))  # the result's (schema 0005)
     position: int
     label: str
     importance: int | None = None

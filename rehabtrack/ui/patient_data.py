@@ -9,14 +9,16 @@ from datetime import date
 from functools import cached_property
 
 from rehabtrack.core.meaningful_change import Change, Threshold, patient_thresholds, threshold_for
-from rehabtrack.core.measure_series import MeasureResult, any_series, measure_keys
-from rehabtrack.core.model import Activity, Event, Goal, GoalStatus, WeeklyEntry
+from rehabtrack.core.measure_series import MeasureResult, any_series, from_checkins, measure_keys
+from rehabtrack.core.model import Activity, Event, Goal, GoalStatus, WeeklyEntry, put_week
 from rehabtrack.core.progress import GoalProgress, Period, change_between, progress_toward
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import Series, chart_keys
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.changed import Changed
 
 GOALS_GROUP = "Goals"
+PSFS_KEY = "measure/PSFS"
 QUESTIONNAIRES_GROUP = "Questionnaires"
 
 
@@ -44,11 +46,13 @@ def band_tip(threshold: Threshold | None) -> str:
 
 
 class PatientData:
-    """Everything the dashboard and session view draw for one patient, read once per refresh."""
+    """Everything the dashboard and session view draw for one patient, read once per refresh; a saved
+    or deleted week is brought in by ``apply`` without reading the other weeks again."""
 
     def __init__(
         self, store: Store, patient_id: int, today: date, entries: Sequence[WeeklyEntry] | None = None
     ) -> None:
+        self.patient_id = patient_id
         self.today = today
         self.entries: list[WeeklyEntry] = list(entries) if entries is not None else store.entries(patient_id)
         self.activities: list[Activity] = store.activities(patient_id, include_archived=True)
@@ -92,10 +96,44 @@ class PatientData:
             groups[GOALS_GROUP] = goal_keys
         for group, key in chart_keys(self.entries, self.activities):
             groups.setdefault(group, []).append(key)
-        scores = measure_keys(self.entries, self.activities, self.results)
+        # PSFS is read from every check-in: kept as a series, ``apply`` updates it week by week
+        scores = measure_keys(self.entries, self.activities, self.results, self.series(PSFS_KEY))
         if scores:
             groups[QUESTIONNAIRES_GROUP] = scores
         return groups
+
+    def apply(self, changed: Changed, store: Store) -> set[str] | None:
+        """Bring in the weeks ``changed`` names, read one by one, and update the series worked out so
+        far point by point. Returns the keys of those series whose points changed; None, having changed
+        nothing, when ``changed`` is more than saved or deleted weeks (then read everything again).
+        """
+        if (
+            changed.everything
+            or changed.goals
+            or changed.events
+            or changed.measures
+            or changed.activities
+            or changed.thresholds
+        ):
+            return None
+        touched: set[str] = set()
+        for week in sorted(changed.weeks):
+            entry = store.entry(self.patient_id, week)
+            put_week(self.entries, week, entry)
+            for key, series in list(self._series.items()):
+                if not from_checkins(key):
+                    continue
+                found = self._one_week(key, entry).points if entry is not None else ()
+                updated = series.with_week(week, found[0] if found else None)
+                if updated != series:
+                    self._series[key] = updated
+                    touched.add(key)
+        if changed.weeks:
+            self.__dict__.pop("chart_groups", None)  # worked out again when next asked (cheaply)
+        return touched
+
+    def _one_week(self, key: str, entry: WeeklyEntry) -> Series:
+        return any_series(key, [entry], self.activities, self.results)
 
     def open_goals(self) -> list[Goal]:
         return [g for g in self.goals if g.status == GoalStatus.ACTIVE]

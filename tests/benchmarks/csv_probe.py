@@ -96,19 +96,20 @@ def floor(csv_path: Path, database: Path) -> int:
             entry_id = ids[(pid, week)]
             for i, (joint, side, movement, mode) in rom_at:
                 if cells[i]:
-                    rom.append((entry_id, joint, side, movement, float(cells[i]), mode))
+                    rom.append((entry_id, pid, joint, side, movement, float(cells[i]), mode))
             for i, (discipline, activity) in activity_at:
                 if cells[i]:
                     j = minutes_at.get(f"{discipline}:{activity}")
                     minutes = int(cells[j]) if j is not None and cells[j] else None
-                    ratings.append((entry_id, activities[(pid, activity)], int(cells[i]), minutes))
+                    ratings.append((entry_id, pid, activities[(pid, activity)], int(cells[i]), minutes))
         con.executemany(
-            "INSERT INTO rom_measurement (entry_id, joint, side, movement, degrees, mode)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO rom_measurement (entry_id, patient_id, joint, side, movement, degrees, mode)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             rom,
         )
         con.executemany(
-            "INSERT INTO activity_rating (entry_id, activity_id, rating, minutes) VALUES (?, ?, ?, ?)",
+            "INSERT INTO activity_rating (entry_id, patient_id, activity_id, rating, minutes)"
+            " VALUES (?, ?, ?, ?, ?)",
             ratings,
         )
     con.execute("COMMIT")

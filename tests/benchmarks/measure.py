@@ -35,15 +35,19 @@ MB = 1024 * 1024
 
 # Goals from issue 9.
 FIRST_PAINT_RATIO = 1.1
-DASHBOARD_START_RATIO = 1.3
+DASHBOARD_START_RATIO = 1.2  # issue 18 (issue 9 asked 1.3)
 SAVE_P95_MS = 10.0
 REDRAW_RATIO = 1.2
+RANGE_REDRAW_RATIO = 2.0  # issue 18
 REDRAW_MEDIAN_MS = 100.0
 REPORT_MEDIAN_S = 1.5
 CSV_IMPORT_RATIO = 5.0  # issue 18: both CSV imports against their floor
 CSV_LARGE_MB = 50
 CSV_PEAK_MB = 300.0
 PEAK_RSS_MB = 250.0
+# Goals from issue 18.
+SAVE_TO_DASHBOARD_RATIO = 4.0
+SAVE_TO_DASHBOARD_MS = 30.0
 
 FIGURES: list[Figure] = []  # what test_benchmarks.py measured, printed at the end of the pytest run
 
@@ -408,7 +412,8 @@ class RedrawBench:
     on screen: the charts scrolled out of view are not painted, on either side).
     """
 
-    def __init__(self, store: Any, today: date) -> None:
+    def __init__(self, store: Any, today: date, dashboard: Any = None) -> None:
+        """``dashboard``: one already on screen (in the main window, say); by default one is made."""
         import pyqtgraph as pg
         from PySide6.QtCore import QEvent, QObject
         from PySide6.QtWidgets import QApplication, QGridLayout, QScrollArea, QWidget
@@ -419,9 +424,11 @@ class RedrawBench:
         self.app: Any = QApplication.instance() or QApplication([])
         self.store, self.today = store, today
         self.patient_id = store.patients()[0].id or 0
-        self.dashboard: Any = Dashboard(store, self.patient_id, today)
-        self.dashboard.resize(1200, 760)
-        self.dashboard.show()
+        if dashboard is None:
+            dashboard = Dashboard(store, self.patient_id, today)
+            dashboard.resize(1200, 760)
+            dashboard.show()
+        self.dashboard: Any = dashboard
         self.app.processEvents()
         self.charts = self.dashboard.visible_charts()
         self.keys = self.dashboard.data.chart_groups[self.dashboard.visible_group() or ""]
@@ -496,7 +503,7 @@ class RedrawBench:
 
     def close(self) -> None:
         self.app.removeEventFilter(self.counter)
-        for widget in (self.floor, self.dashboard):
+        for widget in (self.floor, self.dashboard.window()):
             widget.close()
             widget.deleteLater()
         self.app.processEvents()
@@ -509,6 +516,8 @@ def redraw_figure(
     floor_times: list[float],
     paints_per_change: dict[str, list[int]],
     extra: dict[str, Any],
+    ratio_goal: float = REDRAW_RATIO,
+    ms_goal: float | None = REDRAW_MEDIAN_MS,
 ) -> Figure:
     assert min(paints_per_change["dashboard"]) > 0 and min(paints_per_change["floor"]) > 0, paints_per_change
     ratio = median([a / f for a, f in zip(app_times, floor_times, strict=True)])
@@ -517,8 +526,8 @@ def redraw_figure(
         what,
         measured_as,
         f"{ratio:.2f}×; median {ms(app_median)} (floor {ms(median(floor_times))})",
-        f"≤ {REDRAW_RATIO}×; < {REDRAW_MEDIAN_MS:.0f} ms",
-        ratio <= REDRAW_RATIO and app_median * 1000 < REDRAW_MEDIAN_MS,
+        f"≤ {ratio_goal:g}×" + (f"; < {ms_goal:.0f} ms" if ms_goal is not None else ""),
+        ratio <= ratio_goal and (ms_goal is None or app_median * 1000 < ms_goal),
         {
             "ratio_median_of_pairs": ratio,
             "app_s": app_times,
@@ -588,6 +597,8 @@ def dashboard_redraw(
         floor_times[2:],
         paints,
         counts,
+        ratio_goal=RANGE_REDRAW_RATIO,
+        ms_goal=None,
     )
 
 
@@ -652,6 +663,161 @@ def dashboard_after_save(
         floor_times[2:],
         paints,
         {**counts, "read_back_s": read_times[2:]},
+    )
+
+
+class Stopwatch:
+    """Adds up the time spent in some methods of some objects (patched on the instances), per round."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self.rounds: list[dict[str, float]] = []
+
+    def watch(self, name: str, owner: Any, method: str) -> None:
+        original = getattr(owner, method)
+        spent = self.spent
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+
+        setattr(owner, method, timed)
+
+    def next_round(self) -> None:
+        self.rounds.append(dict(self.spent))
+        self.spent.clear()
+
+    def medians(self, skip: int = 0) -> dict[str, float]:
+        kept = self.rounds[skip:]
+        names = {name for spent in kept for name in spent}
+        return {name: median([spent.get(name, 0.0) for spent in kept]) for name in sorted(names)}
+
+
+def save_to_dashboard(
+    runner: Runner = plain_runner, *, data_dir: Path, today: date, rounds: int = 15
+) -> Figure:
+    """Ctrl+S on this week's check-in until the dashboard on screen shows the saved week, everything
+    included, against 20 bare PlotWidgets given the same points (``setData``) and repainted.
+
+    The real main window on a copy of the 10-year database, the Dashboard tab shown. This week is
+    removed from the copy first, so every timed save is the week's first, as on a Monday: a new point
+    at the end of every series, so every chart on screen is redrawn. Each round (untimed) undoes the
+    previous save and fills the form with "Same as last week" (angles too) and another pain score;
+    then the floor's update is timed; then ``CheckInForm.save()`` (what Ctrl+S runs: validate, the
+    sign check, the undoable save, the form, history and recurrence watch brought up to date,
+    ``Dashboard.apply``) and the ``processEvents()`` in which Qt repaints the charts on screen.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from rehabtrack.charts.marker_chart import timestamp
+    from rehabtrack.core.measure_series import any_series
+    from rehabtrack.core.weeks import week_start
+    from rehabtrack.storage.store import open_store
+    from rehabtrack.ui.shell.main_window import MainWindow
+
+    this_week = week_start(today)
+    with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-ctrl-s-") as tmp:
+        copied = copy_data(data_dir, Path(tmp))
+        store = open_store(copied)
+        patient_id = store.patients()[0].id or 0
+        store.delete_entry(patient_id, this_week)
+        window: Any = MainWindow(lambda: store, today)
+        window.resize(1200, 820)
+        window.show()
+        window.load()
+        window.tabs.setCurrentWidget(window.dashboard)
+        for _ in range(3):  # the charts on screen are drawn one event-loop turn after they are shown
+            QApplication.processEvents()
+        try:
+            bench = RedrawBench(store, today, window.dashboard)
+            app, form, dashboard = bench.app, window.checkin, window.dashboard
+            form.copy_rom.setChecked(True)
+            watch = Stopwatch()
+            watch.watch("store.save_entry", store, "save_entry")
+            watch.watch("check-in form brought up to date", form, "_show_stored")
+            watch.watch("history table", window, "_show_history")
+            watch.watch("recurrence watch", window, "_show_watch")
+            watch.watch("Dashboard.apply", dashboard, "apply")
+            watch.watch("Dashboard.apply: goals panel rows", dashboard.goals_panel, "update_goals")
+            watch.watch("Dashboard.apply: charts redrawn (set_data, painted in it)", dashboard, "_draw")
+            watch.watch("store.entry (one week read back)", store, "entry")
+            watch.watch("store.activities", store, "activities")
+            floor_times: list[float] = []
+            paints: dict[str, list[int]] = {"dashboard": [], "floor": []}
+            saves = [0]
+
+            shown: list[date] = []
+
+            def check_shown() -> None:
+                """The charts on screen show the week just saved (their last point)."""
+                page = dashboard._pages[dashboard.visible_group()]
+                shown.extend(page.chart(i).plotted_points()[0][-1] for i in sorted(page.drawn))
+
+            def setup() -> None:
+                if window.undo_stack.canUndo():
+                    check_shown()
+                    window.undo_stack.undo()
+                app.processEvents()
+                assert form.week == this_week  # the form stays on the week, as after a save and an undo
+                assert form.copy_last_week()
+                saves[0] += 1
+                form._fields["pain"].widget.set_value(float(saves[0] % 10))
+                app.processEvents()
+                entries = [*store.entries(patient_id), form.entry()]
+                data = dashboard.data
+                points = []
+                for key in bench.keys:
+                    series = any_series(key, entries, data.activities, data.results)
+                    points.append(
+                        ([timestamp(p.week) for p in series.points], [p.value for p in series.points])
+                    )
+                bench.paints["floor"] = 0
+                start = time.perf_counter()
+                for curve, (xs, ys) in zip(bench.curves, points, strict=True):
+                    curve.setData(xs, ys)
+                app.processEvents()
+                floor_times.append(time.perf_counter() - start)
+                paints["floor"].append(bench.paints["floor"])
+                bench.paints["dashboard"] = 0
+                watch.spent.clear()
+
+            def target() -> None:
+                start = time.perf_counter()
+                assert form.save()
+                watch.spent["save() in all"] = time.perf_counter() - start
+                app.processEvents()
+                paints["dashboard"].append(bench.paints["dashboard"])
+                watch.next_round()
+
+            app_times, counts = bench.measure(runner, target, setup, rounds)
+            assert shown and all(week == this_week for week in shown), shown
+        finally:
+            store.close()
+    breakdown = watch.medians(skip=2)
+    breakdown["paint (processEvents)"] = median(app_times) - breakdown.get("save() in all", 0.0)
+    ratio = median([a / f for a, f in zip(app_times, floor_times[2:], strict=True)])
+    app_median = median(app_times)
+    assert min(paints["dashboard"][2:]) > 0 and min(paints["floor"]) > 0, paints
+    return Figure(
+        "Ctrl+S to the dashboard showing the saved week, 10 years",
+        f"`CheckInForm.save()` of this week's first check-in in the main window, Dashboard tab shown "
+        f"(save, read back, history, goals panel, the {counts['charts_on_screen']} charts on screen of "
+        f"{counts['charts_in_group']} redrawn) + Qt's repaint vs {counts['plots']} bare PlotWidgets given "
+        f"the same points, interleaved, median of {len(app_times)}",
+        f"{ratio:.2f}×; median {ms(app_median)} (floor {ms(median(floor_times[2:]))})",
+        f"≤ {SAVE_TO_DASHBOARD_RATIO:g}× and < {SAVE_TO_DASHBOARD_MS:.0f} ms",
+        ratio <= SAVE_TO_DASHBOARD_RATIO and app_median * 1000 < SAVE_TO_DASHBOARD_MS,
+        {
+            "ratio_median_of_pairs": ratio,
+            "app_s": app_times,
+            "floor_s": floor_times[2:],
+            "chart_paints_per_change": {k: median(v) for k, v in paints.items()},
+            "breakdown_median_s": breakdown,
+            **counts,
+        },
     )
 
 

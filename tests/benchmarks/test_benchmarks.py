@@ -51,6 +51,10 @@ def test_dashboard_after_save(benchmark: Any, runner: Any, ten_years: TenYears, 
     check(benchmark, measure.dashboard_after_save(runner, data_dir=ten_years[0], today=ten_years[1]))
 
 
+def test_save_to_dashboard(benchmark: Any, runner: Any, ten_years: TenYears, qapp: Any) -> None:
+    check(benchmark, measure.save_to_dashboard(runner, data_dir=ten_years[0], today=ten_years[1]))
+
+
 def test_csv_import(benchmark: Any, runner: Any, ten_years: TenYears) -> None:
     check(benchmark, measure.csv_import(runner, data_dir=ten_years[0]))
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
-from rehabtrack.charts.marker_chart import MarkerChart, event_label, timestamp
+from rehabtrack.charts.marker_chart import MarkerChart, day_of, event_label, timestamp
 from rehabtrack.charts.render import make_print_chart, render_chart_to, render_png
 from rehabtrack.charts.theme import LIGHT
 from rehabtrack.core.model import Direction, Discipline, Event, EventKind, Goal
@@ -255,8 +255,12 @@ def test_crowded_event_labels_never_overlap_and_a_cut_one_keeps_its_words_in_the
     for row in spans.values():
         row.sort()
         assert all(a[1] <= b[0] for a, b in zip(row, row[1:], strict=False)), row
-    tips = {line.value(): line.toolTip() for line in chart._event_pool if line.isVisible()}
+    tips = chart.event_tips()
     for label in strip.labels:
         if label.shown != label.text:
-            assert label.text in tips[label.x]  # the whole note, on hover
+            assert label.text in tips[day_of(label.x)]  # the whole note, on hover
+            # ... hovering its line shows it
+            view = chart.plotItem.getViewBox()
+            pointer = chart.drawing.mapFromScene(view.mapViewToScene(QPointF(label.x, 5.0)))
+            assert label.text in chart.drawing.event_tip_at(pointer)
     assert any(label.shown == label.text for label in strip.labels)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QPainterPath
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.marker_chart import (
@@ -35,7 +36,7 @@ def pain_goal(discipline: Discipline = Discipline.PT, target: float = 2) -> Goal
 
 def path_moves(chart: MarkerChart) -> list[date]:
     """Dates where the drawn weekly line starts a new stroke (a MoveTo in its painter path)."""
-    path: QPainterPath = chart._line.getPath()
+    path: QPainterPath = chart.drawing.line.path()
     moves = []
     for i in range(path.elementCount()):
         element = path.elementAt(i)
@@ -61,7 +62,7 @@ def test_a_missed_week_is_a_gap_not_a_line(chart: MarkerChart, make_series: Seri
     # The painter path itself starts a new stroke after each missed week.
     assert path_moves(chart) == [week(0), week(4), week(8)]
     # The rolling mean breaks at the same places.
-    mean_path = chart._mean_item.getPath()
+    mean_path = chart.drawing.mean.path()
     starts = [
         i
         for i in range(mean_path.elementCount())
@@ -89,15 +90,15 @@ def test_trend_is_drawn_over_the_last_12_weeks(
     (start, y0), (end, y1) = line
     assert (start, end) == (week(4), week(15))
     assert (y0, y1) == pytest.approx((8.0, 2.5))
-    x, y = chart._trend_item.getData()
-    assert list(x) == [timestamp(week(4)), timestamp(week(15))]
-    assert chart._trend_item.opts["pen"].style() == Qt.PenStyle.DashLine
+    trend = chart.drawing.trend
+    assert list(trend.xs) == [timestamp(week(4)), timestamp(week(15))]
+    assert trend.pen.style() == Qt.PenStyle.DashLine
 
 
 def test_no_trend_with_one_week(chart: MarkerChart, make_series: SeriesMaker) -> None:
     chart.set_data(make_series([5]))
     assert chart.trend_line() is None
-    assert not chart._trend_item.isVisible()
+    assert len(chart.drawing.trend.xs) == 0  # nothing drawn
 
 
 def test_goal_line_at_target_in_the_discipline_style(chart: MarkerChart, make_series: SeriesMaker) -> None:
@@ -123,8 +124,7 @@ def test_pt_and_ot_goals_differ_without_colour(chart: MarkerChart, make_series: 
     assert pt.pen.color() != ot.pen.color()
     labels = [label for _, label in chart.goal_lines()]
     assert labels[0].startswith("PT goal") and labels[1].startswith("OT goal")
-    spots = chart._goal_marks.points()
-    assert {s.symbol() for s in spots} == {PRINT.pt.symbol, PRINT.ot.symbol}
+    assert set(chart.goal_mark_symbols()) == {PRINT.pt.symbol, PRINT.ot.symbol}
 
 
 def test_event_lines_at_event_dates(chart: MarkerChart, make_series: SeriesMaker, week: Week) -> None:
@@ -137,9 +137,26 @@ def test_event_lines_at_event_dates(chart: MarkerChart, make_series: SeriesMaker
     assert [d for d, _ in lines] == [week(0), week(2) + timedelta(days=2)]
     assert lines[1][1] == "Injection"
     assert lines[0][1] == "Progress exercises to stage 2 next week please"  # the whole note, never cut
-    assert all(item.angle == 90 for item in chart._event_pool)
+    assert sorted(chart.event_tips()) == [week(0), week(2) + timedelta(days=2)]  # a line each, hovered
     chart.set_x_range(week(1), week(3))
     assert [d for d, _ in chart.event_lines()] == [week(2) + timedelta(days=2)]
+
+
+def test_hovering_an_event_line_says_the_event(
+    qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker, week: Week
+) -> None:
+    injection = Event(week(2) + timedelta(days=2), EventKind.INJECTION, "Steroid injection, right knee")
+    chart.set_data(make_series([6, 5, 5, 4]), events=[injection])
+    chart.show()
+    qtbot.waitExposed(chart)
+    view = chart.plotItem.getViewBox()
+    on_line = chart.mapFromScene(view.mapViewToScene(QPointF(timestamp(injection.day), 5.5)))
+    QTest.mouseMove(chart.viewport(), on_line)
+    qtbot.waitUntil(lambda: "Steroid injection, right knee" in chart.drawing.toolTip())
+    assert chart.drawing.toolTip().startswith("18 Mar 2026: ")
+    qtbot.wait(100)  # pyqtgraph ignores a move that follows the last one within a frame's time
+    QTest.mouseMove(chart.viewport(), on_line + QPoint(12, 0))  # beside the line: nothing to say
+    qtbot.waitUntil(lambda: chart.drawing.toolTip() == "")
 
 
 def test_a_range_crowded_with_events_draws_plain_lines_and_labels_them_when_zoomed_in(
@@ -150,7 +167,7 @@ def test_a_range_crowded_with_events_draws_plain_lines_and_labels_them_when_zoom
     lines = chart.event_lines()
     assert [d for d, _ in lines] == [e.day for e in events]  # every event still has its line ...
     assert {label for _, label in lines} == {""}  # ... but 20 labels would pile up: none are drawn
-    assert not any(line.isVisible() for line in chart._event_pool)
+    assert chart.event_tips() == {}  # one path of plain lines, no labelled lines
     chart.set_x_range(week(0), week(3))
     assert chart.event_lines() == [(week(i), f"Note {i}") for i in range(4)]
 
@@ -215,13 +232,26 @@ def test_lower_is_better_is_on_the_axis(chart: MarkerChart, make_series: SeriesM
     assert chart.axis_label() == "Morning stiffness (min) (lower is better)"
 
 
-def test_hover_text_names_the_week_and_value(chart: MarkerChart, make_series: SeriesMaker) -> None:
+def test_hover_text_names_the_week_and_value(
+    qtbot: QtBot, chart: MarkerChart, make_series: SeriesMaker
+) -> None:
     chart.set_data(make_series([4, 5]))
+    chart.show()
+    qtbot.waitExposed(chart)
     assert chart.tooltip_at(0) == "Week of 2 Mar 2026: 4/10"
-    assert chart._points.opts["hoverable"]
-    spot = chart._points.points()[1]
-    tip = chart._points.opts["tip"](x=spot.pos().x(), y=spot.pos().y(), data=spot.data())
-    assert tip == "Week of 9 Mar 2026: 5/10"
+    # What hovering the second point shows: its pixel, mapped to the drawing's coordinates.
+    view = chart.plotItem.getViewBox()
+    spot = chart.drawing.mapFromScene(view.mapViewToScene(QPointF(timestamp(date(2026, 3, 9)), 5.0)))
+    assert chart.drawing.point_tips_at(spot) == ["Week of 9 Mar 2026: 5/10"]
+    beside = chart.drawing.mapFromScene(view.mapViewToScene(QPointF(timestamp(date(2026, 3, 5)), 5.0)))
+    assert chart.drawing.point_tips_at(beside) == []
+    # The pointer moved onto that point: the view says it, as a tooltip would show it.
+    at = chart.mapFromScene(view.mapViewToScene(QPointF(timestamp(date(2026, 3, 9)), 5.0)))
+    QTest.mouseMove(chart.viewport(), at)
+    qtbot.waitUntil(lambda: view.toolTip() == "Week of 9 Mar 2026: 5/10")
+    qtbot.wait(100)  # pyqtgraph ignores a move that follows the last one within a frame's time
+    QTest.mouseMove(chart.viewport(), at + QPoint(0, 40))
+    qtbot.waitUntil(lambda: view.toolTip() == "")
 
 
 def test_wheel_zoom_is_off_by_default(chart: MarkerChart) -> None:
@@ -248,8 +278,8 @@ def test_theme_is_applied(chart: MarkerChart, make_series: SeriesMaker) -> None:
     chart.set_data(make_series([4, 5]), theme=DARK)
     assert chart.theme is DARK
     assert chart.backgroundBrush().color() == QColor(DARK.background)
-    assert chart._mean_item.opts["pen"].color() == QColor(DARK.rolling_mean)
-    assert chart._mean_item.opts["pen"].widthF() > chart._line.opts["pen"].widthF()
+    assert chart.drawing.mean.pen.color() == QColor(DARK.rolling_mean)
+    assert chart.drawing.mean.pen.widthF() > chart.drawing.line.pen.widthF()
 
 
 def test_set_data_300_times_reuses_items(chart: MarkerChart, make_series: SeriesMaker, week: Week) -> None:

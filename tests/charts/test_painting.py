@@ -123,3 +123,51 @@ def test_a_range_change_that_adds_or_drops_a_row_of_event_names_paints_once(
         heights.add(chart.plotItem.getAxis("top").height())
         assert counter.paints == 1, f"{counter.paints} paints for one range change"
     assert len(heights) >= 2  # the strip did change height
+
+
+def test_tick_specs_are_pyqtgraphs_to_the_last_bit(qtbot: QtBot, make_series: SeriesMaker) -> None:
+    """Where each tick, grid line and label goes, worked out without pyqtgraph's per-tick objects,
+    equals what pyqtgraph works out (positions, pens, label boxes and texts), for the date axis and the
+    value axis at a week, a year and ten years, narrow and wide."""
+    from PySide6.QtGui import QPainter
+
+    from rehabtrack.charts.axes import _MeasuringPainter as MeasuringPainter
+    from rehabtrack.charts.tick_specs import draw_specs, handled
+
+    def plain(specs: tuple) -> tuple:  # type: ignore[type-arg]
+        axis_spec, ticks, texts = specs
+        return (
+            (
+                axis_spec[0].color().rgba(),
+                axis_spec[1].x(),
+                axis_spec[1].y(),
+                axis_spec[2].x(),
+                axis_spec[2].y(),
+            ),
+            [(pen.color().rgba(), a.x(), a.y(), b.x(), b.y()) for pen, a, b in ticks],
+            [(r.getRect(), int(flags), text) for r, flags, text in texts],
+        )
+
+    chart = MarkerChart()
+    qtbot.addWidget(chart)
+    image = QImage(1000, 600, QImage.Format.Format_ARGB32)
+    checked = 0
+    for weeks in (2, 53, 520):
+        chart.set_data(make_series([3 + (i % 7) * 0.9 for i in range(weeks)]))
+        for size in ((436, 240), (900, 520)):
+            chart.resize(*size)
+            chart.show()
+            qtbot.waitExposed(chart)
+            qtbot.wait(20)
+            for name in ("left", "bottom"):
+                axis = chart.plotItem.getAxis(name)
+                assert handled(axis)
+                painter = QPainter(image)
+                try:
+                    ours = draw_specs(axis, MeasuringPainter(painter))
+                    theirs = axis.generateDrawSpecs(painter)
+                finally:
+                    painter.end()
+                assert plain(ours) == plain(theirs), (weeks, size, name)
+                checked += len(theirs[1])
+    assert checked > 200  # ticks and grid lines compared

@@ -1,4 +1,7 @@
-"""Backups through SQLite's backup API: daily, before a migration or restore, the newest N kept."""
+"""Backups through SQLite's backup API: daily, before a migration or restore, the newest N kept.
+
+SQLite only: backups are copies of the file (on a server its owner runs pg_dump).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Bad files are refused with a clear message that offers a backup, and are left byte for byte as
-they were; a newer schema is refused; a second copy of the app does not open the folder for writing."""
+they were; a newer schema is refused; a second copy of the app does not open the folder for writing.
+
+SQLite only: damaged and foreign files (test_server.py refuses another program's server database).
+"""
 
 from __future__ import annotations
 

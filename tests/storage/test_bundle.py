@@ -1,8 +1,11 @@
-"""Patient bundles and property tests: any valid history survives CSV and bundle round trips."""
+"""Patient bundles and property tests: any valid history survives CSV and bundle round trips, into an SQLite
+file and a PostgreSQL database alike (``place``: tests/storage/conftest.py)."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -11,8 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from places import Place
 
 from rehabtrack.core.imports import OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan
@@ -109,12 +113,12 @@ def _discharge(store: Store, patient_id: int) -> MaintenancePlan:
     return store.save_maintenance(patient_id, plan)
 
 
-def test_bundle_round_trip_of_the_demo_patient(demo_store, tmp_path: Path) -> None:
-    [patient] = demo_store.patients()
-    plan = _discharge(demo_store, patient.id)
-    demo_store.save_thresholds(patient.id, {"sleep_hours": 1.0, "measure/GAS": 8})  # set by the therapist
+def test_bundle_round_trip_of_the_demo_patient(demo, tmp_path: Path, place: Place) -> None:
+    [patient] = demo.patients()
+    plan = _discharge(demo, patient.id)
+    demo.save_thresholds(patient.id, {"sleep_hours": 1.0, "measure/GAS": 8})  # set by the therapist
     out = tmp_path / "margaret.rtbundle"
-    assert export_bundle(demo_store, patient.id, out) == len(demo_store.entries(patient.id))
+    assert export_bundle(demo, patient.id, out) == len(demo.entries(patient.id))
     assert out.stat().st_mode & 0o777 == 0o600
     data = json.loads(out.read_text())
     assert (data["format"], data["version"]) == ("rehabtrack-patient-bundle", 3)
@@ -124,16 +128,16 @@ def test_bundle_round_trip_of_the_demo_patient(demo_store, tmp_path: Path) -> No
     gas_links = [g["linked_goal"] for m in data["measures"] for g in m["gas"]]
     assert {"discipline": "PT", "title": "Walk 30 minutes without stopping"} in gas_links  # by identity
 
-    other = open_store(tmp_path / "therapist")
+    other = place.open("therapist")
     other.save_patient(Patient("Someone else"))
     other.save_activity(other.patients()[0].id, Activity("Knit", Discipline.OT))  # ids differ there
     pid = import_bundle(other, out).patient_id
-    assert _history(other, pid) == _history(demo_store, patient.id)
+    assert _history(other, pid) == _history(demo, patient.id)
     assert other.maintenance(pid) == plan
     assert other.thresholds(pid) == {"sleep_hours": 1.0, "measure/GAS": 8.0}
 
     # Spelled out: the measures the demo patient's history is judged by came across intact.
-    mine, theirs = demo_store.measures(patient.id), other.measures(pid)
+    mine, theirs = demo.measures(patient.id), other.measures(pid)
     assert len(theirs) == len(mine) > 0
     assert [r.score for r in theirs] == [scored(r).score for r in mine]
     [copm_mine, *_] = [r for r in mine if r.instrument == "COPM"]
@@ -151,12 +155,12 @@ def test_bundle_round_trip_of_the_demo_patient(demo_store, tmp_path: Path) -> No
 
 
 def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_asks_before_it_replaces(
-    demo_store, tmp_path: Path
+    demo, tmp_path: Path, place: Place
 ) -> None:
-    [patient] = demo_store.patients()
+    [patient] = demo.patients()
     first = tmp_path / "v1.rtbundle"
-    export_bundle(demo_store, patient.id, first)
-    other = open_store(tmp_path / "therapist")
+    export_bundle(demo, patient.id, first)
+    other = place.open("therapist")
     pid = import_bundle(other, first).patient_id
     counts = _counts(other)
     again = import_bundle(other, first)
@@ -164,28 +168,26 @@ def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_ask
     assert _counts(other) == counts
     assert len(other.patients(True)) == 1
     before = _history(other, pid)
-    assert before == _history(demo_store, patient.id)
+    assert before == _history(demo, patient.id)
 
     # The patient keeps logging, edits a week, renames themself, and sends a new bundle.
-    last = demo_store.entries(patient.id)[-1]
-    demo_store.save_entry(patient.id, WeeklyEntry(last.week + timedelta(weeks=1), {"pain": 1}))
-    demo_store.save_entry(patient.id, replace(last, values={**last.values, "pain": 9}, notes="edited"))
-    demo_store.save_patient(replace(patient, display_name="Margaret D."))
-    demo_store.save_event(patient.id, Event(last.week, EventKind.OTHER, "Back at work"))
-    walk = demo_store.activities(patient.id)[0]
-    goal = demo_store.save_goal(
-        patient.id, Goal(Discipline.PT, "Walk an hour", f"activity/{walk.id}", 9, "higher")
-    )
+    last = demo.entries(patient.id)[-1]
+    demo.save_entry(patient.id, WeeklyEntry(last.week + timedelta(weeks=1), {"pain": 1}))
+    demo.save_entry(patient.id, replace(last, values={**last.values, "pain": 9}, notes="edited"))
+    demo.save_patient(replace(patient, display_name="Margaret D."))
+    demo.save_event(patient.id, Event(last.week, EventKind.OTHER, "Back at work"))
+    walk = demo.activities(patient.id)[0]
+    goal = demo.save_goal(patient.id, Goal(Discipline.PT, "Walk an hour", f"activity/{walk.id}", 9, "higher"))
     # …refills the latest LEFS (same day: an update), adds a pain rating for the new goal, is discharged.
-    lefs = demo_store.measures(patient.id, "LEFS")[-1]
-    demo_store.save_measure(patient.id, MeasureResult("LEFS", lefs.taken, (4.0,) * 20, id=lefs.id))
-    demo_store.save_measure(patient.id, MeasureResult("NPRS", last.week, (2.0,), goal_id=goal.id))
-    _discharge(demo_store, patient.id)
+    lefs = demo.measures(patient.id, "LEFS")[-1]
+    demo.save_measure(patient.id, MeasureResult("LEFS", lefs.taken, (4.0,) * 20, id=lefs.id))
+    demo.save_measure(patient.id, MeasureResult("NPRS", last.week, (2.0,), goal_id=goal.id))
+    _discharge(demo, patient.id)
     # The two therapists set the patient's sleep threshold differently; one also sets stiffness.
-    demo_store.save_thresholds(patient.id, {"sleep_hours": 1.0, "stiffness_minutes": 20})
+    demo.save_thresholds(patient.id, {"sleep_hours": 1.0, "stiffness_minutes": 20})
     other.save_thresholds(pid, {"sleep_hours": 2.0})
     second = tmp_path / "v2.rtbundle"
-    export_bundle(demo_store, patient.id, second)
+    export_bundle(demo, patient.id, second)
 
     # By default what is new is added and every stored value that differs is kept, and listed.
     kept = import_bundle(other, second)
@@ -197,32 +199,35 @@ def test_importing_the_same_bundle_twice_creates_no_duplicates_and_an_update_ask
         ("meaningful change", "Sleep", "1"),
     }
     assert other.thresholds(pid) == {"sleep_hours": 2.0, "stiffness_minutes": 20.0}  # the new one added
-    assert kept.backup is not None and kept.backup.exists()
+    if place.kind == "sqlite":
+        assert kept.backup is not None and kept.backup.exists()
+    else:
+        assert kept.backup is None  # a server is backed up by its owner (pg_dump), not by an import
     assert [p.display_name for p in other.patients(True)] == ["Margaret Demo"]
     stored_last = other.entry(pid, last.week)  # the note is new (there was none), so it is added
     assert last.notes == "" and stored_last is not None
     assert (stored_last.values, stored_last.notes) == (last.values, "edited")
     assert other.entry(pid, last.week + timedelta(weeks=1)).values == {"pain": 1}  # type: ignore[union-attr]
-    assert other.maintenance(pid) == demo_store.maintenance(patient.id)  # none was stored: added
+    assert other.maintenance(pid) == demo.maintenance(patient.id)  # none was stored: added
 
     # Taking the file's values makes the copy the same as the patient's own records.
     taken = import_bundle(other, second, OnConflict.REPLACE)
     assert len(taken.conflicts) == 4 and taken.changed
-    assert other.thresholds(pid) == demo_store.thresholds(patient.id)
+    assert other.thresholds(pid) == demo.thresholds(patient.id)
     assert [p.display_name for p in other.patients(True)] == ["Margaret D."]
-    assert _history(other, pid) == _history(demo_store, patient.id)
+    assert _history(other, pid) == _history(demo, patient.id)
     counts = _counts(other)
     assert counts[-1] == len(before["measures"]) + 1  # type: ignore[arg-type]  # the LEFS was updated
     assert other.measures(pid, "LEFS")[-1].score == 80
     [nprs] = other.measures(pid, "NPRS")
     assert [g.title for g in other.goals(pid) if g.id == nprs.goal_id] == ["Walk an hour"]
     assert not import_bundle(other, second, OnConflict.REPLACE).changed
-    assert _history(other, pid) == _history(demo_store, patient.id)
+    assert _history(other, pid) == _history(demo, patient.id)
     assert _counts(other) == counts
     other.close()
 
 
-def test_a_version_1_bundle_without_measures_still_imports(tmp_path: Path) -> None:
+def test_a_version_1_bundle_without_measures_still_imports(tmp_path: Path, place: Place) -> None:
     bundle = {
         "format": "rehabtrack-patient-bundle",
         "version": 1,
@@ -257,7 +262,7 @@ def test_a_version_1_bundle_without_measures_still_imports(tmp_path: Path) -> No
     }
     out = tmp_path / "old.rtbundle"
     out.write_text(json.dumps(bundle))
-    store = open_store(tmp_path / "therapist")
+    store = place.open("therapist")
     pid = import_bundle(store, out).patient_id
     [entry] = store.entries(pid)
     assert (store.patient(pid).display_name, entry.values, entry.notes) == (
@@ -277,14 +282,14 @@ def test_a_version_1_bundle_without_measures_still_imports(tmp_path: Path) -> No
     store.close()
 
 
-def test_a_bad_bundle_imports_nothing(demo_store, tmp_path: Path) -> None:
-    [patient] = demo_store.patients()
+def test_a_bad_bundle_imports_nothing(demo, tmp_path: Path, place: Place) -> None:
+    [patient] = demo.patients()
     out = tmp_path / "p.rtbundle"
-    export_bundle(demo_store, patient.id, out)
+    export_bundle(demo, patient.id, out)
     data = json.loads(out.read_text())
     data["entries"][-1]["values"]["pain"] = 14
     out.write_text(json.dumps(data))
-    other = open_store(tmp_path / "other")
+    other = place.open("other")
     with pytest.raises(BundleError, match="(?s)Nothing was imported.*Pain"):
         import_bundle(other, out)
     data["version"] = 99
@@ -304,10 +309,12 @@ def _bad(data: dict[str, object], change) -> dict[str, object]:  # type: ignore[
     return copy
 
 
-def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(demo_store, tmp_path: Path) -> None:
-    [patient] = demo_store.patients()
+def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(
+    demo, tmp_path: Path, place: Place
+) -> None:
+    [patient] = demo.patients()
     out = tmp_path / "p.rtbundle"
-    export_bundle(demo_store, patient.id, out)
+    export_bundle(demo, patient.id, out)
     good = json.loads(out.read_text())
     lefs = next(i for i, m in enumerate(good["measures"]) if m["instrument"] == "LEFS")
     taken = good["measures"][lefs]["taken"]
@@ -358,8 +365,8 @@ def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(demo_store, t
         ),
     ]
     # A fresh store gets nothing; a store holding an earlier import of the patient keeps it unchanged.
-    fresh = open_store(tmp_path / "fresh")
-    holding = open_store(tmp_path / "holding")
+    fresh = place.open("fresh")
+    holding = place.open("holding")
     pid = import_bundle(holding, out).patient_id
     before = _history(holding, pid)
     for change, message in cases:
@@ -373,7 +380,7 @@ def test_a_bundle_with_a_bad_questionnaire_or_plan_imports_nothing(demo_store, t
     holding.close()
 
 
-def test_bundle_from_the_command_line(tmp_path: Path) -> None:
+def test_bundle_from_the_command_line(tmp_path: Path, place: Place) -> None:
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "rehabtrack", *args], capture_output=True, text=True, timeout=120
@@ -387,10 +394,10 @@ def test_bundle_from_the_command_line(tmp_path: Path) -> None:
     renamed.write_bytes(bundle.read_bytes())
     said = ("Imported Margaret Demo's history", "Nothing new in")
     for path, first_words in zip((bundle, renamed), said, strict=True):
-        out = run("--data-dir", str(tmp_path / "data"), "import", str(path))
+        out = run(*place.option(), "import", str(path))
         assert out.returncode == 0, out.stderr
         assert out.stdout.startswith(first_words)
-    store = open_store(tmp_path / "data")
+    store = place.open("data")
     assert [p.display_name for p in store.patients()] == ["Margaret Demo"]
     store.close()
 
@@ -437,10 +444,14 @@ def _entries(draw: st.DrawFn) -> list[WeeklyEntry]:
     return [draw(_entry(date(2020, 1, 6) + timedelta(weeks=o))) for o in sorted(offsets)]
 
 
+EXAMPLES = itertools.count(1)
+
+
 def _saved(entries: list[WeeklyEntry]) -> tuple[Store, int, tempfile.TemporaryDirectory[str]]:
+    """The entries saved in an SQLite file of their own, for a patient of a name no other example has."""
     tmp = tempfile.TemporaryDirectory()
     store = open_store(Path(tmp.name) / "source")
-    patient = store.save_patient(Patient("Prop Test"))
+    patient = store.save_patient(Patient(f"Prop Test {next(EXAMPLES)}"))
     assert patient.id is not None
     ids = [store.save_activity(patient.id, a).id for a in ACTIVITIES]
     store.save_entries(
@@ -459,20 +470,25 @@ def _saved(entries: list[WeeklyEntry]) -> tuple[Store, int, tempfile.TemporaryDi
     return store, patient.id, tmp
 
 
-PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example imports into the test's own target (``place``): a new patient there every time.
+PROPERTY = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 
 @PROPERTY
 @given(_entries())
-def test_any_valid_entries_survive_csv_export_and_import(entries: list[WeeklyEntry]) -> None:
+def test_any_valid_entries_survive_csv_export_and_import(place: Place, entries: list[WeeklyEntry]) -> None:
     store, pid, tmp = _saved(entries)
     with tmp:
         out = Path(tmp.name) / "out.csv"
         export_csv(store, out, [pid])
-        other = open_store(Path(tmp.name) / "target")
+        other = place.open("target")
         import_csv(other, out)
-        [copy] = other.patients()
-        assert copy.id is not None
+        copy = other.patient_named(store.patient(pid).display_name)
+        assert copy is not None and copy.id is not None
         assert _history(other, copy.id)["entries"] == _history(store, pid)["entries"]
         other.close()
         store.close()
@@ -480,13 +496,43 @@ def test_any_valid_entries_survive_csv_export_and_import(entries: list[WeeklyEnt
 
 @PROPERTY
 @given(_entries())
-def test_any_valid_entries_survive_bundle_export_and_import(entries: list[WeeklyEntry]) -> None:
+def test_any_valid_entries_survive_bundle_export_and_import(place: Place, entries: list[WeeklyEntry]) -> None:
     store, pid, tmp = _saved(entries)
     with tmp:
         out = Path(tmp.name) / "p.rtbundle"
         export_bundle(store, pid, out)
-        other = open_store(Path(tmp.name) / "target")
+        other = place.open("target")
         copy = import_bundle(other, out).patient_id
         assert _history(other, copy) == _history(store, pid)
+        other.close()
+        store.close()
+
+
+@PROPERTY
+@given(_entries())
+@example(
+    [
+        WeeklyEntry(date(2025, 3, 3), {}, notes="  \n "),
+        WeeklyEntry(date(2025, 3, 10), {"pain": 1}, notes=" x\t"),
+    ]
+)
+def test_any_valid_entries_survive_fhir_export_and_import(entries: list[WeeklyEntry]) -> None:
+    from rehabtrack.fhir.export import export_fhir
+    from rehabtrack.fhir.reading import import_fhir
+
+    store, pid, tmp = _saved(entries)
+    with tmp:
+        out = Path(tmp.name) / "p.json"
+        export_fhir(store, pid, out)
+        other = open_store(Path(tmp.name) / "target")
+        report, _ = import_fhir(other, out)
+        expected = _history(store, pid)
+        # FHIR has a resource for each value, none for a week with no values or an activity never rated
+        weeks = [w for w in expected["entries"] if any(w[1:4]) or w[4]]  # type: ignore[attr-defined]
+        rated = {name for w in weeks for name, *_ in w[3]}
+        # a FHIR string's only white space is space, tab, CR and LF (FHIR R4 datatypes: string)
+        expected["entries"] = [(*w[:4], re.sub(r"[^\S \r\n\t]", " ", w[4])) for w in weeks]
+        expected["activities"] = [a for a in expected["activities"] if a[0] in rated]  # type: ignore[attr-defined]
+        assert _history(other, report.patient_id) == expected
         other.close()
         store.close()

@@ -3,6 +3,9 @@ locks nobody out: the next open succeeds with the state before or after, never a
 
 The crashes are real (crash_runner.py ends a forked process with ``os._exit`` from sqlite3's statement
 hook: no rollback, no close, as abrupt as SIGKILL for SQLite); every step of each operation is covered.
+
+SQLite only: the crash points are sqlite3's statements in a forked process, and the states checked are the
+file's (a PostgreSQL server recovers on its own, and a transaction cut short there never commits).
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""A crash, a full disk, a read-only file or an old schema never loses or half-writes a save."""
+"""A crash, a full disk, a read-only file or an old schema never loses or half-writes a save.
+
+SQLite only: full disks, read-only files and released schema files are the SQLite file's faults;
+test_migrations.py upgrades every released schema on PostgreSQL too.
+"""
 
 from __future__ import annotations
 

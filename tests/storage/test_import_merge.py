@@ -1,5 +1,6 @@
 """Imports add what is new and never erase: a blank or absent value is not in the file, a differing value is
-a conflict that is listed and kept unless the user takes the file's, and a backup is made first."""
+a conflict that is listed and kept unless the user takes the file's, and a backup is made first. On SQLite and
+PostgreSQL alike (``place``: tests/storage/conftest.py), except the backups, which are the SQLite file's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from places import Place
 
 from rehabtrack.core.imports import OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan, recurrence_alerts
@@ -84,7 +86,8 @@ def test_an_import_that_brings_nothing_new_writes_nothing_and_makes_no_backup(
     assert list_backups(data_dir) == backups
 
 
-def test_a_dry_run_says_what_would_happen_and_writes_nothing(demo_store: Store, tmp_path: Path) -> None:
+def test_a_dry_run_says_what_would_happen_and_writes_nothing(demo: Store, tmp_path: Path) -> None:
+    demo_store = demo
     before = _everything(demo_store)
     csv_file = tmp_path / "new.csv"
     csv_file.write_text("patient,week,pain\nZoe New,2026-11-16,4\n", encoding="utf-8")
@@ -103,9 +106,9 @@ def _recurring(store: Store) -> int:
 
 
 def test_an_older_bundle_keeps_a_note_added_since_the_plan_and_the_recurrence_warning(
-    store_dir: Path, tmp_path: Path
+    place: Place, tmp_path: Path
 ) -> None:
-    store = open_store(store_dir)
+    store = place.open()
     pid = _recurring(store)
     old = tmp_path / "older.rtbundle"
     export_bundle(store, pid, old)  # before discharge: the plan in it is all null
@@ -130,9 +133,9 @@ def test_an_older_bundle_keeps_a_note_added_since_the_plan_and_the_recurrence_wa
 
 
 def test_a_bundle_with_only_pain_for_a_stored_week_keeps_its_sleep_and_notes(
-    store_dir: Path, tmp_path: Path
+    place: Place, tmp_path: Path
 ) -> None:
-    store = open_store(store_dir)
+    store = place.open()
     pid = _recurring(store)
     week = store.entries(pid)[0].week
     store.save_entry(pid, WeeklyEntry(week, {"pain": 2, "sleep_hours": 7}, notes="slept well"))
@@ -148,15 +151,15 @@ def test_a_bundle_with_only_pain_for_a_stored_week_keeps_its_sleep_and_notes(
     assert (first.values, first.notes) == ({"pain": 2, "sleep_hours": 7}, "slept well")
     assert second.notes == ""  # never the text "None"
 
-    other = open_store(tmp_path / "other")  # into a new database the missing note is no note either
+    other = place.open("other")  # into a new database the missing note is no note either
     pid2 = import_bundle(other, out).patient_id
     assert [e.notes for e in other.entries(pid2)][:2] == ["", ""]
     other.close()
     store.close()
 
 
-def test_values_that_only_together_are_wrong_import_nothing(store_dir: Path, tmp_path: Path) -> None:
-    store = open_store(store_dir)
+def test_values_that_only_together_are_wrong_import_nothing(place: Place, tmp_path: Path) -> None:
+    store = place.open()
     ann = store.save_patient(Patient("Ann"))
     assert ann.id is not None
     store.save_entry(ann.id, WeeklyEntry(date(2026, 11, 16), {"exercise_days_prescribed": 3}))
@@ -169,8 +172,8 @@ def test_values_that_only_together_are_wrong_import_nothing(store_dir: Path, tmp
     store.close()
 
 
-def test_csv_rows_of_one_patient_match_however_the_name_is_written(store_dir: Path, tmp_path: Path) -> None:
-    store = open_store(store_dir)
+def test_csv_rows_of_one_patient_match_however_the_name_is_written(place: Place, tmp_path: Path) -> None:
+    store = place.open()
     store.save_patient(Patient("Ann Example"))
     csv_file = tmp_path / "names.csv"
     csv_file.write_text(
@@ -183,8 +186,8 @@ def test_csv_rows_of_one_patient_match_however_the_name_is_written(store_dir: Pa
 
 
 @pytest.mark.parametrize("week", ["0001-01-01", "1899-12-25", f"{date.today().year + 2}-01-04"])
-def test_weeks_outside_1900_to_next_year_are_refused(store_dir: Path, tmp_path: Path, week: str) -> None:
-    store = open_store(store_dir)
+def test_weeks_outside_1900_to_next_year_are_refused(place: Place, tmp_path: Path, week: str) -> None:
+    store = place.open()
     csv_file = tmp_path / "old.csv"
     csv_file.write_text(f"week,pain\n{week},4\n", encoding="utf-8")
     last = f"{date.today().year + 1}-12-31"
@@ -229,10 +232,10 @@ def _bundle_of_one_week(tmp_path: Path, change) -> Path:  # type: ignore[no-unty
     ids=["week 0001", "event 1066", "archived string", "version string", "10**400", "long name"],
 )
 def test_a_bundle_that_breaks_a_rule_imports_nothing(
-    store_dir: Path, tmp_path: Path, change, message: str
+    place: Place, tmp_path: Path, change, message: str
 ) -> None:  # type: ignore[no-untyped-def]
     out = _bundle_of_one_week(tmp_path, change)
-    store = open_store(store_dir)
+    store = place.open()
     with pytest.raises(BundleError, match=message) as caught:
         import_bundle(store, out)
     assert "\n" not in str(caught.value)
@@ -240,13 +243,8 @@ def test_a_bundle_that_breaks_a_rule_imports_nothing(
     store.close()
 
 
-@pytest.fixture
-def store_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-def test_nulls_in_a_bundle_are_not_in_the_file(store_dir: Path, tmp_path: Path) -> None:
-    store = open_store(store_dir)
+def test_nulls_in_a_bundle_are_not_in_the_file(place: Place, tmp_path: Path) -> None:
+    store = place.open()
     pid = _recurring(store)
     joe = store.patient(pid)
     store.save_patient(replace(joe, condition="Stroke (right side)", pt_clinician="Priya, PT"))

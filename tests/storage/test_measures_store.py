@@ -1,12 +1,12 @@
-"""Questionnaire results and the maintenance plan in the database: round trip, validation, CHECKs, demo."""
+"""Questionnaire results and the maintenance plan in the database: round trip, validation, CHECKs, demo. On
+SQLite and PostgreSQL alike (``store`` and ``demo``: tests/storage/conftest.py)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from rehabtrack.core.maintenance import MaintenancePlan
@@ -14,16 +14,9 @@ from rehabtrack.core.measure_series import GasGoal, MeasureResult, overall_chang
 from rehabtrack.core.measures import CopmProblem, classify, copm, lefs
 from rehabtrack.core.model import Direction, Discipline, Goal, Patient
 from rehabtrack.core.validation import InvalidInput
-from rehabtrack.storage.store import DATABASE_NAME, Store, open_store
+from rehabtrack.storage.store import Store
 
 DAY = date(2026, 3, 4)
-
-
-@pytest.fixture
-def store(data_dir: Path):  # type: ignore[no-untyped-def]
-    opened = open_store(data_dir)
-    yield opened
-    opened.close()
 
 
 def _patient(store: Store) -> int:
@@ -74,19 +67,24 @@ def test_bad_answers_write_nothing_and_name_the_item(store: Store) -> None:
     assert store.measures(pid) == []
 
 
-def test_schema_checks_refuse_impossible_rows(store: Store, data_dir: Path) -> None:
+def test_schema_checks_refuse_impossible_rows(store: Store) -> None:
     pid = _patient(store)
-    with sqlite3.connect(data_dir / DATABASE_NAME) as conn:
-        insert = (
-            "INSERT INTO measure_result"
-            " (patient_id, instrument, taken, answers, score, satisfaction, created_at)"
-            " VALUES (?, ?, '2026-03-04', '[]', ?, ?, '2026-03-04 00:00:00')"
-        )
-        for instrument, score, satisfaction in (("LEFS", 81, None), ("SF36", 1, None), ("COPM", 5, None)):
-            with pytest.raises(sqlite3.IntegrityError):
-                conn.execute(insert, (pid, instrument, score, satisfaction))
-        with pytest.raises(sqlite3.IntegrityError):
-            conn.execute("UPDATE patient SET maintenance_every_weeks = 3 WHERE id = ?", (pid,))
+    insert = sa.text(
+        "INSERT INTO measure_result"
+        " (patient_id, instrument, taken, answers, score, satisfaction, created_at)"
+        " VALUES (:pid, :instrument, :taken, '[]', :score, :satisfaction, CURRENT_TIMESTAMP)"
+    )
+    for instrument, score, check in (
+        ("LEFS", 81, "score_range"),
+        ("SF36", 1, "instrument"),
+        ("COPM", 5, "sat"),
+    ):
+        row = {"pid": pid, "instrument": instrument, "taken": DAY, "score": score, "satisfaction": None}
+        with pytest.raises(IntegrityError, match=f"ck_measure_{check}"), store.engine.begin() as conn:
+            conn.execute(insert, row)
+    update = sa.text("UPDATE patient SET maintenance_every_weeks = 3 WHERE id = :pid")
+    with pytest.raises(IntegrityError, match="ck_patient_maintenance_every"), store.engine.begin() as conn:
+        conn.execute(update, {"pid": pid})
 
 
 def test_maintenance_plan_round_trip(store: Store) -> None:
@@ -113,7 +111,8 @@ def test_clinic_item_wording(store: Store) -> None:
         )
 
 
-def test_demo_has_the_described_results(demo_store: Store, today: date) -> None:
+def test_demo_has_the_described_results(demo: Store, today: date) -> None:
+    demo_store = demo
     patient = demo_store.patient_named("Margaret Demo")
     assert patient is not None and patient.id is not None
     results = demo_store.measures(patient.id)

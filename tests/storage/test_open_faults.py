@@ -1,5 +1,8 @@
 """Opening after a crash left the folder odd: SQLite's own recovery is trusted, a first set-up cut short
-is finished, leftovers are tidied, a lock file that is a link is never followed."""
+is finished, leftovers are tidied, a lock file that is a link is never followed.
+
+SQLite only: these are faults of the data folder and its files (a server has none).
+"""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ import pytest
 
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side
+from rehabtrack.fhir.export import export_fhir
 from rehabtrack.storage.backup import backup_now
 from rehabtrack.storage.bundle import export_bundle
 from rehabtrack.storage.csv_io import export_csv, import_csv
@@ -37,9 +38,10 @@ def test_data_folder_database_wal_backups_and_exports_are_the_users_only(tmp_pat
         ann = store.save_patient(Patient("Ann"))
         store.save_entry(ann.id, WeeklyEntry(MONDAY, {"pain": 3}))
         backup = backup_now(data_dir)
-        csv_out, bundle_out = tmp_path / "a.csv", tmp_path / "a.rtbundle"
+        csv_out, bundle_out, fhir_out = tmp_path / "a.csv", tmp_path / "a.rtbundle", tmp_path / "a.json"
         export_csv(store, csv_out, [ann.id])
         export_bundle(store, ann.id, bundle_out)
+        export_fhir(store, ann.id, fhir_out)
         assert _mode(data_dir) == 0o700
         assert _mode(data_dir / "backups") == 0o700
         for path in (
@@ -48,6 +50,7 @@ def test_data_folder_database_wal_backups_and_exports_are_the_users_only(tmp_pat
             backup,
             csv_out,
             bundle_out,
+            fhir_out,
         ):
             assert _mode(path) == 0o600, path
         store.close()
@@ -148,3 +151,38 @@ def test_logs_never_contain_notes_or_names(tmp_path: Path) -> None:
     assert CANARY not in text  # ... but never the data it carried
     if os.name == "posix":
         assert _mode(log_file) == 0o600
+
+
+@pytest.mark.postgres
+def test_a_server_refusing_a_row_never_repeats_its_data(
+    postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL's own message would repeat the refused row (its notes, the patient's name)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from rehabtrack.storage.store import open_server
+
+    store = open_server(postgres_url)
+    ann = store.save_patient(Patient("Ann"))
+    week = sa.text(
+        "INSERT INTO weekly_entry (patient_id, week, pain, notes, updated_at) "
+        "VALUES (:patient, :week, 11, :notes, CURRENT_TIMESTAMP)"
+    )
+    activity = sa.text(
+        "INSERT INTO activity (patient_id, name, discipline, archived, position) "
+        "VALUES (:patient, :name, 'PT', false, 0)"
+    )
+    said = []
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    with pytest.raises(IntegrityError) as caught, store.engine.begin() as conn:
+        conn.execute(week, {"patient": ann.id, "week": MONDAY, "notes": f"note {CANARY}"})
+    said.append(str(caught.value))
+    with pytest.raises(IntegrityError) as caught, store.engine.begin() as conn:
+        for _ in range(2):
+            conn.execute(activity, {"patient": ann.id, "name": f"Walk {CANARY}"})
+    said.append(str(caught.value))
+    store.close()
+    assert 'violates check constraint "ck_pain_range"' in said[0]
+    assert 'violates unique constraint "uq_activity_patient_name"' in said[1]
+    assert CANARY not in " ".join(said) + caplog.text

@@ -1,12 +1,14 @@
-"""The Store facade on a real SQLite file: round trips, one entry per week, bad input writes nothing."""
+"""The Store facade on a real SQLite file and a real PostgreSQL database (``place``, see
+tests/storage/conftest.py): round trips, one entry per week, bad input writes nothing."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from places import Place
 from sqlalchemy.exc import IntegrityError
 
 from rehabtrack.core.markers import WEEKLY_MARKERS
@@ -14,24 +16,12 @@ from rehabtrack.core.model import Activity, ActivityRating, Discipline, Patient,
 from rehabtrack.core.rom import RomReading, Side
 from rehabtrack.core.validation import InvalidInput
 from rehabtrack.storage.engine import APPLICATION_ID
-from rehabtrack.storage.store import DATABASE_NAME, open_store
+from rehabtrack.storage.store import open_store
 
 MONDAY = date(2025, 3, 3)
 
 
-@pytest.fixture
-def store(data_dir: Path):  # type: ignore[no-untyped-def]
-    store = open_store(data_dir)
-    yield store
-    store.close()
-
-
-def _count(data_dir: Path, table: str) -> int:
-    with sqlite3.connect(data_dir / DATABASE_NAME) as conn:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-
-
-def test_entry_round_trips_through_the_file(store, data_dir: Path) -> None:
+def test_entry_round_trips_through_the_database(store, place: Place) -> None:
     patient = store.save_patient(Patient("Ann Lee", "Stroke", "Left hand", date(2025, 1, 6)))
     walk = store.save_activity(patient.id, Activity("Walk to the shop", Discipline.PT))
     entry = WeeklyEntry(
@@ -44,7 +34,7 @@ def test_entry_round_trips_through_the_file(store, data_dir: Path) -> None:
     store.save_entry(patient.id, entry)
     store.close()
 
-    reopened = open_store(data_dir)
+    reopened = place.open()
     [loaded] = reopened.entries(patient.id)
     assert loaded.week == MONDAY
     assert loaded.values == entry.values
@@ -54,16 +44,16 @@ def test_entry_round_trips_through_the_file(store, data_dir: Path) -> None:
     assert loaded.adherence == 60.0
 
 
-def test_saving_the_same_week_again_replaces_it(store, data_dir: Path) -> None:
+def test_saving_the_same_week_again_replaces_it(store, place: Place) -> None:
     patient = store.save_patient(Patient("Ann"))
     store.save_entry(patient.id, WeeklyEntry(MONDAY, {"pain": 5}))
     store.save_entry(patient.id, WeeklyEntry(MONDAY, {"pain": 3}))
     assert [e.values for e in store.entries(patient.id)] == [{"pain": 3}]
-    assert _count(data_dir, "weekly_entry") == 1
+    assert place.count("weekly_entry") == 1
 
 
 @pytest.mark.parametrize("marker", WEEKLY_MARKERS, ids=lambda m: m.key)
-def test_out_of_range_value_is_refused_and_nothing_written(store, data_dir: Path, marker) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_range_value_is_refused_and_nothing_written(store, place: Place, marker) -> None:  # type: ignore[no-untyped-def]
     patient = store.save_patient(Patient("Ann"))
     for bad in (marker.low - 1, marker.high + 1):
         with pytest.raises(InvalidInput) as caught:
@@ -72,17 +62,17 @@ def test_out_of_range_value_is_refused_and_nothing_written(store, data_dir: Path
         assert problem.field == marker.key
         assert marker.label in problem.message
         assert f"{marker.low:g} to {marker.high:g}" in problem.message
-    assert _count(data_dir, "weekly_entry") == 0
+    assert place.count("weekly_entry") == 0
 
 
-def test_impossible_rom_is_refused_with_the_joint_limits(store, data_dir: Path) -> None:
+def test_impossible_rom_is_refused_with_the_joint_limits(store, place: Place) -> None:
     patient = store.save_patient(Patient("Ann"))
     with pytest.raises(InvalidInput, match=r"Right knee flexion must be from 0 to 160°"):
         store.save_entry(
             patient.id, WeeklyEntry(MONDAY, rom=(RomReading("knee", Side.RIGHT, "flexion", 400),))
         )
-    assert _count(data_dir, "weekly_entry") == 0
-    assert _count(data_dir, "rom_measurement") == 0
+    assert place.count("weekly_entry") == 0
+    assert place.count("rom_measurement") == 0
 
 
 def test_an_entry_must_be_filed_under_a_monday(store) -> None:
@@ -91,19 +81,19 @@ def test_an_entry_must_be_filed_under_a_monday(store) -> None:
         store.save_entry(patient.id, WeeklyEntry(date(2025, 3, 5), {"pain": 2}))
 
 
-def test_schema_refuses_what_core_refuses_even_from_a_buggy_caller(store, data_dir: Path) -> None:
+def test_schema_refuses_what_core_refuses_even_from_a_buggy_caller(store) -> None:
     patient = store.save_patient(Patient("Ann"))
-    conn = sqlite3.connect(data_dir / DATABASE_NAME)
-    insert = (
+    insert = sa.text(
         "INSERT INTO weekly_entry (patient_id, week, pain, notes, updated_at) "
-        "VALUES (?, ?, ?, '', '2025-01-01')"
+        "VALUES (:patient, :week, :pain, '', CURRENT_TIMESTAMP)"
     )
-    with pytest.raises(sqlite3.IntegrityError, match="ck_pain_range"):
-        conn.execute(insert, (patient.id, "2025-03-03", 11))
-    conn.execute(insert, (patient.id, "2025-03-03", 4))
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        conn.execute(insert, (patient.id, "2025-03-03", 5))
-    conn.close()
+    row = {"patient": patient.id, "week": MONDAY}
+    with pytest.raises(IntegrityError, match="ck_pain_range"), store.engine.begin() as conn:
+        conn.execute(insert, {**row, "pain": 11})
+    with store.engine.begin() as conn:
+        conn.execute(insert, {**row, "pain": 4})
+    with pytest.raises(IntegrityError, match="(?i)unique"), store.engine.begin() as conn:
+        conn.execute(insert, {**row, "pain": 5})
 
 
 def test_deleting_returns_the_entry_for_undo(store) -> None:
@@ -116,7 +106,8 @@ def test_deleting_returns_the_entry_for_undo(store) -> None:
     assert store.entries(patient.id)[0].notes == "x"
 
 
-def test_database_is_wal_with_foreign_keys_and_marked_as_ours(store, data_dir: Path) -> None:
+def test_database_file_is_wal_with_foreign_keys_and_marked_as_ours(data_dir: Path) -> None:
+    store = open_store(data_dir)  # SQLite's own settings: the file only
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -129,6 +120,33 @@ def test_database_is_wal_with_foreign_keys_and_marked_as_ours(store, data_dir: P
             "VALUES (999, 'x', 'PT', 0, 0)"
         )
     assert patient.id is not None
+    store.close()
+
+
+@pytest.mark.postgres
+def test_server_database_is_marked_as_ours_with_foreign_keys_and_timestamps_with_time_zone(
+    postgres_url: str,
+) -> None:
+    from rehabtrack.storage.server import MARK
+    from rehabtrack.storage.store import open_server
+
+    store = open_server(postgres_url)
+    with store.engine.connect() as conn:
+        mark = "SELECT obj_description('alembic_version'::regclass, 'pg_class')"
+        assert conn.exec_driver_sql(mark).scalar() == MARK
+        types = conn.exec_driver_sql(
+            "SELECT DISTINCT data_type FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND column_name IN ('created_at', 'updated_at')"
+        )
+        assert types.scalars().all() == ["timestamp with time zone"]
+    with store.engine.begin() as conn, pytest.raises(IntegrityError, match="foreign key"):
+        conn.exec_driver_sql(
+            "INSERT INTO activity (patient_id, name, discipline, archived, position) "
+            "VALUES (999, 'x', 'PT', false, 0)"
+        )
+    saved = store.save_patient(Patient("Ann"))
+    assert saved.created_at is not None and saved.created_at.utcoffset() is not None
+    store.close()
 
 
 def test_patient_without_a_name_is_refused(store) -> None:
@@ -137,7 +155,8 @@ def test_patient_without_a_name_is_refused(store) -> None:
     assert store.patients() == []
 
 
-def test_demo_patient_is_realistic(demo_store) -> None:
+def test_demo_patient_is_realistic(demo) -> None:
+    demo_store = demo
     [patient] = demo_store.patients()
     entries = demo_store.entries(patient.id)
     goals = demo_store.goals(patient.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -37,14 +38,6 @@ def _answer_modals(button: QMessageBox.StandardButton, seen: list[str]) -> QTime
     return timer
 
 
-def _window(qtbot: QtBot, data_dir: Path, today: date) -> MainWindow:
-    window = MainWindow(lambda: open_store(data_dir), today)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
 def _records(data_dir: Path) -> None:
     store = open_store(data_dir)
     ann = store.save_patient(Patient("Ann Example"))
@@ -54,16 +47,16 @@ def _records(data_dir: Path) -> None:
 
 
 def test_a_second_copy_brings_the_first_forward_and_does_not_open_the_records(
-    qtbot: QtBot, data_dir: Path, today: date
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date
 ) -> None:
     _records(data_dir)
-    first = _window(qtbot, data_dir, today)
+    first = main_window(data_dir, load=False)
     first.load()
     assert first.patient is not None and first.patient.display_name == "Ann Example"
 
     seen: list[str] = []
     timer = _answer_modals(QMessageBox.StandardButton.Ok, seen)
-    second = _window(qtbot, data_dir, today)
+    second = main_window(data_dir, load=False)
     second.load()
     timer.stop()
     assert second.store is None  # never opened for writing
@@ -74,7 +67,7 @@ def test_a_second_copy_brings_the_first_forward_and_does_not_open_the_records(
 
 
 def test_a_damaged_database_is_kept_unchanged_and_the_newest_backup_offered_and_restored(
-    qtbot: QtBot, data_dir: Path, today: date
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date
 ) -> None:
     _records(data_dir)
     backup_now(data_dir)
@@ -86,7 +79,7 @@ def test_a_damaged_database_is_kept_unchanged_and_the_newest_backup_offered_and_
 
     seen: list[str] = []
     timer = _answer_modals(QMessageBox.StandardButton.Yes, seen)
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, load=False)
     window.load()
     timer.stop()
     assert seen and "Restore the newest backup" in seen[0]
@@ -100,14 +93,14 @@ def test_a_damaged_database_is_kept_unchanged_and_the_newest_backup_offered_and_
 
 
 def test_file_restore_from_backup_brings_the_records_back_and_keeps_the_current_ones(
-    qtbot: QtBot, data_dir: Path, today: date, monkeypatch
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QFileDialog
 
     from rehabtrack.storage.backup import list_backups
 
     _records(data_dir)
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, load=False)
     window.load()
     assert window.store is not None and window.patient is not None and window.patient.id is not None
     made = backup_now(data_dir)

@@ -13,7 +13,7 @@ from rehabtrack.core.series import series_for, value_in
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.goal import GoalDialog
 from rehabtrack.ui.patient_data import GOALS_GROUP
-from rehabtrack.ui.views.dashboard import Dashboard
+from rehabtrack.ui.views.dashboard import CHART_MIN_HEIGHT, Dashboard
 
 
 def _patient(store: Store) -> int:
@@ -260,10 +260,13 @@ def test_the_goal_editor_suggests_the_typical_range_for_a_movement(
     assert dialog.target.placeholderText() == f"{typical.high:g}"
 
 
+@pytest.mark.parametrize("size", [(1280, 900), (760, 620)])
 def test_each_chart_on_screen_is_painted_once_when_the_dashboard_appears(
-    qtbot, demo_store: Store, today: date
+    qtbot, demo_store: Store, today: date, size: tuple[int, int]
 ) -> None:  # type: ignore[no-untyped-def]
-    """A second paint of every chart (Qt polishing the plots after the first) was a fifth of start-up."""
+    """A second paint of every chart (Qt polishing the plots after the first) was a fifth of start-up.
+    In a smaller window a new chart's row also grew to the chart's own size hint (480 px) after its
+    first paint, which moved and painted the charts again: a chart keeps its cell's size."""
     from PySide6.QtCore import QEvent, QObject
 
     from rehabtrack.charts.marker_chart import MarkerChart
@@ -282,7 +285,7 @@ def test_each_chart_on_screen_is_painted_once_when_the_dashboard_appears(
     QApplication.instance().installEventFilter(counter)  # type: ignore[union-attr]
     try:
         board = Dashboard(demo_store, _patient(demo_store), today)
-        board.resize(1280, 900)
+        board.resize(*size)
         qtbot.addWidget(board)
         board.show()
         qtbot.waitExposed(board)
@@ -293,6 +296,7 @@ def test_each_chart_on_screen_is_painted_once_when_the_dashboard_appears(
     on_screen = [page.chart(i) for i in sorted(page.drawn)]  # made and drawn because they are seen
     assert len(on_screen) >= 2 and {id(c) for c in on_screen} == set(paints)
     assert [paints[id(c)] for c in on_screen] == [1] * len(on_screen)
+    assert {c.height() for c in page.cells} == {CHART_MIN_HEIGHT}
 
 
 def test_a_goal_starting_next_month_says_when_it_starts_though_weeks_were_logged(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -37,15 +38,12 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _choose_in_preferences(
-    qtbot: QtBot, store: Store, today: date, ini: Path, folder: Path, kept: int
+    main_window: Callable[..., MainWindow], qtbot: QtBot, store: Store, ini: Path, folder: Path, kept: int
 ) -> int:
     """Move the records to ``folder`` and keep ``kept`` backups through the Preferences dialog, as the
     user does; returns the patient's number of weeks."""
     settings = Settings(SharedWithStorage(QSettings(str(ini), QSettings.Format.IniFormat)))
-    window = MainWindow(lambda: store, today, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
+    window = main_window(store, settings)
     assert window.patient is not None and window.patient.id is not None
     weeks = len(store.entries(window.patient.id))
     dialog = window.desktop.make_dialog()
@@ -60,10 +58,16 @@ def _choose_in_preferences(
 
 
 def test_export_and_backup_follow_the_folder_chosen_in_preferences(
-    qtbot: QtBot, demo_store: Store, data_dir: Path, today: date, tmp_path: Path, config_home: dict[str, str]
+    main_window: Callable[..., MainWindow],
+    qtbot: QtBot,
+    demo_store: Store,
+    data_dir: Path,
+    today: date,
+    tmp_path: Path,
+    config_home: dict[str, str],
 ) -> None:
     chosen = tmp_path / "chosen records"
-    weeks = _choose_in_preferences(qtbot, demo_store, today, tmp_path / "s.ini", chosen, kept=2)
+    weeks = _choose_in_preferences(main_window, qtbot, demo_store, tmp_path / "s.ini", chosen, kept=2)
     old_backups = list_backups(data_dir)
 
     out = _cli(config_home, "export", "--out", str(tmp_path / "mine.csv"))
@@ -80,10 +84,15 @@ def test_export_and_backup_follow_the_folder_chosen_in_preferences(
 
 
 def test_data_dir_and_the_environment_still_come_before_preferences(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path, config_home: dict[str, str]
+    main_window: Callable[..., MainWindow],
+    qtbot: QtBot,
+    demo_store: Store,
+    today: date,
+    tmp_path: Path,
+    config_home: dict[str, str],
 ) -> None:
     chosen = tmp_path / "chosen"
-    _choose_in_preferences(qtbot, demo_store, today, tmp_path / "s.ini", chosen, kept=5)
+    _choose_in_preferences(main_window, qtbot, demo_store, tmp_path / "s.ini", chosen, kept=5)
     out = _cli(config_home, "--demo", "export", "--out", str(tmp_path / "demo.csv"))
     assert out.returncode == 0, out.stderr
 

@@ -3,6 +3,7 @@ moved, even when backups exist."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from rehabtrack.ui.shell.main_window import MainWindow
 
 
 def test_a_folder_where_the_records_should_be_is_named_and_no_restore_offered(
-    qtbot: QtBot, data_dir: Path, today: date
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date
 ) -> None:
     store = open_store(data_dir)
     store.save_patient(Patient("Ann Example"))
@@ -29,11 +30,7 @@ def test_a_folder_where_the_records_should_be_is_named_and_no_restore_offered(
     database.mkdir()  # e.g. a sync tool made a folder of that name
 
     seen, timer = _answer_message_boxes()
-    window = MainWindow(lambda: open_store(data_dir), today)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.load()
+    window = main_window(data_dir)
     timer.stop()
 
     [(text, buttons)] = seen
@@ -46,7 +43,7 @@ def test_a_folder_where_the_records_should_be_is_named_and_no_restore_offered(
 
 
 def test_a_failed_upgrade_is_a_message_not_a_restore_that_fails_again(
-    qtbot: QtBot, data_dir: Path, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date, tmp_path: Path
 ) -> None:
     """Restoring the pre-upgrade copy gives back the same file, whose upgrade then fails again: the window
     says what happened and that the records are unchanged, and asks nothing."""
@@ -67,11 +64,7 @@ def test_a_failed_upgrade_is_a_message_not_a_restore_that_fails_again(
     seen, timer = _answer_message_boxes()
     event.listen(Engine, "before_cursor_execute", power_cut)
     try:
-        window = MainWindow(lambda: open_store(data_dir), today)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.load()
+        window = main_window(data_dir)
     finally:
         event.remove(Engine, "before_cursor_execute", power_cut)
         timer.stop()

@@ -32,17 +32,11 @@ def problems_in(window: QWidget, state: str) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, data_dir: Path, today: date) -> MainWindow:
+def window(main_window: Callable[..., MainWindow], data_dir: Path, today: date) -> MainWindow:
     store = open_store(data_dir)
     seed_demo(store, today)
     store.close()
-    main = MainWindow(lambda: open_store(data_dir), today)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    main.load()
-    return main
+    return main_window(data_dir, size=(1366, 768))
 
 
 def test_the_main_window_on_every_tab(window: MainWindow) -> None:

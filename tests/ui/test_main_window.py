@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -21,20 +22,8 @@ from rehabtrack.ui.widgets import NumberField
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def _window(qtbot: QtBot, data_dir: Path, today: date) -> MainWindow:
-    window = MainWindow(lambda: open_store(data_dir), today)
-    qtbot.addWidget(window)
-    window.resize(1280, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitActive(window)
-    window.load()
-    return window
-
-
 def test_a_saved_week_reaches_the_database_the_history_and_the_pain_chart(
-    qtbot: QtBot, data_dir: Path, today: date, shot
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date, shot
 ) -> None:  # type: ignore[no-untyped-def]
     store = open_store(data_dir)
     seed_demo(store, today)
@@ -43,7 +32,7 @@ def test_a_saved_week_reaches_the_database_the_history_and_the_pain_chart(
     store.delete_entry(patient.id, this_week)  # type: ignore[arg-type]
     store.close()
 
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, size=(1280, 900), active=True)
     assert window.patient is not None and window.patient.display_name == "Margaret Demo"
     assert window.tabs.tabText(0) == "&Check-in" and window.tabs.currentIndex() == 0
     form = window.checkin
@@ -81,7 +70,9 @@ def test_a_saved_week_reaches_the_database_the_history_and_the_pain_chart(
     assert weeks[-1] < this_week
 
 
-def test_first_run_with_no_patient_offers_the_setup_wizard(qtbot: QtBot, data_dir: Path, today: date) -> None:
+def test_first_run_with_no_patient_offers_the_setup_wizard(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date
+) -> None:
     from PySide6.QtCore import QTimer
 
     seen: list[str] = []
@@ -95,7 +86,7 @@ def test_first_run_with_no_patient_offers_the_setup_wizard(qtbot: QtBot, data_di
         modal.reject()
 
     QTimer.singleShot(0, cancel_wizard)
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, size=(1280, 900), active=True)
     assert seen == ["Set up RehabTrack"]
     assert window.patient is None
     assert window.patient_label.text() == "No patient yet: use File → Profiles… to add one"
@@ -152,13 +143,13 @@ def test_trimmed_sections_keep_header_summary_and_goals(demo_store: Store, today
 
 
 def test_switching_profiles_shows_the_other_patient_everywhere(
-    qtbot: QtBot, data_dir: Path, today: date
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date
 ) -> None:
     store = open_store(data_dir)
     seed_demo(store, today)
     other = store.save_patient(Patient("Bob Second", "Low back pain"))
     store.close()
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, size=(1280, 900), active=True)
     assert other.id is not None
     window.set_patient(other.id)
     assert window.patient_label.text().startswith("Bob Second")
@@ -171,7 +162,7 @@ def test_switching_profiles_shows_the_other_patient_everywhere(
 
 
 def test_closing_with_a_typed_but_unsaved_week_asks_and_cancel_keeps_it(
-    qtbot: QtBot, data_dir: Path, today: date
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date
 ) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
@@ -179,7 +170,7 @@ def test_closing_with_a_typed_but_unsaved_week_asks_and_cancel_keeps_it(
     store = open_store(data_dir)
     patient = store.save_patient(Patient("Ann Example"))
     store.close()
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, size=(1280, 900), active=True)
     pain = window.checkin._fields["pain"].widget  # type: ignore[union-attr]
     pain.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is pain)
@@ -204,11 +195,13 @@ def test_closing_with_a_typed_but_unsaved_week_asks_and_cancel_keeps_it(
     assert window.store.entry(patient.id, week_start(today)).values == {"pain": 6}  # type: ignore[union-attr]
 
 
-def test_the_questionnaires_tab_is_built_when_first_opened(qtbot: QtBot, data_dir: Path, today: date) -> None:
+def test_the_questionnaires_tab_is_built_when_first_opened(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date
+) -> None:
     store = open_store(data_dir)
     seed_demo(store, today)
     store.close()
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, size=(1280, 900), active=True)
     tab = window.questionnaires
     assert tab is not None and tab.content is None  # opening the patient did not pay for it
     window.tabs.setCurrentWidget(tab)
@@ -217,7 +210,7 @@ def test_the_questionnaires_tab_is_built_when_first_opened(qtbot: QtBot, data_di
 
 
 def test_in_maintenance_two_worse_check_ins_show_a_plain_notice_one_blip_does_not(
-    qtbot: QtBot, data_dir: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path
 ) -> None:
     from datetime import timedelta
 
@@ -235,7 +228,7 @@ def test_in_maintenance_two_worse_check_ins_show_a_plain_notice_one_blip_does_no
     store.save_maintenance(joe.id, MaintenancePlan(since, 2, since))
     store.close()
 
-    window = _window(qtbot, data_dir, today)
+    window = main_window(data_dir, today=today, size=(1280, 900), active=True)
     assert not window.watch_notice.isVisible()  # a one-week blip is not a recurrence
 
     assert window.store is not None

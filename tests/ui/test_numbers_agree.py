@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -39,16 +40,11 @@ def _number(text: str) -> str:
 
 
 @pytest.fixture
-def views(qtbot: QtBot, data_dir: Path, today: date, tmp_path: Path):  # type: ignore[no-untyped-def]
+def views(main_window: Callable[..., MainWindow], qtbot: QtBot, data_dir: Path, today: date, tmp_path: Path):  # type: ignore[no-untyped-def]
     store = open_store(data_dir)
     seed_demo(store, today)
     store.close()
-    window = MainWindow(lambda: open_store(data_dir), today)
-    qtbot.addWidget(window)
-    window.resize(1280, 900)
-    window.show()
-    qtbot.waitExposed(window)
-    window.load()
+    window = main_window(data_dir, size=(1280, 900))
     assert window.store is not None and window.patient is not None and window.patient.id is not None
     session = SessionView(window.store, window.patient.id, today, LIGHT)
     qtbot.addWidget(session)

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT
 from rehabtrack.storage.backup import DATABASE_NAME, DEFAULT_KEEP
 from rehabtrack.storage.store import Store
-from rehabtrack.ui.settings import DEFAULT_BACKUPS_KEPT, Preferences, Settings, Theme, settings_at
+from rehabtrack.ui.settings import DEFAULT_BACKUPS_KEPT, Preferences, Theme, settings_at
 from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.theme import apply_app_theme
 
@@ -34,14 +34,6 @@ def no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             QMessageBox, name, staticmethod(lambda _parent, _title, text, *a, **k: shown.append(text))
         )
     return shown
-
-
-def _window(qtbot: QtBot, store: Store, today: date, settings: Settings) -> MainWindow:
-    window = MainWindow(lambda: store, today, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
-    return window
 
 
 def _point_size(window: MainWindow) -> float:
@@ -86,19 +78,19 @@ def test_defaults_follow_the_rest_of_the_app() -> None:
 
 
 def test_edit_menu_opens_preferences_with_ctrl_comma(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
 ) -> None:
-    window = _window(qtbot, demo_store, today, settings_at(tmp_path / "s.ini"))
+    window = main_window(demo_store, settings_at(tmp_path / "s.ini"))
     action = window.desktop.preferences_action
     assert action in window.edit_menu.actions()
     assert action.shortcut() == QKeySequence("Ctrl+,")
 
 
 def test_changes_apply_live_persist_on_ok_and_come_back_at_start(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
 ) -> None:
     ini = tmp_path / "s.ini"
-    window = _window(qtbot, demo_store, today, settings_at(ini))
+    window = main_window(demo_store, settings_at(ini))
     base = _point_size(window)
     dialog = window.desktop.make_dialog()
     qtbot.addWidget(dialog)
@@ -119,15 +111,17 @@ def test_changes_apply_live_persist_on_ok_and_come_back_at_start(
     window.close()
 
     apply_app_theme(Theme.SYSTEM)
-    again = _window(qtbot, demo_store, today, settings_at(ini))
+    again = main_window(demo_store, settings_at(ini))
     assert _point_size(again) == pytest.approx(base * 1.5, rel=0.01)
     assert again.dashboard.theme is DARK  # type: ignore[union-attr]
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def test_cancel_takes_the_preview_back(qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path) -> None:
+def test_cancel_takes_the_preview_back(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
+) -> None:
     ini = tmp_path / "s.ini"
-    window = _window(qtbot, demo_store, today, settings_at(ini))
+    window = main_window(demo_store, settings_at(ini))
     base = _point_size(window)
     dialog = window.desktop.make_dialog()
     qtbot.addWidget(dialog)
@@ -142,6 +136,7 @@ def test_cancel_takes_the_preview_back(qtbot: QtBot, demo_store: Store, today: d
 
 
 def test_moving_the_data_folder_copies_checks_and_keeps_the_old_one(
+    main_window: Callable[..., MainWindow],
     qtbot: QtBot,
     demo_store: Store,
     data_dir: Path,
@@ -150,7 +145,7 @@ def test_moving_the_data_folder_copies_checks_and_keeps_the_old_one(
     no_message_boxes: list[str],
 ) -> None:
     ini = tmp_path / "s.ini"
-    window = _window(qtbot, demo_store, today, settings_at(ini))
+    window = main_window(demo_store, settings_at(ini))
     patient_id = window.patient.id  # type: ignore[union-attr]
     weeks = len(demo_store.entries(patient_id))  # type: ignore[arg-type]
     new = tmp_path / "elsewhere"
@@ -169,6 +164,7 @@ def test_moving_the_data_folder_copies_checks_and_keeps_the_old_one(
 
 
 def test_moving_into_a_folder_with_records_is_refused(
+    main_window: Callable[..., MainWindow],
     qtbot: QtBot,
     demo_store: Store,
     data_dir: Path,
@@ -180,19 +176,24 @@ def test_moving_into_a_folder_with_records_is_refused(
 
     other = tmp_path / "other"
     open_store(other).close()
-    window = _window(qtbot, demo_store, today, settings_at(tmp_path / "s.ini"))
-    assert window.desktop.move_data_folder(other) is False
+    window = main_window(demo_store, settings_at(tmp_path / "s.ini"))
+    assert window.move_data_folder(other) is False
     assert window.store is demo_store and window.store.path.parent == data_dir
     assert window.store.patients(), "the records are still usable"
     assert any("already holds" in text for text in no_message_boxes)
 
 
 def test_preferences_dialog_screenshot_at_175_percent(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path, shot: Callable[[object, str], object]
+    main_window: Callable[..., MainWindow],
+    qtbot: QtBot,
+    demo_store: Store,
+    today: date,
+    tmp_path: Path,
+    shot: Callable[[object, str], object],
 ) -> None:
     settings = settings_at(tmp_path / "s.ini")
     settings.save_preferences(Preferences(font_scale=175, theme=Theme.HIGH_CONTRAST))
-    window = _window(qtbot, demo_store, today, settings)
+    window = main_window(demo_store, settings)
     dialog = window.desktop.make_dialog()
     qtbot.addWidget(dialog)
     dialog.show()

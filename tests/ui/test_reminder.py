@@ -56,14 +56,6 @@ def test_from_the_checkin_day_to_the_end_of_the_week_only() -> None:
 # In the window -----------------------------------------------------------------------------------
 
 
-def _window(qtbot: QtBot, store: Store, today: date, settings: Settings) -> MainWindow:
-    window = MainWindow(lambda: store, today, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
-    return window
-
-
 @pytest.fixture
 def unlogged(demo_store: Store, today: date) -> Store:
     """The demo patient with this week (``today``'s) not logged yet."""
@@ -80,13 +72,13 @@ def _settings(tmp_path: Path, today: date, reminder: bool = True) -> Settings:
 
 
 def test_window_shows_banner_and_notifies_once_a_day(
-    qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
 ) -> None:
     settings = _settings(tmp_path, today)
-    window = _window(qtbot, unlogged, today, settings)
-    reminder = window.desktop.reminder
-    assert window.desktop.banner.isVisible()
-    assert "not logged yet" in window.desktop.banner.label.text()
+    window = main_window(unlogged, settings)
+    reminder = window.reminder
+    assert window.reminder_banner.isVisible()
+    assert "not logged yet" in window.reminder_banner.label.text()
     assert settings_at(tmp_path / "settings.ini").last_reminded() == today  # persisted
 
     with qtbot.assertNotEmitted(reminder.notified):
@@ -94,61 +86,62 @@ def test_window_shows_banner_and_notifies_once_a_day(
 
     # the app is started again later the same day: banner yes, notification no
     window.close()
-    again = _window(qtbot, unlogged, today, settings_at(tmp_path / "settings.ini"))
-    assert again.desktop.banner.isVisible()
-    assert again.desktop.reminder.check() is False
+    again = main_window(unlogged, settings_at(tmp_path / "settings.ini"))
+    assert again.reminder_banner.isVisible()
+    assert again.reminder.check() is False
 
     # next day, still not logged (checked by the hourly timer with a moved clock)
-    again.desktop.reminder.today = lambda: today + timedelta(days=1)
-    with qtbot.waitSignal(again.desktop.reminder.notified):
-        assert again.desktop.reminder.check() is True
+    again.reminder.today = lambda: today + timedelta(days=1)
+    with qtbot.waitSignal(again.reminder.notified):
+        assert again.reminder.check() is True
 
 
 def test_log_this_week_opens_the_checkin_and_logging_hides_the_banner(
-    qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
 ) -> None:
-    window = _window(qtbot, unlogged, today, _settings(tmp_path, today))
+    window = main_window(unlogged, _settings(tmp_path, today))
     window.tabs.setCurrentIndex(window.tabs.count() - 1)
-    qtbot.mouseClick(window.desktop.banner.log_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.reminder_banner.log_button, Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is window.checkin
 
     patient_id = window.patient.id  # type: ignore[union-attr]
     last_week = unlogged.entries(patient_id)[-1]
     unlogged.save_entry(patient_id, replace(last_week, week=week_start(today), id=None))
     window.checkin.entry_saved.emit(week_start(today))  # type: ignore[union-attr]
-    assert not window.desktop.banner.isVisible()
+    assert not window.reminder_banner.isVisible()
 
 
 def test_no_banner_when_logged_or_turned_off(
-    qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date, tmp_path: Path
 ) -> None:
-    logged = _window(qtbot, demo_store, today, _settings(tmp_path, today))  # the demo logged this week
-    assert not logged.desktop.banner.isVisible()
-    assert logged.desktop.reminder.check() is False
+    logged = main_window(demo_store, _settings(tmp_path, today))  # the demo logged this week
+    assert not logged.reminder_banner.isVisible()
+    assert logged.reminder.check() is False
     logged.close()
 
     patient_id = demo_store.patients()[0].id
     assert patient_id is not None
     demo_store.delete_entry(patient_id, week_start(today))
-    off = _window(qtbot, demo_store, today, _settings(tmp_path, today, reminder=False))
-    assert not off.desktop.banner.isVisible()
-    assert off.desktop.reminder.check() is False
+    off = main_window(demo_store, _settings(tmp_path, today, reminder=False))
+    assert not off.reminder_banner.isVisible()
+    assert off.reminder.check() is False
 
 
 def test_not_now_hides_the_banner_until_tomorrow(
-    qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
+    main_window: Callable[..., MainWindow], qtbot: QtBot, unlogged: Store, today: date, tmp_path: Path
 ) -> None:
-    window = _window(qtbot, unlogged, today, _settings(tmp_path, today))
-    window.desktop.banner.later_button.click()
-    window.desktop.reminder.check()
-    assert not window.desktop.banner.isVisible()
-    window.desktop.reminder.today = lambda: today + timedelta(days=1)
-    window.desktop.reminder.check()
-    assert window.desktop.banner.isVisible()
+    window = main_window(unlogged, _settings(tmp_path, today))
+    window.reminder_banner.later_button.click()
+    window.reminder.check()
+    assert not window.reminder_banner.isVisible()
+    window.reminder.today = lambda: today + timedelta(days=1)
+    window.reminder.check()
+    assert window.reminder_banner.isVisible()
 
 
 @pytest.mark.parametrize("theme", ["light", "high contrast"])
 def test_banner_screenshot(
+    main_window: Callable[..., MainWindow],
     qtbot: QtBot,
     unlogged: Store,
     today: date,
@@ -161,10 +154,10 @@ def test_banner_screenshot(
 
     settings = _settings(tmp_path, today)
     settings.save_preferences(replace(settings.preferences(), theme=Theme(theme)))
-    window = _window(qtbot, unlogged, today, settings)
+    window = main_window(unlogged, settings)
     window.resize(1000, 700)
     try:
-        assert window.desktop.banner.isVisible()
+        assert window.reminder_banner.isVisible()
         QApplication.processEvents()  # the palette change reaches the widgets as an event
         shot(window, f"reminder-banner-{theme.replace(' ', '-')}.png")
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.model import Patient, WeeklyEntry
 from rehabtrack.storage.bundle import export_bundle
 from rehabtrack.storage.store import Store, open_store
-from rehabtrack.ui.settings import Preferences, Settings
+from rehabtrack.ui.settings import Preferences
 from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.shell.reminder import reminder_text
 from rehabtrack.ui.views.dashboard import Dashboard, default_preset
@@ -27,19 +28,10 @@ from rehabtrack.ui.widgets import NoticeLabel
 ONE_WEEK = timedelta(weeks=1)
 
 
-def _window(qtbot: QtBot, store: Store, today: date, scale: int = 100) -> MainWindow:
-    settings = Settings()
-    settings.save_preferences(Preferences(font_scale=scale))
-    window = MainWindow(lambda: store, today, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
-    qtbot.waitExposed(window)
-    return window
-
-
-def test_the_patient_heading_grows_with_the_text_size(qtbot: QtBot, demo_store: Store, today: date) -> None:
-    window = _window(qtbot, demo_store, today)
+def test_the_patient_heading_grows_with_the_text_size(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date
+) -> None:
+    window = main_window(demo_store)
     before = window.patient_label.font().pointSizeF()
     window.desktop.apply(Preferences(font_scale=175))
     after = window.patient_label.font().pointSizeF()
@@ -106,11 +98,11 @@ def test_the_first_run_offers_to_import_a_bundle(
 
 
 def test_discharge_takes_a_chosen_day_and_is_in_the_edit_menu(
-    qtbot: QtBot, demo_store: Store, today: date
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date
 ) -> None:
     from rehabtrack.ui.dialogs.discharge import DischargeDialog
 
-    window = _window(qtbot, demo_store, today)
+    window = main_window(demo_store)
     assert window.discharge_action in window.edit_menu.actions()
     earlier = today - 3 * ONE_WEEK
 
@@ -128,12 +120,12 @@ def test_discharge_takes_a_chosen_day_and_is_in_the_edit_menu(
 
 
 def test_cancelling_the_discharge_returns_to_the_tab_and_field_the_user_left(
-    qtbot: QtBot, demo_store: Store, today: date
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date
 ) -> None:
     from rehabtrack.core.markers import WEEKLY_MARKERS
     from rehabtrack.ui.dialogs.discharge import DischargeDialog
 
-    window = _window(qtbot, demo_store, today)
+    window = main_window(demo_store)
     field = window.checkin._fields[WEEKLY_MARKERS[0].key].widget  # type: ignore[union-attr]
     field.setFocus()
     assert window.focusWidget() is field
@@ -163,28 +155,32 @@ def test_maintenance_counts_and_names_2_week_check_ins() -> None:
     assert "week of" not in reminder_text(sunday, 6, 2).lower()
 
 
-def test_the_check_in_says_2_week_check_ins_not_weeks(qtbot: QtBot, demo_store: Store, today: date) -> None:
+def test_the_check_in_says_2_week_check_ins_not_weeks(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date
+) -> None:
     pid = demo_store.patients()[0].id or 0
     monday = today - timedelta(days=today.weekday())
     for week in (monday - ONE_WEEK, monday - 2 * ONE_WEEK, monday - 3 * ONE_WEEK):
         demo_store.delete_entry(pid, week)
     since = monday - 4 * ONE_WEEK
     demo_store.save_maintenance(pid, MaintenancePlan(since, 2, since))
-    window = _window(qtbot, demo_store, today)
+    window = main_window(demo_store)
     assert window.checkin is not None
     missed = window.checkin.missed  # type: ignore[attr-defined]
     assert missed.isVisible()
     assert missed.text().startswith("1 2-week check-in not logged"), missed.text()
 
 
-def test_the_recurrence_warning_is_a_notice_shown_once(qtbot: QtBot, demo_store: Store, today: date) -> None:
+def test_the_recurrence_warning_is_a_notice_shown_once(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date
+) -> None:
     pid = demo_store.patients()[0].id or 0
     monday = today - timedelta(days=today.weekday())
     since = monday - 6 * ONE_WEEK
     demo_store.save_maintenance(pid, MaintenancePlan(since, 2, since))
     for entry in demo_store.entries(pid)[-2:]:  # pain far worse than at discharge, twice running
         demo_store.save_entry(pid, replace(entry, values={**entry.values, "pain": 9}))
-    window = _window(qtbot, demo_store, today)
+    window = main_window(demo_store)
     assert isinstance(window.watch_notice, NoticeLabel) and window.watch_notice.isVisible()
     window.tabs.setCurrentWidget(window.questionnaires)
     qtbot.wait(20)

@@ -139,7 +139,18 @@ def test_a_widget_past_the_window_edge_is_found(qtbot) -> None:  # type: ignore[
 
 @pytest.mark.parametrize(
     ("scale", "theme"),
-    [(100, Theme.SYSTEM), (175, Theme.SYSTEM), (200, Theme.SYSTEM), (175, Theme.HIGH_CONTRAST)],
+    [
+        (100, Theme.SYSTEM),
+        (175, Theme.SYSTEM),
+        (200, Theme.SYSTEM),
+        pytest.param(
+            175,
+            Theme.HIGH_CONTRAST,
+            # Only in this run the questionnaires page's chart outlives the page: its pyqtgraph plot
+            # options (a WidgetGroup QObject, still alive) keep the plot's seven option menus.
+            marks=pytest.mark.leaves_widgets("pyqtgraph's plot-options menus after a theme change"),
+        ),
+    ],
 )
 def test_every_view_passes_at_1366x768(qapp, scale: int, theme: Theme) -> None:  # type: ignore[no-untyped-def]
     result = _self_test(scale, theme)
@@ -151,18 +162,14 @@ def test_every_view_passes_at_1366x768(qapp, scale: int, theme: Theme) -> None: 
 # Item 3: the window fits, pages scroll ---------------------------------------------------------
 
 
-def _main_window(qtbot, scale: int):  # type: ignore[no-untyped-def]
+def _demo_window(main_window, qtbot, scale: int):  # type: ignore[no-untyped-def]
+    """The window on the demo records at ``scale`` % text, with the real clock, as `self-test` opens it."""
     from rehabtrack.storage.paths import open_data
     from rehabtrack.ui.settings import Preferences, Settings
-    from rehabtrack.ui.shell.main_window import MainWindow
 
     settings = Settings()
     settings.save_preferences(Preferences(font_scale=scale))
-    window = MainWindow(lambda: open_data(demo=True), settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
-    qtbot.waitExposed(window)
+    window = main_window(lambda: open_data(demo=True), settings, today=None)
     qtbot.wait(20)  # the window has fitted itself to the test's screen
     return window
 
@@ -180,17 +187,17 @@ def _inside(widget: QWidget, window: QWidget) -> bool:
     return widget.isVisible() and window.rect().contains(rect)
 
 
-def test_the_window_opens_within_the_screen(qtbot) -> None:  # type: ignore[no-untyped-def]
-    window = _main_window(qtbot, 100)
+def test_the_window_opens_within_the_screen(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = _demo_window(main_window, qtbot, 100)
     qtbot.wait(20)
     screen = window.screen().availableGeometry()
     assert screen.contains(window.frameGeometry()), (window.frameGeometry(), screen)
 
 
-def test_at_175_percent_save_session_view_and_leave_are_on_screen(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_at_175_percent_save_session_view_and_leave_are_on_screen(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     from rehabtrack.ui.views.session_view import SessionView
 
-    window = _main_window(qtbot, 175)
+    window = _demo_window(main_window, qtbot, 175)
     _fill(window, qtbot)
     assert window.width() <= SCREEN[0] and window.height() <= SCREEN[1]
     assert window.minimumSizeHint().width() <= SCREEN[0]
@@ -211,10 +218,10 @@ def test_at_175_percent_save_session_view_and_leave_are_on_screen(qtbot) -> None
     assert _inside(view.note_button, view)
 
 
-def test_at_200_percent_the_session_chart_has_room_and_the_compare_table_is_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_at_200_percent_the_session_chart_has_room_and_the_compare_table_is_whole(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     from rehabtrack.ui.views.session_view import SessionView
 
-    window = _main_window(qtbot, 200)
+    window = _demo_window(main_window, qtbot, 200)
     dashboard = window.dashboard
     view = SessionView(window.store, dashboard.patient_id, dashboard.today, dashboard.theme, dashboard)  # type: ignore[union-attr]
     qtbot.addWidget(view)
@@ -234,8 +241,8 @@ def test_at_200_percent_the_session_chart_has_room_and_the_compare_table_is_whol
 # Item 6: questionnaire forms readable at the default size ---------------------------------------
 
 
-def test_gas_goal_names_and_copm_satisfaction_show_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
-    window = _main_window(qtbot, 100)
+def test_gas_goal_names_and_copm_satisfaction_show_whole(main_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = _demo_window(main_window, qtbot, 100)
     _fill(window, qtbot)
     window.tabs.setCurrentWidget(window.questionnaires)
     qtbot.wait(20)

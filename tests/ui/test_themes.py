@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
-from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.contrast import contrast as wcag_contrast
 from rehabtrack.charts.theme import DARK, HIGH_CONTRAST, LIGHT, ChartTheme
@@ -86,12 +84,8 @@ def test_follow_system_picks_chart_theme_from_the_palette(qapp: QApplication) ->
 
 
 @pytest.fixture
-def dashboard_window(qtbot: QtBot, demo_store: Store, today: date) -> Iterator[MainWindow]:
-    window = MainWindow(lambda: demo_store, today, settings=Settings())
-    qtbot.addWidget(window)
-    window.resize(1280, 900)
-    window.show()
-    window.load()
+def dashboard_window(main_window: Callable[..., MainWindow], demo_store: Store) -> Iterator[MainWindow]:
+    window = main_window(demo_store, Settings(), size=(1280, 900))
     window.tabs.setCurrentWidget(window.dashboard)
     yield window
     apply_app_theme(Theme.SYSTEM)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rehabtrack.storage.store import Store, open_store
 from rehabtrack.ui.dialogs.transfer import export_patient_bundle, import_file
+
+if TYPE_CHECKING:
+    from rehabtrack.ui.shell.main_window import MainWindow
 
 
 def test_a_bundle_moves_a_whole_patient_and_importing_it_twice_adds_nothing(
@@ -89,14 +94,13 @@ def _answer(replies: list[str], seen: list[tuple[str, str]]) -> None:
 
 
 def test_the_window_asks_which_value_to_keep_and_its_report_stays_in_view(
-    qtbot, data_dir: Path, today, tmp_path: Path, monkeypatch
+    main_window: Callable[..., MainWindow], qtbot, data_dir: Path, today, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
     from PySide6.QtWidgets import QFileDialog
 
     from rehabtrack.storage.demo import seed_demo
-    from rehabtrack.ui.shell.main_window import MainWindow
 
     store = open_store(data_dir)
     seed_demo(store, today)
@@ -109,11 +113,7 @@ def test_the_window_asks_which_value_to_keep_and_its_report_stays_in_view(
     csv_file = tmp_path / "pain.csv"
     csv_file.write_text(f"week,pain\n{last.week},{other:g}\n{new_week},3\n", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv_file), ""))
-    window = MainWindow(lambda: open_store(data_dir), today)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.load()
+    window = main_window(data_dir)
     assert window.store is not None
 
     seen: list[tuple[str, str]] = []
@@ -151,12 +151,11 @@ def test_the_window_asks_which_value_to_keep_and_its_report_stays_in_view(
 
 
 def test_weekly_data_that_cannot_be_written_is_said_and_leaves_no_file(
-    qtbot, data_dir: Path, today, tmp_path: Path, monkeypatch
+    main_window: Callable[..., MainWindow], qtbot, data_dir: Path, today, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from rehabtrack.storage.demo import seed_demo
-    from rehabtrack.ui.shell.main_window import MainWindow
 
     store = open_store(data_dir)
     seed_demo(store, today)
@@ -165,10 +164,7 @@ def test_weekly_data_that_cannot_be_written_is_said_and_leaves_no_file(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warned.append(text))
-    window = MainWindow(lambda: open_store(data_dir), today)
-    qtbot.addWidget(window)
-    window.show()
-    window.load()
+    window = main_window(data_dir)
     window.export_csv()
     assert warned == [f"{target} could not be written (No such file or directory); nothing was written."]
     assert not target.parent.exists()

@@ -6,6 +6,8 @@ from rehabtrack.storage.tables import metadata
 
 config = context.config
 connection = config.attributes["connection"]
-context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+# Batch mode (copy-and-move table rebuilds) is for SQLite's limited ALTER TABLE only.
+batch = connection.dialect.name == "sqlite"
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=batch)
 with context.begin_transaction():
     context.run_migrations()

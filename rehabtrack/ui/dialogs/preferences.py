@@ -69,7 +69,9 @@ def copy_records(store: Store, new_folder: Path, keep_backups: int) -> Store:
     from rehabtrack.storage.errors import DatabaseProblem
     from rehabtrack.storage.store import open_store
 
-    old_folder = store.path.parent
+    old_folder = store.data_dir
+    if old_folder is None:
+        raise MoveProblem("Your records are on a database server, not in a data folder.", store)
     new_folder = new_folder.expanduser()
     if new_folder.resolve() == old_folder.resolve():
         raise MoveProblem("That is already your data folder.", store)

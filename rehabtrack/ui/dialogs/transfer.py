@@ -1,4 +1,5 @@
-"""File → Import… and File → Export patient bundle…: moving a patient's records between computers.
+"""File → Import…, File → Export patient bundle… and Export health record (FHIR)…: moving a patient's
+records between computers, or into a clinic's health record.
 
 Both storage functions are all-or-nothing; here they only get a file chosen and their outcome said plainly.
 An import never erases a stored value; where the file holds a different one, the window asks first.
@@ -10,13 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rehabtrack.core.imports import ImportReport, OnConflict
+from rehabtrack.fhir.reading import FhirImportError, import_fhir, is_fhir
 from rehabtrack.storage.bundle import SUFFIX, BundleError, export_bundle, import_bundle, is_bundle
 from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_header
 from rehabtrack.storage.errors import DatabaseProblem
 from rehabtrack.storage.store import Store
 
-IMPORT_FILTER = f"RehabTrack files (*{SUFFIX} *.csv);;Patient bundles (*{SUFFIX});;CSV files (*.csv)"
+IMPORT_FILTER = (
+    f"RehabTrack files (*{SUFFIX} *.csv *.json);;Patient bundles (*{SUFFIX});;CSV files (*.csv);;"
+    "FHIR Bundles (*.json)"
+)
 BUNDLE_FILTER = f"Patient bundles (*{SUFFIX})"
+FHIR_FILTER = "FHIR Bundles (*.json)"
 MAX_PROBLEMS_SHOWN = 15
 
 
@@ -44,15 +50,19 @@ def import_file(
 
     A CSV file without a ``patient`` column goes to ``patient_name`` (the patient on screen).
     """
+    left_out: list[str] = []
     try:
         if is_bundle(path):
             report = import_bundle(store, path, on_conflict, dry_run=dry_run)
+            what = f"{report.patients[0].name}'s records from {path.name}"
+        elif is_fhir(path):
+            report, left_out = import_fhir(store, path, on_conflict, dry_run=dry_run)
             what = f"{report.patients[0].name}'s records from {path.name}"
         else:
             patient = None if _has_patient_column(path) else patient_name
             report = import_csv(store, path, patient, on_conflict, dry_run=dry_run)
             what = path.name
-    except BundleError as exc:
+    except (BundleError, FhirImportError) as exc:
         return Outcome(False, str(exc))
     except CsvImportError as exc:
         lines = [str(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
@@ -66,7 +76,10 @@ def import_file(
     except DatabaseProblem as exc:  # no backup could be made first, or the disk refused the save
         return Outcome(False, str(exc))
     ids = [p.patient_id for p in report.patients]
-    return Outcome(True, _said(report, what), ids[0] if len(ids) == 1 else None, report)
+    said = _said(report, what)
+    if left_out:
+        said += f"\nLeft out (RehabTrack keeps no such records): {', '.join(left_out)}."
+    return Outcome(True, said, ids[0] if len(ids) == 1 else None, report)
 
 
 def _said(report: ImportReport, what: str) -> str:
@@ -108,3 +121,22 @@ def export_patient_bundle(store: Store, patient_id: int, path: Path) -> Outcome:
     except OSError as exc:
         return Outcome(False, f"The bundle could not be written to {path}: {exc.strerror or exc}")
     return Outcome(True, f"Wrote {weeks} weeks to {path}. Only you can read this file.", patient_id)
+
+
+def export_health_record(store: Store, patient_id: int, path: Path) -> Outcome:
+    """The patient's records as a FHIR R4 Bundle (a transaction, as a health record takes it in)."""
+    from rehabtrack.fhir.export import FhirInvalid, export_fhir
+
+    if path.suffix.lower() != ".json":
+        path = path.with_name(path.name + ".json")
+    try:
+        done = export_fhir(store, patient_id, path)
+    except OSError as exc:
+        return Outcome(False, f"The health record could not be written to {path}: {exc.strerror or exc}")
+    except FhirInvalid as exc:
+        return Outcome(False, f"The health record was not written to {path}: {exc}.")
+    return Outcome(
+        True,
+        f"Wrote {done.weeks} weeks ({done.resources} FHIR resources) to {path}. Only you can read this file.",
+        patient_id,
+    )

@@ -39,7 +39,7 @@ def settings_for(demo: bool) -> Settings:
     return own
 
 
-def run_app(data_dir: str | None = None, demo: bool = False) -> int:
+def run_app(data_dir: str | None = None, demo: bool = False, database: str | None = None) -> int:
     gc.disable()  # until the first patient is on screen: see settle_memory
     app = make_application()
     from rehabtrack.ui.shell.main_window import MainWindow
@@ -48,10 +48,11 @@ def run_app(data_dir: str | None = None, demo: bool = False) -> int:
 
     def open_store():  # type: ignore[no-untyped-def]
         # the storage stack loads after first paint; storage.paths applies the one data-folder rule
-        # (--data-dir, REHABTRACK_DATA_DIR, the folder chosen in Preferences, the platform's folder)
+        # (--data-dir, REHABTRACK_DATA_DIR, the folder chosen in Preferences, the platform's folder),
+        # or the server database (--database, REHABTRACK_DATABASE_URL) the command line resolved
         from rehabtrack.storage.paths import open_data
 
-        return open_data(data_dir, demo)
+        return open_data(data_dir, demo, database)
 
     window = MainWindow(open_store, settings=settings)
     window.show()

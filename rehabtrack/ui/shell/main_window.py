@@ -27,11 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rehabtrack.ui.settings import Settings
+from rehabtrack.ui.dialogs.preferences import MoveProblem, copy_records
+from rehabtrack.ui.kept_state import keep_state
+from rehabtrack.ui.settings import Preferences, Settings
 from rehabtrack.ui.shell.desktop import DesktopBehaviour
 from rehabtrack.ui.shell.lazy_tab import LazyTab
+from rehabtrack.ui.shell.recurrence_notice import RecurrenceNotice
+from rehabtrack.ui.shell.reminder import ReminderBanner, WeeklyReminder, week_logged, weeks_per_checkin
+from rehabtrack.ui.theme import app_icon, chart_theme
 from rehabtrack.ui.views.history import HistoryModel
-from rehabtrack.ui.widgets import NoticeLabel, scaled_point_size
+from rehabtrack.ui.widgets import scaled_point_size
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -66,6 +71,8 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self.patient: Patient | None = None
         self.undo_stack = QUndoStack(self)
+        # Preferences, window state, reminder. Without settings given, they live in memory only.
+        self.settings = settings if settings is not None else Settings()
         self.setWindowTitle("RehabTrack")
         self.resize(PREFERRED_SIZE)
         self._fitted = False
@@ -78,10 +85,10 @@ class MainWindow(QMainWindow):
         self.patient_label.setWordWrap(True)  # a long condition wraps instead of widening the window
         self._size_heading()
         layout.addWidget(self.patient_label)
-        # After therapy: says plainly when a marker has been worse for two check-ins in a row.
-        self.watch_notice = NoticeLabel()
-        self.watch_notice.setAccessibleDescription("Recurrence watch")
-        self.watch_notice.hide()
+        self.reminder_banner = ReminderBanner()  # under the patient's name, above the tabs
+        self.reminder_banner.log_requested.connect(self.log_this_week)
+        layout.addWidget(self.reminder_banner)
+        self.watch_notice = RecurrenceNotice()
         layout.addWidget(self.watch_notice)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Views")
@@ -108,8 +115,24 @@ class MainWindow(QMainWindow):
         self.questionnaires: LazyTab | None = None
         self._build_menus()
         self.statusBar().showMessage("Starting…")
-        # Preferences, window state, reminder. Without settings given, they live in memory only.
-        self.desktop = DesktopBehaviour(self, settings if settings is not None else Settings())
+        self.reminder = WeeklyReminder(
+            self.settings,
+            self.today,
+            self._week_logged,
+            self.reminder_banner,
+            app_icon(),
+            self,
+            self._weeks_per_checkin,
+        )
+        self.desktop = DesktopBehaviour(self, self.settings, self.edit_menu, self.data_folder)
+        self.desktop.applied.connect(self._apply_to_dashboard)
+        self.desktop.data_folder_chosen.connect(self.move_data_folder)
+        self.desktop.saved.connect(lambda _prefs: self.reminder.check())
+        keep_state(self, self.settings, "geometry")  # size and maximised state, as the user left them
+
+    def today(self) -> date:
+        """The day the window works with: the one it was given (tests, self-test), else today."""
+        return self._today or date.today()
 
     # Menus --------------------------------------------------------------------------------------
 
@@ -130,6 +153,7 @@ class MainWindow(QMainWindow):
         )
         self.export_csv_action = add(file_menu, "Export weekly data as &CSV…", self.export_csv)
         add(file_menu, "Export patient &bundle…", self.export_bundle)
+        add(file_menu, "Export &health record (FHIR)…", self.export_health_record)
         add(file_menu, "&Import patient or CSV…", self.import_records, "Ctrl+I")
         file_menu.addSeparator()
         add(file_menu, "Back &up now", self.backup_now)
@@ -207,7 +231,7 @@ class MainWindow(QMainWindow):
     # File and help actions --------------------------------------------------------------------
 
     def data_folder(self) -> Path | None:
-        return self.store.path.parent if self.store is not None else None
+        return self.store.data_dir if self.store is not None else None
 
     def show_profiles(self) -> None:
         if self.store is None:
@@ -215,6 +239,7 @@ class MainWindow(QMainWindow):
         from rehabtrack.ui.dialogs.profiles import ProfilesDialog
 
         dialog = ProfilesDialog(self.store, self.patient.id if self.patient else None, self)
+        keep_state(dialog, self.settings, "profiles_dialog")
         dialog.patient_chosen.connect(self.set_patient)
         dialog.exec()
         if self.patient is not None and self.patient.id is not None:  # a rename shows at once
@@ -227,6 +252,7 @@ class MainWindow(QMainWindow):
 
         paper = self.desktop.prefs.paper_size()
         dialog = ReportDialog(self.store, self.patient.id, self._today or date.today(), paper, parent=self)
+        keep_state(dialog, self.settings, "report_dialog")
         if dialog.exec() and dialog.written is not None:
             self.statusBar().showMessage(
                 f"Progress report saved: {dialog.written} ({dialog.pages} pages)", 10000
@@ -274,6 +300,18 @@ class MainWindow(QMainWindow):
         if path:
             outcome = export_patient_bundle(self.store, self.patient.id, Path(path))
             self._tell(outcome.ok, "Export patient bundle", outcome.message)
+
+    def export_health_record(self) -> None:
+        """The patient's records as a FHIR R4 Bundle for the clinic's electronic health record."""
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return
+        from rehabtrack.ui.dialogs.transfer import FHIR_FILTER, export_health_record
+
+        suggested = str(Path.home() / f"{self.patient.display_name} health record.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Export health record (FHIR)", suggested, FHIR_FILTER)
+        if path:
+            outcome = export_health_record(self.store, self.patient.id, Path(path))
+            self._tell(outcome.ok, "Export health record (FHIR)", outcome.message)
 
     def import_records(self) -> None:
         """Import a bundle or CSV file: say first where it differs from the records and ask which to keep,
@@ -337,16 +375,25 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         folder = self.data_folder()
         if folder is None:
+            self._server_backup("backup")
             return
         from rehabtrack.storage.backup import backup_now
 
         made = backup_now(folder, keep=self.desktop.prefs.backups_kept)
         self.statusBar().showMessage(f"Backed up to {made}", 8000)
 
+    def _server_backup(self, command: str) -> None:
+        """On a database server the server's owner backs up and restores (pg_dump): say so."""
+        if self.store is not None and self.store.path is None:
+            from rehabtrack.storage.server import backup_advice
+
+            QMessageBox.information(self, "RehabTrack", backup_advice(self.store.location, command))
+
     def restore_backup(self) -> None:
         """Put a backup back in place: the current file is kept aside first, then the app re-opens it."""
         folder = self.data_folder()
         if folder is None or self.store is None:
+            self._server_backup("restore")
             return
         from rehabtrack.storage.backup import backup_dir
 
@@ -435,8 +482,7 @@ class MainWindow(QMainWindow):
         if not self._unsaved_week_settled():
             event.ignore()
             return
-        self.desktop.save_state()
-        super().closeEvent(event)
+        super().closeEvent(event)  # then hidden: the window and its splitters save their state
 
     def _unsaved_week_settled(self) -> bool:
         """A typed but unsaved week is never lost silently: save it, drop it on purpose, or stay."""
@@ -478,7 +524,8 @@ class MainWindow(QMainWindow):
             return
         from rehabtrack.ui.shell.single_instance import InstanceServer
 
-        self.instance_server = InstanceServer(self.store.path.parent, self.bring_forward, self)
+        if self.store.data_dir is not None:  # one window per data folder; a server serves several
+            self.instance_server = InstanceServer(self.store.data_dir, self.bring_forward, self)
         patients = self.store.patients()
         if not patients:
             patient_id = self._run_setup_wizard()
@@ -565,9 +612,74 @@ class MainWindow(QMainWindow):
         entries = self._show_history(self.dashboard.data.entries if self.dashboard is not None else None)  # type: ignore[attr-defined]
         self._show_watch(entries)
         self.statusBar().showMessage(f"Showing {p.display_name}", 4000)
-        self.desktop.patient_shown()
+        self._apply_to_dashboard(self.desktop.prefs)
+        self.checkin.entry_saved.connect(lambda *_: self.reminder.check())
+        self.checkin.entry_deleted.connect(lambda *_: self.reminder.check())
+        self.reminder.check()
         if self.tabs.currentWidget() is self.checkin:  # typing starts in the week's first field
             self.checkin.focus_first_input()  # type: ignore[attr-defined]
+
+    # The reminder and the preferences -----------------------------------------------------------
+
+    def _week_logged(self, day: date) -> bool:
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return True  # nobody to remind
+        return week_logged(self.store, self.patient.id, day)
+
+    def _weeks_per_checkin(self) -> int:
+        if self.store is None or self.patient is None or self.patient.id is None:
+            return 1
+        return weeks_per_checkin(self.store, self.patient.id)
+
+    def log_this_week(self) -> None:
+        """The reminder's "Log this week": the check-in of this week, in front, ready to type."""
+        from rehabtrack.core.weeks import week_start
+        from rehabtrack.ui.views.checkin import CheckInForm
+
+        if not isinstance(self.checkin, CheckInForm):
+            return
+        self.checkin.show_week(week_start(self.today()))
+        self.tabs.setCurrentWidget(self.checkin)
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.checkin.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _apply_to_dashboard(self, prefs: Preferences) -> None:
+        """The charts follow the theme and the table of typical ranges chosen in Preferences."""
+        if self.dashboard is None:
+            return
+        from rehabtrack.ui.views.dashboard import Dashboard
+
+        if isinstance(self.dashboard, Dashboard):
+            self.dashboard.set_rom_norms(prefs.rom_norms)
+            self.dashboard.set_theme(chart_theme(prefs.theme))
+
+    def move_data_folder(self, folder: Path) -> bool:
+        """Copy the records to ``folder`` and work there from now on; on failure they stay where they were."""
+        if self.store is None or self.store.data_dir is None:
+            return False
+        old = self.store.data_dir
+        patient_id = self.patient.id if self.patient is not None else None
+        before = self.store
+        try:
+            self.store = copy_records(self.store, folder, self.desktop.prefs.backups_kept)
+        except MoveProblem as exc:
+            self.store = exc.store
+            if exc.store is not before and patient_id is not None:
+                self.set_patient(patient_id)  # the views held the closed store
+            QMessageBox.warning(self, "Move data folder", f"{exc}\n\nYour records stay in {old}.")
+            return False
+        self.desktop.data_folder_moved(folder)
+        if patient_id is not None:
+            self.set_patient(patient_id)
+        message = (
+            f"Your records are now in {folder}. The old copy is still in {old}; delete it when you like."
+        )
+        self.statusBar().showMessage(message, 15000)
+        QMessageBox.information(self, "Move data folder", message)
+        return True
 
     def _make_questionnaires(self, patient_id: int) -> QWidget:
         from rehabtrack.ui.views.questionnaires import QuestionnairesView
@@ -588,37 +700,42 @@ class MainWindow(QMainWindow):
 
         assert self.store is not None
         entries = self.checkin.entries if self.checkin is not None else None  # type: ignore[attr-defined]
-        return Dashboard(self.store, patient_id, self._today, entries=entries)
+        return Dashboard(self.store, patient_id, self._today, entries=entries, states=self.settings)
 
-    def refresh(self, *_: object) -> None:
-        """Re-read what a save or delete changed."""
+    def refresh(self, week: object = None) -> None:
+        """Show what a save or delete of ``week`` changed (without a week: read everything again)."""
         if self.store is None or self.patient is None or self.patient.id is None:
             return
-        entries = self._show_history()
+        saved = isinstance(week, date) and self.checkin is not None
+        # the check-in form has just read the weeks back after the save
+        entries = self._show_history(self.checkin.entries if saved else None)  # type: ignore[union-attr]
         self._show_watch(entries)
         if self.dashboard is not None:
-            self.dashboard.refresh(entries)  # type: ignore[attr-defined]
+            if saved and isinstance(week, date):
+                from rehabtrack.ui.changed import Changed
+
+                self.dashboard.apply(Changed(weeks=frozenset({week})))  # type: ignore[attr-defined]
+            else:
+                self.dashboard.refresh(entries)  # type: ignore[attr-defined]
 
     def _show_watch(self, entries: list[WeeklyEntry]) -> None:
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
-        from rehabtrack.core.maintenance import recurrence_alerts
-        from rehabtrack.core.meaningful_change import patient_thresholds
-
         assert self.store is not None and self.patient is not None and self.patient.id is not None
-        plan = self.store.maintenance(self.patient.id)
-        activities = self.store.activities(self.patient.id, include_archived=True)
-        with patient_thresholds(self.store.thresholds(self.patient.id)):  # the therapist's, if set
-            alerts = recurrence_alerts(plan, entries, activities) if plan.active else []
-        self.watch_notice.setText("\n".join(alert.message for alert in alerts))
+        pid = self.patient.id
+        self.watch_notice.show_alerts(
+            self.store.maintenance(pid),
+            entries,
+            self.store.activities(pid, include_archived=True),
+            self.store.thresholds(pid),
+        )
         self._place_watch_notice()
 
     def _place_watch_notice(self) -> None:
-        """The warning shows once: above the tabs, except on Questionnaires, which shows its own
-        beside the maintenance plan."""
+        """The warning shows once: Questionnaires shows its own beside the maintenance plan."""
         on_questionnaires = (
             self.questionnaires is not None and self.tabs.currentWidget() is self.questionnaires
         )
-        self.watch_notice.setVisible(bool(self.watch_notice.text()) and not on_questionnaires)
+        self.watch_notice.set_shown_elsewhere(on_questionnaires)
 
     def _show_history(self, entries: list[WeeklyEntry] | None = None) -> list[WeeklyEntry]:
         """Fill the history table (from ``entries`` when they were just read); returns the entries."""

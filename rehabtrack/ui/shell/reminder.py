@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon, QPaintEvent, QPalette
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSystemTrayIcon, QWid
 from rehabtrack.core.weeks import week_label, week_start
 from rehabtrack.ui.settings import WEEKDAYS, Settings
 from rehabtrack.ui.widgets import Button, paint_notice_border
+
+if TYPE_CHECKING:
+    from rehabtrack.storage.store import Store
 
 CHECK_EVERY_MS = 60 * 60 * 1000
 NOTIFICATION_MS = 15_000
@@ -46,8 +50,24 @@ def reminder_text(today: date, checkin_day: int, every_weeks: int = 1) -> str:
     return f"Your {WEEKDAYS[checkin_day]} check-in is still open: {week} is not logged yet."
 
 
+def week_logged(store: Store, patient_id: int, day: date) -> bool:
+    """Whether the patient's check-in period holding ``day`` has a logged week (2 or 4 weeks after
+    therapy, else the week)."""
+    from rehabtrack.core.maintenance import checkin_logged, checkin_period
+
+    plan = store.maintenance(patient_id)
+    first, last = checkin_period(plan, day)
+    return checkin_logged(plan, [e.week for e in store.entries(patient_id, first, last)], day)
+
+
+def weeks_per_checkin(store: Store, patient_id: int) -> int:
+    """How many weeks one check-in covers: 1, or 2 or 4 in the maintenance phase."""
+    plan = store.maintenance(patient_id)
+    return plan.every_weeks if plan.active and plan.every_weeks else 1
+
+
 class ReminderBanner(QFrame):
-    """A strip above the tabs: what is due and a button that opens the check-in."""
+    """A strip above the tabs (the window places it): what is due and a button that opens the check-in."""
 
     log_requested = Signal()
 
@@ -85,7 +105,9 @@ class ReminderBanner(QFrame):
 class WeeklyReminder(QObject):
     """Checks whether the week is due; shows the banner and, at most once a day, a tray notification.
 
-    ``today`` is the clock, ``week_logged`` answers for the shown patient and the week of a given day.
+    It is given what it needs: ``today`` is the clock, ``week_logged`` answers for the shown patient and
+    the week of a given day (True when nobody is shown), ``every_weeks`` how many weeks a check-in covers,
+    ``banner`` where to show it.
     """
 
     notified = Signal(str)

@@ -39,6 +39,8 @@ from rehabtrack.core.model import Discipline, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import MINUTES_PREFIX
 from rehabtrack.storage.store import Store
+from rehabtrack.ui.changed import Changed
+from rehabtrack.ui.kept_state import WidgetStates, keep_state
 from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
 from rehabtrack.ui.widgets import Button, hint_label
 
@@ -80,6 +82,15 @@ def fit_cell(widget: QWidget) -> None:
     widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
 
+class CellChart(MarkerChart):
+    """A dashboard chart: as high as its cell wants from the start. A new plot's size hint is 480 px
+    until it has been laid out (then its own height): its row grew after the first paint, moved and
+    painted every chart on screen again, and shrank back once scrolled."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), CHART_MIN_HEIGHT)
+
+
 @dataclass
 class ChartPage:
     """One group's grid of cells. A cell holds an empty placeholder until it first scrolls into view,
@@ -96,7 +107,7 @@ class ChartPage:
         cell = self.cells[index]
         if isinstance(cell, MarkerChart):
             return cell
-        chart = MarkerChart()
+        chart = CellChart()
         fit_cell(chart)
         self.grid.replaceWidget(cell, chart)
         cell.deleteLater()
@@ -157,16 +168,53 @@ class GoalsPanel(QTreeWidget):
             if not goals:
                 head.addChild(QTreeWidgetItem(["", "", f"No {discipline.value} goals yet."]))
             for goal in goals:
-                item = QTreeWidgetItem(self._row(goal, data))
+                item = QTreeWidgetItem()
                 item.setData(0, Qt.ItemDataRole.UserRole, goal)
-                threshold = data.threshold(goal.marker)
-                why = f"\n{threshold.explained()}" if threshold is not None else ""
-                item.setToolTip(1, f"{item.text(1)}{why}")
-                item.setToolTip(2, f"{item.text(2)}{why}")
+                self._show_row(item, goal, data)
                 head.addChild(item)
                 if selected is not None and goal.id == selected.id:
                     self.setCurrentItem(item)
             head.setExpanded(True)
+
+    def update_goals(self, data: PatientData, keys: set[str]) -> None:
+        """Work out again the rows of the goals measured by series ``keys`` (the others stay as shown).
+
+        The rows are measured again once at the end, not after every text (each one made the tree
+        measure its rows again: most of the time this took)."""
+        model = self.model()
+        for i in range(self.topLevelItemCount()):
+            head = self.topLevelItem(i)
+            assert head is not None
+            changed = False
+            model.blockSignals(True)
+            try:
+                for j in range(head.childCount()):
+                    item = head.child(j)
+                    assert item is not None
+                    goal = item.data(0, Qt.ItemDataRole.UserRole)
+                    if isinstance(goal, Goal) and goal.marker in keys:
+                        changed = self._show_row(item, goal, data) or changed
+            finally:
+                model.blockSignals(False)
+            if changed:  # one notice for the group's rows (the view, screen readers)
+                first, last = head.child(0), head.child(head.childCount() - 1)
+                assert first is not None and last is not None
+                model.dataChanged.emit(
+                    self.indexFromItem(first, 0), self.indexFromItem(last, len(self.COLUMNS) - 1)
+                )
+
+    def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> bool:
+        """Put ``goal``'s row in words into ``item``; whether any text changed."""
+        threshold = data.threshold(goal.marker)
+        why = f"\n{threshold.explained()}" if threshold is not None else ""
+        changed = False
+        for column, text in enumerate(self._row(goal, data)):
+            if item.text(column) != text:
+                item.setText(column, text)
+                changed = True
+            if column in (1, 2) and item.toolTip(column) != f"{text}{why}":
+                item.setToolTip(column, f"{text}{why}")
+        return changed
 
     @staticmethod
     def _row(goal: Goal, data: PatientData) -> list[str]:
@@ -208,6 +256,7 @@ class Dashboard(QWidget):
         today: date | None = None,
         parent: QWidget | None = None,
         entries: Sequence[WeeklyEntry] | None = None,  # already read by the caller: not read again
+        states: WidgetStates | None = None,  # where its splitters keep the sizes the user left
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -276,6 +325,12 @@ class Dashboard(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([220, 600])
         layout.addWidget(self.splitter, 1)
+        if states is not None:
+            kept = [
+                keep_state(self.splitter, states, "dashboard_splitter"),
+                keep_state(charts_split, states, "charts_splitter"),
+            ]
+            self.layout_restored = any(k.restored for k in kept)  # the sizes the user left
         layout.addWidget(
             hint_label(
                 "Keys: Alt+1…5 time range · F11 session view · Enter on a goal edits it · hover a point"
@@ -505,6 +560,33 @@ class Dashboard(QWidget):
         if not self._range_chosen and preset != self.preset:
             self.set_range(preset)  # a new patient's first weeks: a range that shows them
         self._fill()
+
+    def apply(self, changed: Changed) -> None:
+        """Bring the dashboard up to date after ``changed``, doing only what it needs: for saved or
+        deleted weeks, those weeks are read and put into the series, the goals measured by a changed
+        series are worked out again, and the charts whose series changed are redrawn if on screen
+        (the others when next seen). Anything else is read again as a whole (``refresh``)."""
+        if not changed.touches_series() and not (changed.goals or changed.events or changed.thresholds):
+            return  # the patient's name or maintenance plan: nothing the dashboard shows
+        groups = self.data.chart_groups
+        first = self.data.first_week()
+        touched = self.data.apply(changed, self.store)
+        if touched is None:
+            self.refresh()
+            return
+        preset = default_preset(self.today, [e.week for e in self.data.entries])
+        if not self._range_chosen and preset != self.preset:
+            self.set_range(preset)
+        if self.data.chart_groups != groups:
+            self._fill()  # a marker logged for the first time, or its last week deleted
+            return
+        self.goals_panel.update_goals(self.data, touched)
+        whole_span = self.data.first_week() != first  # "All" starts elsewhere: every chart's range moves
+        for page in self._pages.values():
+            for index, key in enumerate(page.keys):
+                if whole_span or key in touched:
+                    page.drawn.discard(index)
+        self.draw_on_screen()
 
     def open_session(self) -> None:
         from rehabtrack.ui.views.session_view import SessionView

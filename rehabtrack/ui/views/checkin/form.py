@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
-from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry
+from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry, put_week
 from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.templates import sides_for, template_named
@@ -117,12 +117,22 @@ class CheckInForm(QWidget):
 
     def reload(self) -> None:
         """Re-read the shown week, the patient's activities and history from the database."""
+        self._entries = self.store.entries(self.patient_id)
+        self._show_stored()
+
+    def _show_stored(self) -> None:
+        """Show the shown week as ``_entries`` has it. A week just saved from the form keeps its
+        movement and activity rows when they are the ones ``_fill`` would build (building them again
+        is most of the time a save takes); its values are put back all the same, as typed edits are
+        no longer something Ctrl+Z undoes in the field."""
         self._loading = True
         try:
-            self._entries = self.store.entries(self.patient_id)
             self._plan = self.store.maintenance(self.patient_id)
             self._loaded = next((e for e in self._entries if e.week == self._week), None)
-            self._fill(self._loaded, self._loaded)
+            if self._loaded is not None and self._shows_rows_of(self._loaded):
+                self._fill_values(self._loaded)
+            else:
+                self._fill(self._loaded, self._loaded)
         finally:
             self._loading = False
         self._update_header()
@@ -536,6 +546,32 @@ class CheckInForm(QWidget):
         self._update_tab_order()
         self._align_columns()
 
+    def _shows_rows_of(self, entry: WeeklyEntry) -> bool:
+        """Whether ``_fill(entry, entry)`` would build the very movement and activity rows shown now."""
+        logged = [(r.joint, r.side, r.movement, r.mode) for r in entry.rom]
+        keys = list(dict.fromkeys([*self._tracked_movements(), *logged]))
+        if [row.key() if row.tracked else None for row in self._rom_rows] != keys:
+            return False
+        rated = {r.activity_id for r in entry.activities}
+        stored = self.store.activities(self.patient_id, include_archived=True)
+        return [a for a in stored if not a.archived or a.id in rated] == self._activities
+
+    def _fill_values(self, entry: WeeklyEntry) -> None:
+        """``_fill`` on the rows already shown (see ``_shows_rows_of``)."""
+        for m in WEEKLY_MARKERS:
+            widget = self._fields[m.key].widget
+            assert isinstance(widget, NumberField)
+            widget.set_value(entry.values.get(m.key))
+        logged = {(r.joint, r.side, r.movement, r.mode): r.degrees for r in entry.rom}
+        for row in self._rom_rows:
+            row.degrees.set_value(logged.get(row.key()))
+        ratings = {r.activity_id: r for r in entry.activities}
+        for activity, rating, minutes in self._activity_fields:
+            rated = ratings.get(activity.id) if activity.id is not None else None
+            rating.set_value(rated.rating if rated else None)
+            minutes.set_value(rated.minutes if rated else None)
+        self.notes.setPlainText(entry.notes)
+
     def _tracked_movements(self) -> list[RomKey]:
         keys: list[RomKey] = []
         latest = next((e for e in reversed(self._entries) if e.rom and e.week <= self._week), None)
@@ -838,12 +874,13 @@ class CheckInForm(QWidget):
         """Called by the undo commands after they wrote to the database (save, delete, undo, redo)."""
         if not shiboken6.isValid(self):
             return
-        if week == self._week or not self.has_unsaved_changes():
+        unsaved = week != self._week and self.has_unsaved_changes()
+        put_week(self._entries, week, self.store.entry(self.patient_id, week))  # only that week is read
+        if not unsaved:
             self._week = week
-            self.reload()
+            self._show_stored()
             self.week_changed.emit(week)
         else:
-            self._entries = self.store.entries(self.patient_id)
             self._update_header()
         if kind == SAVED:
             self.entry_saved.emit(week)

@@ -20,9 +20,14 @@ def flipped_signs(entries: Sequence[WeeklyEntry], entry: WeeklyEntry) -> list[tu
     for reading in entry.rom:
         if sign_rule(reading.joint, reading.movement) is None:
             continue
-        before = [e.rom_degrees[reading.series_key] for e in earlier if reading.series_key in e.rom_degrees]
+        before: list[float] = []  # the latest readings only, found walking back from this week
+        for e in reversed(earlier):
+            if reading.series_key in e.rom_degrees:
+                before.insert(0, e.rom_degrees[reading.series_key])
+                if len(before) == SIGN_CHECK_READINGS:
+                    break
         if sign_flipped(before, reading.degrees):
-            found.append((reading, before[-SIGN_CHECK_READINGS:]))
+            found.append((reading, before))
     return found
 
 

@@ -288,7 +288,11 @@ class QuestionnairesView(QWidget):
         ]
         texts = self.store.item_texts(family) if family not in ("COPM", "GAS") else []
         self.form = QuestionnaireForm(family, self.today, texts, previous, goals)
-        self.form_area.takeWidget()
+        taken = self.form_area.takeWidget()  # taken out, a widget is nobody's: keep or delete it here
+        if taken is self.placeholder:
+            self.placeholder.setParent(self)  # hidden until the form closes; goes with the page
+        elif taken is not None:
+            taken.deleteLater()  # the form opened before this one
         self.form_area.setWidget(self.form)
         self.placeholder.hide()
         self._make_room()
