@@ -19,7 +19,7 @@ from rehabtrack.core.markers import (
 )
 from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import RomReading
-from rehabtrack.core.validation import InvalidInput, Problem, raise_if_any, range_problem
+from rehabtrack.core.validation import InvalidInput, Problem, in_range, raise_if_any, range_problem
 from rehabtrack.core.weeks import day_problem, is_week_start
 
 
@@ -57,6 +57,7 @@ class EventKind(StrEnum):
 
 
 NAME_MAX_CHARS = 120
+_MARKERS = {m.key: m for m in WEEKLY_MARKERS}
 
 
 def name_key(name: str) -> str:
@@ -119,6 +120,11 @@ class ActivityRating:
     minutes: float | None = None
 
     def problems(self, label: str = "Activity") -> list[Problem]:
+        if in_range(self.rating, ACTIVITY_RATING.low, ACTIVITY_RATING.high, whole=True) and (
+            self.minutes is None
+            or in_range(self.minutes, ACTIVITY_MINUTES.low, ACTIVITY_MINUTES.high, whole=True)
+        ):
+            return []  # the common case, before any field name or label is written
         field_key = f"activity/{self.activity_id}"
         found = [
             range_problem(
@@ -189,9 +195,8 @@ class WeeklyEntry:
         if not is_week_start(self.week):
             found.append(Problem("week", f"Week must start on a Monday (got {self.week:%A %d %b %Y})."))
         found.append(day_problem("week", "Week", self.week))
-        known = {m.key: m for m in WEEKLY_MARKERS}
         for key, value in self.values.items():
-            m = known.get(key)
+            m = _MARKERS.get(key)
             if m is None:
                 found.append(Problem(key, f"'{key}' is not a weekly marker."))
                 continue
@@ -206,12 +211,13 @@ class WeeklyEntry:
                     f"days prescribed ({exact(prescribed)}).",
                 )
             )
-        seen_rom: set[str] = set()
+        seen_rom: set[tuple[str, str, str, str]] = set()  # a series (see RomReading.series_key)
         for i, reading in enumerate(self.rom):
             found.extend(reading.problems(f"rom/{i}"))
-            if reading.series_key in seen_rom:
+            series = (reading.joint, reading.side, reading.movement, reading.mode)
+            if series in seen_rom:
                 found.append(Problem(f"rom/{i}", f"{reading.label} is entered twice this week."))
-            seen_rom.add(reading.series_key)
+            seen_rom.add(series)
         seen_act: set[int] = set()
         for rating in self.activities:
             found.extend(rating.problems(names.get(rating.activity_id, "Activity")))

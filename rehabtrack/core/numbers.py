@@ -27,8 +27,14 @@ def round_half_up(value: float, decimals: int = 0) -> float:
         return float(settled.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
+HUGE = 1e15  # from here on a float has no decimals to round, and a number is written as 1e+51
+
+
 def plain(value: float, decimals: int = 1) -> str:
-    """At most ``decimals`` decimals, no trailing zeros, never "-0", with a real minus sign."""
+    """At most ``decimals`` decimals, no trailing zeros, never "-0", with a real minus sign; a huge
+    number (only ever a typing or file error, such as 1e60 read from a file) as "1e+60"."""
+    if not abs(value) < HUGE:  # NaN and infinity too
+        return f"{value:g}".replace("-", MINUS)
     text = f"{round_half_up(value, decimals):.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

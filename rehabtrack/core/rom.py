@@ -12,7 +12,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from rehabtrack.core.numbers import MINUS
-from rehabtrack.core.validation import Problem, range_problem
+from rehabtrack.core.validation import Problem, in_range, range_problem
 
 
 class Side(StrEnum):
@@ -127,7 +127,9 @@ class RomReading:
                     f"movement RehabTrack knows (joints: {', '.join(JOINTS)}).",
                 )
             ]
-        problem = range_problem(field, f"{self.label}", self.degrees, *limits, unit="°")
+        problem = None
+        if not in_range(self.degrees, *limits):  # the label is written only for a message
+            problem = range_problem(field, f"{self.label}", self.degrees, *limits, unit="°")
         side_problem = None
         if (self.joint in AXIAL_JOINTS) != (self.side == Side.NONE):
             side_problem = Problem(

@@ -24,12 +24,18 @@ class InvalidInput(ValueError):
         super().__init__("; ".join(p.message for p in problems))
 
 
+def in_range(value: float, low: float, high: float, whole: bool = False) -> bool:
+    """Whether ``value`` is from ``low`` to ``high`` (and whole when ``whole``): the test behind
+    ``range_problem``, for callers that would otherwise write a label they never show."""
+    return low <= value <= high and not (whole and value != int(value))  # NaN is in no range
+
+
 def range_problem(
     field: str, label: str, value: float, low: float, high: float, unit: str = "", whole: bool = False
 ) -> Problem | None:
     """A problem if ``value`` is outside ``low``..``high`` (or not whole when ``whole``), else None."""
     finite = math.isfinite(value)  # not NaN, nor an overflowing number such as 1e400 read from a file
-    if finite and low <= value <= high and not (whole and value != int(value)):
+    if finite and in_range(value, low, high, whole):
         return None  # the common case, checked before any message is written
     suffix = with_unit(unit)
     allowed = f"{exact(low)} to {exact(high)}{suffix}"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -66,6 +66,7 @@ from rehabtrack.storage.backup import (
     prune,
     remove_leftovers,
 )
+from rehabtrack.storage.bulk import insert_rows
 from rehabtrack.storage.errors import (
     BackupProblem,
     CannotOpen,
@@ -391,19 +392,31 @@ class Store:
                 _write_entry(s, patient_id, entry)
 
     def import_histories(
-        self, histories: list[History], on_conflict: OnConflict = OnConflict.KEEP, *, dry_run: bool = False
+        self,
+        histories: Iterable[History],
+        on_conflict: OnConflict = OnConflict.KEEP,
+        *,
+        dry_run: bool = False,
     ) -> ImportReport:
         """The one import path, for CSV files and bundles: merge each history into the patient it
         belongs to, all in one transaction (rules: ``core.imports``). An import that changes anything
         is committed only after a backup of the database as it was (WAL lets the backup read the last
         committed state while the import waits uncommitted); ``dry_run`` only says what the import
         would do. InvalidInput (a week the merge would make invalid) or BackupProblem: nothing was
-        imported."""
+        imported.
+
+        ``histories`` may come a batch at a time (a large CSV file is read that way): several
+        histories of one patient add up to one outcome, and an exception the iterator raises (a bad
+        row near the end of the file) leaves the database as it was."""
         report = ImportReport(on_conflict=on_conflict)
         with self._session() as s:
             s.begin()
+            merge = _Import(s, on_conflict)
             for history in histories:
-                report.patients.append(_Merge(s, history, on_conflict).run())
+                merge.add(history)
+            if merge.problems:
+                raise InvalidInput(merge.problems)
+            report.patients = merge.outcomes
             report.changed = any(_changed(p, on_conflict) for p in report.patients)
             if dry_run or not report.changed:
                 s.rollback()
@@ -644,18 +657,28 @@ class Store:
         return plan
 
 
+ENTRY_T, ROM_T, RATING_T = (
+    cast(sa.Table, sa.inspect(t).local_table) for t in (WeeklyEntryRow, RomRow, ActivityRatingRow)
+)
+
+
 def _read_entries(
-    conn: sa.Connection, patient_id: int, first: date | None = None, last: date | None = None
+    conn: sa.Connection,
+    patient_id: int,
+    first: date | None = None,
+    last: date | None = None,
+    weeks: Sequence[date] | None = None,
 ) -> list[WeeklyEntry]:
+    """The patient's entries, oldest first: all, those in first..last, or those of ``weeks``."""
     # Plain rows, not ORM objects: ten years of weeks read 4-5x faster, and nothing here is written.
-    entry_t, rom_t, rating_t = (
-        sa.inspect(t).local_table for t in (WeeklyEntryRow, RomRow, ActivityRatingRow)
-    )
+    entry_t, rom_t, rating_t = ENTRY_T, ROM_T, RATING_T
     where = [entry_t.c.patient_id == patient_id]
     if first is not None:
         where.append(entry_t.c.week >= first)
     if last is not None:
         where.append(entry_t.c.week <= last)
+    if weeks is not None:
+        where.append(entry_t.c.week.in_(weeks))
     ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
     rows = conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)).all()
     rom: dict[int, list[RomReading]] = {}
@@ -680,31 +703,75 @@ def _changed(outcome: PatientOutcome, on_conflict: OnConflict) -> bool:
     )
 
 
-class _Merge:
-    """One history merged into its patient inside an open session (see ``Store.import_histories``)."""
+class _Import:
+    """One import inside an open session: a merge per patient, kept while the histories come in
+    (a CSV file brings each patient's weeks in several batches)."""
 
-    def __init__(self, s: Session, history: History, on_conflict: OnConflict) -> None:
+    def __init__(self, s: Session, on_conflict: OnConflict) -> None:
         self.s = s
-        self.h = history
-        self.replace = on_conflict is OnConflict.REPLACE
         self.on_conflict = on_conflict
+        self.outcomes: list[PatientOutcome] = []
+        self.problems: list[Problem] = []  # weeks the merge would make invalid: nothing more is written
+        self._merges: dict[tuple[str, str], _Merge] = {}
 
-    def run(self) -> PatientOutcome:
+    def add(self, history: History) -> None:
+        key = (
+            ("uid", history.uid)
+            if history.uid is not None
+            else ("name", name_key(history.patient.display_name))
+        )
+        merge = self._merges.get(key)
+        if merge is None:
+            merge = _Merge(self, history)
+            known = next((m for m in self._merges.values() if m.pid == merge.pid), None)
+            if known is not None:  # the same patient by uid and by name: one merge, one outcome
+                merge = known
+            else:
+                self.outcomes.append(merge.out)
+            self._merges[key] = merge
+        merge.run(history)
+
+
+class _Merge:
+    """One patient's histories merged into it (see ``Store.import_histories``)."""
+
+    def __init__(self, job: _Import, history: History) -> None:
+        self.job = job
+        self.s = job.s
+        self.h = history
+        self.replace = job.on_conflict is OnConflict.REPLACE
+        self.on_conflict = job.on_conflict
         row, new = self._patient()
         assert row.id is not None
+        self.row = row
         self.pid = row.id
         self.out = PatientOutcome(row.display_name, row.id, new)
         if not new:
             self._profile(row)
+        self.activities: dict[str, ActivityRow] | None = None  # by name, read on first use
+
+    def run(self, history: History) -> None:
+        """Merge one history (all of the patient's records in a file, or a batch of its weeks)."""
+        self.h = history
+        try:
+            self._merge(history)
+        finally:
+            self.h = History(history.patient)  # its weeks are written: kept no longer than a batch
+
+    def _merge(self, history: History) -> None:
         ids = self._activities()
         self._entries(ids)
-        goal_ids = self._goals(ids)
-        self._measures(goal_ids)
-        self._events()
-        if self.h.maintenance is not None:
-            self._maintenance(row, self.h.maintenance)
-        self._thresholds()
-        return self.out
+        if self.job.problems:  # the import fails: the rest is not worth writing
+            return
+        if history.goals or history.measures:
+            goal_ids = self._goals(ids)
+            self._measures(goal_ids)
+        if history.events:
+            self._events()
+        if history.maintenance is not None:
+            self._maintenance(self.row, history.maintenance)
+        if history.thresholds:
+            self._thresholds()
 
     def conflict(self, where: str, what: str, stored: object, imported: object) -> None:
         self.out.conflicts.append(Conflict(self.out.name, where, what, show(stored), show(imported)))
@@ -749,7 +816,11 @@ class _Merge:
 
     def _activities(self) -> list[int]:
         s = self.s
-        existing = {a.name: a for a in s.exec(select(ActivityRow).where(ActivityRow.patient_id == self.pid))}
+        if self.activities is None:
+            query = select(ActivityRow).where(ActivityRow.patient_id == self.pid)
+            self.activities = {a.name: a for a in s.exec(query)}
+            self.names = {a.id: a.name for a in self.activities.values() if a.id is not None}
+        existing = self.activities
         ids: list[int] = []
         for activity in self.h.activities:
             act = existing.get(activity.name.strip())
@@ -764,41 +835,45 @@ class _Merge:
                 s.add(act)
                 s.flush()
                 existing[act.name] = act
+                assert act.id is not None
+                self.names[act.id] = act.name
                 self.out.count("activity")
             assert act.id is not None
             ids.append(act.id)
-        self.names = {a.id: a.name for a in existing.values() if a.id is not None}
         return ids
 
     def _entries(self, ids: list[int]) -> None:
-        s = self.s
-        stored = {e.week: e for e in _read_entries(s.connection(), self.pid)}
-        rows = {
-            w.week: w for w in s.exec(select(WeeklyEntryRow).where(WeeklyEntryRow.patient_id == self.pid))
-        }
-        problems: list[Problem] = []
-        for entry in self.h.entries:
-            ratings = tuple(replace(r, activity_id=ids[int(r.activity_id)]) for r in entry.activities)
-            imported = replace(entry, activities=ratings)
+        """The history's weeks, looked up and written a slice at a time: a new week is inserted as the
+        file has it (it was checked when the file was read), a stored one is merged and checked."""
+        for start in range(0, len(self.h.entries), ENTRY_SLICE):
+            self._entry_slice(self.h.entries[start : start + ENTRY_SLICE], ids)
+
+    def _entry_slice(self, entries: list[WeeklyEntry], ids: list[int]) -> None:
+        conn = self.s.connection()
+        stored = {e.week: e for e in _read_entries(conn, self.pid, weeks=[e.week for e in entries])}
+        new: list[WeeklyEntry] = []
+        changed: list[WeeklyEntry] = []
+        for entry in entries:
             old = stored.get(entry.week)
-            merged, added, conflicts = merge_entry(old, imported, self.on_conflict, self.names, self.out.name)
-            self.out.conflicts += conflicts
-            if old is not None:  # a new week was checked when the file was read; a merged one is checked here
-                where = f"{self.out.name}, week of {entry.week.isoformat()}"
-                wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
-                if wrong:  # only the file's and the stored values together are wrong: nothing is written
-                    problems += wrong
-                    continue
             if old is None:
                 self.out.weeks_added += 1
+                new.append(entry)  # its ratings still name activities by their place in ``ids``
+                continue
+            ratings = tuple(ActivityRating(ids[r.activity_id], r.rating, r.minutes) for r in entry.activities)
+            imported = WeeklyEntry(entry.week, entry.values, entry.rom, ratings, entry.notes)
+            merged, added, conflicts = merge_entry(old, imported, self.on_conflict, self.names, self.out.name)
+            self.out.conflicts += conflicts
+            where = f"{self.out.name}, week of {entry.week.isoformat()}"
+            wrong = [Problem(f"{where}, {p.field}", p.message) for p in merged.problems(self.names)]
+            if wrong:  # only the file's and the stored values together are wrong: nothing is written
+                self.job.problems += wrong
             elif added or (conflicts and self.replace):
                 self.out.weeks_updated += 1
+                changed.append(merged)
             else:
                 self.out.weeks_same += 1
-                continue
-            _write_entry(s, self.pid, merged, True, rows.get(entry.week))
-        if problems:
-            raise InvalidInput(problems)
+        if not self.job.problems:
+            _write_entries(conn, self.pid, new, changed, ids)
 
     def _goals(self, ids: list[int]) -> list[int]:
         s = self.s
@@ -999,6 +1074,87 @@ def _write_measure(
             )
         )
     return replace(done, id=row.id)
+
+
+ENTRY_SLICE = 1000  # weeks looked up and written at a time (bounded memory and SQL parameters)
+ENTRY_COLUMNS = ("patient_id", "week", *MARKER_KEYS, "notes", "updated_at")
+ROM_COLUMNS = ("entry_id", "patient_id", "joint", "side", "movement", "degrees", "mode")
+RATING_COLUMNS = ("entry_id", "patient_id", "activity_id", "rating", "minutes")
+
+
+def _write_entries(
+    conn: sa.Connection,
+    patient_id: int,
+    new: list[WeeklyEntry],
+    changed: list[WeeklyEntry],
+    activity_ids: Sequence[int],
+) -> None:
+    """Insert the ``new`` weeks and overwrite the ``changed`` ones (they carry their row id), with
+    their readings and ratings: a few statements for any number of weeks. The ratings of ``new``
+    weeks name their activity by its place in ``activity_ids`` (as a file does), those of
+    ``changed`` weeks by its id."""
+    now = _now()
+    ids: dict[date, int] = {}
+    if new:
+        insert_rows(
+            conn,
+            ENTRY_T,
+            ENTRY_COLUMNS,
+            ((patient_id, e.week, *[e.values.get(k) for k in MARKER_KEYS], e.notes, now) for e in new),
+        )
+        query = sa.select(ENTRY_T.c.week, ENTRY_T.c.id).where(
+            ENTRY_T.c.patient_id == patient_id, ENTRY_T.c.week.in_([e.week for e in new])
+        )
+        ids = {week: entry_id for week, entry_id in conn.execute(query)}
+    if changed:
+        update = (
+            sa.update(ENTRY_T)
+            .where(ENTRY_T.c.id == sa.bindparam("entry_id"))
+            .values({k: sa.bindparam(k) for k in (*MARKER_KEYS, "notes", "updated_at")})
+        )
+        conn.execute(
+            update,
+            [
+                {
+                    "entry_id": e.id,
+                    **{k: e.values.get(k) for k in MARKER_KEYS},
+                    "notes": e.notes,
+                    "updated_at": now,
+                }
+                for e in changed
+            ],
+        )
+        replaced = [e.id for e in changed]
+        conn.execute(sa.delete(ROM_T).where(ROM_T.c.entry_id.in_(replaced)))
+        conn.execute(sa.delete(RATING_T).where(RATING_T.c.entry_id.in_(replaced)))
+        ids.update({e.week: e.id for e in changed if e.id is not None})
+    written = [(ids[e.week], e, activity_ids) for e in new] + [(ids[e.week], e, None) for e in changed]
+    insert_rows(
+        conn,
+        ROM_T,
+        ROM_COLUMNS,
+        (  # str() of a Side or RomMode is its value
+            (entry_id, patient_id, r.joint, str(r.side), r.movement, r.degrees, str(r.mode))
+            for entry_id, e, _ in written
+            for r in e.rom
+        ),
+    )
+    insert_rows(
+        conn,
+        RATING_T,
+        RATING_COLUMNS,
+        (
+            (
+                entry_id,
+                patient_id,
+                a.activity_id if to_id is None else to_id[a.activity_id],
+                int(a.rating),
+                None if a.minutes is None else int(a.minutes),
+            )
+            for entry_id, e, to_id in written
+            for a in e.activities
+        ),
+    )
 
 
 def _write_entry(

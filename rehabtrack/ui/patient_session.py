@@ -12,7 +12,6 @@ the end of this module make the change instead; no other UI module writes to the
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from rehabtrack.core.measure_series import MeasureResult
 from rehabtrack.core.model import Activity, Event, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.templates import ConditionTemplate, sides_for
 from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
-from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_text
+from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_header
 from rehabtrack.storage.errors import DatabaseProblem
 from rehabtrack.storage.store import Store
 from rehabtrack.ui import commands
@@ -222,8 +221,7 @@ class Outcome:
 
 
 def _has_patient_column(path: Path) -> bool:
-    header = next(csv.reader(read_text(path).splitlines()[:1]), [])
-    return "patient" in (h.strip() for h in header)
+    return "patient" in read_header(path)  # reads the first row only: a file may be large
 
 
 def import_file(

@@ -59,6 +59,10 @@ def test_csv_import(benchmark: Any, runner: Any, ten_years: TenYears) -> None:
     check(benchmark, measure.csv_import(runner, data_dir=ten_years[0]))
 
 
+def test_csv_import_large(benchmark: Any, runner: Any, ten_years: TenYears) -> None:
+    check(benchmark, measure.csv_import_large(runner, data_dir=ten_years[0]))
+
+
 def test_peak_memory(benchmark: Any, ten_years: TenYears) -> None:
     figure = benchmark.pedantic(measure.peak_memory, kwargs={"data_dir": ten_years[0]}, rounds=1)
     check(benchmark, figure)

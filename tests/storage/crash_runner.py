@@ -30,6 +30,7 @@ from old_schemas import build_old_database, released_schemas
 from rehabtrack import cli
 from rehabtrack.core.model import Activity, ActivityRating, Discipline, Patient, WeeklyEntry
 from rehabtrack.core.rom import RomReading, Side
+from rehabtrack.storage import csv_io
 from rehabtrack.storage.backup import DATABASE_NAME, backup_now, list_backups
 from rehabtrack.storage.bundle import export_bundle
 from rehabtrack.storage.store import Store, open_store
@@ -118,6 +119,7 @@ def prepare(operation: str, work: Path) -> tuple[Path, Callable[[Path], None]]:
         csv_file = work / "weeks.csv"
         rows = [f"{MONDAY + timedelta(weeks=i)},{i % 10},note {i}" for i in range(2, 8)]
         csv_file.write_text("week,pain,notes\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        csv_io.BATCH_ROWS = 2  # three batches in one transaction: a crash may fall between two of them
         return folder, lambda data: _cli(data, "import", str(csv_file), "--patient", "Ann")
     if operation == "bundle-import":
         other = open_store(work / "other")

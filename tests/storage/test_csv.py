@@ -95,3 +95,20 @@ def test_spreadsheet_formulas_are_neutralised_and_come_back_intact(tmp_path: Pat
     other = place.open("other")
     import_csv(other, out)
     assert other.entries(other.patients()[0].id)[0].notes == '=HYPERLINK("x")'
+
+
+def test_a_huge_number_is_refused_with_a_message_not_a_crash(tmp_path: Path, place: Place) -> None:
+    csv_file = tmp_path / "huge.csv"
+    csv_file.write_text(
+        "week,pain,minutes:PT:Walk,activity:PT:Walk\n2025-03-03,1e60,-5e300,4\n", encoding="utf-8"
+    )
+    store = place.open()
+    with pytest.raises(CsvImportError) as caught:
+        import_csv(store, csv_file, patient="Ann")
+    message = str(caught.value)
+    assert (
+        "row 2, column 'pain', value '1e60': Pain (weekly average) must be from 0 to 10 (got 1e+60)"
+        in message
+    )
+    assert "column 'minutes:PT:Walk', value '-5e300'" in message and "(got −5e+300 min)" in message
+    assert store.patients() == []
