@@ -24,7 +24,7 @@ from rehabtrack.storage.errors import (
 )
 
 APPLICATION_ID = 0x52485442  # "RHTB": marks a RehabTrack database (PRAGMA application_id)
-HEAD_REVISION = "0005"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
+HEAD_REVISION = "0006"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

@@ -184,6 +184,11 @@ def open_server(address: str, *, upgrade: bool = False) -> Store:
                 raise
             except Exception as exc:
                 raise server.upgrade_failed(url, revision, db.HEAD_REVISION, exc) from exc
+        if upgrade:
+            from rehabtrack.storage import clinic_setup
+
+            with engine.begin() as conn:
+                clinic_setup.apply(conn)
     except sa.exc.OperationalError as exc:
         engine.dispose()
         raise server.cannot_reach(url, exc) from exc

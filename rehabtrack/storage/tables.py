@@ -7,7 +7,8 @@ import math
 from datetime import date, datetime
 from uuid import uuid4
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from rehabtrack.core.instruments import INSTRUMENTS
@@ -24,6 +25,8 @@ from rehabtrack.core.model import NAME_MAX_CHARS, Direction, Discipline, EventKi
 from rehabtrack.core.rom import ROM_LIMITS, RomMode, Side
 
 metadata = SQLModel.metadata
+# jsonb on PostgreSQL (indexable, compared by value), JSON text on SQLite
+_JSON = JSON().with_variant(JSONB(), "postgresql")
 
 
 def _in(column: str, values: list[str]) -> str:
@@ -48,6 +51,12 @@ def _cascade(target: str) -> Column:  # type: ignore[type-arg]
     patient's data names the patient itself (not only through the row it hangs from): a clinic server's
     row security matches each row's own patient_id."""
     return Column(Integer, ForeignKey(target, ondelete="CASCADE"), nullable=False, index=True)
+
+
+def _version() -> Column:  # type: ignore[type-arg]
+    """The row's version (schema 0006): a save names the version its form was opened with, so two people
+    changing one row at once cannot overwrite each other unseen."""
+    return Column(Integer, nullable=False, server_default=text("1"))
 
 
 class PatientRow(SQLModel, table=True):
@@ -105,6 +114,7 @@ class WeeklyEntryRow(SQLModel, table=True):
     locals().update({m.key: None for m in WEEKLY_MARKERS})
     notes: str = ""
     updated_at: datetime
+    version: int = Field(default=1, sa_column=_version())
 
 
 _ROM_LOW = min(low for low, _ in ROM_LIMITS.values())
@@ -178,6 +188,7 @@ class GoalRow(SQLModel, table=True):
     target_date: date | None = None
     status: str = GoalStatus.ACTIVE.value
     set_by: str = ""
+    version: int = Field(default=1, sa_column=_version())
 
 
 class EventRow(SQLModel, table=True):
@@ -295,3 +306,54 @@ class PatientThresholdRow(SQLModel, table=True):
     patient_id: int = Field(sa_column=_cascade("patient.id"))
     series_key: str
     value: float
+
+
+class CareTeamRow(SQLModel, table=True):
+    """A clinic's care team (schema 0006): the therapists who see a group of patients on a clinic server."""
+
+    __tablename__ = "care_team"
+    __table_args__ = (
+        CheckConstraint(f"length(trim(name)) BETWEEN 1 AND {NAME_MAX_CHARS}", name="ck_care_team_name"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+
+
+class CareTeamMemberRow(SQLModel, table=True):
+    """A therapist (their database login role's name) in a care team."""
+
+    __tablename__ = "care_team_member"
+    __table_args__ = (UniqueConstraint("team_id", "therapist", name="uq_care_team_member"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(sa_column=_cascade("care_team.id"))
+    therapist: str = Field(index=True)
+
+
+class PatientCareTeamRow(SQLModel, table=True):
+    """The care team a patient is assigned to (at most one)."""
+
+    __tablename__ = "patient_care_team"
+    patient_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("patient.id", ondelete="CASCADE"), primary_key=True)
+    )
+    team_id: int = Field(sa_column=_cascade("care_team.id"))
+
+
+AUDIT_ACTIONS = ("insert", "update", "delete")
+
+
+class AuditRow(SQLModel, table=True):
+    """Who changed what (schema 0006): one row per row written to a patient table, with the old and new
+    values. It names the patient without a foreign key, so the record outlives the rows it describes."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (CheckConstraint(_in("action", list(AUDIT_ACTIONS)), name="ck_audit_action"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str = Field(sa_column=Column(String, nullable=False))
+    table_name: str
+    row_id: int | None = None
+    patient_id: int | None = Field(default=None, index=True)
+    action: str
+    old: dict[str, object] | None = Field(default=None, sa_column=Column(_JSON, nullable=True))
+    new: dict[str, object] | None = Field(default=None, sa_column=Column(_JSON, nullable=True))

@@ -1,0 +1,24 @@
+"""What a clinic's PostgreSQL server has beyond the portable tables of the migrations: the owner role,
+the therapists' grants, row security and the audit triggers.
+
+PostgreSQL only, and only from ``rehabtrack db upgrade`` (run by the database's owner), after the
+migrations. Every step is idempotent (CREATE OR REPLACE, DROP … IF EXISTS then CREATE), so each upgrade
+applies it again and tables added since are covered too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+
+Step = Callable[[Connection], None]
+
+# In order; each step is one module's ``install``.
+STEPS: tuple[Step, ...] = ()
+
+
+def apply(conn: Connection) -> None:
+    """Set up (again) everything of a clinic server on ``conn``, in the caller's transaction."""
+    for step in STEPS:
+        step(conn)
