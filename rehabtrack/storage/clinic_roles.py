@@ -107,9 +107,13 @@ def _ensure_owner(conn: Connection) -> None:
         _create_role_once(conn, f"CREATE ROLE {OWNER} NOLOGIN")
         if not me.rolsuper and not _member_of(conn, OWNER):
             conn.exec_driver_sql(f"GRANT {OWNER} TO CURRENT_USER")
-        # An owner needs CREATE on the schema (PostgreSQL 15 grants it to the database's owner only).
-        if not conn.exec_driver_sql(f"SELECT has_schema_privilege('{OWNER}', 'public', 'CREATE')").scalar():
-            conn.exec_driver_sql(f"GRANT USAGE, CREATE ON SCHEMA public TO {OWNER}")
+        # The schema too (PostgreSQL 15 lets only its owner create in it), so that a pg_dump of the
+        # database restores into a new one before any table is handed to the owner.
+        schema_owner = conn.exec_driver_sql(
+            "SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'public'"
+        ).scalar()
+        if schema_owner != OWNER:
+            conn.exec_driver_sql(f"ALTER SCHEMA public OWNER TO {OWNER}")
     except sa.exc.ProgrammingError as exc:
         if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
             raise

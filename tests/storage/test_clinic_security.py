@@ -9,10 +9,13 @@ Roles are the whole server's: each test's therapists have names of their own and
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -398,7 +401,7 @@ def test_removing_a_therapist_drops_the_login_and_keeps_the_audit_rows_naming_th
 
 
 def test_clinic_commands_fail_in_one_plain_line(
-    clinic: Clinic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+    clinic: Clinic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert "no care team named 'Feet'" in _fails(capsys, clinic.url, "assign", "Margaret Demo", "Feet")
     assert "no patient named 'Nobody'" in _fails(capsys, clinic.url, "assign", "Nobody", "Knee clinic")
@@ -451,3 +454,72 @@ def test_set_up_is_the_same_when_applied_again(clinic: Clinic) -> None:
     with clinic.hand.connect() as conn:
         assert _count(conn, "goal", clinic.hand_patient) > 0
         assert _count(conn, "goal", clinic.knee_patient) == 0
+
+
+def test_a_home_bundle_is_matched_by_uid_among_the_patients_the_therapist_sees(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, today: date
+) -> None:
+    from rehabtrack.storage.bundle import export_bundle, import_bundle
+    from rehabtrack.storage.store import open_store
+
+    home = open_store(tmp_path / "home")  # the patient's own laptop
+    patient = seed_demo(home, today).id
+    assert patient is not None
+    export_bundle(home, patient, tmp_path / "home.json")
+    home.close()
+    ids = []
+    for therapist in (clinic.knee, clinic.knee, clinic.hand):
+        monkeypatch.setenv("PGPASSWORD", therapist.password)
+        store = open_server(therapist.url())
+        ids.append(import_bundle(store, tmp_path / "home.json").patient_id)
+        store.close()
+    knee_first, knee_again, hand = ids
+    assert knee_again == knee_first  # the second import found the patient by uid: nothing added
+    assert hand not in (knee_first, clinic.knee_patient, clinic.hand_patient)  # the other team's own copy
+    with psycopg.connect(f"dbname={clinic.database}") as admin:
+        teams = admin.execute(
+            "SELECT t.name FROM patient_care_team p JOIN care_team t ON t.id = p.team_id "
+            "WHERE p.patient_id = ANY(%s) ORDER BY p.patient_id",
+            ([knee_first, hand],),
+        ).fetchall()
+    assert teams == [("Knee clinic",), ("Hand therapy",)]
+
+
+def test_a_therapist_cannot_upgrade_the_schema(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PGPASSWORD", clinic.hand.password)
+    code = main(["db", "upgrade", "--database", clinic.hand.url()])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "rehabtrack_owner" in err and "Nothing was changed" in err
+
+
+def test_the_owners_backup_as_advised_holds_every_teams_rows_and_restores(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    from rehabtrack.storage.server import backup_advice
+
+    advice = backup_advice(clinic.url, "backup")
+    command = advice.split("back it up with ", 1)[1].split(", run as", 1)[0]
+    dump = tmp_path / "rehabtrack.dump"
+    args = shlex.split(command.replace("--file=rehabtrack.dump", f"--file={dump}"))
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    restored = f"{clinic.database}_restored"
+    with psycopg.connect("dbname=postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(restored)))
+    try:
+        done = subprocess.run(
+            ["pg_restore", f"--dbname={restored}", str(dump)], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        with psycopg.connect(f"dbname={restored}") as conn:
+            assert conn.execute("SELECT count(*) FROM patient").fetchone() == (2,)
+            forced = conn.execute(
+                "SELECT relforcerowsecurity FROM pg_class WHERE relname = 'goal'"
+            ).fetchone()
+            assert forced == (True,)
+    finally:
+        with psycopg.connect("dbname=postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(restored)))
