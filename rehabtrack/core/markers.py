@@ -9,8 +9,9 @@ watch are all built from it; nothing else states these facts.
 Adding a weekly marker ("swelling, 0–10, lower is better") takes three things:
 
 1. its ``Marker(...)`` entry in ``WEEKLY_MARKERS`` below: key, label, range, unit (and its ``ucum``
-   code), direction, anchors, group, ``short_title``, ``threshold`` (a published MCID as ``Threshold(value, unit, source,
-   cite=...)``, or a clinic convention made with ``convention(...)``) and ``watched``;
+   code), direction, anchors, group, ``short_title``, ``threshold`` (a published MCID as
+   ``Threshold(value, unit, source, cite=...)``, or a clinic convention made with ``convention(...)``)
+   and ``watched``;
 2. an Alembic migration in ``storage/migrations/versions/`` that adds its column to ``weekly_entry``
    (with the CHECK constraint ``storage/tables.py`` builds from this table), and ``HEAD_REVISION`` in
    ``storage/engine.py`` set to it; ``tests/storage/test_migrations.py`` names the missing column until
