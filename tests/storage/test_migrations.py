@@ -58,7 +58,8 @@ def _changed_by_clinic_setup(change: tuple[object, ...]) -> str | None:
     if what in ("remove_index", "add_index") and getattr(thing, "name", None) == "ix_patient_uid":
         return "uid unique per care team"
     table = getattr(getattr(thing, "table", None), "name", None)
-    if what in ("remove_fk", "add_fk") and table == "patient_care_team":
+    target = getattr(getattr(thing, "referred_table", None), "name", None)
+    if what in ("remove_fk", "add_fk") and (table, target) == ("patient_care_team", "patient"):
         return "deferred reference to the patient"
     return None
 
