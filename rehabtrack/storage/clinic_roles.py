@@ -185,7 +185,12 @@ FUNCTIONS = (
     # The care teams the logged-in therapist is in.
     "CREATE OR REPLACE FUNCTION rehabtrack_my_teams() RETURNS SETOF integer LANGUAGE sql STABLE "
     f"{_DEFINER} AS $$ SELECT team_id FROM care_team_member WHERE therapist = session_user::text $$",
-    # Whether the logged-in therapist sees the patient. STABLE: it reads the snapshot of the statement.
+    # The patients the logged-in therapist sees: a policy ``patient_id IN (SELECT …)`` hashes them once
+    # per query instead of asking per row. STABLE: it reads the snapshot of the statement.
+    "CREATE OR REPLACE FUNCTION rehabtrack_my_patients() RETURNS SETOF integer LANGUAGE sql STABLE "
+    f"{_DEFINER} AS $$ SELECT p.patient_id FROM patient_care_team p JOIN care_team_member m "
+    "ON m.team_id = p.team_id WHERE m.therapist = session_user::text $$",
+    # Whether the logged-in therapist sees one patient.
     "CREATE OR REPLACE FUNCTION rehabtrack_sees_patient(patient integer) RETURNS boolean LANGUAGE sql "
     f"STABLE {_DEFINER} AS $$ SELECT EXISTS (SELECT 1 FROM patient_care_team p JOIN care_team_member m "
     "ON m.team_id = p.team_id WHERE p.patient_id = patient AND m.therapist = session_user::text) $$",
@@ -225,6 +230,7 @@ FUNCTIONS = (
 )
 _FUNCTION_NAMES = (
     "rehabtrack_my_teams()",
+    "rehabtrack_my_patients()",
     "rehabtrack_sees_patient(integer)",
     "rehabtrack_sees_new_patient(integer)",
     "rehabtrack_check_uid(integer, text, integer)",
@@ -277,7 +283,8 @@ def _secure_rows(conn: Connection) -> None:
         "care_team": "id IN (SELECT rehabtrack_my_teams())",
         "care_team_member": "therapist = session_user::text",
         "patient_care_team": "team_id IN (SELECT rehabtrack_my_teams())",
-        "patient": "rehabtrack_sees_new_patient(id)",
+        # a patient just added is not in the hashed set yet: the per-row check finds it
+        "patient": "id IN (SELECT rehabtrack_my_patients()) OR rehabtrack_sees_new_patient(id)",
     }
     for table in sorted(set(patients) | set(CARE_TEAM_TABLES)):
         conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
@@ -285,7 +292,7 @@ def _secure_rows(conn: Connection) -> None:
         conn.exec_driver_sql(
             f'CREATE POLICY rehabtrack_owner ON "{table}" TO {OWNER} USING (true) WITH CHECK (true)'
         )
-        rule = therapist_rule.get(table, "rehabtrack_sees_patient(patient_id)")
+        rule = therapist_rule.get(table, "patient_id IN (SELECT rehabtrack_my_patients())")
         command = "SELECT" if table in READ_ONLY else "ALL"
         check = "" if command == "SELECT" else f" WITH CHECK ({rule})"
         conn.exec_driver_sql(

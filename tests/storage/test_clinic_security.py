@@ -334,6 +334,16 @@ def test_a_patient_a_therapist_creates_joins_their_first_team_and_stays_visible(
     assert team == ("Hand therapy",)  # the team joined first
     with clinic.knee.connect() as conn:  # the other team does not see it
         assert _count(conn, "patient", saved.id) == 0
+    with clinic.hand.connect() as conn:  # several at once, as a bulk import writes them
+        made = conn.execute(
+            "INSERT INTO patient (display_name, condition, affected_side, pt_clinician, ot_clinician, "
+            "archived, created_at, updated_at) VALUES ('A', '', '', '', '', false, now(), now()), "
+            "('B', '', '', '', '', false, now(), now()) RETURNING id"
+        ).fetchall()
+        assert len(made) == 2
+        assert conn.execute(
+            "SELECT count(*) FROM patient WHERE id = ANY(%s)", ([m[0] for m in made],)
+        ).fetchone() == (2,)
 
 
 def test_a_therapist_in_no_team_cannot_create_a_patient_no_one_would_see(
