@@ -106,7 +106,10 @@ def _ensure_owner(conn: Connection) -> None:
     try:
         _create_role_once(conn, f"CREATE ROLE {OWNER} NOLOGIN")
         if not me.rolsuper and not _member_of(conn, OWNER):
-            conn.exec_driver_sql(f"GRANT {OWNER} TO CURRENT_USER")
+            conn.exec_driver_sql(  # another database's upgrade by the same login may grant it meanwhile
+                f"DO $$ BEGIN GRANT {OWNER} TO CURRENT_USER; "
+                "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END $$"
+            )
         # The schema too (PostgreSQL 15 lets only its owner create in it), so that a pg_dump of the
         # database restores into a new one before any table is handed to the owner.
         schema_owner = conn.exec_driver_sql(
