@@ -533,3 +533,26 @@ def test_the_owners_backup_as_advised_holds_every_teams_rows_and_restores(
     finally:
         with psycopg.connect("dbname=postgres", autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(restored)))
+
+
+def test_a_typed_password_is_asked_twice_and_never_printed(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    name = f"{clinic.hand.name}_typed"
+    typed = iter(["correct horse battery", "correct horse battery"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    said = _clinic(capsys, clinic.url, "add-therapist", name, "--team", "Hand therapy", "--ask-password")
+    try:
+        assert "correct horse" not in said
+        with Therapist(name, "correct horse battery", clinic.database).connect() as conn:
+            assert _count(conn, "patient", clinic.hand_patient) == 1
+        differ = iter(["first password 1", "second password 2"])
+        monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(differ))
+        err = _fails(capsys, clinic.url, "add-therapist", f"{name}2", "--ask-password")
+        assert "the two passwords differ" in err
+    finally:
+        _clinic(capsys, clinic.url, "remove-therapist", name)
+    with psycopg.connect(f"dbname={clinic.database}") as admin:
+        assert admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (f"{name}2",)).fetchall() == []
