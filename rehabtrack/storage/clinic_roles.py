@@ -52,7 +52,6 @@ THERAPISTS = "rehabtrack_therapist"
 # Tables a therapist reads but never writes (the care teams; the audit rows, which triggers write).
 READ_ONLY = ("care_team", "care_team_member", "patient_care_team", "audit_entry", "alembic_version")
 CARE_TEAM_TABLES = ("care_team", "care_team_member", "patient_care_team")
-POLICY_PREFIX = "rehabtrack_"
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
@@ -122,8 +121,9 @@ def _ensure_owner(conn: Connection) -> None:
             raise
         raise ClinicProblem(
             f"The clinic server's tables belong to the role {OWNER}, and {me.current_user} may not "
-            f"create it or join it. Nothing was changed. A superuser runs once: CREATE ROLE {OWNER} "
-            f"NOLOGIN; GRANT {OWNER} TO {me.current_user}; then run rehabtrack db upgrade again."
+            "create it or join it, so the clinic set-up (owner, therapists' rights, row security) was not "
+            f"applied. A superuser runs once: CREATE ROLE {OWNER} NOLOGIN; GRANT {OWNER} TO "
+            f"{me.current_user}; then run rehabtrack db upgrade again."
         ) from exc
 
 
