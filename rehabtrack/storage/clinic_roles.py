@@ -193,6 +193,9 @@ FUNCTIONS = (
     "CREATE OR REPLACE FUNCTION rehabtrack_my_patients() RETURNS SETOF integer LANGUAGE sql STABLE "
     f"{_DEFINER} AS $$ SELECT p.patient_id FROM patient_care_team p JOIN care_team_member m "
     "ON m.team_id = p.team_id WHERE m.therapist = session_user::text $$",
+    # Every patient in some care team (another team's too: only policies ask, never a therapist).
+    "CREATE OR REPLACE FUNCTION rehabtrack_assigned_patients() RETURNS SETOF integer LANGUAGE sql STABLE "
+    f"{_DEFINER} AS $$ SELECT patient_id FROM patient_care_team $$",
     # Whether the logged-in therapist sees one patient.
     "CREATE OR REPLACE FUNCTION rehabtrack_sees_patient(patient integer) RETURNS boolean LANGUAGE sql "
     f"STABLE {_DEFINER} AS $$ SELECT EXISTS (SELECT 1 FROM patient_care_team p JOIN care_team_member m "
@@ -234,6 +237,7 @@ FUNCTIONS = (
 _FUNCTION_NAMES = (
     "rehabtrack_my_teams()",
     "rehabtrack_my_patients()",
+    "rehabtrack_assigned_patients()",
     "rehabtrack_sees_patient(integer)",
     "rehabtrack_sees_new_patient(integer)",
     "rehabtrack_check_uid(integer, text, integer)",
@@ -286,8 +290,10 @@ def _secure_rows(conn: Connection) -> None:
         "care_team": "id IN (SELECT rehabtrack_my_teams())",
         "care_team_member": "therapist = session_user::text",
         "patient_care_team": "team_id IN (SELECT rehabtrack_my_teams())",
-        # a patient just added is not in the hashed set yet: the per-row check finds it
-        "patient": "id IN (SELECT rehabtrack_my_patients()) OR rehabtrack_sees_new_patient(id)",
+        # A patient just added is in neither hashed set yet (they are the statement's): only for a patient
+        # in no team, as far as the statement knows, is the slower per-row check made.
+        "patient": "id IN (SELECT rehabtrack_my_patients()) OR (id NOT IN (SELECT "
+        "rehabtrack_assigned_patients()) AND rehabtrack_sees_new_patient(id))",
     }
     for table in sorted(set(patients) | set(CARE_TEAM_TABLES)):
         conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
