@@ -452,12 +452,13 @@ def teams(conn: Connection) -> list[Team]:
 
 
 def therapists(conn: Connection) -> list[str]:
-    """Every therapist login of the server (roles are the server's, not one database's)."""
+    """Every therapist login of the server (roles are the server's, not one database's): the direct
+    members of the therapists' group (a superuser is a member of every role, but no therapist)."""
     return list(
         conn.exec_driver_sql(
-            "SELECT r.rolname FROM pg_roles r WHERE pg_has_role(r.oid, %s, 'MEMBER') "
-            "AND r.rolname <> %s ORDER BY 1",
-            (THERAPISTS, THERAPISTS),
+            "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+            "WHERE m.roleid = %s::regrole ORDER BY 1",
+            (THERAPISTS,),
         ).scalars()
     )
 

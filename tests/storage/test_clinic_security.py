@@ -346,6 +346,8 @@ def test_a_therapist_in_no_team_cannot_create_a_patient_no_one_would_see(
     said = _clinic(capsys, clinic.url, "add-therapist", name)
     loner = Therapist(name, said.rsplit(": ", 1)[1].strip(), clinic.database)
     try:
+        listed = _clinic(capsys, clinic.url, "list").splitlines()
+        assert listed[-1].startswith("In no care team: ") and name in listed[-1].split(": ")[1].split(", ")
         with loner.connect() as conn:
             assert conn.execute("SELECT count(*) FROM patient").fetchone() == (0,)
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="is in no care team"):
@@ -412,7 +414,9 @@ def test_clinic_commands_fail_in_one_plain_line(
     )
     assert "therapist name 'Ann Lee'" in _fails(capsys, clinic.url, "add-therapist", "Ann Lee")
     assert "already a login named" in _fails(capsys, clinic.url, "add-therapist", clinic.knee.name)
-    assert "no therapist named 'root'" in _fails(capsys, clinic.url, "remove-therapist", "root")
+    for not_a_therapist in ("root", "postgres", "rehabtrack_owner"):  # the admin, a superuser, the owner
+        said = _fails(capsys, clinic.url, "remove-therapist", not_a_therapist)
+        assert f"no therapist named '{not_a_therapist}'" in said
     assert "already a care team" in _fails(capsys, clinic.url, "add-team", "Knee clinic")
     code = main(["clinic", "list", "--data-dir", str(tmp_path / "data")])
     assert code == 2 and "clinic commands are for a clinic server" in capsys.readouterr().err
