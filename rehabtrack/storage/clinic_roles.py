@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from rehabtrack.storage.errors import DatabaseProblem
+from rehabtrack.storage.errors import DatabaseProblem, NotPermitted
 
 OWNER = "rehabtrack_owner"
 THERAPISTS = "rehabtrack_therapist"
@@ -116,9 +116,7 @@ def _ensure_owner(conn: Connection) -> None:
         ).scalar()
         if schema_owner != OWNER:
             conn.exec_driver_sql(f"ALTER SCHEMA public OWNER TO {OWNER}")
-    except sa.exc.ProgrammingError as exc:
-        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
-            raise
+    except NotPermitted as exc:
         raise ClinicProblem(
             f"The clinic server's tables belong to the role {OWNER}, and {me.current_user} may not "
             "create it or join it, so the clinic set-up (owner, therapists' rights, row security) was not "
@@ -369,7 +367,7 @@ def add_therapist(conn: Connection, name: str, password: str, team: str | None) 
             f'CREATE ROLE "{name}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION '
             f"INHERIT IN ROLE {THERAPISTS} PASSWORD '{verifier}'"
         )
-    except sa.exc.ProgrammingError as exc:
+    except NotPermitted as exc:
         raise ClinicProblem(
             "this login may not create logins (it needs CREATEROLE, or a superuser adds the therapist). "
             "Nothing was changed."

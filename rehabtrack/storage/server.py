@@ -14,12 +14,19 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 
-from rehabtrack.storage.errors import CannotOpen, MigrationFailed, NotRehabTrackDatabase, SchemaBehind
+from rehabtrack.storage.errors import (
+    CannotOpen,
+    MigrationFailed,
+    NotPermitted,
+    NotRehabTrackDatabase,
+    SchemaBehind,
+)
 
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER = "postgresql+psycopg"
 # Marks a database as RehabTrack's (what PRAGMA application_id does for the SQLite file).
 MARK = "RehabTrack schema"
+INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE of a refusal by rights or row security
 
 
 class BadAddress(CannotOpen):
@@ -65,10 +72,15 @@ def make_server_engine(url: URL) -> Engine:
 
 
 def _without_row_data(context: ExceptionContext) -> None:
-    """PostgreSQL's error DETAIL repeats the row that broke a rule ("Failing row contains (…, a note,
+    """A refusal by rights or row security is NotPermitted, its message the server's own first line.
+    PostgreSQL's error DETAIL repeats the row that broke a rule ("Failing row contains (…, a note,
     …)", "Key (patient_id, name)=(1, Ann Lee)"): only its first line, which names the rule, is kept."""
     error, said = context.original_exception, context.sqlalchemy_exception
     primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    if getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:  # a therapist's rights end here
+        raise NotPermitted(
+            f"The database server refused: {primary or error}. Nothing was changed."
+        ) from error
     if primary and isinstance(said, sa.exc.DBAPIError) and str(error).strip() != primary:
         error.args = (primary,)
         raise type(said)(

@@ -340,8 +340,15 @@ def test_a_patient_a_therapist_creates_joins_their_first_team_and_stays_visible(
 
 
 def test_a_therapist_in_no_team_cannot_create_a_patient_no_one_would_see(
-    clinic: Clinic, capsys: pytest.CaptureFixture[str]
+    clinic: Clinic,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    today: date,
 ) -> None:
+    from rehabtrack.storage.bundle import export_bundle
+    from rehabtrack.storage.store import open_store
+
     name = f"{clinic.hand.name}_new"
     said = _clinic(capsys, clinic.url, "add-therapist", name)
     loner = Therapist(name, said.rsplit(": ", 1)[1].strip(), clinic.database)
@@ -356,8 +363,21 @@ def test_a_therapist_in_no_team_cannot_create_a_patient_no_one_would_see(
                     "ot_clinician, archived, created_at, updated_at) "
                     "VALUES ('X', '', '', '', '', false, now(), now())"
                 )
+        # Through the app (a home bundle imported), the same refusal is one plain line, nothing written.
+        home = open_store(tmp_path / "home")
+        patient = seed_demo(home, today).id
+        assert patient is not None
+        export_bundle(home, patient, tmp_path / "home.json")
+        home.close()
+        monkeypatch.setenv("PGPASSWORD", loner.password)
+        code = main(["import", str(tmp_path / "home.json"), "--database", loner.url()])
+        err = capsys.readouterr().err
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
+        assert f"Therapist {name} is in no care team" in err and "Nothing was changed" in err
     finally:
         _clinic(capsys, clinic.url, "remove-therapist", name)
+    with psycopg.connect(f"dbname={clinic.database}") as admin:
+        assert admin.execute("SELECT count(*) FROM patient").fetchone() == (2,)
 
 
 def test_assigning_a_patient_moves_it_to_the_other_team(
