@@ -60,6 +60,9 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Eng
             # FULL: a committed save survives a power cut (NORMAL may roll it back in WAL mode).
             cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+        # SQLite's own lower() leaves non-ASCII letters as they are: a search for "émile" would miss
+        # "Émile", which PostgreSQL finds. Python's is the same for every letter.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -72,6 +75,10 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Eng
             raise problem from context.original_exception
 
     return engine
+
+
+def _lower(text: object) -> object:
+    return text.lower() if isinstance(text, str) else text
 
 
 def save_problem(path: Path, exc: BaseException) -> CannotSave | None:
