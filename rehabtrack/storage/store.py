@@ -197,7 +197,8 @@ def open_server(address: str, *, upgrade: bool = False) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, None, location=server.shown(url))
+    reads = engine.execution_options(isolation_level="AUTOCOMMIT")  # see Store._reading
+    return Store(engine, None, location=server.shown(url), reads=reads)
 
 
 def _environment(data_dir: Path, exc: OSError) -> DatabaseProblem:
@@ -269,8 +270,10 @@ class Store:
         read_only: bool = False,
         *,
         location: str | None = None,
+        reads: Engine | None = None,
     ) -> None:
         self.engine = engine
+        self._reads = reads or engine  # what _reading uses
         self.path = path  # the SQLite file; None on a server
         self.location = location or str(path)  # what a message calls the database
         self.read_only = read_only  # opened read-only: reading works, a save raises ReadOnlyDatabase
@@ -285,6 +288,15 @@ class Store:
     @contextmanager
     def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session that only reads. On a server it opens no transaction of its own: each statement
+        reads what is committed when it starts, as inside PostgreSQL's default transaction (READ
+        COMMITTED) too, without the BEGIN and ROLLBACK round trips (a clinic's patient list took
+        2.5x as long with them)."""
+        with Session(self._reads, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
@@ -304,11 +316,11 @@ class Store:
         if search.strip():
             typed = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(sa.func.lower(table.c.display_name).like(f"%{typed}%", escape="\\"))
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return [Patient(*row) for row in conn.execute(query).all()]
 
     def patient(self, patient_id: int) -> Patient:
-        with self._session() as s:
+        with self._reading() as s:
             row = s.get(PatientRow, patient_id)
             if row is None:
                 raise KeyError(f"no patient with id {patient_id}")
@@ -345,7 +357,7 @@ class Store:
     # Activities -------------------------------------------------------------------------------
 
     def activities(self, patient_id: int, include_archived: bool = False) -> list[Activity]:
-        with self._session() as s:
+        with self._reading() as s:
             query = select(ActivityRow).where(ActivityRow.patient_id == patient_id)
             if not include_archived:
                 query = query.where(col(ActivityRow.archived).is_(False))
@@ -383,7 +395,7 @@ class Store:
         self, patient_id: int, first: date | None = None, last: date | None = None
     ) -> list[WeeklyEntry]:
         """All entries of a patient, oldest first (optionally only weeks in first..last)."""
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return _read_entries(conn, patient_id, first, last)
 
     def entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
@@ -472,7 +484,7 @@ class Store:
     # Goals ------------------------------------------------------------------------------------
 
     def goals(self, patient_id: int) -> list[Goal]:
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.exec(select(GoalRow).where(GoalRow.patient_id == patient_id).order_by(col(GoalRow.id)))
             return [_goal(row) for row in rows]
 
@@ -508,7 +520,7 @@ class Store:
     # Events -----------------------------------------------------------------------------------
 
     def events(self, patient_id: int) -> list[Event]:
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.exec(
                 select(EventRow)
                 .where(EventRow.patient_id == patient_id)
@@ -537,7 +549,7 @@ class Store:
 
     def measures(self, patient_id: int, instrument: str | None = None) -> list[MeasureResult]:
         """The patient's questionnaire results, oldest first (only ``instrument``'s, if given)."""
-        with self._session() as s:
+        with self._reading() as s:
             query = select(MeasureResultRow).where(MeasureResultRow.patient_id == patient_id)
             if instrument is not None:
                 query = query.where(MeasureResultRow.instrument == instrument)
@@ -555,7 +567,7 @@ class Store:
             return [_measure(r, items.get(r.id or 0, [])) for r in rows]
 
     def measure(self, measure_id: int) -> MeasureResult | None:
-        with self._session() as s:
+        with self._reading() as s:
             row = s.get(MeasureResultRow, measure_id)
             if row is None:
                 return None
@@ -599,7 +611,7 @@ class Store:
         """The questionnaire's item wording: the clinic's where it typed some in, else the shipped text
         (placeholders such as "Item 3" where the licence does not allow shipping the wording)."""
         texts = list(family_instrument(instrument).items)
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.exec(select(MeasureItemTextRow).where(MeasureItemTextRow.instrument == instrument))
             for row in rows:
                 if 1 <= row.position <= len(texts) and row.text.strip():
@@ -626,7 +638,7 @@ class Store:
     # Maintenance phase -------------------------------------------------------------------------
 
     def maintenance(self, patient_id: int) -> MaintenancePlan:
-        with self._session() as s:
+        with self._reading() as s:
             row = s.get(PatientRow, patient_id)
             if row is None:
                 raise KeyError(f"no patient with id {patient_id}")
@@ -636,7 +648,7 @@ class Store:
 
     def thresholds(self, patient_id: int) -> dict[str, float]:
         """The clinic-convention thresholds a therapist set for this patient (series key -> value)."""
-        with self._session() as s:
+        with self._reading() as s:
             query = select(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id)
             return {row.series_key: row.value for row in s.exec(query)}
 
