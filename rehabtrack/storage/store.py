@@ -432,7 +432,19 @@ class Store:
 
         ``histories`` may come a batch at a time (a large CSV file is read that way): several
         histories of one patient add up to one outcome, and an exception the iterator raises (a bad
-        row near the end of the file) leaves the database as it was."""
+        row near the end of the file) leaves the database as it was.
+
+        On a server two people may bring the same patient's home copy in at once: the second import
+        waits for the first, finds the patient's uid taken, and (given a list of histories, as a
+        bundle is) runs again, merging into the patient the first one created."""
+        try:
+            return self._import(histories, on_conflict, dry_run)
+        except sa.exc.IntegrityError:
+            if not isinstance(histories, Sequence):
+                raise
+            return self._import(histories, on_conflict, dry_run)
+
+    def _import(self, histories: Iterable[History], on_conflict: OnConflict, dry_run: bool) -> ImportReport:
         report = ImportReport(on_conflict=on_conflict)
         with self._session() as s:
             s.begin()

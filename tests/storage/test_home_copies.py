@@ -212,3 +212,52 @@ def test_the_command_line_brings_a_home_copy_into_the_clinic_database(
     clinic = place.open()
     assert clinic.entry(carl_id, week(5)).values["pain"] == 1  # type: ignore[union-attr]
     assert place.count("weekly_entry") == 8 + 2
+
+
+@pytest.mark.postgres
+def test_two_therapists_bringing_the_same_home_copy_in_at_once_make_one_patient(
+    home: Store, postgres_url: str, tmp_path: Path
+) -> None:
+    """Carl mailed his bundle to both his therapists, who import it at the same moment: the second import
+    waits for the first, then merges into the patient it created; nothing fails, nothing is doubled."""
+    import threading
+
+    import psycopg
+
+    from rehabtrack.core.imports import ImportReport
+    from rehabtrack.storage.bundle import read_bundle
+    from rehabtrack.storage.store import open_server
+
+    bundle = tmp_path / "carl.rtbundle"
+    export_bundle(home, carl(home), bundle)
+    clinic = open_server(postgres_url)
+    first = psycopg.connect(postgres_url)  # the first therapist's import, not yet committed
+    try:
+        first.execute(
+            "INSERT INTO patient (display_name, condition, affected_side, pt_clinician, ot_clinician, "
+            "archived, created_at, updated_at, uid) VALUES (%s, '', '', '', '', false, now(), now(), %s)",
+            (NAME, read_bundle(bundle).uid),
+        )
+        done: list[ImportReport | BaseException] = []
+
+        def second() -> None:
+            try:
+                done.append(import_bundle(clinic, bundle))
+            except BaseException as exc:  # noqa: BLE001  # shown by the assertion below
+                done.append(exc)
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(1.0)
+        assert thread.is_alive()  # waiting for the first import's patient
+        first.commit()
+        thread.join(30)
+        [report] = done
+        assert isinstance(report, ImportReport), report
+        [outcome] = report.patients
+        assert (outcome.new, outcome.weeks_added, report.conflicts) == (False, 8, [])
+        assert [p.display_name for p in clinic.patients()] == [NAME]
+        assert len(clinic.entries(report.patient_id or 0)) == 8
+    finally:
+        first.close()
+        clinic.close()
