@@ -33,6 +33,7 @@ SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER = "postgresql+psycopg"
 # Marks a database as RehabTrack's (what PRAGMA application_id does for the SQLite file).
 MARK = "RehabTrack schema"
+CONNECT_TIMEOUT = 10  # seconds: a server that never answers is reported, not waited for
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 SSL_FILES = ("sslrootcert", "sslcert", "sslkey", "sslcrl")
 
@@ -74,6 +75,24 @@ def server_url(address: str) -> URL:
     return url.set(drivername=DRIVER).update_query_dict(files)
 
 
+def address_for(address: str, user: str) -> str:
+    """The address as typed, logging in as ``user`` when one is given (BadAddress as server_url)."""
+    url = server_url(address)
+    if user.strip():
+        url = url.set(username=user.strip())
+    return shown(url)
+
+
+def address_parts(address: str) -> tuple[str, str]:
+    """(the address without its user, the user) of an address address_for made; the address as it is
+    when it cannot be read."""
+    try:
+        url = make_url(address.strip())
+    except (sa.exc.ArgumentError, ValueError):
+        return address, ""
+    return shown(url.set(username=None)), url.username or ""
+
+
 def shown(url: URL) -> str:
     """The address as a message shows it (it never holds a password: server_url refuses one)."""
     return unquote(url.set(drivername="postgresql").render_as_string(hide_password=True))
@@ -94,6 +113,7 @@ def make_server_engine(url: URL, password: str | None = None) -> Engine:
         secret = password if password is not None else credentials.password(url)
         if secret:
             cparams["password"] = secret
+        cparams.setdefault("connect_timeout", CONNECT_TIMEOUT)
 
     @event.listens_for(engine, "handle_error")
     def _explain(context: ExceptionContext) -> None:
