@@ -160,17 +160,19 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
         raise
 
 
-def open_server(address: str, *, upgrade: bool = False) -> Store:
+def open_server(address: str, *, upgrade: bool = False, password: str | None = None) -> Store:
     """Open the RehabTrack database on a PostgreSQL server, ``address`` as a person types it (see
     storage.server). Only ``upgrade`` (``rehabtrack db upgrade``, run by the database's owner) sets the
     schema up or upgrades it; an ordinary start on a database behind this RehabTrack raises SchemaBehind
     and changes nothing. No lock file and no file backups: the server serves several people at once,
     and its owner backs it up with ``pg_dump``. BadAddress, CannotOpen (the server cannot be reached),
-    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise."""
+    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise; ConnectionProblem (a plain
+    message) when the server is down or refuses the login or its certificate fails. ``password``
+    replaces the one the system keyring holds (trying a password before it is saved)."""
     from rehabtrack.storage import server
 
     url = server.server_url(address)
-    engine = server.make_server_engine(url)
+    engine = server.make_server_engine(url, password)
     try:
         with engine.connect() as conn:
             revision = server.stored_revision(conn, url)

@@ -523,12 +523,26 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Open the database and show the first patient (or run the setup wizard)."""
-        from rehabtrack.storage.errors import DatabaseProblem, MigrationFailed, StoreLocked
+        from rehabtrack.storage.errors import (
+            ConnectionProblem,
+            DatabaseProblem,
+            MigrationFailed,
+            StoreLocked,
+        )
+        from rehabtrack.ui.connection import StartChoice, start_choice
 
         try:
             self.store = self._open_store()
         except StoreLocked as exc:
             self._already_open(exc)
+            return
+        except ConnectionProblem as exc:  # the clinic server: down, or the login or certificate refused
+            self.patient_label.setText("The clinic server cannot be reached")
+            choice = start_choice(self, exc)
+            if choice is StartChoice.PREFERENCES:
+                self.desktop.open_preferences(server=True)
+            if choice is not StartChoice.GIVE_UP:
+                self.load()
             return
         except DatabaseProblem as exc:
             self.patient_label.setText("Your records could not be opened")
