@@ -548,7 +548,9 @@ def main(argv: list[str] | None = None) -> int:
             return _self_test(args)
         from rehabtrack.ui.shell.app import run_app
 
-        return run_app(data_dir=args.data_dir, demo=args.demo, database=_database(args))
+        _database(args)  # refuses --database with --data-dir or --demo
+        # only the address given (--database): the window reads the environment and Preferences itself
+        return run_app(data_dir=args.data_dir, demo=args.demo, database=args.database)
     except (CommandError, DatabaseProblem, ResourceProblem) as exc:
         return _fail(str(exc))
     except OSError as exc:  # the disk or the folder refused something the messages above do not name
