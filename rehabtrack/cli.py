@@ -275,11 +275,15 @@ def _open_store(args: argparse.Namespace, *, existing: bool = False) -> Store:
 
     if existing and not args.demo and _database(args) is None:
         folder = resolve_data_dir(args.data_dir)
-        if not (folder / DATABASE_NAME).exists():
+        try:
+            (folder / DATABASE_NAME).lstat()
+        except FileNotFoundError:
             raise CommandError(
                 f"there is no RehabTrack database in {folder} (is the folder's name right?); "
                 "nothing was created."
-            )
+            ) from None
+        except OSError:
+            pass  # a folder that cannot be looked into: opening it names the cause
     return open_data(args.data_dir, args.demo, _database(args))
 
 
