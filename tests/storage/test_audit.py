@@ -330,3 +330,21 @@ def test_db_upgrade_sets_the_triggers_up_again_without_doubling_them(postgres_ur
         assert [(a.table, a.action) for a in store.audit_entries(patient.id or 0)] == [("patient", "insert")]
     finally:
         store.close()
+
+
+def test_the_rows_of_one_save_share_its_time_and_the_next_save_has_its_own(store: Store) -> None:
+    """The history tells one save from the next by the time its rows share (a transaction's start)."""
+    patient = store.save_patient(Patient("Ann"))
+    pid = patient.id or 0
+    rom = (RomReading("knee", Side.LEFT, "flexion", 95), RomReading("knee", Side.LEFT, "extension", -5))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 6}, rom))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 4}, rom))
+    second, first, created = _saves(store.audit_entries(pid))
+    assert [len(second), len(first), len(created)] == [5, 3, 1]  # 2 readings out and back in, the week
+
+
+def _saves(rows: list[AuditEntry]) -> list[list[AuditEntry]]:
+    saves: dict[datetime, list[AuditEntry]] = {}
+    for row in rows:
+        saves.setdefault(row.at, []).append(row)
+    return list(saves.values())
