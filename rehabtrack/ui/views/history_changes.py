@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from rehabtrack.core.history import AuditEntry, changes
@@ -21,6 +22,7 @@ class ChangesPanel(QWidget):
         super().__init__(parent)
         self._session: PatientSession | None = None
         self._rows = PAGE
+        self._stale = False  # changed while hidden: read again when shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         self.heading = QLabel("<b>Changes</b> — who changed what, newest first")
@@ -48,11 +50,21 @@ class ChangesPanel(QWidget):
         self.refresh()
         self.list.scrollToBottom()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
-        """Read the record again (after any change to the patient's records)."""
+        """Read the record again (after any change to the patient's records); while the History tab is
+        not shown, only when it is next shown (a save does not wait for a list nobody sees)."""
         session = self._session
         if session is None:
             return
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         store, pid = session.store, session.patient_id
         rows = store.audit_entries(pid, limit=self._rows + 1)
         more = len(rows) > self._rows
