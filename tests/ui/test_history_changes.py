@@ -98,3 +98,11 @@ def test_a_saved_week_reads_as_its_changed_values(window: MainWindow, qtbot: QtB
     pain_before = f"{stored.values['pain']:g}"
     said = shown_changes(window, qtbot)
     assert said[0].startswith(f"week of {week.day} {week:%b}: pain {pain_before} → 9 by priya, ")
+
+
+def test_older_changes_are_shown_on_request(window: MainWindow, qtbot: QtBot) -> None:
+    said = shown_changes(window, qtbot)  # the demo's records: more saves than one page holds
+    assert window.changes.older.isVisible()
+    qtbot.mouseClick(window.changes.older, Qt.MouseButton.LeftButton)
+    more = [window.changes.list.item(i).text() for i in range(window.changes.list.count())]
+    assert len(more) > len(said) and more[: len(said)] == said
