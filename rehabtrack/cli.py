@@ -238,8 +238,11 @@ def _clinic_command(conn: Connection, args: argparse.Namespace, password: str | 
     teams = clinic.teams(conn)
     lines = [
         f"{t.name}: {', '.join(t.therapists) or 'no therapists'}; {t.patients} patient(s)" for t in teams
-    ]
-    return "\n".join(lines) or "No care teams yet (rehabtrack clinic add-team NAME makes one)."
+    ] or ["No care teams yet (rehabtrack clinic add-team NAME makes one)."]
+    placed = {name for t in teams for name in t.therapists}
+    if alone := [name for name in clinic.therapists(conn) if name not in placed]:
+        lines.append(f"In no care team: {', '.join(alone)}")
+    return "\n".join(lines)
 
 
 def _typed_password() -> str:
