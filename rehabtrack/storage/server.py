@@ -90,7 +90,8 @@ def address_parts(address: str) -> tuple[str, str]:
         url = make_url(address.strip())
     except (sa.exc.ArgumentError, ValueError):
         return address, ""
-    return shown(url.set(username=None)), url.username or ""
+    without = URL.create(url.drivername, None, None, url.host, url.port, url.database, url.query)
+    return shown(without), url.username or ""
 
 
 def shown(url: URL) -> str:
