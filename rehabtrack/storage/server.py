@@ -259,10 +259,13 @@ def backup_advice(location: str, command: str) -> str:
     if command == "restore":
         how = f"restore a dump with pg_restore --clean --dbname='{location}' FILE"
     else:
-        how = f"back it up with pg_dump --format=custom --file=rehabtrack.dump '{location}'"
+        # Row security holds for the owner too (FORCE): without the option pg_dump stops at a table.
+        dump = "pg_dump --enable-row-security --format=custom --file=rehabtrack.dump"
+        how = f"back it up with {dump} '{location}'"
     return (
         f"Your records are on the database server {location}, not in a file RehabTrack can copy: {how}, run "
-        "as the database's owner (a therapist's own login reaches only the rows it may see)."
+        "as the database's owner, a member of rehabtrack_owner (a therapist's own login reaches only the "
+        "rows it may see)."
     )
 
 
