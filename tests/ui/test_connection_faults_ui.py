@@ -190,3 +190,35 @@ def test_closing_the_start_up_message_leaves_the_window_empty(
     window = main_window(lambda: open_server(DOWN))
     assert len(seen) == 1 and window.store is None
     assert window.patient_label.text() == "The clinic server cannot be reached"
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_database_problem_no_view_caught_is_a_message_not_a_traceback(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, answer
+) -> None:  # type: ignore[no-untyped-def]
+    """A tab reading while the server is gone: what reaches Qt's event loop is shown, not printed."""
+    from PySide6.QtWidgets import QWidget
+
+    from rehabtrack.storage.errors import ConnectionProblem
+    from rehabtrack.ui.connection import say_database_problems
+
+    others: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _kind, value, _trace: others.append(value))
+    window = QWidget()
+    qtbot.addWidget(window)
+    say_database_problems(window)
+
+    def refresh() -> None:  # what a view's slot does when the server cannot be reached
+        open_server(DOWN)
+
+    def mistake() -> None:
+        raise ValueError("a programming error")
+
+    seen = answer("OK")
+    QTimer.singleShot(0, refresh)
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    assert seen[0].visible and seen[0].text.startswith(f"RehabTrack cannot connect to the database {DOWN}")
+    assert others == []
+    QTimer.singleShot(0, mistake)
+    qtbot.waitUntil(lambda: len(others) == 1)
+    assert isinstance(others[0], ValueError) and not isinstance(others[0], ConnectionProblem)
