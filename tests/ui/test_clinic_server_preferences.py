@@ -156,3 +156,19 @@ def test_a_chosen_server_out_of_reach_stops_a_command_in_one_line(tmp_path: Path
     said = f"rehabtrack: RehabTrack cannot connect to the database {DOWN} (Connection refused"
     assert line.startswith(said)
     assert "Traceback" not in out.stderr and not (tmp_path / "w.csv").exists()
+
+
+def test_a_computer_without_a_keyring_is_told_and_nothing_is_kept(
+    settings: Settings, dialog: PreferencesDialog
+) -> None:
+    import keyring
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    keyring.set_keyring(NoKeyring())  # the next test's keyring is chosen again (tests/conftest.py)
+    _fill(dialog, CLINIC, "priya", "right horse battery")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    said = dialog.server_page.result
+    assert said.isVisible()
+    assert said.text().startswith("The password could not be saved in the system keyring")
+    assert "client certificate" in said.text() and "horse" not in said.text()
