@@ -182,7 +182,7 @@ def connection_problem(url: URL, exc: BaseException, connecting: bool) -> Connec
     if not connecting and (state.startswith(("08", "57P")) or any(word in text for word in _LOST)):
         return ConnectionProblem(
             f"The connection to {where} was lost (the network was cut or the server restarted). "
-            f"{nothing} Check the network, then retry: what you entered is kept.",
+            f"{nothing} Check the network, then try again.",
             "lost",
         )
     if connecting:
