@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -151,8 +151,11 @@ class ComparePanel(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
         header = self.table.horizontalHeader()
-        for column in range(4):
+        for column in range(1, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A long marker or activity name wraps in its column rather than leave the change sentence a
+        # sliver of the width (_fit_marker_column).
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.data: PatientData | None = None
@@ -212,6 +215,23 @@ class ComparePanel(QWidget):
                 # The verdict says where its threshold comes from: a published source or a clinic convention.
                 item.setToolTip(f"{text}\n{why}" if why and c >= 3 else text)
                 self.table.setItem(r, c, item)
+        self._fit_marker_column()
+
+    def _fit_marker_column(self) -> None:
+        """The marker column as wide as its longest name, but at most a fifth of the table (never narrower
+        than its longest word): the change sentence keeps the room to be read in a few lines."""
+        table = self.table
+        metrics = table.fontMetrics()
+        names = [item.text() for r in range(table.rowCount()) if (item := table.item(r, 0)) is not None]
+        words = [w for name in names for w in name.split()] + [self.COLUMNS[0]]
+        padding = 3 * metrics.averageCharWidth()
+        widest_word = max(metrics.horizontalAdvance(w) for w in words) + padding
+        whole = max((metrics.horizontalAdvance(n) for n in names), default=0) + padding
+        table.horizontalHeader().resizeSection(0, max(widest_word, min(whole, table.viewport().width() // 5)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_marker_column()
 
     def rows(self) -> list[tuple[str, ...]]:
         return [
