@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -463,6 +464,30 @@ class NoticeLabel(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         paint_notice_border(self)
+
+
+class ConflictNotice(QWidget):
+    """Someone else saved what this form holds since it was opened: their message ("changed by sam at
+    10:14 — reload to see it") and a Reload button, which shows their values in place of the typed ones.
+    Hidden until ``show_problem``; the typed values stay in the form until Reload is pressed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.message = NoticeLabel()
+        self.message.setAccessibleName("Changed by someone else")
+        self.reload_button = Button("Reload")
+        self.reload_button.setAccessibleName("Reload")
+        self.reload_button.setAccessibleDescription("Shows what is saved now, in place of the typed values.")
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_problem(self, message: str) -> None:
+        self.message.setText(message)
+        self.show()
+        announce(self, message)
 
 
 def paint_notice_border(widget: QWidget) -> None:

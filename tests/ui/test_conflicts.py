@@ -1,0 +1,166 @@
+"""Someone else saved the week or goal shown here since it was opened: the save is refused with a
+message saying so, the typed values stay, and Reload shows the other person's values. An undo of a row
+someone else changed is refused the same way. The other person is a second Store on the same file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from rehabtrack.core.model import NEW, Direction, Discipline, Goal, Patient, WeeklyEntry
+from rehabtrack.core.weeks import week_start
+from rehabtrack.storage.backup import DATABASE_NAME
+from rehabtrack.storage.engine import make_engine
+from rehabtrack.storage.store import Store, open_store
+from rehabtrack.ui.dialogs.goal import GoalDialog
+from rehabtrack.ui.settings import Preferences, Settings
+from rehabtrack.ui.shell.main_window import MainWindow
+from rehabtrack.ui.widgets import NumberField
+
+TODAY = date(2026, 11, 25)
+THIS_WEEK = week_start(TODAY)
+REFUSED = "reload to see it"
+
+
+@pytest.fixture
+def other(data_dir: Path) -> Iterator[Store]:
+    """The second person's Store on the same records (the lock file is for one desktop app only)."""
+    store = open_store(data_dir)
+    patient = store.save_patient(Patient("Ann Shared"))
+    assert patient.id is not None
+    store.save_entry(patient.id, WeeklyEntry(THIS_WEEK - date.resolution * 7, {"pain": 6}))
+    store.save_goal(patient.id, Goal(Discipline.PT, "Less pain", "pain", 2, Direction.LOWER))
+    store.close()
+    path = data_dir / DATABASE_NAME
+    second = Store(make_engine(path), path)
+    yield second
+    second.close()
+
+
+@pytest.fixture
+def window(main_window: Callable[..., MainWindow], data_dir: Path, other: Store) -> MainWindow:
+    settings = Settings()
+    settings.save_preferences(Preferences(font_scale=175))
+    shown = main_window(data_dir, settings, today=TODAY, size=(1366, 768))
+    assert shown.session is not None and shown.checkin is not None
+    shown.tabs.setCurrentWidget(shown.checkin)
+    return shown
+
+
+def _pain(window: MainWindow) -> NumberField:
+    field = window.checkin._fields["pain"].widget  # type: ignore[union-attr]
+    assert isinstance(field, NumberField)
+    return field
+
+
+def _inside(widget: QWidget, window: QWidget) -> bool:
+    rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    return widget.isVisible() and window.rect().contains(rect)
+
+
+def test_a_week_the_other_person_created_meanwhile_is_not_overwritten(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    form = window.checkin
+    assert form is not None and form.week == THIS_WEEK
+    pid = window.session.patient_id  # type: ignore[union-attr]
+    _pain(window).setText("3")  # typed here, while the other person saves the same new week
+    other.save_entry(pid, WeeklyEntry(THIS_WEEK, {"pain": 8}, notes="theirs", version=NEW))
+
+    assert form.save() is False
+    qtbot.wait(10)
+    assert form.conflict.isVisible() and _inside(form.conflict.reload_button, window)
+    said = form.conflict.message.text()
+    assert said.startswith("The week of 23 Nov 2026 was changed by ") and REFUSED in said
+    assert _pain(window).text() == "3"  # the typed value stays
+    stored = other.entry(pid, THIS_WEEK)
+    assert stored is not None and stored.values == {"pain": 8} and stored.notes == "theirs"
+
+    form.conflict.reload_button.click()
+    assert _pain(window).text() == "8" and form.notes.toPlainText() == "theirs"
+    assert not form.conflict.isVisible()
+    _pain(window).setText("4")  # on top of what they saved, a save works
+    assert form.save() is True
+    assert other.entry(pid, THIS_WEEK).values == {"pain": 4}  # type: ignore[union-attr]
+
+
+def test_a_week_changed_meanwhile_refuses_the_save_and_the_delete(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    form = window.checkin
+    assert form is not None
+    pid = window.session.patient_id  # type: ignore[union-attr]
+    _pain(window).setText("5")
+    assert form.save() is True  # this week, saved from the window
+    seen = other.entry(pid, THIS_WEEK)
+    assert seen is not None
+    other.save_entry(pid, replace(seen, values={"pain": 9}))
+
+    _pain(window).setText("2")
+    assert form.save() is False
+    assert form.conflict.isVisible() and REFUSED in form.conflict.message.text()
+    assert form.delete_week(confirm=False) is False
+    assert other.entry(pid, THIS_WEEK).values == {"pain": 9}  # type: ignore[union-attr]
+    assert _pain(window).text() == "2"
+    form.conflict.reload_button.click()
+    assert _pain(window).text() == "9" and not form.has_unsaved_changes()
+
+
+def test_undo_of_a_week_someone_changed_meanwhile_is_refused(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    form, session = window.checkin, window.session
+    assert form is not None and session is not None
+    _pain(window).setText("5")
+    assert form.save() is True
+    seen = other.entry(session.patient_id, THIS_WEEK)
+    assert seen is not None
+    other.save_entry(session.patient_id, replace(seen, values={"pain": 9}, notes="theirs"))
+
+    assert session.undo_stack.canUndo()
+    session.undo_action.trigger()  # Edit → Undo "Save week of 23 Nov 2026"
+    qtbot.wait(10)
+    stored = other.entry(session.patient_id, THIS_WEEK)
+    assert stored is not None and stored.values == {"pain": 9} and stored.notes == "theirs"  # not deleted
+    assert form.conflict.isVisible() and REFUSED in form.conflict.message.text()
+    assert "week of 23 Nov 2026" in form.conflict.message.text()
+    assert not session.undo_stack.canUndo() and not session.undo_stack.canRedo()  # the stale step is gone
+
+
+def test_a_goal_changed_meanwhile_keeps_the_typed_target_and_reload_shows_theirs(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    dashboard = window.dashboard
+    assert dashboard is not None
+    (goal,) = dashboard.data.goals
+    dialog = GoalDialog(dashboard.session, dashboard.data, goal, dashboard)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    other.save_goal(goal_pid(window), replace(goal, target=1, title="Much less pain"))
+
+    dialog.target.setText("3")
+    dialog.accept()
+    qtbot.wait(10)
+    assert dialog.isVisible() and dialog.conflict.isVisible()  # not accepted: still open
+    assert dialog.conflict.message.text().startswith("The goal 'Much less pain' was changed by ")
+    assert dialog.target.text() == "3"
+    assert [g.target for g in other.goals(goal_pid(window))] == [1]
+
+    dialog.conflict.reload_button.click()
+    assert dialog.title.text() == "Much less pain" and dialog.target.value() == 1
+    dialog.target.setText("1.5")
+    dialog.accept()
+    assert dialog.result() == GoalDialog.DialogCode.Accepted
+    assert [g.target for g in other.goals(goal_pid(window))] == [1.5]
+
+
+def goal_pid(window: MainWindow) -> int:
+    assert window.session is not None
+    return window.session.patient_id
