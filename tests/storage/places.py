@@ -49,7 +49,7 @@ class Place:
         if self._server is not None:
             return self.open(name)
         path = Path(self.address(name)) / DATABASE_NAME
-        store = Store(make_engine(path), path)
+        store = Store(make_engine(path, audit=True), path)
         self._opened.append(store)
         return store
 

@@ -24,6 +24,7 @@ from rehabtrack.core.model import (
     WeeklyEntry,
 )
 from rehabtrack.core.rom import RomReading, Side
+from rehabtrack.storage.audit import local_actor
 from rehabtrack.storage.errors import ChangedMeanwhile
 from rehabtrack.storage.store import Store
 from rehabtrack.storage.tables import AuditRow
@@ -163,6 +164,18 @@ def test_the_message_names_who_changed_the_row_and_when_in_local_time(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_the_message_names_the_login_that_saved_first(place: Place) -> None:
+    """On a server the database's own login (``session_user``), on an SQLite file the computer's."""
+    a, b, pid, act = _two(place)
+    a.save_entry(pid, replace(_week(act, 2, 110, 7, "A first"), version=NEW))
+    with a.engine.connect() as conn:
+        login = conn.execute(sa.text("SELECT session_user")).scalar() if place.kind == "postgres" else None
+    actor = login or local_actor()
+    said = rf"^The week of 2 Mar 2026 was changed by {actor} at \d\d:\d\d — reload to see it\."
+    with pytest.raises(ChangedMeanwhile, match=said):
+        b.save_entry(pid, replace(_week(act, 9, 60, 0, "B second"), version=NEW))
 
 
 def test_without_an_audit_record_the_message_says_someone_else(place: Place) -> None:

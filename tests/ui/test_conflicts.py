@@ -39,7 +39,7 @@ def other(data_dir: Path) -> Iterator[Store]:
     store.save_goal(patient.id, Goal(Discipline.PT, "Less pain", "pain", 2, Direction.LOWER))
     store.close()
     path = data_dir / DATABASE_NAME
-    second = Store(make_engine(path), path)
+    second = Store(make_engine(path, audit=True), path)
     yield second
     second.close()
 
