@@ -37,6 +37,11 @@ class Records(Protocol):
 
     def refused(self, problem: ChangedMeanwhile) -> None: ...
 
+    @property
+    def versions(self) -> dict[tuple[str, object], int | None]:
+        """Each week's or goal's version as this session's last write left it."""
+        ...
+
 
 def short_week(week: date) -> str:
     """'week of 3 Mar 2025'."""
@@ -95,6 +100,18 @@ class Change(QUndoCommand):
             return
         self.records.announce(self.touched())
 
+    # The version of the row this command writes, as this session last left it (every command on the
+    # stack that touches the row reads and leaves it here, so an undo goes on from the last one's write).
+    key: tuple[str, object] = ("", None)
+
+    @property
+    def version(self) -> int | None:
+        return self.records.versions.get(self.key)
+
+    @version.setter
+    def version(self, version: int | None) -> None:
+        self.records.versions[self.key] = version
+
     def _refuse(self, problem: ChangedMeanwhile) -> None:
         self.setObsolete(True)  # the stack drops it: it no longer describes what is stored
         self.records.refused(problem)
@@ -120,12 +137,12 @@ class SaveEntry(Change):
         super().__init__(records, f"Save {short_week(entry.week)}")
         self.entry = entry
         self.previous = records.store.entry(records.patient_id, entry.week)
-        self.version = entry.version  # the week's version as this command last left it
+        self.key = ("week", entry.week)
+        records.versions[self.key] = entry.version
 
     def apply(self) -> None:
-        self.version = self.store.save_entry(
-            self.patient_id, replace(self.entry, version=self.version)
-        ).version
+        saved = self.store.save_entry(self.patient_id, replace(self.entry, version=self.version))
+        self.version = saved.version
 
     def revert(self) -> None:
         if self.previous is None:
@@ -147,12 +164,14 @@ class DeleteEntry(Change):
         super().__init__(records, f"Delete {short_week(week)}")
         self.week = week
         self.deleted = records.store.entry(records.patient_id, week)
-        self.version = version
+        self.key = ("week", week)
+        records.versions[self.key] = version
 
     def apply(self) -> None:
         deleted = self.store.delete_entry(self.patient_id, self.week, self.version)
         if deleted is not None:
             self.deleted = deleted
+        self.version = NEW
 
     def revert(self) -> None:
         if self.deleted is not None:
@@ -188,10 +207,14 @@ class SaveGoal(Change):
         before = before if goal.id is not None else None
         super().__init__(records, goal_text(goal, before))
         self.goal, self.before = goal, before
-        self.version = goal.version  # the goal's version as this command last left it
+        self.key = ("goal", goal.id)
+        if goal.id is not None:
+            records.versions[self.key] = goal.version
 
     def apply(self) -> None:
-        self.goal = self.store.save_goal(self.patient_id, replace(self.goal, version=self.version))
+        version = self.version if self.goal.id is not None else None
+        self.goal = self.store.save_goal(self.patient_id, replace(self.goal, version=version))
+        self.key = ("goal", self.goal.id)
         self.version = self.goal.version
 
     def revert(self) -> None:

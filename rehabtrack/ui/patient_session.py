@@ -55,6 +55,7 @@ class PatientSession(QObject):
         self.patient_id: int = patient.id
         self._today = today  # None: the computer's date, read each time (the app may stay open for days)
         self.undo_stack = QUndoStack(self)
+        self.versions: dict[tuple[str, object], int | None] = {}  # see commands.Change.version
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         for action, keys in ((self.undo_action, UNDO_KEYS), (self.redo_action, REDO_KEYS)):

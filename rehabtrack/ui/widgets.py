@@ -275,21 +275,8 @@ class ErrorLabel(QLabel):
         self._describe_field(text)
         self.setVisible(bool(text))
         if text and not shown:
-            self._make_room()
+            make_room(self)
             announce(self, text)
-
-    def _make_room(self) -> None:
-        """A dialog grows to fit the error that just appeared, instead of squeezing it (or its fields)."""
-        dialog = self.window()
-        layout = dialog.layout()
-        if not isinstance(dialog, QDialog) or not dialog.isVisible() or layout is None:
-            return
-        layout.activate()
-        width = dialog.width()
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
-        needed = max(needed, layout.totalMinimumSize().height(), dialog.sizeHint().height())
-        if needed > dialog.height():
-            dialog.resize(width, needed)
 
     def clear(self) -> None:
         self.setText("")
@@ -317,6 +304,21 @@ class ErrorLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._recolour()
+
+
+def make_room(shown: QWidget) -> None:
+    """A dialog grows to fit what just appeared in it (an error, a notice), instead of squeezing it or
+    its fields."""
+    dialog = shown.window()
+    layout = dialog.layout()
+    if not isinstance(dialog, QDialog) or not dialog.isVisible() or layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+    needed = max(needed, layout.totalMinimumSize().height(), dialog.sizeHint().height())
+    if needed > dialog.height():
+        dialog.resize(width, needed)
 
 
 def set_text_colour(label: QLabel, colour: QColor) -> None:
@@ -482,8 +484,8 @@ class ConflictNotice(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.message = NoticeLabel()
-        self.message.setAccessibleName("Changed by someone else")
+        self.setAccessibleName("Changed by someone else")
+        self.message = NoticeLabel()  # a screen reader hears its words as its name
         self.reload_button = Button("Reload")
         self.reload_button.setAccessibleName("Reload")
         self.reload_button.setAccessibleDescription("Shows what is saved now, in place of the typed values.")
@@ -494,6 +496,7 @@ class ConflictNotice(QWidget):
     def show_problem(self, message: str) -> None:
         self.message.setText(message)
         self.show()
+        make_room(self)
         announce(self, message)
 
 

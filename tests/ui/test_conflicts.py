@@ -164,3 +164,52 @@ def test_a_goal_changed_meanwhile_keeps_the_typed_target_and_reload_shows_theirs
 def goal_pid(window: MainWindow) -> int:
     assert window.session is not None
     return window.session.patient_id
+
+
+def test_the_same_person_edits_a_goal_twice_and_undoes_both(window: MainWindow, qtbot: QtBot) -> None:
+    """Their own saves never count as someone else's: each edit and undo goes on from the last."""
+    dashboard, session = window.dashboard, window.session
+    assert dashboard is not None and session is not None
+    for target in ("1.5", "1"):
+        (goal,) = dashboard.data.goals
+        dialog = GoalDialog(dashboard.session, dashboard.data, goal, dashboard)
+        qtbot.addWidget(dialog)
+        dialog.target.setText(target)
+        dialog.accept()
+        assert dialog.result() == GoalDialog.DialogCode.Accepted and not dialog.conflict.isVisible()
+        qtbot.wait(10)
+    assert [g.target for g in session.store.goals(session.patient_id)] == [1]
+    session.undo_action.trigger()
+    session.undo_action.trigger()
+    assert [g.target for g in session.store.goals(session.patient_id)] == [2]
+    session.redo_action.trigger()
+    assert [g.target for g in session.store.goals(session.patient_id)] == [1.5]
+
+
+def test_undo_of_an_added_goal_someone_changed_meanwhile_is_refused(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    session, form = window.session, window.checkin
+    assert session is not None and form is not None
+    added = session.add_goal(Goal(Discipline.OT, "Cook a meal", "pain", 3, Direction.LOWER))
+    other.save_goal(session.patient_id, replace(added, target=1))
+    session.undo_action.trigger()  # would delete the goal the other person has just changed
+    qtbot.wait(10)
+    assert [g.target for g in other.goals(session.patient_id) if g.title == "Cook a meal"] == [1]
+    assert form.conflict.isVisible()
+    assert form.conflict.message.text().startswith("The goal 'Cook a meal' was changed by ")
+
+
+def test_undo_of_a_delete_does_not_overwrite_the_week_someone_logged_since(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    form, session = window.checkin, window.session
+    assert form is not None and session is not None
+    _pain(window).setText("5")
+    assert form.save() is True
+    assert form.delete_week(confirm=False) is True
+    other.save_entry(session.patient_id, WeeklyEntry(THIS_WEEK, {"pain": 7}, version=NEW))
+    session.undo_action.trigger()  # would bring back the deleted week over the one just logged
+    qtbot.wait(10)
+    assert other.entry(session.patient_id, THIS_WEEK).values == {"pain": 7}  # type: ignore[union-attr]
+    assert form.conflict.isVisible() and REFUSED in form.conflict.message.text()

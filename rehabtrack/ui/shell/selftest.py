@@ -348,6 +348,8 @@ class _Run:
         dialog.target.setText("15")  # outside 0–10: the editor must show why it does not save
         dialog.accept()
         self.check(dialog, "Edit goal: a target out of range")
+        dialog.target.setText("5")  # a save that would be good, had nobody else saved first
+        dialog.errors["target"].clear()
         dialog.conflict.show_problem(f"The goal '{dialog.title.text()}' {SOMEONE_ELSE}")
         self.check(dialog, "Edit goal: changed by someone else")
         self.close(dialog)
