@@ -815,8 +815,12 @@ def _read_entries(
     first: date | None = None,
     last: date | None = None,
     weeks: Sequence[date] | None = None,
+    *,
+    for_update: bool = False,
 ) -> list[WeeklyEntry]:
-    """The patient's entries, oldest first: all, those in first..last, or those of ``weeks``."""
+    """The patient's entries, oldest first: all, those in first..last, or those of ``weeks``.
+    ``for_update`` locks their rows until the transaction ends (on a server: an import merging into
+    them keeps another person's save waiting, which then meets the version the import left)."""
     # Plain rows, not ORM objects: ten years of weeks read 4-5x faster, and nothing here is written.
     entry_t, rom_t, rating_t = ENTRY_T, ROM_T, RATING_T
     where = [entry_t.c.patient_id == patient_id]
@@ -827,7 +831,8 @@ def _read_entries(
     if weeks is not None:
         where.append(entry_t.c.week.in_(weeks))
     ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
-    rows = conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)).all()
+    query = sa.select(entry_t).where(*where).order_by(entry_t.c.week)
+    rows = conn.execute(query.with_for_update() if for_update else query).all()
     rom: dict[int, list[RomReading]] = {}
     ratings: dict[int, list[ActivityRating]] = {}
     if rows:
@@ -997,7 +1002,8 @@ class _Merge:
 
     def _entry_slice(self, entries: list[WeeklyEntry], ids: list[int]) -> None:
         conn = self.s.connection()
-        stored = {e.week: e for e in _read_entries(conn, self.pid, weeks=[e.week for e in entries])}
+        weeks = [e.week for e in entries]
+        stored = {e.week: e for e in _read_entries(conn, self.pid, weeks=weeks, for_update=True)}
         new: list[WeeklyEntry] = []
         changed: list[WeeklyEntry] = []
         for entry in entries:
@@ -1025,7 +1031,8 @@ class _Merge:
     def _goals(self, ids: list[int]) -> list[int]:
         s = self.s
         rows = {
-            (g.discipline, g.title): g for g in s.exec(select(GoalRow).where(GoalRow.patient_id == self.pid))
+            (g.discipline, g.title): g
+            for g in s.exec(select(GoalRow).where(GoalRow.patient_id == self.pid).with_for_update())
         }
         written: list[GoalRow] = []
         for goal in self.h.goals:
