@@ -74,3 +74,15 @@ class ChangedMeanwhile(DatabaseProblem):
     def __init__(self, message: str, by: str | None = None) -> None:
         super().__init__(message, None)
         self.by = by
+
+
+class ConnectionProblem(DatabaseProblem):
+    """The database server could not be reached, refused the login or the certificate, or the connection
+    broke during a change: nothing was written, and trying again may work once the cause is fixed.
+
+    ``kind`` says which: "down", "password", "certificate" or "lost" (the window offers the clinic
+    server's preferences for a password or a certificate)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind

@@ -36,9 +36,10 @@ from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
 from rehabtrack.core.weeks import ONE_WEEK, week_start
-from rehabtrack.storage.errors import ChangedMeanwhile
+from rehabtrack.storage.errors import ChangedMeanwhile, DatabaseProblem
 from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.commands import short_week
+from rehabtrack.ui.connection import retry_save
 from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin.fields import Field, describe_range, marker_anchors, show_problems
 from rehabtrack.ui.views.checkin.keys import KEYS_HELP, SHORTCUTS, UndoPassThrough
@@ -184,8 +185,15 @@ class CheckInForm(QWidget):
         except ChangedMeanwhile as exc:  # the typed values stay; Reload shows the other person's
             self._show_conflict(exc)
             return False
+        except DatabaseProblem as exc:  # the server or the disk refused: nothing written, the form kept
+            refused: DatabaseProblem | None = exc
+        else:
+            refused = None
         finally:
             self._pushing = False
+        if refused is not None:
+            self._say(f"Not saved: {refused}")
+            return retry_save(self, refused, f"the {short_week(self._week)}") and self.save()
         self._say(f"Saved {short_week(self._week)}")
         return True
 
