@@ -249,3 +249,21 @@ def test_threads_saving_one_week_at_once_lose_no_update(place: Place) -> None:
     found = {mark for mark in final.notes.strip("[]").split("][")}
     assert found == {f"{n}.{i}" for n in range(people) for i in range(marks)}
     assert final.version == 1 + people * marks
+
+
+def test_an_undo_that_would_overwrite_a_change_made_meanwhile_is_refused(place: Place) -> None:
+    """What Edit → Undo writes (ui.commands): the previous week at the version A's save left, the removal
+    of an added goal at the version A added it with. B's changes in between make both refusals."""
+    a, b, pid, act = _two(place)
+    previous = a.save_entry(pid, replace(_week(act, 5, 90, 4, "before"), version=NEW))
+    mine = a.save_entry(pid, _as_read(previous, _week(act, 3, 100, 6, "A's")))
+    b.save_entry(pid, _as_read(mine, _week(act, 8, 70, 1, "B's on top of A's")))
+    with pytest.raises(ChangedMeanwhile, match=REFUSED):
+        a.save_entry(pid, replace(previous, version=mine.version))  # A's undo of A's save
+    assert _held(a.entry(pid, WEEK)) == _held(_week(act, 8, 70, 1, "B's on top of A's"))
+
+    added = a.save_goal(pid, Goal(Discipline.OT, "Cook a meal", "pain", 3, Direction.LOWER))
+    b.save_goal(pid, replace(added, target=2))
+    with pytest.raises(ChangedMeanwhile, match=REFUSED):
+        a.delete_goal(added.id, added.version)  # type: ignore[arg-type]  # A's undo of adding it
+    assert [g.target for g in a.goals(pid)] == [2]
