@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, QRect, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from rehabtrack.core.model import NEW, Direction, Discipline, Goal, Patient, WeeklyEntry
+from rehabtrack.core.model import NEW, Direction, Discipline, Goal, GoalStatus, Patient, WeeklyEntry
 from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.backup import DATABASE_NAME
 from rehabtrack.storage.engine import make_engine
@@ -213,3 +213,34 @@ def test_undo_of_a_delete_does_not_overwrite_the_week_someone_logged_since(
     qtbot.wait(10)
     assert other.entry(session.patient_id, THIS_WEEK).values == {"pain": 7}  # type: ignore[union-attr]
     assert form.conflict.isVisible() and REFUSED in form.conflict.message.text()
+
+
+def test_marking_a_goal_achieved_that_someone_changed_meanwhile_is_refused(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    dashboard = window.dashboard
+    assert dashboard is not None
+    window.tabs.setCurrentWidget(dashboard)
+    panel = dashboard.goals_panel
+    item = next(
+        panel.topLevelItem(i).child(j)  # type: ignore[union-attr]
+        for i in range(panel.topLevelItemCount())
+        for j in range(panel.topLevelItem(i).childCount())  # type: ignore[union-attr]
+    )
+    panel.setCurrentItem(item)
+    goal = panel.current_goal()
+    assert goal is not None
+    other.save_goal(goal_pid(window), replace(goal, target=1))
+    said: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        said.append(box.text())
+        box.close()
+
+    QTimer.singleShot(0, read_and_close)
+    dashboard.set_goal_status(GoalStatus.MARKED_ACHIEVED, confirm=False)
+    assert said and said[0].startswith("The goal 'Less pain' was changed by ") and REFUSED in said[0]
+    (stored,) = other.goals(goal_pid(window))
+    assert (stored.status, stored.target) == (GoalStatus.ACTIVE, 1)
