@@ -244,3 +244,27 @@ def test_marking_a_goal_achieved_that_someone_changed_meanwhile_is_refused(
     assert said and said[0].startswith("The goal 'Less pain' was changed by ") and REFUSED in said[0]
     (stored,) = other.goals(goal_pid(window))
     assert (stored.status, stored.target) == (GoalStatus.ACTIVE, 1)
+
+
+def test_an_undo_refused_away_from_the_check_in_says_so_in_a_box(
+    window: MainWindow, other: Store, qtbot: QtBot
+) -> None:
+    session, dashboard = window.session, window.dashboard
+    assert session is not None and dashboard is not None
+    window.tabs.setCurrentWidget(dashboard)
+    (goal,) = dashboard.data.goals
+    session.edit_goal(replace(goal, target=1.5))
+    other.save_goal(session.patient_id, replace(other.goals(session.patient_id)[0], target=4))
+    said: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            said.append(box.text())
+            box.close()
+
+    QTimer.singleShot(100, read_and_close)
+    session.undo_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=3000)
+    assert said[0].startswith("The goal 'Less pain' was changed by ") and REFUSED in said[0]
+    assert [g.target for g in other.goals(session.patient_id)] == [4]

@@ -304,6 +304,10 @@ class CheckInForm(QWidget):
         self.conflict.show_problem(str(problem))
         self._say(f"Not saved: {problem}")
 
+    def _undo_refused(self, problem: ChangedMeanwhile) -> None:
+        self.conflict.show_problem(str(problem))
+        self._say(f"Not undone: {problem}")
+
     def reload_after_conflict(self) -> None:
         """Show the week as it is saved now (someone else's values), dropping what was typed."""
         self.reload()
@@ -426,7 +430,7 @@ class CheckInForm(QWidget):
         bar.addStretch(1)
         self.conflict = ConflictNotice()
         self.conflict.reload_button.clicked.connect(self.reload_after_conflict)
-        self.session.refused_undo.connect(self._show_conflict)
+        self.session.refused_undo.connect(self._undo_refused)
         outer.addWidget(self.conflict)
         outer.addWidget(self.feedback)
         outer.addLayout(bar)
