@@ -267,3 +267,35 @@ def test_an_undo_that_would_overwrite_a_change_made_meanwhile_is_refused(place: 
     with pytest.raises(ChangedMeanwhile, match=REFUSED):
         a.delete_goal(added.id, added.version)  # type: ignore[arg-type]  # A's undo of adding it
     assert [g.target for g in a.goals(pid)] == [2]
+
+
+def test_threads_raising_one_goals_target_at_once_lose_no_update(place: Place) -> None:
+    """Each person raises the target by one minute, reloading when refused: every raise counts."""
+    a, _, pid, _ = _two(place)
+    goal = a.save_goal(pid, Goal(Discipline.PT, "Stiff for less", "stiffness_minutes", 0, Direction.LOWER))
+    people, raises = 4, 5
+    stores = [place.open_again() for _ in range(people)]
+    failures: list[BaseException] = []
+
+    def work(n: int) -> None:
+        store = stores[n]
+        try:
+            for _ in range(raises):
+                while True:
+                    seen = next(g for g in store.goals(pid) if g.id == goal.id)
+                    try:
+                        store.save_goal(pid, replace(seen, target=seen.target + 1))
+                        break
+                    except ChangedMeanwhile:
+                        continue
+        except BaseException as exc:  # reported by the test, not lost in the thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(people)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    (final,) = a.goals(pid)
+    assert (final.target, final.version) == (people * raises, 1 + people * raises)
