@@ -428,8 +428,11 @@ class Store:
             return _activity(row)
 
     def delete_activity(self, activity_id: int) -> None:
-        """Remove an activity and its weekly ratings (undoing its addition; the app otherwise archives)."""
+        """Remove an activity and its weekly ratings (undoing its addition; the app otherwise archives).
+        The weeks that lose a rating move to a new version: a form opened on them must not put it back."""
         with self._transaction() as s:
+            rated = sa.select(RATING_T.c.entry_id).where(RATING_T.c.activity_id == activity_id)
+            s.execute(sa.update(ENTRY_T).where(ENTRY_T.c.id.in_(rated)).values(version=ENTRY_T.c.version + 1))
             s.exec(delete(ActivityRow).where(col(ActivityRow.id) == activity_id))
 
     # Weekly entries ---------------------------------------------------------------------------

@@ -299,3 +299,15 @@ def test_threads_raising_one_goals_target_at_once_lose_no_update(place: Place) -
     assert failures == []
     (final,) = a.goals(pid)
     assert (final.target, final.version) == (people * raises, 1 + people * raises)
+
+
+def test_removing_an_activity_moves_the_version_of_the_weeks_that_rated_it(place: Place) -> None:
+    a, b, pid, act = _two(place)
+    a.save_entry(pid, replace(_week(act, 5, 90, 4, "rated"), version=NEW))
+    seen = b.entry(pid, WEEK)
+    assert seen is not None and seen.activities
+    a.delete_activity(act)  # an undone addition: its ratings go with it
+    with pytest.raises(ChangedMeanwhile, match=REFUSED):
+        b.save_entry(pid, replace(seen, activities=(), notes="opened while it was rated"))
+    stored = a.entry(pid, WEEK)
+    assert stored is not None and stored.activities == () and stored.notes == "rated"
