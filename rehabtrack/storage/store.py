@@ -73,6 +73,7 @@ from rehabtrack.storage.errors import (
     BackupProblem,
     CannotOpen,
     ChangedMeanwhile,
+    ConnectionProblem,
     DatabaseProblem,
     MigrationFailed,
     NotRehabTrackDatabase,
@@ -186,7 +187,7 @@ def open_server(address: str, *, upgrade: bool = False, password: str | None = N
 
             try:
                 upgrade_to_head(engine, revision)
-            except sa.exc.OperationalError:
+            except (sa.exc.OperationalError, ConnectionProblem):  # the connection, not the upgrade
                 raise
             except Exception as exc:
                 raise server.upgrade_failed(url, revision, db.HEAD_REVISION, exc) from exc
