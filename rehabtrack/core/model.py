@@ -57,6 +57,11 @@ class EventKind(StrEnum):
 
 
 NAME_MAX_CHARS = 120
+# Versions: a week's or goal's ``version`` is the one its form was opened with, so that two people saving
+# the same row never overwrite each other silently. ``None`` saves without a check (seeding, scripts);
+# ``NEW`` means the form opened on nothing and the row must not exist yet; a number is the version read,
+# which the row must still have. Storage raises ChangedMeanwhile otherwise and writes nothing.
+NEW = 0
 _MARKERS = {m.key: m for m in WEEKLY_MARKERS}
 
 
@@ -161,6 +166,8 @@ class WeeklyEntry:
     activities: tuple[ActivityRating, ...] = ()
     notes: str = ""
     id: int | None = None
+    # The row's version when it was read (see NEW); not part of what the week holds.
+    version: int | None = field(default=None, compare=False)
 
     def value(self, key: str) -> float | None:
         return self.values.get(key)
@@ -239,7 +246,7 @@ class WeeklyEntry:
 
     def copied_to(self, week: date) -> WeeklyEntry:
         """The same values filed under another week ("same as last week")."""
-        return replace(self, week=week, id=None)
+        return replace(self, week=week, id=None, version=None)
 
 
 def put_week(entries: list[WeeklyEntry], week: date, entry: WeeklyEntry | None) -> WeeklyEntry | None:
@@ -273,6 +280,7 @@ class Goal:
     status: GoalStatus = GoalStatus.ACTIVE
     set_by: str = ""
     id: int | None = None
+    version: int | None = field(default=None, compare=False)  # see NEW
 
     def validate(self) -> None:
         found: list[Problem | None] = [_text_problem("title", "Goal title", self.title, True, NAME_MAX_CHARS)]

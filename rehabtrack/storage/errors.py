@@ -71,6 +71,16 @@ class CannotOpen(DatabaseProblem):
     link where the file should be, another user's folder). Nothing was changed; no backup is offered."""
 
 
+class ChangedMeanwhile(DatabaseProblem):
+    """Someone else saved or deleted the week or goal since it was read (its version moved on), or created
+    the new week first. Nothing of this save was written; the message names who and when where the
+    audit record knows ("changed by sam at 10:14 — reload to see it")."""
+
+    def __init__(self, message: str, by: str | None = None) -> None:
+        super().__init__(message, None)
+        self.by = by
+
+
 class ConnectionProblem(DatabaseProblem):
     """The database server could not be reached, refused the login or the certificate, or the connection
     broke during a change: nothing was written, and trying again may work once the cause is fixed.

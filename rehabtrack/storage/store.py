@@ -40,6 +40,7 @@ from rehabtrack.core.meaningful_change import default_threshold, threshold_probl
 from rehabtrack.core.measure_series import FILLED_IN, GasGoal, MeasureResult, family_instrument, scored
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
+    NEW,
     Activity,
     ActivityRating,
     Direction,
@@ -71,6 +72,7 @@ from rehabtrack.storage.bulk import insert_rows
 from rehabtrack.storage.errors import (
     BackupProblem,
     CannotOpen,
+    ChangedMeanwhile,
     ConnectionProblem,
     DatabaseProblem,
     MigrationFailed,
@@ -307,6 +309,45 @@ class Store:
         with self._session() as session, session.begin():
             yield session
 
+    @contextmanager
+    def _versioned(self) -> Iterator[Session]:
+        """A transaction that writes weeks or goals by their version: when one was changed meanwhile
+        it is rolled back whole, then ChangedMeanwhile names who changed it."""
+        try:
+            with self._transaction() as s:
+                yield s
+        except _Stale as stale:
+            raise self._changed_meanwhile(stale) from stale.cause
+
+    def _changed_meanwhile(self, stale: _Stale) -> ChangedMeanwhile:
+        """What to tell the person whose save met someone else's change (read after the rollback)."""
+        with self._session() as s:
+            row_id = stale.row_id
+            if stale.week is not None:
+                now_there = s.exec(
+                    select(WeeklyEntryRow.id).where(
+                        WeeklyEntryRow.patient_id == stale.patient_id, WeeklyEntryRow.week == stale.week
+                    )
+                ).first()
+                if stale.cause is not None and now_there is None:
+                    raise stale.cause  # the insert failed for another reason than a week already there
+                row_id = now_there if row_id is None else row_id
+            last = None
+            if row_id is not None:
+                last = s.exec(
+                    select(AuditRow)
+                    .where(AuditRow.table_name == stale.table, AuditRow.row_id == row_id)
+                    .order_by(col(AuditRow.id).desc())  # the last written (clocks may differ)
+                ).first()
+        verb = "deleted" if last is not None and last.action == "delete" else "changed"
+        if stale.gone and last is None:
+            verb = "deleted"
+        who = f"by {last.actor} at {_clock(last.at)}" if last is not None else "by someone else"
+        return ChangedMeanwhile(
+            f"{stale.what} was {verb} {who} — reload to see it. Nothing of this save was written.",
+            last.actor if last is not None else None,
+        )
+
     # Patients ---------------------------------------------------------------------------------
 
     def patients(self, include_archived: bool = False, search: str = "") -> list[Patient]:
@@ -388,8 +429,11 @@ class Store:
             return _activity(row)
 
     def delete_activity(self, activity_id: int) -> None:
-        """Remove an activity and its weekly ratings (undoing its addition; the app otherwise archives)."""
+        """Remove an activity and its weekly ratings (undoing its addition; the app otherwise archives).
+        The weeks that lose a rating move to a new version: a form opened on them must not put it back."""
         with self._transaction() as s:
+            rated = sa.select(RATING_T.c.entry_id).where(RATING_T.c.activity_id == activity_id)
+            s.execute(sa.update(ENTRY_T).where(ENTRY_T.c.id.in_(rated)).values(version=ENTRY_T.c.version + 1))
             s.exec(delete(ActivityRow).where(col(ActivityRow.id) == activity_id))
 
     # Weekly entries ---------------------------------------------------------------------------
@@ -406,18 +450,20 @@ class Store:
         return found[0] if found else None
 
     def save_entry(self, patient_id: int, entry: WeeklyEntry) -> WeeklyEntry:
-        """Create or replace the patient's entry for ``entry.week``, in one transaction."""
+        """Create or replace the patient's entry for ``entry.week``, in one transaction; returns it with
+        its id and new version. ChangedMeanwhile, and nothing written, when ``entry.version`` is not the
+        stored one (see ``core.model.NEW``)."""
         self._check_entry(patient_id, entry)
-        with self._transaction() as s:
-            return _write_entry(s, patient_id, entry)
+        with self._versioned() as s:
+            return _put_entry(s.connection(), patient_id, entry)
 
     def save_entries(self, patient_id: int, entries: list[WeeklyEntry]) -> None:
         """Save many weeks all-or-nothing: every entry is validated before anything is written."""
         for entry in entries:
             self._check_entry(patient_id, entry)
-        with self._transaction() as s:
+        with self._versioned() as s:
             for entry in entries:
-                _write_entry(s, patient_id, entry)
+                _put_entry(s.connection(), patient_id, entry)
 
     def import_histories(
         self,
@@ -487,14 +533,24 @@ class Store:
         if unknown:
             raise KeyError(f"activities {unknown} do not belong to patient {patient_id}")
 
-    def delete_entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
-        """Delete one week's entry; returns what was deleted (for undo), or None."""
+    def delete_entry(self, patient_id: int, week: date, version: int | None = None) -> WeeklyEntry | None:
+        """Delete one week's entry; returns what was deleted, as a new week to save again for an undo,
+        or None when there is none.
+        With the ``version`` it was read at, ChangedMeanwhile (nothing deleted) when someone else has
+        changed it since."""
         existing = self.entry(patient_id, week)
         if existing is None:
             return None
-        with self._transaction() as s:
-            s.exec(delete(WeeklyEntryRow).where(col(WeeklyEntryRow.id) == existing.id))
-        return existing
+        seen = existing.version if version is None else version
+        with self._versioned() as s:
+            gone = s.exec(
+                delete(WeeklyEntryRow).where(
+                    col(WeeklyEntryRow.id) == existing.id, col(WeeklyEntryRow.version) == seen
+                )
+            )
+            if gone.rowcount == 0:
+                raise _Stale(f"The {_week_name(week)}", "weekly_entry", existing.id)
+        return replace(existing, version=NEW)  # saved again (an undo), it is a new week
 
     # Goals ------------------------------------------------------------------------------------
 
@@ -504,33 +560,54 @@ class Store:
             return [_goal(row) for row in rows]
 
     def save_goal(self, patient_id: int, goal: Goal) -> Goal:
+        """Add a goal (one with an id is re-inserted under it: an undone removal) or change one; returns
+        it with its id and new version. ChangedMeanwhile, and nothing written, when ``goal.version``
+        is not the stored one (see ``core.model.NEW``)."""
         problems = goal_problems(goal, self.activities(patient_id, include_archived=True))
         if problems:
             raise InvalidInput(problems)
-        with self._transaction() as s:
-            row = s.get(GoalRow, goal.id) if goal.id else None
-            if row is None:
-                row = GoalRow(
-                    id=goal.id,  # a goal brought back by an undo keeps its id
-                    patient_id=patient_id,
-                    discipline=goal.discipline,
-                    title=goal.title,
-                    marker=goal.marker,
-                    target=goal.target,
-                    direction=goal.direction,
-                )
-            for name in ("title", "marker", "baseline", "target", "start", "target_date", "set_by"):
-                setattr(row, name, getattr(goal, name))
-            row.discipline = Discipline(goal.discipline).value
-            row.direction = Direction(goal.direction).value
-            row.status = GoalStatus(goal.status).value
-            s.add(row)
-            s.flush()
-            return _goal(row)
+        values = {name: getattr(goal, name) for name in GOAL_FIELDS}
+        values |= {
+            "discipline": Discipline(goal.discipline).value,
+            "direction": Direction(goal.direction).value,
+            "status": GoalStatus(goal.status).value,
+        }
+        with self._versioned() as s:
+            conn = s.connection()
+            seen = goal.version
+            if goal.id is not None and seen is None:  # unchecked: whatever is stored
+                seen = conn.execute(sa.select(GOAL_T.c.version).where(GOAL_T.c.id == goal.id)).scalar()
+            what = f"The goal '{goal.title}'"
+            if goal.id is None or seen in (None, NEW):
+                try:
+                    inserted = conn.execute(
+                        sa.insert(GOAL_T).values(patient_id=patient_id, **values, **_id_of(goal.id))
+                    )
+                except sa.exc.IntegrityError as exc:
+                    raise _Stale(what, "goal", goal.id, cause=exc) from exc
+                return replace(goal, id=_new_id(inserted), version=1)
+            updated = conn.execute(
+                sa.update(GOAL_T)
+                .where(GOAL_T.c.id == goal.id, GOAL_T.c.patient_id == patient_id, GOAL_T.c.version == seen)
+                .values(**values, version=GOAL_T.c.version + 1)
+            )
+            if updated.rowcount == 0:  # named as the others know it
+                stored = conn.execute(sa.select(GOAL_T.c.title).where(GOAL_T.c.id == goal.id)).scalar()
+                what = what if stored is None else f"The goal '{stored}'"
+                raise _Stale(what, "goal", goal.id, gone=stored is None)
+            return replace(goal, version=seen + 1)
 
-    def delete_goal(self, goal_id: int) -> None:
-        with self._transaction() as s:
-            s.exec(delete(GoalRow).where(col(GoalRow.id) == goal_id))
+    def delete_goal(self, goal_id: int, version: int | None = None) -> None:
+        """Delete a goal (undoing its addition); with the ``version`` it was read at, ChangedMeanwhile
+        (nothing deleted) when someone else has changed it since."""
+        with self._versioned() as s:
+            conn = s.connection()
+            where = [GOAL_T.c.id == goal_id]
+            if version is not None:
+                where.append(GOAL_T.c.version == version)
+            title = conn.execute(sa.select(GOAL_T.c.title).where(GOAL_T.c.id == goal_id)).scalar()
+            if conn.execute(sa.delete(GOAL_T).where(*where)).rowcount == 0 and title is not None:
+                raise _Stale(f"The goal '{title}'", "goal", goal_id)
 
     # Events -----------------------------------------------------------------------------------
 
@@ -711,9 +788,62 @@ class Store:
             return [_audit(row) for row in rows]
 
 
-ENTRY_T, ROM_T, RATING_T, PATIENT_T = (
-    cast(sa.Table, sa.inspect(t).local_table) for t in (WeeklyEntryRow, RomRow, ActivityRatingRow, PatientRow)
+ENTRY_T, ROM_T, RATING_T, PATIENT_T, GOAL_T = (
+    cast(sa.Table, sa.inspect(t).local_table)
+    for t in (WeeklyEntryRow, RomRow, ActivityRatingRow, PatientRow, GoalRow)
 )
+GOAL_FIELDS = ("title", "marker", "baseline", "target", "start", "target_date", "set_by")
+
+
+class _Stale(Exception):
+    """Inside a transaction: a row's version was not the one the save was based on (the transaction is
+    rolled back; ``Store._changed_meanwhile`` then says who changed it). ``week`` names a week another
+    person created first, ``cause`` the insert that failed on it, ``gone`` a row deleted meanwhile."""
+
+    def __init__(
+        self,
+        what: str,
+        table: str,
+        row_id: int | None,
+        *,
+        patient_id: int | None = None,
+        week: date | None = None,
+        cause: Exception | None = None,
+        gone: bool = False,
+    ) -> None:
+        super().__init__(what)
+        self.what, self.table, self.row_id = what, table, row_id
+        self.patient_id, self.week, self.cause, self.gone = patient_id, week, cause, gone
+
+
+def _week_name(week: date) -> str:
+    return f"week of {week.day} {week:%b %Y}"
+
+
+def _clock(at: datetime) -> str:
+    """When a change was made, in the computer's local time: "10:14" today, else "3 Dec 10:14"."""
+    local = (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).astimezone()
+    if local.date() == datetime.now().astimezone().date():
+        return f"{local:%H:%M}"
+    return f"{local.day} {local:%b %H:%M}"
+
+
+def _new_id(inserted: sa.CursorResult[Any]) -> int:
+    key = inserted.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _whole(minutes: float | None) -> int | None:
+    return None if minutes is None else int(minutes)
+
+
+def _id_of(row_id: int | None) -> dict[str, int]:
+    return {} if row_id is None else {"id": row_id}
+
+
+def _missing(conn: sa.Connection, table: sa.Table, row_id: int | None) -> bool:
+    return conn.execute(sa.select(table.c.id).where(table.c.id == row_id)).first() is None
 
 
 def _read_entries(
@@ -722,8 +852,12 @@ def _read_entries(
     first: date | None = None,
     last: date | None = None,
     weeks: Sequence[date] | None = None,
+    *,
+    for_update: bool = False,
 ) -> list[WeeklyEntry]:
-    """The patient's entries, oldest first: all, those in first..last, or those of ``weeks``."""
+    """The patient's entries, oldest first: all, those in first..last, or those of ``weeks``.
+    ``for_update`` locks their rows until the transaction ends (on a server: an import merging into
+    them keeps another person's save waiting, which then meets the version the import left)."""
     # Plain rows, not ORM objects: ten years of weeks read 4-5x faster, and nothing here is written.
     entry_t, rom_t, rating_t = ENTRY_T, ROM_T, RATING_T
     where = [entry_t.c.patient_id == patient_id]
@@ -734,7 +868,8 @@ def _read_entries(
     if weeks is not None:
         where.append(entry_t.c.week.in_(weeks))
     ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
-    rows = conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)).all()
+    query = sa.select(entry_t).where(*where).order_by(entry_t.c.week)
+    rows = conn.execute(query.with_for_update() if for_update else query).all()
     rom: dict[int, list[RomReading]] = {}
     ratings: dict[int, list[ActivityRating]] = {}
     if rows:
@@ -904,7 +1039,8 @@ class _Merge:
 
     def _entry_slice(self, entries: list[WeeklyEntry], ids: list[int]) -> None:
         conn = self.s.connection()
-        stored = {e.week: e for e in _read_entries(conn, self.pid, weeks=[e.week for e in entries])}
+        weeks = [e.week for e in entries]
+        stored = {e.week: e for e in _read_entries(conn, self.pid, weeks=weeks, for_update=True)}
         new: list[WeeklyEntry] = []
         changed: list[WeeklyEntry] = []
         for entry in entries:
@@ -932,7 +1068,8 @@ class _Merge:
     def _goals(self, ids: list[int]) -> list[int]:
         s = self.s
         rows = {
-            (g.discipline, g.title): g for g in s.exec(select(GoalRow).where(GoalRow.patient_id == self.pid))
+            (g.discipline, g.title): g
+            for g in s.exec(select(GoalRow).where(GoalRow.patient_id == self.pid).with_for_update())
         }
         written: list[GoalRow] = []
         for goal in self.h.goals:
@@ -962,6 +1099,8 @@ class _Merge:
                 if not (merged.added or (merged.conflicts and self.replace)):
                     written.append(row)
                     continue
+            if row.id is not None:
+                row.version += 1  # a goal dialog opened before the import must not overwrite it
             row.marker = goal.marker
             for name in ("baseline", "target", "start", "target_date", "set_by"):
                 setattr(row, name, getattr(goal, name))
@@ -1165,6 +1304,7 @@ def _write_entries(
             sa.update(ENTRY_T)
             .where(ENTRY_T.c.id == sa.bindparam("entry_id"))
             .values({k: sa.bindparam(k) for k in (*MARKER_KEYS, "notes", "updated_at")})
+            .values(version=ENTRY_T.c.version + 1)  # a form opened before the import must not overwrite it
         )
         conn.execute(
             update,
@@ -1211,57 +1351,57 @@ def _write_entries(
     )
 
 
-def _write_entry(
-    s: Session,
-    patient_id: int,
-    entry: WeeklyEntry,
-    looked_up: bool = False,
-    row: WeeklyEntryRow | None = None,
-) -> WeeklyEntry:
-    """Insert or replace one week's entry. With ``looked_up`` the caller already found its ``row`` (None:
-    there is none yet), saving a query per week on a large import."""
-    if not looked_up:
-        row = s.exec(
-            select(WeeklyEntryRow).where(
-                WeeklyEntryRow.patient_id == patient_id, WeeklyEntryRow.week == entry.week
-            )
-        ).first()
-    if row is None:
-        row = WeeklyEntryRow(patient_id=patient_id, week=entry.week, updated_at=_now())
+def _put_entry(conn: sa.Connection, patient_id: int, entry: WeeklyEntry) -> WeeklyEntry:
+    """Insert or replace one week's entry with its readings and ratings, by its version (see
+    ``core.model.NEW``): the entry row is written first, so a save that meets someone else's change
+    raises _Stale before anything else of it is written. Returns the entry with its id and version."""
+    now = _now()
+    values = {**{k: entry.values.get(k) for k in MARKER_KEYS}, "notes": entry.notes, "updated_at": now}
+    where = [ENTRY_T.c.patient_id == patient_id, ENTRY_T.c.week == entry.week]
+    what = f"The {_week_name(entry.week)}"
+    seen, entry_id = entry.version, entry.id
+    if seen is None:  # unchecked: replace whatever is stored
+        found = conn.execute(sa.select(ENTRY_T.c.id, ENTRY_T.c.version).where(*where)).first()
+        seen, entry_id = (NEW, None) if found is None else (found.version, found.id)
+    if seen == NEW:
+        try:
+            new_row = sa.insert(ENTRY_T).values(patient_id=patient_id, week=entry.week, **values)
+            inserted = conn.execute(new_row)
+        except sa.exc.IntegrityError as exc:  # someone else created this week first
+            week = entry.week
+            raise _Stale(what, "weekly_entry", None, patient_id=patient_id, week=week, cause=exc) from exc
+        entry_id, version = _new_id(inserted), 1
     else:
-        s.exec(delete(RomRow).where(col(RomRow.entry_id) == row.id))
-        s.exec(delete(ActivityRatingRow).where(col(ActivityRatingRow.entry_id) == row.id))
-    for key in MARKER_KEYS:
-        setattr(row, key, entry.values.get(key))
-    row.notes = entry.notes
-    row.updated_at = _now()
-    s.add(row)
-    s.flush()
-    assert row.id is not None
-    for r in entry.rom:
-        s.add(
-            RomRow(
-                entry_id=row.id,
-                patient_id=patient_id,
-                joint=r.joint,
-                side=Side(r.side).value,
-                movement=r.movement,
-                degrees=r.degrees,
-                mode=RomMode(r.mode).value,
-            )
-        )
-    for rating in entry.activities:
-        minutes = None if rating.minutes is None else int(rating.minutes)
-        s.add(
-            ActivityRatingRow(
-                entry_id=row.id,
-                patient_id=patient_id,
-                activity_id=rating.activity_id,
-                rating=int(rating.rating),
-                minutes=minutes,
-            )
-        )
-    return replace(entry, id=row.id)
+        if entry_id is not None:
+            where.append(ENTRY_T.c.id == entry_id)
+        updated = conn.execute(
+            sa.update(ENTRY_T)
+            .where(*where, ENTRY_T.c.version == seen)
+            .values(**values, version=ENTRY_T.c.version + 1)
+            .returning(ENTRY_T.c.id)
+        ).first()
+        if updated is None:
+            gone = entry_id is not None and _missing(conn, ENTRY_T, entry_id)
+            raise _Stale(what, "weekly_entry", entry_id, patient_id=patient_id, gone=gone)
+        entry_id, version = updated.id, seen + 1
+        conn.execute(sa.delete(ROM_T).where(ROM_T.c.entry_id == entry_id))
+        conn.execute(sa.delete(RATING_T).where(RATING_T.c.entry_id == entry_id))
+    insert_rows(
+        conn,
+        ROM_T,
+        ROM_COLUMNS,
+        (
+            (entry_id, patient_id, r.joint, Side(r.side).value, r.movement, r.degrees, RomMode(r.mode).value)
+            for r in entry.rom
+        ),
+    )
+    insert_rows(
+        conn,
+        RATING_T,
+        RATING_COLUMNS,
+        ((entry_id, patient_id, a.activity_id, int(a.rating), _whole(a.minutes)) for a in entry.activities),
+    )
+    return replace(entry, id=entry_id, version=version)
 
 
 # Row -> core conversions ------------------------------------------------------------------------
@@ -1306,7 +1446,7 @@ def _entry(
     row: WeeklyEntryRow | sa.Row[Any], rom: list[RomReading], ratings: list[ActivityRating]
 ) -> WeeklyEntry:
     values = {key: getattr(row, key) for key in MARKER_KEYS if getattr(row, key) is not None}
-    return WeeklyEntry(row.week, values, tuple(rom), tuple(ratings), row.notes, row.id)
+    return WeeklyEntry(row.week, values, tuple(rom), tuple(ratings), row.notes, row.id, row.version)
 
 
 def _goal(row: GoalRow) -> Goal:
@@ -1322,6 +1462,7 @@ def _goal(row: GoalRow) -> Goal:
         GoalStatus(row.status),
         row.set_by,
         row.id,
+        row.version,
     )
 
 

@@ -5,7 +5,9 @@ undo stack, so a refused change (``InvalidInput``, a full disk) raises to the fo
 Each command knows the state it replaced, so Edit → Undo puts exactly that back, and Edit → Redo the
 change again; after each of the three the session announces what the command touched (``Changed``).
 Rows brought back by an undo keep their ids (``Store`` re-inserts them), so later commands on the stack
-still find them.
+still find them. Weeks and goals are written by version (see ``core.model.NEW``): each command keeps the
+version its last write left, so an undo or redo of a row someone else changed meanwhile is refused
+(``ChangedMeanwhile``, reported through ``Records.refused``) instead of overwriting their change.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from PySide6.QtGui import QUndoCommand
 
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.measure_series import MeasureResult, family_instrument
-from rehabtrack.core.model import Activity, Event, EventKind, Goal, GoalStatus, Patient, WeeklyEntry
+from rehabtrack.core.model import NEW, Activity, Event, EventKind, Goal, GoalStatus, Patient, WeeklyEntry
+from rehabtrack.storage.errors import ChangedMeanwhile
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.changed import Changed
 
@@ -31,6 +34,13 @@ class Records(Protocol):
     patient_id: int
 
     def announce(self, what: Changed) -> None: ...
+
+    def refused(self, problem: ChangedMeanwhile) -> None: ...
+
+    @property
+    def versions(self) -> dict[tuple[str, object], int | None]:
+        """Each week's or goal's version as this session's last write left it."""
+        ...
 
 
 def short_week(week: date) -> str:
@@ -74,13 +84,37 @@ class Change(QUndoCommand):
 
     def redo(self) -> None:
         if not self._applied:
-            self.apply()
+            try:
+                self.apply()
+            except ChangedMeanwhile as exc:  # Qt's undo stack cannot take an exception: say so instead
+                self._refuse(exc)
+                return
         self._applied = False
         self.records.announce(self.touched())
 
     def undo(self) -> None:
-        self.revert()
+        try:
+            self.revert()
+        except ChangedMeanwhile as exc:
+            self._refuse(exc)
+            return
         self.records.announce(self.touched())
+
+    # The version of the row this command writes, as this session last left it (every command on the
+    # stack that touches the row reads and leaves it here, so an undo goes on from the last one's write).
+    key: tuple[str, object] = ("", None)
+
+    @property
+    def version(self) -> int | None:
+        return self.records.versions.get(self.key)
+
+    @version.setter
+    def version(self, version: int | None) -> None:
+        self.records.versions[self.key] = version
+
+    def _refuse(self, problem: ChangedMeanwhile) -> None:
+        self.setObsolete(True)  # the stack drops it: it no longer describes what is stored
+        self.records.refused(problem)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -96,42 +130,52 @@ class Change(QUndoCommand):
 
 
 class SaveEntry(Change):
-    """Save one week; undo restores the previous version of that week, or deletes it if it was new."""
+    """Save one week; undo restores the previous version of that week, or deletes it if it was new.
+    ``entry.version`` is the one the form was opened with."""
 
     def __init__(self, records: Records, entry: WeeklyEntry) -> None:
         super().__init__(records, f"Save {short_week(entry.week)}")
         self.entry = entry
         self.previous = records.store.entry(records.patient_id, entry.week)
+        self.key = ("week", entry.week)
+        records.versions[self.key] = entry.version
 
     def apply(self) -> None:
-        self.store.save_entry(self.patient_id, self.entry)
+        saved = self.store.save_entry(self.patient_id, replace(self.entry, version=self.version))
+        self.version = saved.version
 
     def revert(self) -> None:
         if self.previous is None:
-            self.store.delete_entry(self.patient_id, self.entry.week)
+            self.store.delete_entry(self.patient_id, self.entry.week, self.version)
+            self.version = NEW
         else:
-            self.store.save_entry(self.patient_id, self.previous)
+            back = replace(self.previous, version=self.version)
+            self.version = self.store.save_entry(self.patient_id, back).version
 
     def touched(self) -> Changed:
         return Changed(weeks=frozenset({self.entry.week}))
 
 
 class DeleteEntry(Change):
-    """Delete one week's entry; undo saves it again exactly as it was."""
+    """Delete one week's entry (at ``version``, the one the form was opened with); undo saves it again
+    exactly as it was."""
 
-    def __init__(self, records: Records, week: date) -> None:
+    def __init__(self, records: Records, week: date, version: int | None = None) -> None:
         super().__init__(records, f"Delete {short_week(week)}")
         self.week = week
         self.deleted = records.store.entry(records.patient_id, week)
+        self.key = ("week", week)
+        records.versions[self.key] = version
 
     def apply(self) -> None:
-        deleted = self.store.delete_entry(self.patient_id, self.week)
+        deleted = self.store.delete_entry(self.patient_id, self.week, self.version)
         if deleted is not None:
             self.deleted = deleted
+        self.version = NEW
 
     def revert(self) -> None:
         if self.deleted is not None:
-            self.store.save_entry(self.patient_id, self.deleted)
+            self.version = self.store.save_entry(self.patient_id, replace(self.deleted, version=NEW)).version
 
     def touched(self) -> Changed:
         return Changed(weeks=frozenset({self.week}))
@@ -163,16 +207,25 @@ class SaveGoal(Change):
         before = before if goal.id is not None else None
         super().__init__(records, goal_text(goal, before))
         self.goal, self.before = goal, before
+        self.key = ("goal", goal.id)
+        if goal.id is not None:
+            records.versions[self.key] = goal.version
 
     def apply(self) -> None:
-        self.goal = self.store.save_goal(self.patient_id, self.goal)
+        version = self.version if self.goal.id is not None else None
+        self.goal = self.store.save_goal(self.patient_id, replace(self.goal, version=version))
+        self.key = ("goal", self.goal.id)
+        self.version = self.goal.version
 
     def revert(self) -> None:
         if self.before is None:
             assert self.goal.id is not None
-            self.store.delete_goal(self.goal.id)
+            self.store.delete_goal(self.goal.id, self.version)
+            self.version = NEW  # a redo brings it back under its id
         else:
-            self.store.save_goal(self.patient_id, self.before)
+            self.version = self.store.save_goal(
+                self.patient_id, replace(self.before, version=self.version)
+            ).version
 
     def touched(self) -> Changed:
         return Changed(goals=frozenset({self.goal.id} if self.goal.id is not None else ()))

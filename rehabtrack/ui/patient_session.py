@@ -26,7 +26,7 @@ from rehabtrack.core.model import Activity, Event, Goal, GoalStatus, Patient, We
 from rehabtrack.core.templates import ConditionTemplate, sides_for
 from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
 from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_header
-from rehabtrack.storage.errors import DatabaseProblem
+from rehabtrack.storage.errors import ChangedMeanwhile, DatabaseProblem
 from rehabtrack.storage.store import Store
 from rehabtrack.ui import commands
 from rehabtrack.ui.changed import Changed
@@ -43,6 +43,7 @@ class PatientSession(QObject):
     keeps them for that (see ``UndoPassThrough`` in the check-in)."""
 
     changed = Signal(object)  # a Changed
+    refused_undo = Signal(object)  # a ChangedMeanwhile: an undo or redo met someone else's change
 
     def __init__(
         self, store: Store, patient: Patient, today: date | None = None, parent: QObject | None = None
@@ -54,6 +55,7 @@ class PatientSession(QObject):
         self.patient_id: int = patient.id
         self._today = today  # None: the computer's date, read each time (the app may stay open for days)
         self.undo_stack = QUndoStack(self)
+        self.versions: dict[tuple[str, object], int | None] = {}  # see commands.Change.version
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         for action, keys in ((self.undo_action, UNDO_KEYS), (self.redo_action, REDO_KEYS)):
@@ -77,6 +79,11 @@ class PatientSession(QObject):
             self.patient = self.store.patient(self.patient_id)
         self.changed.emit(what)
 
+    def refused(self, problem: ChangedMeanwhile) -> None:
+        """An undo or redo was refused: the row it would write was changed by someone else meanwhile.
+        The command is dropped from the stack (it no longer describes what is stored)."""
+        self.refused_undo.emit(problem)
+
     def run(self, command: commands.Change) -> None:
         """Make the change now and put it on the undo stack; a refused change (InvalidInput, a disk
         that will not write) raises here, and nothing is written or pushed."""
@@ -88,8 +95,9 @@ class PatientSession(QObject):
     def save_week(self, entry: WeeklyEntry) -> None:
         self.run(commands.SaveEntry(self, entry))
 
-    def delete_week(self, week: date) -> None:
-        self.run(commands.DeleteEntry(self, week))
+    def delete_week(self, week: date, version: int | None = None) -> None:
+        """Delete ``week``'s entry, refused (ChangedMeanwhile) when it is no longer at ``version``."""
+        self.run(commands.DeleteEntry(self, week, version))
 
     # Goals ---------------------------------------------------------------------------------------
 

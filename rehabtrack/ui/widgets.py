@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -274,21 +275,8 @@ class ErrorLabel(QLabel):
         self._describe_field(text)
         self.setVisible(bool(text))
         if text and not shown:
-            self._make_room()
+            make_room(self)
             announce(self, text)
-
-    def _make_room(self) -> None:
-        """A dialog grows to fit the error that just appeared, instead of squeezing it (or its fields)."""
-        dialog = self.window()
-        layout = dialog.layout()
-        if not isinstance(dialog, QDialog) or not dialog.isVisible() or layout is None:
-            return
-        layout.activate()
-        width = dialog.width()
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
-        needed = max(needed, layout.totalMinimumSize().height(), dialog.sizeHint().height())
-        if needed > dialog.height():
-            dialog.resize(width, needed)
 
     def clear(self) -> None:
         self.setText("")
@@ -316,6 +304,21 @@ class ErrorLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._recolour()
+
+
+def make_room(shown: QWidget) -> None:
+    """A dialog grows to fit what just appeared in it (an error, a notice), instead of squeezing it or
+    its fields."""
+    dialog = shown.window()
+    layout = dialog.layout()
+    if not isinstance(dialog, QDialog) or not dialog.isVisible() or layout is None:
+        return
+    layout.activate()
+    width = dialog.width()
+    needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
+    needed = max(needed, layout.totalMinimumSize().height(), dialog.sizeHint().height())
+    if needed > dialog.height():
+        dialog.resize(width, needed)
 
 
 def set_text_colour(label: QLabel, colour: QColor) -> None:
@@ -470,6 +473,31 @@ class NoticeLabel(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         paint_notice_border(self)
+
+
+class ConflictNotice(QWidget):
+    """Someone else saved what this form holds since it was opened: their message ("changed by sam at
+    10:14 — reload to see it") and a Reload button, which shows their values in place of the typed ones.
+    Hidden until ``show_problem``; the typed values stay in the form until Reload is pressed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.setAccessibleName("Changed by someone else")
+        self.message = NoticeLabel()  # a screen reader hears its words as its name
+        self.reload_button = Button("Reload")
+        self.reload_button.setAccessibleName("Reload")
+        self.reload_button.setAccessibleDescription("Shows what is saved now, in place of the typed values.")
+        layout.addWidget(self.message, 1)
+        layout.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_problem(self, message: str) -> None:
+        self.message.setText(message)
+        self.show()
+        make_room(self)
+        announce(self, message)
 
 
 def paint_notice_border(widget: QWidget) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from rehabtrack.storage.backup import DATABASE_NAME
+from rehabtrack.storage.engine import make_engine
 from rehabtrack.storage.store import Store, open_server, open_store
 
 
@@ -38,6 +40,16 @@ class Place:
     def open(self, name: str = "data") -> Store:
         address = self.address(name)
         store = open_server(address) if self._server else open_store(Path(address))
+        self._opened.append(store)
+        return store
+
+    def open_again(self, name: str = "data") -> Store:
+        """A second Store on records already opened, as a second person's RehabTrack reaches them. On an
+        SQLite file the lock file keeps a second app out, so this one opens the file without it."""
+        if self._server is not None:
+            return self.open(name)
+        path = Path(self.address(name)) / DATABASE_NAME
+        store = Store(make_engine(path, audit=True), path)
         self._opened.append(store)
         return store
 

@@ -5,6 +5,7 @@ import never takes the ids of the file it reads, which are another database's.""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from rehabtrack.core.measure_series import GasGoal, MeasureResult
 from rehabtrack.core.measures import CopmProblem
 from rehabtrack.core.model import (
+    NEW,
     Activity,
     ActivityRating,
     Direction,
@@ -61,7 +63,7 @@ def test_a_goal_event_result_and_activity_come_back_under_their_ids(store: Store
     assert goal not in store.goals(pid) and store.events(pid) == [] and store.measures(pid) == []
     assert store.activities(pid) == []
 
-    assert store.save_goal(pid, goal) == goal
+    assert store.save_goal(pid, replace(goal, version=NEW)) == goal  # brought back: a new row again
     assert store.save_event(pid, event) == event
     assert store.save_activity(pid, activity) == activity
     assert store.save_measure(pid, copm) == copm

@@ -53,6 +53,8 @@ EVERY_VIEW = {
     "Session view: add a note",
     "New goal",
     "Edit goal: a target out of range",
+    "Edit goal: changed by someone else",
+    "Check-in: changed by someone else",
     "Preferences",
     "Export progress report",
     "Export progress report: a folder that does not exist",

@@ -24,8 +24,10 @@ from rehabtrack.core.progress import default_baseline
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE, norm_for_series
 from rehabtrack.core.series import describe, goal_problems, rom_keys
 from rehabtrack.core.validation import InvalidInput, Problem
+from rehabtrack.storage.errors import ChangedMeanwhile
 from rehabtrack.ui.widgets import (
     ComboBox,
+    ConflictNotice,
     DateField,
     NumberField,
     TextField,
@@ -111,6 +113,9 @@ class GoalDialog(QDialog):
         layout.addLayout(form)
         self.scale_hint = hint_label()
         layout.addWidget(self.scale_hint)
+        self.conflict = ConflictNotice()
+        self.conflict.reload_button.clicked.connect(self.reload)
+        layout.addWidget(self.conflict)
         layout.addWidget(save_cancel_buttons(self, self.accept))
 
         self.marker.currentIndexChanged.connect(self._marker_changed)
@@ -171,6 +176,7 @@ class GoalDialog(QDialog):
             status=self.goal.status if self.goal else GoalStatus.ACTIVE,
             set_by=self.set_by.text().strip(),
             id=self.goal.id if self.goal else None,
+            version=self.goal.version if self.goal else None,  # the one the dialog was opened with
         )
 
     def problems(self) -> list[Problem]:
@@ -190,6 +196,9 @@ class GoalDialog(QDialog):
                 self.saved = goal if goal == self.goal else self.session.add_goal(goal)
             except InvalidInput as exc:
                 problems = exc.problems
+            except ChangedMeanwhile as exc:  # the typed values stay; Reload shows the other person's
+                self.conflict.show_problem(str(exc))
+                return
         if problems:
             for problem in problems:
                 self.errors.get(problem.field, self.errors["title"]).setText(problem.message)
@@ -200,6 +209,15 @@ class GoalDialog(QDialog):
             widget.setFocus()
             return
         super().accept()
+
+    def reload(self) -> None:
+        """Show the goal as it is saved now (someone else changed it), in place of the typed values."""
+        if self.goal is not None:
+            goal_id, stored = self.goal.id, self.session.store.goals(self.session.patient_id)
+            self.goal = next((g for g in stored if g.id == goal_id), None)
+            self.setWindowTitle("Edit goal" if self.goal else "New goal")
+        self._load(self.goal)
+        self.conflict.hide()
 
     def saved_title(self) -> str:
         return self.saved.title if self.saved else ""

@@ -648,6 +648,7 @@ class MainWindow(QMainWindow):
         self.questionnaires = LazyTab(lambda: self._make_questionnaires(session))
         self.tabs.addTab(self.questionnaires, "&Questionnaires")
         session.changed.connect(self._on_changed)  # after the check-in's: see _on_changed
+        session.refused_undo.connect(self._undo_refused)
         self.tabs.setCurrentIndex(max(current, 0))
         entries = self._show_history(self.dashboard.data.entries)
         self.changes.show_session(session)
@@ -657,6 +658,12 @@ class MainWindow(QMainWindow):
         self.reminder.check()
         if self.tabs.currentWidget() is self.checkin:  # typing starts in the week's first field
             self.checkin.focus_first_input()
+
+    def _undo_refused(self, problem: object) -> None:
+        """Edit → Undo or Redo met someone else's change. The check-in shows it; elsewhere a box says so
+        (after the undo stack has finished its step)."""
+        if self.tabs.currentWidget() is not self.checkin:
+            QTimer.singleShot(0, lambda: QMessageBox.warning(self, "Not undone", str(problem)))
 
     def _close_session(self) -> None:
         """The patient shown is left (another is opened, or the records are closed for a restore)."""

@@ -144,6 +144,10 @@ def self_test(
     return run.result
 
 
+# What a save refused by someone else's change says (storage.store), for the layout checks.
+SOMEONE_ELSE = "was changed by sam at 10:14 — reload to see it. Nothing of this save was written."
+
+
 class _Run:
     def __init__(
         self, app: Any, screenshots: Path | None, size: tuple[int, int], text_scale: int, theme: Theme
@@ -228,6 +232,7 @@ class _Run:
             self.result.problems.append("RehabTrack: the demo patient did not load")
             return
         self.tabs(window)
+        self.changed_meanwhile(window)
         self.questionnaires(window)
         self.session_view(window)
         self.goal_editor(window)
@@ -343,7 +348,21 @@ class _Run:
         dialog.target.setText("15")  # outside 0–10: the editor must show why it does not save
         dialog.accept()
         self.check(dialog, "Edit goal: a target out of range")
+        dialog.target.setText("5")  # a save that would be good, had nobody else saved first
+        dialog.errors["target"].clear()
+        dialog.conflict.show_problem(f"The goal '{dialog.title.text()}' {SOMEONE_ELSE}")
+        self.check(dialog, "Edit goal: changed by someone else")
         self.close(dialog)
+
+    def changed_meanwhile(self, window: MainWindow) -> None:
+        """The check-in as it is when someone else saved the week first: their message and Reload."""
+        form = window.checkin
+        if form is None:
+            return
+        window.tabs.setCurrentWidget(form)
+        form.conflict.show_problem(f"The week of {form.week.day} {form.week:%b %Y} {SOMEONE_ELSE}")
+        self.check(window, "Check-in: changed by someone else")
+        form.conflict.hide()
 
     def preferences(self, window: MainWindow) -> None:
         dialog = window.desktop.make_dialog()

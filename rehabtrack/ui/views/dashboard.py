@@ -38,6 +38,7 @@ from rehabtrack.charts.theme import LIGHT, ChartTheme
 from rehabtrack.core.model import Discipline, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.rom_norms import DEFAULT_SOURCE
 from rehabtrack.core.series import MINUTES_PREFIX
+from rehabtrack.storage.errors import ChangedMeanwhile
 from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.kept_state import WidgetStates, keep_state
 from rehabtrack.ui.patient_data import PatientData, band_tip, typical_for
@@ -634,7 +635,12 @@ class Dashboard(QWidget):
             answer = QMessageBox.question(self, "RehabTrack", f"Mark “{goal.title}” as {status.value}?")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self.session.decide_goal(goal, status)
+        try:
+            self.session.decide_goal(goal, status)
+        except ChangedMeanwhile as exc:
+            QMessageBox.warning(self, "RehabTrack", str(exc))
+            self._after_goal_change("Not saved: the goal was changed by someone else")
+            return
         self._after_goal_change(f"“{goal.title}” marked {status.value}")
 
     def _after_goal_change(self, message: str) -> None:

@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.core.maintenance import MaintenancePlan, missed_checkins
 from rehabtrack.core.markers import ACTIVITY_MINUTES, ACTIVITY_RATING, WEEKLY_MARKERS, Marker
-from rehabtrack.core.model import Activity, ActivityRating, GoalStatus, WeeklyEntry, put_week
+from rehabtrack.core.model import NEW, Activity, ActivityRating, GoalStatus, WeeklyEntry, put_week
 from rehabtrack.core.numbers import exact
 from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
 from rehabtrack.core.weeks import ONE_WEEK, week_start
-from rehabtrack.storage.errors import DatabaseProblem
+from rehabtrack.storage.errors import ChangedMeanwhile, DatabaseProblem
 from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.commands import short_week
 from rehabtrack.ui.connection import retry_save
@@ -49,6 +49,7 @@ from rehabtrack.ui.views.checkin.week_picker import WeekPicker, day_month, pydat
 from rehabtrack.ui.widgets import (
     Button,
     CheckBox,
+    ConflictNotice,
     ErrorLabel,
     NotesField,
     NumberField,
@@ -139,6 +140,7 @@ class CheckInForm(QWidget):
             self._loading = False
         self._update_header()
         self._clear_problems()
+        self.conflict.hide()
 
     def has_unsaved_changes(self) -> bool:
         current = self.entry()
@@ -180,6 +182,9 @@ class CheckInForm(QWidget):
         self._pushing = True
         try:
             self.session.save_week(entry)
+        except ChangedMeanwhile as exc:  # the typed values stay; Reload shows the other person's
+            self._show_conflict(exc)
+            return False
         except DatabaseProblem as exc:  # the server or the disk refused: nothing written, the form kept
             refused: DatabaseProblem | None = exc
         else:
@@ -286,11 +291,28 @@ class CheckInForm(QWidget):
                 return False
         self._pushing = True
         try:
-            self.session.delete_week(self._week)
+            self.session.delete_week(self._week, self._loaded.version)
+        except ChangedMeanwhile as exc:
+            self._show_conflict(exc)
+            return False
         finally:
             self._pushing = False
         self._say(f"Deleted {short_week(self._week)}. Ctrl+Z brings it back.")
         return True
+
+    def _show_conflict(self, problem: ChangedMeanwhile) -> None:
+        self.conflict.show_problem(str(problem))
+        self._say(f"Not saved: {problem}")
+
+    def _undo_refused(self, problem: ChangedMeanwhile) -> None:
+        self.conflict.show_problem(str(problem))
+        self._say(f"Not undone: {problem}")
+
+    def reload_after_conflict(self) -> None:
+        """Show the week as it is saved now (someone else's values), dropping what was typed."""
+        self.reload()
+        self.week_changed.emit(self._week)
+        self._say(f"Reloaded the {short_week(self._week)} as it is saved now.")
 
     def add_movement(self) -> RomRow:
         row = self._add_rom_row(None, None)
@@ -406,6 +428,10 @@ class CheckInForm(QWidget):
         bar.addWidget(self.copy_rom)
         bar.addWidget(self.delete_button)
         bar.addStretch(1)
+        self.conflict = ConflictNotice()
+        self.conflict.reload_button.clicked.connect(self.reload_after_conflict)
+        self.session.refused_undo.connect(self._undo_refused)
+        outer.addWidget(self.conflict)
         outer.addWidget(self.feedback)
         outer.addLayout(bar)
         self.save_button.clicked.connect(self.save)
@@ -728,7 +754,16 @@ class CheckInForm(QWidget):
             if rating is None and minutes is None:
                 continue
             ratings.append(ActivityRating(activity.id, math.nan if rating is None else rating, minutes))
-        entry = WeeklyEntry(self._week, values, tuple(rom), tuple(ratings), self.notes.toPlainText())
+        loaded = self._loaded  # the version the week was opened with goes with the save
+        entry = WeeklyEntry(
+            self._week,
+            values,
+            tuple(rom),
+            tuple(ratings),
+            self.notes.toPlainText(),
+            None if loaded is None else loaded.id,
+            NEW if loaded is None else loaded.version,
+        )
         return entry, rom_fields
 
     def _activity_names(self) -> dict[int, str]:
