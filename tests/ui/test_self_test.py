@@ -53,6 +53,8 @@ EVERY_VIEW = {
     "Session view: add a note",
     "New goal",
     "Edit goal: a target out of range",
+    "Activities",
+    "Activities: a name already taken",
     "Preferences",
     "Export progress report",
     "Export progress report: a folder that does not exist",

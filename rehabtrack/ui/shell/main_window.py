@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.ui.dialogs.activities import ACTIVITIES_KEYS
 from rehabtrack.ui.dialogs.preferences import MoveProblem, copy_records
 from rehabtrack.ui.kept_state import keep_state
 from rehabtrack.ui.settings import Preferences, Settings
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
 
+        edit_menu.addSeparator()
+        self.activities_action = add(edit_menu, "&Activities…", self.show_activities, ACTIVITIES_KEYS)
         edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
         self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
 
@@ -448,6 +451,11 @@ class MainWindow(QMainWindow):
         except DatabaseProblem as exc:
             QMessageBox.critical(self, title, str(exc))
             return False, None
+
+    def show_activities(self) -> None:
+        """Edit → Activities…: add, rename, archive or restore the patient's own daily activities."""
+        if self.checkin is not None:
+            self.checkin.manage_activities()
 
     def mark_discharged(self) -> None:
         """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan.
