@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from rehabtrack.core.model import NAME_MAX_CHARS, Activity, Discipline
 from rehabtrack.core.validation import InvalidInput
+from rehabtrack.storage.errors import DatabaseProblem
 from rehabtrack.ui.changed import Changed
+from rehabtrack.ui.connection import retry_save
 from rehabtrack.ui.widgets import Button, ComboBox, ErrorLabel, TextField, error_label, hint_label
 
 if TYPE_CHECKING:
@@ -268,7 +270,9 @@ class ActivitiesDialog(QDialog):
         return activity is not None and self._toggle(activity)
 
     def _toggle(self, activity: Activity) -> bool:
-        saved = self.session.add_activity(replace(activity, archived=not activity.archived))
+        saved = self._save(replace(activity, archived=not activity.archived), self.name_error)
+        if saved is None:
+            return False
         self.refresh(saved.id)
         (self.archived if saved.archived else self.lists[saved.discipline]).setFocus()
         return True
@@ -279,6 +283,10 @@ class ActivitiesDialog(QDialog):
             saved = self.session.add_activity(activity)
         except InvalidInput as exc:
             error.setText(" ".join(p.message for p in exc.problems))
+            return None
+        except DatabaseProblem as exc:  # the disk or the clinic server refused: nothing was written
+            if retry_save(self, exc, f"the activity '{activity.name}'"):
+                return self._save(activity, error)
             return None
         error.clear()
         return saved
