@@ -481,6 +481,7 @@ class CheckInForm(QWidget):
         self._grids.append(self.activity_grid)
         box_layout.addLayout(self.activity_grid)
         self.activities_button = Button(f"Add, rename or archive activities…  ({ACTIVITIES_KEYS})")
+        self.activities_button.setAccessibleName("Add, rename or archive activities")
         self.activities_button.setAccessibleDescription(
             "Opens the list of your activities: add one, rename one, or archive one you no longer do."
         )
