@@ -483,6 +483,7 @@ class MainWindow(QMainWindow):
             "RehabTrack keys",
             f"Check-in: {KEYS_HELP.removeprefix('Keys: ')}\n\n"
             "Dashboard: Alt+1…5 time range · F11 session view (← → step, C compare, N add a note)\n\n"
+            f"Activities: {ACTIVITIES_KEYS} add, rename, archive or restore your own activities\n\n"
             "Everything you log stays on this computer; RehabTrack never uses the network.",
         )
 
