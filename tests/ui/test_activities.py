@@ -186,9 +186,25 @@ def test_a_bad_new_name_is_said_under_the_field_and_nothing_is_written(
     assert message in dialog.name_error.text()
     assert demo_store.activities(pid, include_archived=True) == before
     assert session.undo_stack.count() == 0
-    # Typing again clears the message; a good name is then added.
-    qtbot.keyClicks(dialog.name, "x")
+    # Typing again clears the message; Enter then adds the good name, and does nothing else.
+    dialog.name.clear()
+    qtbot.keyClicks(dialog.name, "Gardening")
     assert not dialog.name_error.isVisible()
+    others: list[str] = []
+
+    def close_any_other() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal is not dialog:
+            others.append(modal.windowTitle())
+            modal.close()
+
+    QTimer.singleShot(200, close_any_other)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.wait(300)
+    assert others == []
+    added = [a for a in demo_store.activities(pid) if a.name == "Gardening"]
+    assert len(added) == 1 and added[0].discipline is Discipline.PT
+    assert session.undo_stack.count() == 1
 
 
 def test_an_archived_name_is_taken_too_and_the_message_says_to_restore_it(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -148,6 +149,11 @@ class ActivitiesDialog(QDialog):
         self.addActions([session.undo_action, session.redo_action])
         session.changed.connect(self._on_changed)
         self.refresh()
+        # Enter adds in the name field and renames or restores in a list, nothing more: no button is a
+        # default one that Enter would also press.
+        for push in self.findChildren(QPushButton):
+            push.setAutoDefault(False)
+            push.setDefault(False)
         self.name.setFocus()
 
     def _build_add(self) -> QGroupBox:
