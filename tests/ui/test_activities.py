@@ -327,3 +327,34 @@ def test_at_1366x768_with_large_text_the_lists_and_every_button_are_whole(
         assert widget.isVisible() and dialog.rect().contains(where), widget
     for shown_list in dialog.lists.values():
         assert shown_list.viewport().height() >= 2 * shown_list.sizeHintForRow(0)
+
+
+def _goal_progress(window) -> list[str]:  # type: ignore[no-untyped-def]
+    panel = window.dashboard.goals_panel
+    return [
+        panel.topLevelItem(i).child(j).text(2)
+        for i in range(panel.topLevelItemCount())
+        for j in range(panel.topLevelItem(i).childCount())
+    ]
+
+
+def test_a_rename_shows_on_the_dashboards_goal_at_once_and_undo_puts_the_old_name_back(
+    main_window, qtbot: QtBot, demo_store: Store
+) -> None:
+    pid = _pid(demo_store)
+    window = main_window(demo_store)
+    cook = _named(demo_store, pid, "Cook a meal")
+    assert cook is not None
+    dialog = ActivitiesDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    rename = RenameDialog(dialog, cook)
+    rename.name.setText("Cook a simple meal")
+    rename.accept()
+    assert any(text.startswith("Cook a simple meal: ") for text in _goal_progress(window))
+    assert not any(text.startswith("Cook a meal: ") for text in _goal_progress(window))
+    window.undo_action.trigger()
+    assert any(text.startswith("Cook a meal: ") for text in _goal_progress(window))
+    ot = dialog.lists[Discipline.OT]
+    assert "Cook a meal" in [ot.item(i).text() for i in range(ot.count())]
