@@ -26,6 +26,8 @@ from rehabtrack.storage.errors import (
 APPLICATION_ID = 0x52485442  # "RHTB": marks a RehabTrack database (PRAGMA application_id)
 HEAD_REVISION = "0006"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The SQL function an audited connection answers with the time its transaction began (storage.audit).
+AUDIT_CLOCK = "rehabtrack_audit_clock"
 
 
 def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit: bool = False) -> Engine:
@@ -62,8 +64,10 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed save survives a power cut (NORMAL may roll it back in WAL mode).
             cursor.execute("PRAGMA synchronous=FULL")
-        if audit and not read_only:
-            _audit_writes(cursor)
+        if audit and not read_only and _audit_writes(cursor):
+            clock: list[str | None] = [None]  # the time this connection's transaction began
+            _record.info["audit_clock"] = clock
+            dbapi_connection.create_function(AUDIT_CLOCK, 0, lambda: clock[0])
         cursor.close()
         # SQLite's own lower() leaves non-ASCII letters as they are: a search for "émile" would miss
         # "Émile", which PostgreSQL finds. Python's is the same for every letter.
@@ -72,6 +76,11 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
+        clock = conn.connection.info.get("audit_clock")
+        if clock is not None:
+            from rehabtrack.storage.audit import clock_time
+
+            clock[0] = clock_time()
 
     @event.listens_for(engine, "handle_error")
     def _explain(context: ExceptionContext) -> None:
@@ -86,15 +95,17 @@ def _lower(text: object) -> object:
     return text.lower() if isinstance(text, str) else text
 
 
-def _audit_writes(cursor: sqlite3.Cursor) -> None:
-    """Create this connection's audit triggers (temporary: the file itself is left as it is)."""
+def _audit_writes(cursor: sqlite3.Cursor) -> bool:
+    """Create this connection's audit triggers (temporary: the file itself is left as it is). False for
+    a schema older than 0006, which has no audit record (it is upgraded before anything is written)."""
     found = cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_entry'")
     if found.fetchone() is None:
-        return  # a schema older than 0006 has no audit record (it is upgraded before any write)
+        return False
     from rehabtrack.storage.audit import local_actor, sqlite_triggers
 
     for statement in sqlite_triggers(local_actor()):
         cursor.execute(statement)
+    return True
 
 
 def save_problem(path: Path, exc: BaseException) -> CannotSave | None:
