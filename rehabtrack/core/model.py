@@ -66,7 +66,8 @@ _MARKERS = {m.key: m for m in WEEKLY_MARKERS}
 
 
 def name_key(name: str) -> str:
-    """What two patient names must share to be the same patient: case and outer spaces do not count."""
+    """What two names (of patients, of one patient's activities) must share to be the same: case and outer
+    spaces do not count."""
     return name.strip().casefold()
 
 
@@ -116,6 +117,20 @@ class Activity:
 
     def validate(self) -> None:
         raise_if_any([_text_problem("activity", "Activity name", self.name, True, NAME_MAX_CHARS)])
+
+
+def same_activity_name(activity: Activity, known: list[Activity]) -> Problem | None:
+    """Another of the patient's activities (archived ones too) already has this name, case and outer spaces
+    aside: the check-in and the charts would show two rows no one could tell apart."""
+    for other in known:
+        if other.id != activity.id and name_key(other.name) == name_key(activity.name):
+            archived = " (archived: restore it instead)" if other.archived else ""
+            return Problem(
+                "activity",
+                f"Activity name must differ from your other activities: "
+                f"'{other.name}' exists already{archived}.",
+            )
+    return None
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,9 @@ from PySide6.QtGui import QKeySequence, QUndoStack
 from rehabtrack.core.imports import ImportReport, OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.measure_series import MeasureResult
-from rehabtrack.core.model import Activity, Event, Goal, GoalStatus, Patient, WeeklyEntry
+from rehabtrack.core.model import Activity, Event, Goal, GoalStatus, Patient, WeeklyEntry, same_activity_name
 from rehabtrack.core.templates import ConditionTemplate, sides_for
+from rehabtrack.core.validation import raise_if_any
 from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
 from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_header
 from rehabtrack.storage.errors import ChangedMeanwhile, DatabaseProblem
@@ -147,7 +148,10 @@ class PatientSession(QObject):
         self.run(commands.SaveThresholds(self, values))
 
     def add_activity(self, activity: Activity) -> Activity:
-        """Add (or, with an id, rename, archive or restore) one of the patient's activities."""
+        """Add (or, with an id, rename, archive or restore) one of the patient's activities; a name another
+        of them has already is refused (InvalidInput), and nothing is written."""
+        known = self.store.activities(self.patient_id, include_archived=True)
+        raise_if_any([same_activity_name(activity, known)])
         command = commands.SaveActivity(self, activity)
         self.run(command)
         return command.activity

@@ -55,6 +55,8 @@ EVERY_VIEW = {
     "Edit goal: a target out of range",
     "Edit goal: changed by someone else",
     "Check-in: changed by someone else",
+    "Activities",
+    "Activities: a name already taken",
     "Preferences",
     "Export progress report",
     "Export progress report: a folder that does not exist",

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rehabtrack.ui.dialogs.activities import ACTIVITIES_KEYS
 from rehabtrack.ui.dialogs.preferences import MoveProblem, copy_records
 from rehabtrack.ui.kept_state import keep_state
 from rehabtrack.ui.settings import Preferences, Settings
@@ -185,6 +186,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
 
+        edit_menu.addSeparator()
+        self.activities_action = add(edit_menu, "&Activities…", self.show_activities, ACTIVITIES_KEYS)
         edit_menu.addSeparator()  # where a patient looks for "I finished therapy", not only on one tab
         self.discharge_action = add(edit_menu, "I have been &discharged…", self.mark_discharged)
 
@@ -460,6 +463,11 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(self, title, str(exc))
             return False, None
 
+    def show_activities(self) -> None:
+        """Edit → Activities…: add, rename, archive or restore the patient's own daily activities."""
+        if self.checkin is not None:
+            self.checkin.manage_activities()
+
     def mark_discharged(self) -> None:
         """Edit → I have been discharged…: on the Questionnaires tab, beside the maintenance plan.
         Cancelled, the user is back on the tab and in the field they left."""
@@ -485,6 +493,7 @@ class MainWindow(QMainWindow):
             "RehabTrack keys",
             f"Check-in: {KEYS_HELP.removeprefix('Keys: ')}\n\n"
             "Dashboard: Alt+1…5 time range · F11 session view (← → step, C compare, N add a note)\n\n"
+            f"Activities: {ACTIVITIES_KEYS} add, rename, archive or restore your own activities\n\n"
             "Everything you log stays on this computer; RehabTrack never uses the network.",
         )
 

@@ -236,6 +236,7 @@ class _Run:
         self.questionnaires(window)
         self.session_view(window)
         self.goal_editor(window)
+        self.activities(window)
         self.preferences(window)
         self.export(window)
         self.restore_offer(window)
@@ -363,6 +364,20 @@ class _Run:
         form.conflict.show_problem(f"The week of {form.week.day} {form.week:%b %Y} {SOMEONE_ELSE}")
         self.check(window, "Check-in: changed by someone else")
         form.conflict.hide()
+
+    def activities(self, window: MainWindow) -> None:
+        """Edit → Activities…, then with the message a name already taken gets (nothing is written)."""
+        from rehabtrack.ui.dialogs.activities import ActivitiesDialog
+
+        assert window.session is not None
+        dialog = ActivitiesDialog(window.session, window)
+        self.show_dialog(dialog)
+        self.check(dialog, "Activities")
+        taken = dialog.activities()[0].name
+        dialog.name.setText(taken.upper())  # the same name in other letters: refused, said under the field
+        dialog.add()
+        self.check(dialog, "Activities: a name already taken")
+        self.close(dialog)
 
     def preferences(self, window: MainWindow) -> None:
         dialog = window.desktop.make_dialog()

@@ -40,6 +40,7 @@ from rehabtrack.storage.errors import ChangedMeanwhile, DatabaseProblem
 from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.commands import short_week
 from rehabtrack.ui.connection import retry_save
+from rehabtrack.ui.dialogs.activities import ACTIVITIES_KEYS, ActivitiesDialog
 from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin.fields import Field, describe_range, marker_anchors, show_problems
 from rehabtrack.ui.views.checkin.keys import KEYS_HELP, SHORTCUTS, UndoPassThrough
@@ -500,10 +501,29 @@ class CheckInForm(QWidget):
 
     def _build_activities(self) -> None:
         self.activity_box = QGroupBox("Daily activities")
-        self.activity_grid = QGridLayout(self.activity_box)
+        box_layout = QVBoxLayout(self.activity_box)
+        self.activity_grid = QGridLayout()
         self.activity_grid.setColumnStretch(4, 1)
         self._grids.append(self.activity_grid)
+        box_layout.addLayout(self.activity_grid)
+        self.activities_button = Button(f"Add, rename or archive activities…  ({ACTIVITIES_KEYS})")
+        self.activities_button.setAccessibleName("Add, rename or archive activities")
+        self.activities_button.setAccessibleDescription(
+            "Opens the list of your activities: add one, rename one, or archive one you no longer do."
+        )
+        self.activities_button.clicked.connect(self.manage_activities)
+        row = QHBoxLayout()
+        row.addWidget(self.activities_button)
+        row.addStretch(1)
+        box_layout.addLayout(row)
         self.body_layout.addWidget(self.activity_box)
+
+    def manage_activities(self) -> None:
+        """Add, rename, archive or restore activities; the rows follow (``_on_changed``), typed values
+        stay."""
+        dialog = ActivitiesDialog(self.session, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _build_notes(self) -> None:
         box = QGroupBox("Notes")
@@ -685,7 +705,11 @@ class CheckInForm(QWidget):
         )
         if not self._activities:
             grid.addWidget(
-                hint_label("No activities yet: they are added when the profile is set up."), 1, 0, 1, 5
+                hint_label("No activities yet: add the ones you want to rate with the button below."),
+                1,
+                0,
+                1,
+                5,
             )
         headers = ("Activity", "Rating 0–10", "", "Minutes (optional)")
         if self._activities:
@@ -814,6 +838,7 @@ class CheckInForm(QWidget):
             chain.extend((rating, minutes))
         chain.extend(
             (
+                self.activities_button,
                 self.notes,
                 self.save_button,
                 self.copy_button,
@@ -916,12 +941,30 @@ class CheckInForm(QWidget):
         if what.everything or what.activities or what.maintenance:
             if self.has_unsaved_changes():  # typed values are never dropped unasked
                 self._entries = self.store.entries(self.patient_id)
+                if what.activities or what.everything:
+                    self._rebuild_activity_rows()
                 self._update_header()
             else:
                 self.reload()
             return
         for week in sorted(what.weeks):
             self._week_changed(week)
+
+    def _rebuild_activity_rows(self) -> None:
+        """The activities changed while typed values stand: new and renamed ones show, an archived one
+        leaves (unless rated here), and every typed text stays as it was, even one not yet valid."""
+        typed = {a.id: (rating.text(), minutes.text()) for a, rating, minutes in self._activity_fields}
+        self._loading = True
+        try:
+            self._fill_activities(self.entry(), self._loaded)
+            for activity, rating, minutes in self._activity_fields:
+                if activity.id in typed:
+                    rating.setText(typed[activity.id][0])
+                    minutes.setText(typed[activity.id][1])
+        finally:
+            self._loading = False
+        self._update_tab_order()
+        self._align_columns()
 
     def _week_changed(self, week: date) -> None:
         unsaved = week != self._week and self.has_unsaved_changes()
