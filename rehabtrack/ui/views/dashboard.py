@@ -185,22 +185,20 @@ class GoalsPanel(QTreeWidget):
         for i in range(self.topLevelItemCount()):
             head = self.topLevelItem(i)
             assert head is not None
-            changed = False
+            changed: list[QTreeWidgetItem] = []
             model.blockSignals(True)
             try:
                 for j in range(head.childCount()):
                     item = head.child(j)
                     assert item is not None
                     goal = item.data(0, Qt.ItemDataRole.UserRole)
-                    if isinstance(goal, Goal) and goal.marker in keys:
-                        changed = self._show_row(item, goal, data) or changed
+                    if isinstance(goal, Goal) and goal.marker in keys and self._show_row(item, goal, data):
+                        changed.append(item)
             finally:
                 model.blockSignals(False)
-            if changed:  # one notice for the group's rows (the view, screen readers)
-                first, last = head.child(0), head.child(head.childCount() - 1)
-                assert first is not None and last is not None
+            if changed:  # one notice for the rows whose text changed (the view, screen readers)
                 model.dataChanged.emit(
-                    self.indexFromItem(first, 0), self.indexFromItem(last, len(self.COLUMNS) - 1)
+                    self.indexFromItem(changed[0], 0), self.indexFromItem(changed[-1], len(self.COLUMNS) - 1)
                 )
 
     def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> bool:
