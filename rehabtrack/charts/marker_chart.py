@@ -170,7 +170,7 @@ def _day_text(day: date) -> str:
 def chart_summary(series: Series, goals: Sequence[Goal] = (), today: date | None = None) -> str:
     """One sentence a screen reader says for a chart, in the goals panel's words: what was logged, the
     latest value, and where each goal stands (core's progress sentence)."""
-    points = sorted(series.points, key=lambda p: p.week)
+    points = sorted(series.points, key=_week)
     if not points:
         text = f"{series.label}: no weeks logged yet"
     else:

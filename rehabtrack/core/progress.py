@@ -47,6 +47,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from functools import lru_cache
 from operator import attrgetter
 from statistics import median
 
@@ -175,9 +176,10 @@ def shown_percent(percent: float, target_met: bool) -> float:
 def reached_on(points: Sequence[Point], target: float, direction: Direction) -> date | None:
     """The first week of the latest unbroken run of logged values meeting the target; None if the last
     logged value does not meet it."""
+    higher = Direction(direction) == Direction.HIGHER  # as ``meets``, worked out once for the whole run
     reached: date | None = None
     for p in reversed(_ordered(points)):
-        if not meets(p.value, target, direction):
+        if not (p.value >= target if higher else p.value <= target):
             break
         reached = p.week
     return reached
@@ -227,6 +229,13 @@ def _window(points: list[Point], window_weeks: int = TREND_WINDOW_WEEKS) -> list
     return points[bisect_left(points, first, key=_week) :]
 
 
+@lru_cache(maxsize=1024)
+def _fit(window: tuple[Point, ...]) -> tuple[Trend | None, tuple[float, float] | None]:
+    """The Theil–Sen line of ``window`` and its slope interval, remembered: a goal's verdict, its
+    previous check-in's and its chart's trend fit the same dozen weeks, save after save."""
+    return theil_sen(window), slope_interval(window)
+
+
 def _clear(
     window: list[Point], min_change: float, direction: Direction | None
 ) -> tuple[Trend, float, float] | None:
@@ -237,8 +246,7 @@ def _clear(
     """
     if len(window) < MIN_WEEKS_FOR_PROJECTION:
         return None
-    interval = slope_interval(window)
-    line = theil_sen(window)
+    line, interval = _fit(tuple(window))
     if interval is None or line is None:
         return None
     low, high = interval
@@ -617,7 +625,7 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         current=current,
         target=goal.target,
         percent=percent,
-        trend=theil_sen(_window(points)),  # as ``trend(points, TREND_WINDOW_WEEKS)``: points in order
+        trend=_fit(tuple(_window(points)))[0],  # as ``trend(points, TREND_WINDOW_WEEKS)``: points in order
         projected=projection_found.early if projection_found is not None else None,
         status=found,
         change=change,
