@@ -109,6 +109,24 @@ class _MeasuringPainter:
         return found
 
 
+def _grid_rects(
+    tick_specs: Sequence[TickSpec],
+) -> tuple[dict[int, QColor | None], dict[int, list[QRectF]], list[TickSpec]]:
+    """The hairlines of ``tick_specs`` as filled rectangles, by pen (a level's ticks share one), and
+    the lines that must be stroked."""
+    rest: list[TickSpec] = []
+    fills: dict[int, QColor | None] = {}
+    rects: dict[int, list[QRectF]] = {}  # filled in one call per pen
+    for pen, p1, p2 in tick_specs:
+        key = id(pen)
+        colour = fills[key] if key in fills else fills.setdefault(key, _hairline_fill(pen))
+        if colour is not None and (p1.x() == p2.x() or p1.y() == p2.y()):
+            rects.setdefault(key, []).append(_line_rect(p1, p2))
+        else:
+            rest.append((pen, p1, p2))
+    return fills, rects, rest
+
+
 class FastGridMixin:
     """Draws the translucent grid and tick lines as filled rectangles when painting to the screen.
 
@@ -117,6 +135,7 @@ class FastGridMixin:
     """
 
     _specs: Any = None
+    _rects: Any = None  # (the tick specs, then what _grid_rects made of them)
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
         axis: Any = self
@@ -142,16 +161,10 @@ class FastGridMixin:
         self, p: QPainter, axisSpec: Any, tickSpecs: Sequence[TickSpec], textSpecs: Any
     ) -> None:
         if screen_raster(p):
-            rest: list[TickSpec] = []
-            fills: dict[int, QColor | None] = {}  # by pen: a level's ticks share one
-            rects: dict[int, list[QRectF]] = {}  # by pen: filled in one call
-            for pen, p1, p2 in tickSpecs:
-                key = id(pen)
-                colour = fills[key] if key in fills else fills.setdefault(key, _hairline_fill(pen))
-                if colour is not None and (p1.x() == p2.x() or p1.y() == p2.y()):
-                    rects.setdefault(key, []).append(_line_rect(p1, p2))
-                else:
-                    rest.append((pen, p1, p2))
+            kept = self._rects
+            if kept is None or kept[0] is not tickSpecs:  # the same ticks: the same rectangles
+                kept = self._rects = (tickSpecs, *_grid_rects(tickSpecs))
+            _, fills, rects, rest = kept
             if rects:
                 # drawRects without a pen fills each rectangle as fillRect does, in one call
                 p.save()

@@ -53,6 +53,7 @@ class PatientSession(QObject):
         self.patient = patient
         self.patient_id: int = patient.id
         self._today = today  # None: the computer's date, read each time (the app may stay open for days)
+        self._told: dict[date, WeeklyEntry | None] | None = None  # weeks read while a change is told
         self.undo_stack = QUndoStack(self)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -75,7 +76,20 @@ class PatientSession(QObject):
         """Tell every view what changed (commands call this from ``redo`` and ``undo``)."""
         if what.patient or what.everything:
             self.patient = self.store.patient(self.patient_id)
-        self.changed.emit(what)
+        outer = self._told
+        self._told = {}
+        try:
+            self.changed.emit(what)
+        finally:
+            self._told = None if outer is None else {}  # a change told inside another: read again
+
+    def stored_week(self, week: date) -> WeeklyEntry | None:
+        """``week`` as stored. While a change is being told, the views told of it share one read."""
+        if self._told is None:
+            return self.store.entry(self.patient_id, week)
+        if week not in self._told:
+            self._told[week] = self.store.entry(self.patient_id, week)
+        return self._told[week]
 
     def run(self, command: commands.Change) -> None:
         """Make the change now and put it on the undo stack; a refused change (InvalidInput, a disk

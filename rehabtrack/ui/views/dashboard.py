@@ -572,7 +572,7 @@ class Dashboard(QWidget):
             return  # the patient's name or maintenance plan: nothing the dashboard shows
         groups = self.data.chart_groups
         first = self.data.first_week()
-        touched = self.data.apply(changed, self.store)
+        touched = self.data.apply(changed, self.store, self.session.stored_week)
         if touched is None:
             self.refresh()
             return

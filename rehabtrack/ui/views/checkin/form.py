@@ -881,7 +881,7 @@ class CheckInForm(QWidget):
 
     def _week_changed(self, week: date) -> None:
         unsaved = week != self._week and self.has_unsaved_changes()
-        put_week(self._entries, week, self.store.entry(self.patient_id, week))  # only that week is read
+        put_week(self._entries, week, self.session.stored_week(week))  # only that week is read
         if not unsaved:
             self._week = week
             self._show_stored()
