@@ -10,14 +10,16 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from rehabtrack.core.instruments import INSTRUMENTS
-from rehabtrack.core.measure_series import MeasureResult, change_since, day_text, score_text
+from rehabtrack.core.measure_series import MeasureResult, change_since, day_text, score_change, score_text
 from rehabtrack.core.numbers import signed
 
 
 class MeasureHistoryModel(QAbstractTableModel):
     """Every score, newest first: date, questionnaire, score, change since the one before."""
 
-    HEADERS = ("Date", "Questionnaire", "Score", "Change since the one before")
+    HEADERS = ("Date", "Questionnaire", "Score", "Change")
+    # The header's whole words, for a tooltip and a screen reader: a header does not wrap.
+    HEADER_HINTS = ("", "", "", "Change since the one before")
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,7 +37,7 @@ class MeasureHistoryModel(QAbstractTableModel):
                 if change is None:
                     moved = "first score"
                 else:
-                    delta = signed(change.delta)
+                    delta = signed(*score_change(key, change))
                     tag = change.threshold.tag() if change.meaningful else ""
                     moved = f"{'±0' if delta == '0' else delta}: {change.direction}{tag}"
                 inst = INSTRUMENTS[key]
@@ -62,8 +64,12 @@ class MeasureHistoryModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.HEADER_HINTS[section] or self.HEADERS[section]
         return None
 
     def rows(self) -> list[tuple[str, ...]]:
