@@ -747,12 +747,18 @@ class MainWindow(QMainWindow):
         """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         pid = self.patient.id
-        self.watch_notice.show_alerts(
-            self.store.maintenance(pid),
-            entries,
-            self.store.activities(pid, include_archived=True),
-            self.store.thresholds(pid),
-        )
+        session = self.session
+        if session is not None and session.patient_id == pid:  # the reads the other views share
+            self.watch_notice.show_alerts(
+                session.stored_plan(), entries, session.stored_activities(), session.stored_thresholds()
+            )
+        else:
+            self.watch_notice.show_alerts(
+                self.store.maintenance(pid),
+                entries,
+                self.store.activities(pid, include_archived=True),
+                self.store.thresholds(pid),
+            )
         self._place_watch_notice()
 
     def _place_watch_notice(self) -> None:
