@@ -57,6 +57,7 @@ Y_PAD_FRACTION = 0.12
 # A point on a scale's end is drawn whole: the value range reaches this many pixels past the end, no more.
 SCALE_END_PX = 2.0
 GOAL_LABEL_GAP_PX = 2.0  # between a goal line and its label
+NEAR_PX = 64.0  # beyond any symbol's or line's reach into the spots a goal label may take
 FOCUS_RING_PX = 2.0
 # Where along its line a goal's label may go, in the order tried: (share of the width, right-aligned).
 GOAL_LABEL_SPOTS = ((0.01, False), (0.99, True)) + tuple(
@@ -647,10 +648,16 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         obstacles = Obstacles(
             Box(0.0, float(ys.min()) - reach, width, float(ys.max() - ys.min()) + 2 * reach)
         )
-        xs = self._xs
-        obstacles.add_points(px(xs), py(self._values), theme.point_size / 2 + 1)
-        obstacles.add_line(px(xs), py(self._values), theme.data_width, self._connect)
-        obstacles.add_line(px(xs), py([v for _, v in self._mean]), theme.mean_width, self._connect)
+        # Points further than NEAR_PX beyond either side of the plot reach no spot a label could take
+        # (their neighbours are kept, for the lines into the plot): the same spots, in a fraction of the
+        # time when a short range of years of data is shown.
+        margin = NEAR_PX * (x1 - x0) / width
+        lo = max(0, int(np.searchsorted(self._xs, x0 - margin)) - 1)
+        hi = min(len(self._xs), int(np.searchsorted(self._xs, x1 + margin, side="right")) + 1)
+        xs, values, connect = px(self._xs[lo:hi]), py(self._values[lo:hi]), self._connect[lo:hi]
+        obstacles.add_points(xs, values, theme.point_size / 2 + 1)
+        obstacles.add_line(xs, values, theme.data_width, connect)
+        obstacles.add_line(xs, py([v for _, v in self._mean[lo:hi]]), theme.mean_width, connect)
         if self._trend is not None:
             (d0, v0), (d1, v1) = self._trend
             obstacles.add_line(px([timestamp(d0), timestamp(d1)]), py([v0, v1]), theme.trend_width)
