@@ -65,6 +65,9 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
         if audit and not read_only:
             _audit_writes(cursor)
         cursor.close()
+        # SQLite's own lower() leaves non-ASCII letters as they are: a search for "émile" would miss
+        # "Émile", which PostgreSQL finds. Python's is the same for every letter.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -77,6 +80,10 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
             raise problem from context.original_exception
 
     return engine
+
+
+def _lower(text: object) -> object:
+    return text.lower() if isinstance(text, str) else text
 
 
 def _audit_writes(cursor: sqlite3.Cursor) -> None:

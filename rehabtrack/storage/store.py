@@ -10,7 +10,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -160,17 +160,19 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
         raise
 
 
-def open_server(address: str, *, upgrade: bool = False) -> Store:
+def open_server(address: str, *, upgrade: bool = False, password: str | None = None) -> Store:
     """Open the RehabTrack database on a PostgreSQL server, ``address`` as a person types it (see
     storage.server). Only ``upgrade`` (``rehabtrack db upgrade``, run by the database's owner) sets the
     schema up or upgrades it; an ordinary start on a database behind this RehabTrack raises SchemaBehind
     and changes nothing. No lock file and no file backups: the server serves several people at once,
     and its owner backs it up with ``pg_dump``. BadAddress, CannotOpen (the server cannot be reached),
-    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise."""
+    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise; ConnectionProblem (a plain
+    message) when the server is down or refuses the login or its certificate fails. ``password``
+    replaces the one the system keyring holds (trying a password before it is saved)."""
     from rehabtrack.storage import server
 
     url = server.server_url(address)
-    engine = server.make_server_engine(url)
+    engine = server.make_server_engine(url, password)
     try:
         with engine.connect() as conn:
             revision = server.stored_revision(conn, url)
@@ -197,7 +199,8 @@ def open_server(address: str, *, upgrade: bool = False) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, None, location=server.shown(url))
+    reads = engine.execution_options(isolation_level="AUTOCOMMIT")  # see Store._reading
+    return Store(engine, None, location=server.shown(url), reads=reads)
 
 
 def _environment(data_dir: Path, exc: OSError) -> DatabaseProblem:
@@ -269,8 +272,10 @@ class Store:
         read_only: bool = False,
         *,
         location: str | None = None,
+        reads: Engine | None = None,
     ) -> None:
         self.engine = engine
+        self._reads = reads or engine  # what _reading uses
         self.path = path  # the SQLite file; None on a server
         self.location = location or str(path)  # what a message calls the database
         self.read_only = read_only  # opened read-only: reading works, a save raises ReadOnlyDatabase
@@ -288,21 +293,36 @@ class Store:
             yield session
 
     @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session that only reads. On a server it opens no transaction of its own: each statement
+        reads what is committed when it starts, as inside PostgreSQL's default transaction (READ
+        COMMITTED) too, without the BEGIN and ROLLBACK round trips (a clinic's patient list took
+        2.5x as long with them)."""
+        with Session(self._reads, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
     def _transaction(self) -> Iterator[Session]:
         with self._session() as session, session.begin():
             yield session
 
     # Patients ---------------------------------------------------------------------------------
 
-    def patients(self, include_archived: bool = False) -> list[Patient]:
-        with self._session() as s:
-            query = select(PatientRow).order_by(col(PatientRow.display_name))
-            if not include_archived:
-                query = query.where(col(PatientRow.archived).is_(False))
-            return [_patient(row) for row in s.exec(query)]
+    def patients(self, include_archived: bool = False, search: str = "") -> list[Patient]:
+        """The patients by name; with ``search``, only those whose name holds it, without regard to
+        case ("mar" finds Mary Olsen and Omar Silva): what a therapist types to find one of theirs."""
+        table = PATIENT_T  # plain rows in Patient's order, not ORM objects: a clinic's list reads 4x faster
+        query = sa.select(*(table.c[name] for name in PATIENT_FIELDS)).order_by(table.c.display_name)
+        if not include_archived:
+            query = query.where(table.c.archived.is_(False))
+        if search.strip():
+            typed = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(sa.func.lower(table.c.display_name).like(f"%{typed}%", escape="\\"))
+        with self._reads.connect() as conn:
+            return [Patient(*row) for row in conn.execute(query).all()]
 
     def patient(self, patient_id: int) -> Patient:
-        with self._session() as s:
+        with self._reading() as s:
             row = s.get(PatientRow, patient_id)
             if row is None:
                 raise KeyError(f"no patient with id {patient_id}")
@@ -339,7 +359,7 @@ class Store:
     # Activities -------------------------------------------------------------------------------
 
     def activities(self, patient_id: int, include_archived: bool = False) -> list[Activity]:
-        with self._session() as s:
+        with self._reading() as s:
             query = select(ActivityRow).where(ActivityRow.patient_id == patient_id)
             if not include_archived:
                 query = query.where(col(ActivityRow.archived).is_(False))
@@ -377,7 +397,7 @@ class Store:
         self, patient_id: int, first: date | None = None, last: date | None = None
     ) -> list[WeeklyEntry]:
         """All entries of a patient, oldest first (optionally only weeks in first..last)."""
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return _read_entries(conn, patient_id, first, last)
 
     def entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
@@ -414,7 +434,19 @@ class Store:
 
         ``histories`` may come a batch at a time (a large CSV file is read that way): several
         histories of one patient add up to one outcome, and an exception the iterator raises (a bad
-        row near the end of the file) leaves the database as it was."""
+        row near the end of the file) leaves the database as it was.
+
+        On a server two people may bring the same patient's home copy in at once: the second import
+        waits for the first, finds the patient's uid taken, and (given a list of histories, as a
+        bundle is) runs again, merging into the patient the first one created."""
+        try:
+            return self._import(histories, on_conflict, dry_run)
+        except sa.exc.IntegrityError:
+            if not isinstance(histories, Sequence):
+                raise
+            return self._import(histories, on_conflict, dry_run)
+
+    def _import(self, histories: Iterable[History], on_conflict: OnConflict, dry_run: bool) -> ImportReport:
         report = ImportReport(on_conflict=on_conflict)
         with self._session() as s:
             s.begin()
@@ -466,7 +498,7 @@ class Store:
     # Goals ------------------------------------------------------------------------------------
 
     def goals(self, patient_id: int) -> list[Goal]:
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.exec(select(GoalRow).where(GoalRow.patient_id == patient_id).order_by(col(GoalRow.id)))
             return [_goal(row) for row in rows]
 
@@ -502,7 +534,7 @@ class Store:
     # Events -----------------------------------------------------------------------------------
 
     def events(self, patient_id: int) -> list[Event]:
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.exec(
                 select(EventRow)
                 .where(EventRow.patient_id == patient_id)
@@ -531,7 +563,7 @@ class Store:
 
     def measures(self, patient_id: int, instrument: str | None = None) -> list[MeasureResult]:
         """The patient's questionnaire results, oldest first (only ``instrument``'s, if given)."""
-        with self._session() as s:
+        with self._reading() as s:
             query = select(MeasureResultRow).where(MeasureResultRow.patient_id == patient_id)
             if instrument is not None:
                 query = query.where(MeasureResultRow.instrument == instrument)
@@ -549,7 +581,7 @@ class Store:
             return [_measure(r, items.get(r.id or 0, [])) for r in rows]
 
     def measure(self, measure_id: int) -> MeasureResult | None:
-        with self._session() as s:
+        with self._reading() as s:
             row = s.get(MeasureResultRow, measure_id)
             if row is None:
                 return None
@@ -593,7 +625,7 @@ class Store:
         """The questionnaire's item wording: the clinic's where it typed some in, else the shipped text
         (placeholders such as "Item 3" where the licence does not allow shipping the wording)."""
         texts = list(family_instrument(instrument).items)
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.exec(select(MeasureItemTextRow).where(MeasureItemTextRow.instrument == instrument))
             for row in rows:
                 if 1 <= row.position <= len(texts) and row.text.strip():
@@ -620,7 +652,7 @@ class Store:
     # Maintenance phase -------------------------------------------------------------------------
 
     def maintenance(self, patient_id: int) -> MaintenancePlan:
-        with self._session() as s:
+        with self._reading() as s:
             row = s.get(PatientRow, patient_id)
             if row is None:
                 raise KeyError(f"no patient with id {patient_id}")
@@ -630,7 +662,7 @@ class Store:
 
     def thresholds(self, patient_id: int) -> dict[str, float]:
         """The clinic-convention thresholds a therapist set for this patient (series key -> value)."""
-        with self._session() as s:
+        with self._reading() as s:
             query = select(PatientThresholdRow).where(col(PatientThresholdRow.patient_id) == patient_id)
             return {row.series_key: row.value for row in s.exec(query)}
 
@@ -678,8 +710,8 @@ class Store:
             return [_audit(row) for row in rows]
 
 
-ENTRY_T, ROM_T, RATING_T = (
-    cast(sa.Table, sa.inspect(t).local_table) for t in (WeeklyEntryRow, RomRow, ActivityRatingRow)
+ENTRY_T, ROM_T, RATING_T, PATIENT_T = (
+    cast(sa.Table, sa.inspect(t).local_table) for t in (WeeklyEntryRow, RomRow, ActivityRatingRow, PatientRow)
 )
 
 
@@ -1232,6 +1264,9 @@ def _write_entry(
 
 
 # Row -> core conversions ------------------------------------------------------------------------
+
+
+PATIENT_FIELDS = tuple(f.name for f in fields(Patient))  # each is a column of the patient table
 
 
 def _patient(row: PatientRow) -> Patient:

@@ -255,8 +255,8 @@ def test_the_record_is_read_newest_first_a_page_at_a_time(store: Store) -> None:
 @pytest.fixture
 def therapist(postgres_url: str) -> Iterator[tuple[str, str]]:
     """A therapist's login role on the test server (name, libpq connection string over TCP with a
-    password), with the ordinary rights on the patient tables and none on the audit record; dropped
-    afterwards."""
+    password), with a therapist's rights (storage.clinic_roles: the patient tables of its care team's
+    patients, none to write the audit record) and a care team of its own; dropped afterwards."""
     import psycopg
 
     from rehabtrack.storage.audit import patient_tables
@@ -265,7 +265,15 @@ def therapist(postgres_url: str) -> Iterator[tuple[str, str]]:
     secret = uuid.uuid4().hex
     database = postgres_url.rsplit("/", 1)[1]
     with psycopg.connect(f"dbname={database}", autocommit=True) as admin:
-        admin.execute(f"CREATE ROLE {name} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{secret}'")
+        admin.execute(
+            f"CREATE ROLE {name} LOGIN NOSUPERUSER NOBYPASSRLS IN ROLE rehabtrack_therapist "
+            f"PASSWORD '{secret}'"
+        )
+        admin.execute(
+            "WITH team AS (INSERT INTO care_team (name) VALUES (%s) RETURNING id) "
+            "INSERT INTO care_team_member (team_id, therapist) SELECT id, %s FROM team",
+            (name, name),
+        )
         for table in patient_tables():
             admin.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{table.name}" TO {name}')
         admin.execute(f"GRANT SELECT ON audit_entry TO {name}")
@@ -297,6 +305,12 @@ def test_hand_written_sql_on_the_server_is_recorded_under_the_therapists_login(
             pid, Goal(Discipline.PT, "Bend the knee", "rom/knee/left/flexion/active", 115, Direction.HIGHER)
         )
         name, dsn = therapist
+        with store.engine.begin() as admin:  # the patient joins the therapist's care team
+            admin.exec_driver_sql(
+                "INSERT INTO patient_care_team (patient_id, team_id) "
+                "SELECT %s, team_id FROM care_team_member WHERE therapist = %s",
+                (pid, name),
+            )
         with psycopg.connect(dsn) as conn:
             conn.execute("SET ROLE NONE")
             conn.execute("UPDATE goal SET target = 120")

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
     from rehabtrack.ui.changed import Changed
+    from rehabtrack.ui.patient_data import PatientData
     from rehabtrack.ui.patient_session import PatientSession
     from rehabtrack.ui.views.checkin import CheckInForm
     from rehabtrack.ui.views.dashboard import Dashboard
@@ -522,12 +523,26 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Open the database and show the first patient (or run the setup wizard)."""
-        from rehabtrack.storage.errors import DatabaseProblem, MigrationFailed, StoreLocked
+        from rehabtrack.storage.errors import (
+            ConnectionProblem,
+            DatabaseProblem,
+            MigrationFailed,
+            StoreLocked,
+        )
+        from rehabtrack.ui.connection import StartChoice, start_choice
 
         try:
             self.store = self._open_store()
         except StoreLocked as exc:
             self._already_open(exc)
+            return
+        except ConnectionProblem as exc:  # the clinic server: down, or the login or certificate refused
+            self.patient_label.setText("The clinic server cannot be reached")
+            choice = start_choice(self, exc)
+            if choice is StartChoice.PREFERENCES:
+                self.desktop.open_preferences(server=True)
+            if choice is not StartChoice.GIVE_UP:
+                self.load()
             return
         except DatabaseProblem as exc:
             self.patient_label.setText("Your records could not be opened")
@@ -625,7 +640,7 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._on_changed)  # after the check-in's: see _on_changed
         self.tabs.setCurrentIndex(max(current, 0))
         entries = self._show_history(self.dashboard.data.entries)
-        self._show_watch(entries)
+        self._show_watch(entries, self.dashboard.data)  # all just read: nothing read again
         self.statusBar().showMessage(f"Showing {session.patient.display_name}", 4000)
         self._apply_to_dashboard(self.desktop.prefs)
         self.reminder.check()
@@ -743,22 +758,21 @@ class MainWindow(QMainWindow):
         if what.everything or what.weeks or what.maintenance:
             self.reminder.check()
 
-    def _show_watch(self, entries: list[WeeklyEntry]) -> None:
-        """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
+    def _show_watch(self, entries: list[WeeklyEntry], read: PatientData | None = None) -> None:
+        """In the maintenance phase: a marker worse than at discharge for two check-ins in a row.
+        ``read``: the patient's activities and thresholds as the dashboard has just read them."""
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         pid = self.patient.id
-        session = self.session
-        if session is not None and session.patient_id == pid:  # the reads the other views share
-            self.watch_notice.show_alerts(
-                session.stored_plan(), entries, session.stored_activities(), session.stored_thresholds()
-            )
+        session = self.session if self.session is not None and self.session.patient_id == pid else None
+        if read is not None:
+            activities, thresholds = read.activities, read.thresholds
+        elif session is not None:  # the reads the other views told of this change share
+            activities, thresholds = session.stored_activities(), session.stored_thresholds()
         else:
-            self.watch_notice.show_alerts(
-                self.store.maintenance(pid),
-                entries,
-                self.store.activities(pid, include_archived=True),
-                self.store.thresholds(pid),
-            )
+            activities = self.store.activities(pid, include_archived=True)
+            thresholds = self.store.thresholds(pid)
+        plan = session.stored_plan() if session is not None else self.store.maintenance(pid)
+        self.watch_notice.show_alerts(plan, entries, activities, thresholds)
         self._place_watch_notice()
 
     def _place_watch_notice(self) -> None:
