@@ -238,8 +238,11 @@ def _clinic_command(conn: Connection, args: argparse.Namespace, password: str | 
     teams = clinic.teams(conn)
     lines = [
         f"{t.name}: {', '.join(t.therapists) or 'no therapists'}; {t.patients} patient(s)" for t in teams
-    ]
-    return "\n".join(lines) or "No care teams yet (rehabtrack clinic add-team NAME makes one)."
+    ] or ["No care teams yet (rehabtrack clinic add-team NAME makes one)."]
+    placed = {name for t in teams for name in t.therapists}
+    if alone := [name for name in clinic.therapists(conn) if name not in placed]:
+        lines.append(f"In no care team: {', '.join(alone)}")
+    return "\n".join(lines)
 
 
 def _typed_password() -> str:
@@ -272,11 +275,15 @@ def _open_store(args: argparse.Namespace, *, existing: bool = False) -> Store:
 
     if existing and not args.demo and _database(args) is None:
         folder = resolve_data_dir(args.data_dir)
-        if not (folder / DATABASE_NAME).exists():
+        try:
+            (folder / DATABASE_NAME).lstat()
+        except FileNotFoundError:
             raise CommandError(
                 f"there is no RehabTrack database in {folder} (is the folder's name right?); "
                 "nothing was created."
-            )
+            ) from None
+        except OSError:
+            pass  # a folder that cannot be looked into: opening it names the cause
     return open_data(args.data_dir, args.demo, _database(args))
 
 

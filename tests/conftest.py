@@ -184,7 +184,8 @@ class PostgresServer:
             conn.execute(  # whatever the test left connected (a store it did not close)
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # (not autovacuum: a superuser's)
                 "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                "AND backend_type = 'client backend'"
+                "AND backend_type = 'client backend' "
+                "AND pg_has_role(usesysid, 'MEMBER')"  # a therapist's login (tests/storage) is ending itself
             )
             found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             tables = {r[0] for r in found}

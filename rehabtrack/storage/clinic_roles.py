@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from rehabtrack.storage.errors import DatabaseProblem
+from rehabtrack.storage.errors import DatabaseProblem, NotPermitted
 
 OWNER = "rehabtrack_owner"
 THERAPISTS = "rehabtrack_therapist"
@@ -116,9 +116,7 @@ def _ensure_owner(conn: Connection) -> None:
         ).scalar()
         if schema_owner != OWNER:
             conn.exec_driver_sql(f"ALTER SCHEMA public OWNER TO {OWNER}")
-    except sa.exc.ProgrammingError as exc:
-        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
-            raise
+    except NotPermitted as exc:
         raise ClinicProblem(
             f"The clinic server's tables belong to the role {OWNER}, and {me.current_user} may not "
             "create it or join it, so the clinic set-up (owner, therapists' rights, row security) was not "
@@ -193,6 +191,9 @@ FUNCTIONS = (
     "CREATE OR REPLACE FUNCTION rehabtrack_my_patients() RETURNS SETOF integer LANGUAGE sql STABLE "
     f"{_DEFINER} AS $$ SELECT p.patient_id FROM patient_care_team p JOIN care_team_member m "
     "ON m.team_id = p.team_id WHERE m.therapist = session_user::text $$",
+    # Every patient in some care team (another team's too: only policies ask, never a therapist).
+    "CREATE OR REPLACE FUNCTION rehabtrack_assigned_patients() RETURNS SETOF integer LANGUAGE sql STABLE "
+    f"{_DEFINER} AS $$ SELECT patient_id FROM patient_care_team $$",
     # Whether the logged-in therapist sees one patient.
     "CREATE OR REPLACE FUNCTION rehabtrack_sees_patient(patient integer) RETURNS boolean LANGUAGE sql "
     f"STABLE {_DEFINER} AS $$ SELECT EXISTS (SELECT 1 FROM patient_care_team p JOIN care_team_member m "
@@ -234,6 +235,7 @@ FUNCTIONS = (
 _FUNCTION_NAMES = (
     "rehabtrack_my_teams()",
     "rehabtrack_my_patients()",
+    "rehabtrack_assigned_patients()",
     "rehabtrack_sees_patient(integer)",
     "rehabtrack_sees_new_patient(integer)",
     "rehabtrack_check_uid(integer, text, integer)",
@@ -286,8 +288,10 @@ def _secure_rows(conn: Connection) -> None:
         "care_team": "id IN (SELECT rehabtrack_my_teams())",
         "care_team_member": "therapist = session_user::text",
         "patient_care_team": "team_id IN (SELECT rehabtrack_my_teams())",
-        # a patient just added is not in the hashed set yet: the per-row check finds it
-        "patient": "id IN (SELECT rehabtrack_my_patients()) OR rehabtrack_sees_new_patient(id)",
+        # A patient just added is in neither hashed set yet (they are the statement's): only for a patient
+        # in no team, as far as the statement knows, is the slower per-row check made.
+        "patient": "id IN (SELECT rehabtrack_my_patients()) OR (id NOT IN (SELECT "
+        "rehabtrack_assigned_patients()) AND rehabtrack_sees_new_patient(id))",
     }
     for table in sorted(set(patients) | set(CARE_TEAM_TABLES)):
         conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
@@ -363,7 +367,7 @@ def add_therapist(conn: Connection, name: str, password: str, team: str | None) 
             f'CREATE ROLE "{name}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION '
             f"INHERIT IN ROLE {THERAPISTS} PASSWORD '{verifier}'"
         )
-    except sa.exc.ProgrammingError as exc:
+    except NotPermitted as exc:
         raise ClinicProblem(
             "this login may not create logins (it needs CREATEROLE, or a superuser adds the therapist). "
             "Nothing was changed."
@@ -446,12 +450,13 @@ def teams(conn: Connection) -> list[Team]:
 
 
 def therapists(conn: Connection) -> list[str]:
-    """Every therapist login of the server (roles are the server's, not one database's)."""
+    """Every therapist login of the server (roles are the server's, not one database's): the direct
+    members of the therapists' group (a superuser is a member of every role, but no therapist)."""
     return list(
         conn.exec_driver_sql(
-            "SELECT r.rolname FROM pg_roles r WHERE pg_has_role(r.oid, %s, 'MEMBER') "
-            "AND r.rolname <> %s ORDER BY 1",
-            (THERAPISTS, THERAPISTS),
+            "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+            "WHERE m.roleid = %s::regrole ORDER BY 1",
+            (THERAPISTS,),
         ).scalars()
     )
 

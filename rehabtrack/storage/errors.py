@@ -49,6 +49,11 @@ class DiskFull(CannotSave):
     pass
 
 
+class NotPermitted(CannotSave):
+    """A clinic server refused what this login may not do (row security, a right it lacks, a therapist in
+    no care team); nothing of it was written."""
+
+
 class ReadOnlyDatabase(CannotSave):
     pass
 

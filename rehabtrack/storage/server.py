@@ -25,6 +25,7 @@ from rehabtrack.storage.errors import (
     CannotOpen,
     ConnectionProblem,
     MigrationFailed,
+    NotPermitted,
     NotRehabTrackDatabase,
     SchemaBehind,
 )
@@ -33,6 +34,7 @@ SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 DRIVER = "postgresql+psycopg"
 # Marks a database as RehabTrack's (what PRAGMA application_id does for the SQLite file).
 MARK = "RehabTrack schema"
+INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE of a refusal by rights or row security
 CONNECT_TIMEOUT = 10  # seconds: a server that never answers is reported, not waited for
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 SSL_FILES = ("sslrootcert", "sslcert", "sslkey", "sslcrl")
@@ -199,10 +201,15 @@ def _reason(exc: BaseException) -> str:
 
 
 def _without_row_data(context: ExceptionContext) -> None:
-    """PostgreSQL's error DETAIL repeats the row that broke a rule ("Failing row contains (…, a note,
+    """A refusal by rights or row security is NotPermitted, its message the server's own first line.
+    PostgreSQL's error DETAIL repeats the row that broke a rule ("Failing row contains (…, a note,
     …)", "Key (patient_id, name)=(1, Ann Lee)"): only its first line, which names the rule, is kept."""
     error, said = context.original_exception, context.sqlalchemy_exception
     primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    if getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:  # a therapist's rights end here
+        raise NotPermitted(
+            f"The database server refused: {primary or error}. Nothing was changed."
+        ) from error
     if primary and isinstance(said, sa.exc.DBAPIError) and str(error).strip() != primary:
         error.args = (primary,)
         raise type(said)(

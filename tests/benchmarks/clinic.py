@@ -190,6 +190,41 @@ def server_store(rebuild: bool = False) -> Store:
     return store
 
 
+@contextmanager
+def as_therapist(name: str = "bench_pt_1") -> Iterator[Store]:
+    """The kept clinic database opened as one of its therapists (a login of their own, in ``Team 1``, row
+    security on): over TCP to 127.0.0.1 with a password, as the server's pg_hba asks of therapists (the
+    local socket is for the tests' own login). The login is made, or given a new password, each time."""
+    import keyring
+    from keyring.backends.null import Keyring
+
+    from rehabtrack.storage import clinic_roles
+
+    keyring.set_keyring(Keyring())  # the passwords are PGPASSWORD's: no keyring to ask (nor warn about)
+    password = clinic_roles.new_password()
+    owner = open_server(server_url())
+    try:
+        with owner.engine.begin() as conn:
+            if name in clinic_roles.therapists(conn):
+                verifier = clinic_roles._scram_verifier(conn, name, password)
+                conn.exec_driver_sql(f"ALTER ROLE \"{name}\" PASSWORD '{verifier}'")
+            else:
+                clinic_roles.add_therapist(conn, name, password, None)  # fill() put them in a team
+    finally:
+        owner.close()
+    before = os.environ.get("PGPASSWORD")
+    os.environ["PGPASSWORD"] = password
+    store = open_server(f"postgresql://{name}@127.0.0.1/{DATABASE}")
+    try:
+        yield store
+    finally:
+        store.close()
+        if before is None:
+            os.environ.pop("PGPASSWORD", None)
+        else:
+            os.environ["PGPASSWORD"] = before
+
+
 # What opening a patient's dashboard reads ------------------------------------------------------
 
 
@@ -251,10 +286,12 @@ def patient_ids(store: Store) -> list[int]:
     return [p.id for p in store.patients() if p.id is not None]
 
 
-def dashboard_figure(lite: Store, server: Store, rounds: int = 40) -> measure.Figure:
-    """Opening a patient's dashboard on PostgreSQL against SQLite, and the statements each sends."""
-    ids = patient_ids(lite)[:: PATIENTS // 20]  # 20 patients spread over the list
-    assert ids == patient_ids(server)[:: PATIENTS // 20], "the two databases must hold the same patients"
+def dashboard_figure(lite: Store, server: Store, rounds: int = 40, who: str = "") -> measure.Figure:
+    """Opening a patient's dashboard on PostgreSQL against SQLite, and the statements each sends; ``who``
+    names a therapist whose patients (a third of them) are the ones opened."""
+    seen = patient_ids(server)
+    ids = seen[:: max(1, len(seen) // 20)][:20]  # 20 patients spread over the list
+    assert set(ids) <= set(patient_ids(lite)), "the two databases must hold the same patients"
     with count_queries(lite) as on_lite:
         data = open_dashboard(lite, ids[0])
     with count_queries(server) as on_server:
@@ -265,10 +302,13 @@ def dashboard_figure(lite: Store, server: Store, rounds: int = 40) -> measure.Fi
     )
     ratios = [s / q for s, q in zip(server_s, lite_s, strict=True)]
     ratio = measure.median(ratios)
+    where = (
+        f"as the therapist {who} (row security on), over TCP to 127.0.0.1" if who else "over the local socket"
+    )
     return measure.Figure(
-        "opening a patient's dashboard, 500 patients × 2 years",
+        "opening a patient's dashboard, 500 patients × 2 years" + (", as a therapist" if who else ""),
         "`Store.patient` + `PatientData` (weeks, activities, goals, events, questionnaires, thresholds) "
-        "on PostgreSQL over the local socket vs the same on SQLite, interleaved, 20 patients, median of "
+        f"on PostgreSQL {where} vs the same on SQLite, interleaved, 20 patients, median of "
         f"{rounds}; statements counted with `before_cursor_execute`",
         f"{ratio:.2f}× ({measure.ms(measure.median(server_s))} vs SQLite "
         f"{measure.ms(measure.median(lite_s))}); {len(on_server)} statements (SQLite {len(on_lite)})",
@@ -312,7 +352,7 @@ def _search_pairs(store: Store, rounds: int) -> tuple[list[float], list[float], 
     return floors, apps, len(found)
 
 
-def search_figure(server: Store, lite: Store, rounds: int = 200) -> measure.Figure:
+def search_figure(server: Store, lite: Store, rounds: int = 200, who: str = "") -> measure.Figure:
     """``Store.patients(search=SEARCH)`` against a bare SELECT of the same rows, on the server (the goal)
     and, beside it, on SQLite (where the floor is a query inside the process: not a goal of issue 19)."""
     floors, apps, rows = _search_pairs(server, rounds)
@@ -320,9 +360,11 @@ def search_figure(server: Store, lite: Store, rounds: int = 200) -> measure.Figu
     ratios = [a / f for a, f in zip(apps, floors, strict=True)]
     lite_ratios = [a / f for a, f in zip(lite_apps, lite_floors, strict=True)]
     ratio = measure.median(ratios)
+    by = f" as the therapist {who} (row security on, over TCP to 127.0.0.1; the floor too)" if who else ""
     return measure.Figure(
-        "patient list with search, 500 patients",
-        f"`Store.patients(search='{SEARCH}')` ({rows} of {PATIENTS} patients) on PostgreSQL vs the driver's "
+        "patient list with search, 500 patients" + (", as a therapist" if who else ""),
+        f"`Store.patients(search='{SEARCH}')` ({rows} of {PATIENTS} patients) on PostgreSQL{by} vs the "
+        "driver's "
         "`SELECT * … WHERE lower(display_name) LIKE … ORDER BY display_name` on an open connection, "
         f"interleaved, median of {rounds}; beside it the same on SQLite",
         f"{ratio:.2f}× ({measure.ms(measure.median(apps))} vs floor {measure.ms(measure.median(floors))}); "
@@ -351,6 +393,12 @@ def clinic_figures(rounds: int = 40, rebuild: bool = False) -> list[measure.Figu
     built_server = time.perf_counter() - started - built_lite
     try:
         figures = [dashboard_figure(lite, server, rounds), search_figure(server, lite, rounds * 5)]
+        with as_therapist() as therapist:
+            who = "bench_pt_1"
+            figures += [
+                dashboard_figure(lite, therapist, rounds, who),
+                search_figure(therapist, lite, rounds * 5, who),
+            ]
     finally:
         lite.close()
         server.close()

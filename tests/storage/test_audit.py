@@ -344,3 +344,56 @@ def test_db_upgrade_sets_the_triggers_up_again_without_doubling_them(postgres_ur
         assert [(a.table, a.action) for a in store.audit_entries(patient.id or 0)] == [("patient", "insert")]
     finally:
         store.close()
+
+
+def test_the_rows_of_one_save_share_its_time_and_the_next_save_has_its_own(store: Store) -> None:
+    """The history tells one save from the next by the time its rows share (a transaction's start)."""
+    patient = store.save_patient(Patient("Ann"))
+    pid = patient.id or 0
+    rom = (RomReading("knee", Side.LEFT, "flexion", 95), RomReading("knee", Side.LEFT, "extension", -5))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 6}, rom))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 4}, rom))
+    second, first, created = _saves(store.audit_entries(pid))
+    assert [len(second), len(first), len(created)] == [5, 3, 1]  # 2 readings out and back in, the week
+
+
+def _saves(rows: list[AuditEntry]) -> list[list[AuditEntry]]:
+    saves: dict[datetime, list[AuditEntry]] = {}
+    for row in rows:
+        saves.setdefault(row.at, []).append(row)
+    return list(saves.values())
+
+
+def test_the_history_reads_the_same_from_either_database(actor: str, store: Store) -> None:
+    """The sentences from the rows each database really writes (SQLite's JSON text, PostgreSQL's jsonb)."""
+    from dataclasses import replace
+
+    from rehabtrack.core.history import changes
+
+    patient = store.save_patient(Patient("Carl"))
+    pid = patient.id or 0
+    walk = store.save_activity(pid, Activity("Walk to the shop", Discipline.PT))
+    rom = (RomReading("knee", Side.LEFT, "flexion", 95),)
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 6}, rom, (ActivityRating(walk.id or 0, 4),)))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 4}, rom, (ActivityRating(walk.id or 0, 4),)))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 4}, rom, (ActivityRating(walk.id or 0, 4),)))
+    goal = store.save_goal(
+        pid, Goal(Discipline.PT, "Bend the knee", "rom/knee/left/flexion/active", 115, Direction.HIGHER)
+    )
+    store.save_goal(pid, replace(goal, target=120))
+    store.save_activity(pid, replace(walk, archived=True))
+    store.save_patient(replace(store.patient(pid), archived=True))
+    store.delete_entry(pid, MONDAY)
+    said = [c.what for c in changes(store.audit_entries(pid), {}, date(2025, 6, 1))]
+    assert said == [
+        "week of 3 Mar deleted",
+        "profile: archived",
+        "activity 'Walk to the shop' archived",
+        "goal 'Bend the knee' target changed 115° → 120°",
+        "goal 'Bend the knee' added",
+        "week of 3 Mar: pain 6 → 4",
+        "week of 3 Mar added",
+        "activity 'Walk to the shop' added",
+        "patient record of Carl created",
+    ]
+    assert {c.actor for c in changes(store.audit_entries(pid))} == {actor}

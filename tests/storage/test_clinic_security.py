@@ -340,12 +340,21 @@ def test_a_patient_a_therapist_creates_joins_their_first_team_and_stays_visible(
 
 
 def test_a_therapist_in_no_team_cannot_create_a_patient_no_one_would_see(
-    clinic: Clinic, capsys: pytest.CaptureFixture[str]
+    clinic: Clinic,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    today: date,
 ) -> None:
+    from rehabtrack.storage.bundle import export_bundle
+    from rehabtrack.storage.store import open_store
+
     name = f"{clinic.hand.name}_new"
     said = _clinic(capsys, clinic.url, "add-therapist", name)
     loner = Therapist(name, said.rsplit(": ", 1)[1].strip(), clinic.database)
     try:
+        listed = _clinic(capsys, clinic.url, "list").splitlines()
+        assert listed[-1].startswith("In no care team: ") and name in listed[-1].split(": ")[1].split(", ")
         with loner.connect() as conn:
             assert conn.execute("SELECT count(*) FROM patient").fetchone() == (0,)
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="is in no care team"):
@@ -354,8 +363,21 @@ def test_a_therapist_in_no_team_cannot_create_a_patient_no_one_would_see(
                     "ot_clinician, archived, created_at, updated_at) "
                     "VALUES ('X', '', '', '', '', false, now(), now())"
                 )
+        # Through the app (a home bundle imported), the same refusal is one plain line, nothing written.
+        home = open_store(tmp_path / "home")
+        patient = seed_demo(home, today).id
+        assert patient is not None
+        export_bundle(home, patient, tmp_path / "home.json")
+        home.close()
+        monkeypatch.setenv("PGPASSWORD", loner.password)
+        code = main(["import", str(tmp_path / "home.json"), "--database", loner.url()])
+        err = capsys.readouterr().err
+        assert code == 2 and len(err.strip().splitlines()) == 1, err
+        assert f"Therapist {name} is in no care team" in err and "Nothing was changed" in err
     finally:
         _clinic(capsys, clinic.url, "remove-therapist", name)
+    with psycopg.connect(f"dbname={clinic.database}") as admin:
+        assert admin.execute("SELECT count(*) FROM patient").fetchone() == (2,)
 
 
 def test_assigning_a_patient_moves_it_to_the_other_team(
@@ -412,7 +434,9 @@ def test_clinic_commands_fail_in_one_plain_line(
     )
     assert "therapist name 'Ann Lee'" in _fails(capsys, clinic.url, "add-therapist", "Ann Lee")
     assert "already a login named" in _fails(capsys, clinic.url, "add-therapist", clinic.knee.name)
-    assert "no therapist named 'root'" in _fails(capsys, clinic.url, "remove-therapist", "root")
+    for not_a_therapist in ("root", "postgres", "rehabtrack_owner"):  # the admin, a superuser, the owner
+        said = _fails(capsys, clinic.url, "remove-therapist", not_a_therapist)
+        assert f"no therapist named '{not_a_therapist}'" in said
     assert "already a care team" in _fails(capsys, clinic.url, "add-team", "Knee clinic")
     code = main(["clinic", "list", "--data-dir", str(tmp_path / "data")])
     assert code == 2 and "clinic commands are for a clinic server" in capsys.readouterr().err

@@ -216,48 +216,74 @@ def test_the_command_line_brings_a_home_copy_into_the_clinic_database(
 
 @pytest.mark.postgres
 def test_two_therapists_bringing_the_same_home_copy_in_at_once_make_one_patient(
-    home: Store, postgres_url: str, tmp_path: Path
+    home: Store,
+    postgres_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Carl mailed his bundle to both his therapists, who import it at the same moment: the second import
-    waits for the first, then merges into the patient it created; nothing fails, nothing is doubled."""
+    """Carl mailed his bundle to both his therapists (one care team), who import it at the same moment,
+    each logged in as themselves (over TCP with a password, as tests/storage/test_clinic_security.py
+    does): the second import waits for the first, then merges into the patient it created; nothing
+    fails, nothing is doubled."""
     import threading
+    import uuid
 
     import psycopg
 
+    from rehabtrack.cli import main
     from rehabtrack.core.imports import ImportReport
     from rehabtrack.storage.bundle import read_bundle
     from rehabtrack.storage.store import open_server
 
+    database = postgres_url.rsplit("/", 1)[1]
+    tag = uuid.uuid4().hex[:8]
+    names = [f"rt_{tag}_priya", f"rt_{tag}_dana"]
+    passwords = []
+    assert main(["clinic", "add-team", "Knee clinic", "--database", postgres_url]) == 0
+    for name in names:
+        assert (
+            main(["clinic", "add-therapist", name, "--team", "Knee clinic", "--database", postgres_url]) == 0
+        )
+        passwords.append(capsys.readouterr().out.rsplit(": ", 1)[1].strip())
     bundle = tmp_path / "carl.rtbundle"
     export_bundle(home, carl(home), bundle)
-    clinic = open_server(postgres_url)
-    first = psycopg.connect(postgres_url)  # the first therapist's import, not yet committed
+    priya = psycopg.connect(host="127.0.0.1", dbname=database, user=names[0], password=passwords[0])
+    monkeypatch.setenv("PGPASSWORD", passwords[1])
+    dana = open_server(f"postgresql://{names[1]}@127.0.0.1/{database}")
     try:
-        first.execute(
+        # Priya's import has added Carl and not yet committed.
+        priya.execute(
             "INSERT INTO patient (display_name, condition, affected_side, pt_clinician, ot_clinician, "
             "archived, created_at, updated_at, uid) VALUES (%s, '', '', '', '', false, now(), now(), %s)",
             (NAME, read_bundle(bundle).uid),
         )
         done: list[ImportReport | BaseException] = []
 
-        def second() -> None:
+        def danas_import() -> None:
             try:
-                done.append(import_bundle(clinic, bundle))
-            except BaseException as exc:  # noqa: BLE001  # shown by the assertion below
+                done.append(import_bundle(dana, bundle))
+            except BaseException as exc:  # shown by the assertion below
                 done.append(exc)
 
-        thread = threading.Thread(target=second)
+        thread = threading.Thread(target=danas_import)
         thread.start()
         thread.join(1.0)
-        assert thread.is_alive()  # waiting for the first import's patient
-        first.commit()
+        assert thread.is_alive()  # waiting for Priya's import
+        priya.commit()
         thread.join(30)
         [report] = done
         assert isinstance(report, ImportReport), report
         [outcome] = report.patients
         assert (outcome.new, outcome.weeks_added, report.conflicts) == (False, 8, [])
-        assert [p.display_name for p in clinic.patients()] == [NAME]
-        assert len(clinic.entries(report.patient_id or 0)) == 8
+        assert [p.display_name for p in dana.patients()] == [NAME]
+        assert len(dana.entries(report.patient_id or 0)) == 8
     finally:
-        first.close()
-        clinic.close()
+        priya.close()
+        dana.close()
+        with psycopg.connect("dbname=postgres", autocommit=True) as admin:
+            for name in names:  # what a failed assertion left connected, then the login
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (name,)
+                )
+                admin.execute(f'DROP ROLE IF EXISTS "{name}"')

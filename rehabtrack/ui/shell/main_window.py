@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -36,6 +37,7 @@ from rehabtrack.ui.shell.recurrence_notice import RecurrenceNotice
 from rehabtrack.ui.shell.reminder import ReminderBanner, WeeklyReminder, week_logged, weeks_per_checkin
 from rehabtrack.ui.theme import app_icon, chart_theme
 from rehabtrack.ui.views.history import HistoryModel
+from rehabtrack.ui.views.history_changes import ChangesPanel
 from rehabtrack.ui.widgets import scaled_point_size
 
 if TYPE_CHECKING:
@@ -117,6 +119,14 @@ class MainWindow(QMainWindow):
         self.history_view.activated.connect(self._open_history_week)
         for corner in self.history_view.findChildren(QAbstractButton):  # the select-all corner
             corner.setAccessibleName("Select all weeks")
+        # The History tab: the weeks above, who changed what below.
+        self.changes = ChangesPanel()
+        self.history_page = QSplitter(Qt.Orientation.Vertical)
+        self.history_page.setChildrenCollapsible(False)
+        self.history_page.addWidget(self.history_view)
+        self.history_page.addWidget(self.changes)
+        self.history_page.setStretchFactor(0, 3)
+        self.history_page.setStretchFactor(1, 2)
         self.checkin: CheckInForm | None = None
         self.dashboard: Dashboard | None = None
         self.questionnaires: LazyTab[QuestionnairesView] | None = None
@@ -632,7 +642,7 @@ class MainWindow(QMainWindow):
         self.checkin = CheckInForm(session)
         self.checkin.status.connect(self.statusBar().showMessage)
         self.tabs.addTab(self.checkin, "&Check-in")
-        self.tabs.addTab(self.history_view, "Histor&y")
+        self.tabs.addTab(self.history_page, "Histor&y")
         self.dashboard = Dashboard(session, entries=self.checkin.entries, states=self.settings)
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.questionnaires = LazyTab(lambda: self._make_questionnaires(session))
@@ -640,6 +650,7 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._on_changed)  # after the check-in's: see _on_changed
         self.tabs.setCurrentIndex(max(current, 0))
         entries = self._show_history(self.dashboard.data.entries)
+        self.changes.show_session(session)
         self._show_watch(entries, self.dashboard.data)  # all just read: nothing read again
         self.statusBar().showMessage(f"Showing {session.patient.display_name}", 4000)
         self._apply_to_dashboard(self.desktop.prefs)
@@ -749,6 +760,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.patient = self.session.patient
+        self.changes.refresh()  # every change leaves its audit rows
         if what.patient or what.everything:
             self._show_patient()
         if what.everything or what.weeks or what.activities or what.maintenance or what.thresholds:
