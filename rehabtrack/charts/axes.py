@@ -44,15 +44,6 @@ def _hairline_fill(pen: QPen) -> QColor | None:
     return None
 
 
-def _line_rect(p1: QPointF, p2: QPointF) -> QRectF:
-    """The one-pixel-thick rectangle a horizontal or vertical hairline covers, both ends included."""
-    if p1.y() == p2.y():
-        left = min(p1.x(), p2.x())
-        return QRectF(left - 0.5, p1.y() - 0.5, abs(p2.x() - p1.x()) + 1.0, 1.0)
-    top = min(p1.y(), p2.y())
-    return QRectF(p1.x() - 0.5, top - 0.5, 1.0, abs(p2.y() - p1.y()) + 1.0)
-
-
 def screen_raster(painter: QPainter) -> bool:
     """Painting pixels one to one: a widget, image or pixmap (Qt's raster engine here) with no more
     than a translation, the screen's pixel ratio included (a 200 % screen takes pyqtgraph's lines). A
@@ -109,6 +100,30 @@ class _MeasuringPainter:
         return found
 
 
+def _grid_rects(
+    tick_specs: Sequence[TickSpec],
+) -> tuple[dict[int, QColor | None], dict[int, list[QRectF]], list[TickSpec]]:
+    """The hairlines of ``tick_specs`` as filled rectangles, by pen (a level's ticks share one), and
+    the lines that must be stroked."""
+    rest: list[TickSpec] = []
+    fills: dict[int, QColor | None] = {}
+    rects: dict[int, list[QRectF]] = {}  # filled in one call per pen
+    for pen, p1, p2 in tick_specs:
+        key = id(pen)
+        colour = fills[key] if key in fills else fills.setdefault(key, _hairline_fill(pen))
+        x1, y1, x2, y2 = p1.x(), p1.y(), p2.x(), p2.y()
+        if colour is None or (x1 != x2 and y1 != y2):
+            rest.append((pen, p1, p2))
+            continue
+        # The one-pixel-thick rectangle the hairline covers, both ends included.
+        if y1 == y2:
+            rect = QRectF((x1 if x1 < x2 else x2) - 0.5, y1 - 0.5, abs(x2 - x1) + 1.0, 1.0)
+        else:
+            rect = QRectF(x1 - 0.5, (y1 if y1 < y2 else y2) - 0.5, 1.0, abs(y2 - y1) + 1.0)
+        rects.setdefault(key, []).append(rect)
+    return fills, rects, rest
+
+
 class FastGridMixin:
     """Draws the translucent grid and tick lines as filled rectangles when painting to the screen.
 
@@ -117,6 +132,7 @@ class FastGridMixin:
     """
 
     _specs: Any = None
+    _rects: Any = None  # (the tick specs, then what _grid_rects made of them)
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
         axis: Any = self
@@ -142,16 +158,10 @@ class FastGridMixin:
         self, p: QPainter, axisSpec: Any, tickSpecs: Sequence[TickSpec], textSpecs: Any
     ) -> None:
         if screen_raster(p):
-            rest: list[TickSpec] = []
-            fills: dict[int, QColor | None] = {}  # by pen: a level's ticks share one
-            rects: dict[int, list[QRectF]] = {}  # by pen: filled in one call
-            for pen, p1, p2 in tickSpecs:
-                key = id(pen)
-                colour = fills[key] if key in fills else fills.setdefault(key, _hairline_fill(pen))
-                if colour is not None and (p1.x() == p2.x() or p1.y() == p2.y()):
-                    rects.setdefault(key, []).append(_line_rect(p1, p2))
-                else:
-                    rest.append((pen, p1, p2))
+            kept = self._rects
+            if kept is None or kept[0] is not tickSpecs:  # the same ticks: the same rectangles
+                kept = self._rects = (tickSpecs, *_grid_rects(tickSpecs))
+            _, fills, rects, rest = kept
             if rects:
                 # drawRects without a pen fills each rectangle as fillRect does, in one call
                 p.save()

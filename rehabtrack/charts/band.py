@@ -24,6 +24,8 @@ class Band(pg.GraphicsObject):  # type: ignore[misc]
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # nothing to drag
 
     def set_region(self, low: float, high: float) -> None:
+        if (low, high) == (self._low, self._high) and not self._rect.isEmpty():
+            return  # the same band: not painted again
         self._low, self._high = low, high
         self._fit()
 

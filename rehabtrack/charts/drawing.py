@@ -116,10 +116,11 @@ class Symbols:
     ) -> None:
         self.xs = np.asarray(xs, dtype=float)
         self.ys = np.asarray(ys, dtype=float)
-        self.styles = list(styles)
+        if list(styles) != self.styles:  # the same styles keep their drawn images
+            self.styles = list(styles)
+            self._images.clear()
         self.style_of = np.asarray(style_of, dtype=np.int64)
         self.data = list(data)
-        self._images.clear()
 
     def image(self, style: int, dpr: float) -> tuple[QPixmap, float, float]:
         """The symbol of ``style`` drawn once (as pyqtgraph's atlas holds it), and its size in pixels."""

@@ -14,8 +14,10 @@ from __future__ import annotations
 import calendar
 import html
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -42,7 +44,7 @@ from rehabtrack.core.progress import (
     default_baseline,
     progress_toward,
 )
-from rehabtrack.core.series import Series, describe
+from rehabtrack.core.series import Point, Series, describe
 from rehabtrack.core.trend import rolling_mean
 
 ROLLING_WEEKS = 4
@@ -55,6 +57,7 @@ Y_PAD_FRACTION = 0.12
 # A point on a scale's end is drawn whole: the value range reaches this many pixels past the end, no more.
 SCALE_END_PX = 2.0
 GOAL_LABEL_GAP_PX = 2.0  # between a goal line and its label
+NEAR_PX = 64.0  # beyond any symbol's or line's reach into the spots a goal label may take
 FOCUS_RING_PX = 2.0
 # Where along its line a goal's label may go, in the order tried: (share of the width, right-aligned).
 GOAL_LABEL_SPOTS = ((0.01, False), (0.99, True)) + tuple(
@@ -67,6 +70,7 @@ MAX_LABELLED_EVENTS = 12  # more events than this in the range: plain lines, as 
 LEFT_AXIS_PX_PER_PT = 62 / 9
 # Below the tick labels' line height: their offset from the axis line and a pixel to spare.
 BOTTOM_AXIS_SPARE_PX = 4
+_week = attrgetter("week")
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 SECONDS_PER_DAY = 86400
 
@@ -167,7 +171,7 @@ def _day_text(day: date) -> str:
 def chart_summary(series: Series, goals: Sequence[Goal] = (), today: date | None = None) -> str:
     """One sentence a screen reader says for a chart, in the goals panel's words: what was logged, the
     latest value, and where each goal stands (core's progress sentence)."""
-    points = sorted(series.points, key=lambda p: p.week)
+    points = sorted(series.points, key=_week)
     if not points:
         text = f"{series.label}: no weeks logged yet"
     else:
@@ -204,6 +208,14 @@ def connect_array(weeks: Sequence[date], weekly: bool = True) -> np.ndarray:
     out = np.zeros(len(weeks), dtype=np.int32)
     for i in range(len(weeks) - 1):
         out[i] = 1 if not weekly or weeks[i + 1] - weeks[i] == ONE_WEEK else 0
+    return out
+
+
+def joins(xs: np.ndarray, weekly: bool = True) -> np.ndarray:
+    """``connect_array`` from the weeks as drawn (seconds on the date axis), worked out at once."""
+    out = np.zeros(len(xs), dtype=np.int32)
+    if len(xs) > 1:
+        out[:-1] = 1 if not weekly else np.diff(xs) == 7 * SECONDS_PER_DAY
     return out
 
 
@@ -246,8 +258,10 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self._values: list[float] = []
         self._connect = np.zeros(0, dtype=np.int32)
         self._mean: list[tuple[date, float]] = []
+        self._points: list[Point] = []  # the series' points as drawn, in week order
         self._trend: tuple[tuple[date, float], tuple[date, float]] | None = None
         self._goals: list[Goal] = []
+        self._labelled: tuple[Any, ...] = ()  # what the goals' lines and labels were made from
         self._events: list[Event] = []
         self._x_range: tuple[date, date] | None = None
         self._band: tuple[float, float] | None = None
@@ -326,20 +340,13 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         if theme != self._theme:
             self.apply_theme(theme)
         self._series = series
-        points = sorted(series.points, key=lambda p: p.week)
-        self._weeks = [p.week for p in points]
-        self._values = [p.value for p in points]
-        self._connect = connect_array(self._weeks, is_weekly(series))
-        xs = np.array([timestamp(w) for w in self._weeks], dtype=float)
-        self._xs = xs
-        ys = np.array(self._values, dtype=float)
+        points = sorted(series.points, key=_week)
+        self._take_points(points, is_weekly(series))
+        xs, ys = self._xs, np.array(self._values, dtype=float)
 
         drawing = self._drawing
         drawing.line.set(xs, ys, self._connect.copy())
         drawing.points.set(xs, ys, [self._point_style()], np.zeros(len(xs)), self._weeks)
-
-        mean = rolling_mean(points, ROLLING_WEEKS)
-        self._mean = [(p.week, p.value) for p in mean]
         drawing.mean.set(xs, np.array([v for _, v in self._mean], dtype=float), self._connect.copy())
 
         line = clear_trend(points, series.key, TREND_WEEKS)  # noise draws no line: core's rule
@@ -354,9 +361,16 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         drawing.update()
 
         self._goals = [g for g in goals if g.marker == series.key]
-        self._events = sorted(events, key=lambda e: e.day)
-        self._update_goals(series)
-        self._update_events()
+        # The goals' lines and labels, and the events', are made again only when they would differ.
+        labelled = (self._goals, series.key, series.unit, self._weeks[-1].year if self._weeks else None)
+        if labelled != self._labelled:
+            self._labelled = labelled
+            self._update_goals(series)
+        self._label_spots.clear()  # new data: the labels are placed afresh
+        events_now = sorted(events, key=lambda e: e.day)
+        if events_now != self._events:
+            self._events = events_now
+            self._update_events()
 
         self._band = None
         if band is not None and band > 0:
@@ -383,6 +397,49 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self.viewport().setAccessibleName(axis_title(series))  # the drawing area takes clicks: named too
         today = x_range[1] if x_range is not None else None
         self.setAccessibleDescription(chart_summary(series, self._goals, today))
+
+    def _take_points(self, points: list[Point], weekly: bool) -> None:
+        """Keep ``points`` (in week order) as drawn: weeks, values, positions, joins and 4-week means.
+
+        Only the stretch that differs from the points kept before is worked out again (a saved week
+        is one point, and the means of the three weeks after it), so a save does not go through ten
+        years of points; the result is the same as working everything out afresh."""
+        old = self._points
+        n_old, n_new = len(old), len(points)
+        same = 0  # points alike at the start …
+        while same < min(n_old, n_new) and (old[same] is points[same] or old[same] == points[same]):
+            same += 1
+        tail = 0  # … and at the end
+        while tail < min(n_old, n_new) - same and (
+            old[n_old - 1 - tail] is points[n_new - 1 - tail]
+            or old[n_old - 1 - tail] == points[n_new - 1 - tail]
+        ):
+            tail += 1
+        end = n_new - tail  # points[same:end] are new; old[same:n_old - tail] are gone
+        middle = points[same:end]
+        self._points = points
+        self._weeks = self._weeks[:same] + [p.week for p in middle] + self._weeks[n_old - tail :]
+        self._values = self._values[:same] + [p.value for p in middle] + self._values[n_old - tail :]
+        self._xs = np.concatenate(
+            [
+                self._xs[:same],
+                np.array([timestamp(p.week) for p in middle], dtype=float),
+                self._xs[n_old - tail :],
+            ]
+        )
+        self._connect = joins(self._xs, weekly)
+        # A week's mean takes the weeks up to ROLLING_WEEKS - 1 before it: the new points' means and
+        # those of the ROLLING_WEEKS - 1 points after them change.
+        upto = min(n_new, end + ROLLING_WEEKS - 1)
+        if same < upto:
+            start = points[same].week - timedelta(weeks=ROLLING_WEEKS - 1)
+            first = bisect_left(points, start, 0, same, key=_week)
+            means = rolling_mean(points[first:upto], ROLLING_WEEKS)[same - first :]
+        else:
+            means = []
+        self._mean = (
+            self._mean[:same] + [(p.week, p.value) for p in means] + self._mean[upto - n_new + n_old :]
+        )
 
     def _point_style(self) -> tuple[str, float, QPen, QBrush]:
         theme = self._theme
@@ -448,7 +505,11 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         # Over more than a year the monthly grid is a dense hatching that costs half of every repaint
         # (~25 ms a chart here) and helps nobody read a date: the tick labels stay.
         long_span = (end - start).days > GRID_MAX_DAYS
-        self.plotItem.getAxis("bottom").setGrid(False if long_span else self._theme.grid_alpha)
+        grid = False if long_span else self._theme.grid_alpha
+        bottom_axis = self.plotItem.getAxis("bottom")
+        shown = bottom_axis.grid
+        if (shown is False) != (grid is False) or shown != grid:  # else laid out again for nothing
+            bottom_axis.setGrid(grid)
 
         empty = not self._weeks
         if self._y_extent is None:
@@ -587,10 +648,16 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         obstacles = Obstacles(
             Box(0.0, float(ys.min()) - reach, width, float(ys.max() - ys.min()) + 2 * reach)
         )
-        xs = self._xs
-        obstacles.add_points(px(xs), py(self._values), theme.point_size / 2 + 1)
-        obstacles.add_line(px(xs), py(self._values), theme.data_width, self._connect)
-        obstacles.add_line(px(xs), py([v for _, v in self._mean]), theme.mean_width, self._connect)
+        # Points further than NEAR_PX beyond either side of the plot reach no spot a label could take
+        # (their neighbours are kept, for the lines into the plot): the same spots, in a fraction of the
+        # time when a short range of years of data is shown.
+        margin = NEAR_PX * (x1 - x0) / width
+        lo = max(0, int(np.searchsorted(self._xs, x0 - margin)) - 1)
+        hi = min(len(self._xs), int(np.searchsorted(self._xs, x1 + margin, side="right")) + 1)
+        xs, values, connect = px(self._xs[lo:hi]), py(self._values[lo:hi]), self._connect[lo:hi]
+        obstacles.add_points(xs, values, theme.point_size / 2 + 1)
+        obstacles.add_line(xs, values, theme.data_width, connect)
+        obstacles.add_line(xs, py([v for _, v in self._mean[lo:hi]]), theme.mean_width, connect)
         if self._trend is not None:
             (d0, v0), (d1, v1) = self._trend
             obstacles.add_line(px([timestamp(d0), timestamp(d1)]), py([v0, v1]), theme.trend_width)

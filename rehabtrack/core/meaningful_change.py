@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, WEEKLY_MARKERS
@@ -157,6 +158,12 @@ def _with_hug(number: float, unit: str, decimals: int = 1) -> str:
 
 def thresholds() -> dict[str, Threshold]:
     """Every threshold: exact series keys, and prefixes ending in "/" (``rom/``, ``activity/``)."""
+    return dict(_table())
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, Threshold]:
+    """``thresholds()`` made once (from constants): every verdict looks a threshold up several times."""
     table = {m.key: m.threshold for m in (*WEEKLY_MARKERS, ADHERENCE) if m.threshold is not None}
     table.update({inst.series_key: inst.threshold for inst in INSTRUMENTS.values()})
     table.update(PREFIX_THRESHOLDS)
@@ -167,7 +174,7 @@ def thresholds() -> dict[str, Threshold]:
 
 def default_threshold(key: str) -> Threshold:
     """The table's threshold for series ``key`` (what every patient gets unless a therapist set one)."""
-    table = thresholds()
+    table = _table()
     if key in table:
         return table[key]
     prefix = key.split("/", 1)[0] + "/"

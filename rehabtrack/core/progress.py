@@ -42,10 +42,12 @@ Our promise is that progress is never overstated. The rules:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from functools import lru_cache
 from operator import attrgetter
 from statistics import median
 
@@ -54,7 +56,7 @@ from rehabtrack.core.meaningful_change import IMPROVED, WORSE, Change, classify_
 from rehabtrack.core.model import Direction, Goal
 from rehabtrack.core.numbers import format_value, round_half_up
 from rehabtrack.core.series import Point, Series
-from rehabtrack.core.trend import DAYS_PER_WEEK, Trend, slope_interval, theil_sen, trend
+from rehabtrack.core.trend import DAYS_PER_WEEK, Trend, slope_interval, theil_sen
 from rehabtrack.core.weeks import week_start
 
 BASELINE_WEEKS = 2
@@ -93,8 +95,15 @@ class ProgressStatus(Enum):
         return self.value[:1].upper() + self.value[1:]
 
 
+class _Ordered(list[Point]):
+    """Points known to be in week order: ``_ordered`` does not sort them again, and the weeks since a
+    goal's start are found by bisection instead of a pass over ten years of points."""
+
+
 def _ordered(points: Sequence[Point]) -> list[Point]:
-    return sorted(points, key=_week)
+    if type(points) is _Ordered:
+        return points
+    return _Ordered(sorted(points, key=_week))
 
 
 _week = attrgetter("week")  # a sort key in C: every goal's verdict orders ten years of points several times
@@ -115,12 +124,10 @@ def meets(value: float, target: float, direction: Direction) -> bool:
 
 def since_start(points: Sequence[Point], start: date | None, today: date | None = None) -> list[Point]:
     """The points from the week the goal starts in up to ``today``, oldest first."""
-    first = week_start(start) if start is not None else None
-    return [
-        p
-        for p in _ordered(points)
-        if (first is None or p.week >= first) and (today is None or p.week <= today)
-    ]
+    ordered = _ordered(points)
+    low = 0 if start is None else bisect_left(ordered, week_start(start), key=_week)
+    high = len(ordered) if today is None else bisect_right(ordered, today, key=_week)
+    return _Ordered(ordered[low:high])
 
 
 def default_baseline(points: Sequence[Point]) -> float | None:
@@ -169,9 +176,10 @@ def shown_percent(percent: float, target_met: bool) -> float:
 def reached_on(points: Sequence[Point], target: float, direction: Direction) -> date | None:
     """The first week of the latest unbroken run of logged values meeting the target; None if the last
     logged value does not meet it."""
+    higher = Direction(direction) == Direction.HIGHER  # as ``meets``, worked out once for the whole run
     reached: date | None = None
     for p in reversed(_ordered(points)):
-        if not meets(p.value, target, direction):
+        if not (p.value >= target if higher else p.value <= target):
             break
         reached = p.week
     return reached
@@ -214,10 +222,18 @@ class _Verdict:
 
 
 def _window(points: list[Point], window_weeks: int = TREND_WINDOW_WEEKS) -> list[Point]:
+    """The points of the last ``window_weeks`` calendar weeks; ``points`` in week order."""
     if not points:
         return []
     first = points[-1].week - timedelta(weeks=window_weeks - 1)
-    return [p for p in points if p.week >= first]
+    return points[bisect_left(points, first, key=_week) :]
+
+
+@lru_cache(maxsize=1024)
+def _fit(window: tuple[Point, ...]) -> tuple[Trend | None, tuple[float, float] | None]:
+    """The Theil–Sen line of ``window`` and its slope interval, remembered: a goal's verdict, its
+    previous check-in's and its chart's trend fit the same dozen weeks, save after save."""
+    return theil_sen(window), slope_interval(window)
 
 
 def _clear(
@@ -230,8 +246,7 @@ def _clear(
     """
     if len(window) < MIN_WEEKS_FOR_PROJECTION:
         return None
-    interval = slope_interval(window)
-    line = theil_sen(window)
+    line, interval = _fit(tuple(window))
     if interval is None or line is None:
         return None
     low, high = interval
@@ -610,7 +625,7 @@ def progress_toward(goal: Goal, series: Series, today: date) -> GoalProgress:
         current=current,
         target=goal.target,
         percent=percent,
-        trend=trend(points, TREND_WINDOW_WEEKS),
+        trend=_fit(tuple(_window(points)))[0],  # as ``trend(points, TREND_WINDOW_WEEKS)``: points in order
         projected=projection_found.early if projection_found is not None else None,
         status=found,
         change=change,

@@ -3,7 +3,7 @@ display facts both need: the meaningful-change band and the typical range of mot
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from functools import cached_property
@@ -102,10 +102,13 @@ class PatientData:
             groups[QUESTIONNAIRES_GROUP] = scores
         return groups
 
-    def apply(self, changed: Changed, store: Store) -> set[str] | None:
-        """Bring in the weeks ``changed`` names, read one by one, and update the series worked out so
-        far point by point. Returns the keys of those series whose points changed; None, having changed
-        nothing, when ``changed`` is more than saved or deleted weeks (then read everything again).
+    def apply(
+        self, changed: Changed, store: Store, read: Callable[[date], WeeklyEntry | None] | None = None
+    ) -> set[str] | None:
+        """Bring in the weeks ``changed`` names, read one by one (by ``read`` when given: the session's
+        read shared by every view), and update the series worked out so far point by point. Returns the
+        keys of those series whose points changed; None, having changed nothing, when ``changed`` is
+        more than saved or deleted weeks (then read everything again).
         """
         if (
             changed.everything
@@ -118,7 +121,7 @@ class PatientData:
             return None
         touched: set[str] = set()
         for week in sorted(changed.weeks):
-            entry = store.entry(self.patient_id, week)
+            entry = read(week) if read is not None else store.entry(self.patient_id, week)
             put_week(self.entries, week, entry)
             for key, series in list(self._series.items()):
                 if not from_checkins(key):

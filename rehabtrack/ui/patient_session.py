@@ -12,9 +12,11 @@ the end of this module make the change instead; no other UI module writes to the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
@@ -55,6 +57,7 @@ class PatientSession(QObject):
         self.patient = patient
         self.patient_id: int = patient.id
         self._today = today  # None: the computer's date, read each time (the app may stay open for days)
+        self._told: dict[object, Any] | None = None  # what was read while a change is told
         self.undo_stack = QUndoStack(self)
         self.versions: dict[tuple[str, object], int | None] = {}  # see commands.Change.version
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -78,7 +81,42 @@ class PatientSession(QObject):
         """Tell every view what changed (commands call this from ``redo`` and ``undo``)."""
         if what.patient or what.everything:
             self.patient = self.store.patient(self.patient_id)
-        self.changed.emit(what)
+        outer = self._told
+        self._told = {}
+        try:
+            self.changed.emit(what)
+        finally:
+            self._told = None if outer is None else {}  # a change told inside another: read again
+
+    def _shared(self, key: object, read: Callable[[], Any]) -> Any:
+        """``read()``; while a change is being told, once for all the views told of it."""
+        if self._told is None:
+            return read()
+        if key not in self._told:
+            self._told[key] = read()
+        return self._told[key]
+
+    def stored_week(self, week: date) -> WeeklyEntry | None:
+        """``week`` as stored."""
+        found: WeeklyEntry | None = self._shared(week, lambda: self.store.entry(self.patient_id, week))
+        return found
+
+    def stored_plan(self) -> MaintenancePlan:
+        plan: MaintenancePlan = self._shared("plan", lambda: self.store.maintenance(self.patient_id))
+        return plan
+
+    def stored_activities(self) -> list[Activity]:
+        """Every activity of the patient, archived ones too."""
+        read = self._shared(
+            "activities", lambda: self.store.activities(self.patient_id, include_archived=True)
+        )
+        return list(read)
+
+    def stored_goals(self) -> list[Goal]:
+        return list(self._shared("goals", lambda: self.store.goals(self.patient_id)))
+
+    def stored_thresholds(self) -> dict[str, float]:
+        return dict(self._shared("thresholds", lambda: self.store.thresholds(self.patient_id)))
 
     def refused(self, problem: ChangedMeanwhile) -> None:
         """An undo or redo was refused: the row it would write was changed by someone else meanwhile.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -49,3 +50,22 @@ def chart(qtbot: QtBot) -> MarkerChart:
 def week_fixture() -> Callable[[int], date]:
     """``week(i)``: the Monday i weeks after the first week the test series start on."""
     return week
+
+
+def chart_state(chart: MarkerChart) -> tuple[Any, ...]:
+    """Everything a chart shows, read back (pixels aside): to compare two charts."""
+    return (
+        chart.plotted_points(),
+        chart.line_segments(),
+        chart.gap_after(),
+        chart.rolling_mean_points(),
+        chart.trend_line(),
+        chart.goal_lines(),
+        chart.goal_marks(),
+        chart.event_lines(),
+        chart.band(),
+        chart.x_range(),
+        chart.y_range(),
+        chart.accessibleDescription(),
+        [chart.tooltip_at(i) for i in range(len(chart.plotted_points()[0]))],
+    )

@@ -791,12 +791,16 @@ class MainWindow(QMainWindow):
         ``read``: the patient's activities and thresholds as the dashboard has just read them."""
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         pid = self.patient.id
-        self.watch_notice.show_alerts(
-            self.store.maintenance(pid),
-            entries,
-            read.activities if read else self.store.activities(pid, include_archived=True),
-            read.thresholds if read else self.store.thresholds(pid),
-        )
+        session = self.session if self.session is not None and self.session.patient_id == pid else None
+        if read is not None:
+            activities, thresholds = read.activities, read.thresholds
+        elif session is not None:  # the reads the other views told of this change share
+            activities, thresholds = session.stored_activities(), session.stored_thresholds()
+        else:
+            activities = self.store.activities(pid, include_archived=True)
+            thresholds = self.store.thresholds(pid)
+        plan = session.stored_plan() if session is not None else self.store.maintenance(pid)
+        self.watch_notice.show_alerts(plan, entries, activities, thresholds)
         self._place_watch_notice()
 
     def _place_watch_notice(self) -> None:

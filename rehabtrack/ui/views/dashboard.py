@@ -121,6 +121,12 @@ class WrappingDelegate(QStyledItemDelegate):
     """Row heights for word-wrapped cells of a tree: Qt measures a tree's rows without the column's
     width, so a long sentence would get one line and be cut off with "…" instead of wrapping."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Each cell's size by everything it depends on: the tree asks again for every row whenever a
+        # column is fitted to its contents (every change of a goal's text), mostly for the same texts.
+        self._sizes: dict[tuple[object, ...], QSize] = {}
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         view = self.parent()
         # Only the last column, which stretches: the others are as wide as their text.
@@ -128,7 +134,21 @@ class WrappingDelegate(QStyledItemDelegate):
             option = QStyleOptionViewItem(option)
             width = view.columnWidth(index.column())
             option.rect = QRect(0, 0, max(width, 1), 1)  # a valid rect: the style wraps text to its width
-        return super().sizeHint(option, index)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        key = (
+            index.column(),
+            index.data(Qt.ItemDataRole.DisplayRole),
+            font.key() if font is not None else None,
+            option.font.key(),  # type: ignore[attr-defined]
+            option.rect.size(),  # type: ignore[attr-defined]
+            int(option.features.value),  # type: ignore[attr-defined]
+        )
+        found = self._sizes.get(key)
+        if found is None:
+            if len(self._sizes) > 2048:
+                self._sizes.clear()
+            found = self._sizes[key] = super().sizeHint(option, index)
+        return QSize(found)
 
 
 class GoalsPanel(QTreeWidget):
@@ -186,22 +206,20 @@ class GoalsPanel(QTreeWidget):
         for i in range(self.topLevelItemCount()):
             head = self.topLevelItem(i)
             assert head is not None
-            changed = False
+            changed: list[QTreeWidgetItem] = []
             model.blockSignals(True)
             try:
                 for j in range(head.childCount()):
                     item = head.child(j)
                     assert item is not None
                     goal = item.data(0, Qt.ItemDataRole.UserRole)
-                    if isinstance(goal, Goal) and goal.marker in keys:
-                        changed = self._show_row(item, goal, data) or changed
+                    if isinstance(goal, Goal) and goal.marker in keys and self._show_row(item, goal, data):
+                        changed.append(item)
             finally:
                 model.blockSignals(False)
-            if changed:  # one notice for the group's rows (the view, screen readers)
-                first, last = head.child(0), head.child(head.childCount() - 1)
-                assert first is not None and last is not None
+            if changed:  # one notice for the rows whose text changed (the view, screen readers)
                 model.dataChanged.emit(
-                    self.indexFromItem(first, 0), self.indexFromItem(last, len(self.COLUMNS) - 1)
+                    self.indexFromItem(changed[0], 0), self.indexFromItem(changed[-1], len(self.COLUMNS) - 1)
                 )
 
     def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> bool:
@@ -575,7 +593,7 @@ class Dashboard(QWidget):
             return  # the patient's name or maintenance plan: nothing the dashboard shows
         groups = self.data.chart_groups
         first = self.data.first_week()
-        touched = self.data.apply(changed, self.store)
+        touched = self.data.apply(changed, self.store, self.session.stored_week)
         if touched is None:
             self.refresh()
             return

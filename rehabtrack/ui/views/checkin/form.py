@@ -131,7 +131,7 @@ class CheckInForm(QWidget):
         no longer something Ctrl+Z undoes in the field."""
         self._loading = True
         try:
-            self._plan = self.store.maintenance(self.patient_id)
+            self._plan = self.session.stored_plan()
             self._loaded = next((e for e in self._entries if e.week == self._week), None)
             if self._loaded is not None and self._shows_rows_of(self._loaded):
                 self._fill_values(self._loaded)
@@ -603,7 +603,7 @@ class CheckInForm(QWidget):
         if [row.key() if row.tracked else None for row in self._rom_rows] != keys:
             return False
         rated = {r.activity_id for r in entry.activities}
-        stored = self.store.activities(self.patient_id, include_archived=True)
+        stored = self.session.stored_activities()
         return [a for a in stored if not a.archived or a.id in rated] == self._activities
 
     def _fill_values(self, entry: WeeklyEntry) -> None:
@@ -634,7 +634,7 @@ class CheckInForm(QWidget):
             for tracked in template.movements if template else ():
                 for side in sides_for(tracked.joint, tracked.side, patient.affected_side):
                     keys.append((tracked.joint, side, tracked.movement, tracked.mode))
-        for goal in self.store.goals(self.patient_id):
+        for goal in self.session.stored_goals():
             if goal.status == GoalStatus.ACTIVE and goal.marker.startswith("rom/"):
                 _, joint, side_text, movement, mode = goal.marker.split("/")
                 keys.append((joint, Side(side_text), movement, RomMode(mode)))
@@ -690,7 +690,7 @@ class CheckInForm(QWidget):
         rated_ids = {r.activity_id for r in rated_in.activities} if rated_in else set()
         self._activities = [
             a
-            for a in self.store.activities(self.patient_id, include_archived=True)
+            for a in self.session.stored_activities()
             if not a.archived or a.id in ratings or a.id in rated_ids
         ]
         grid.addWidget(
@@ -968,7 +968,7 @@ class CheckInForm(QWidget):
 
     def _week_changed(self, week: date) -> None:
         unsaved = week != self._week and self.has_unsaved_changes()
-        put_week(self._entries, week, self.store.entry(self.patient_id, week))  # only that week is read
+        put_week(self._entries, week, self.session.stored_week(week))  # only that week is read
         if not unsaved:
             self._week = week
             self._show_stored()
