@@ -11,6 +11,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rehabtrack import __version__
+from rehabtrack.ui.shell import import_check
+
+import_check.speed_up()  # before the rest of the app and its libraries are imported
 
 if TYPE_CHECKING:
     from rehabtrack.ui.settings import Settings
