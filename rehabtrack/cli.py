@@ -168,9 +168,19 @@ def _database(args: argparse.Namespace) -> str | None:
     return resolve_database(args.database, args.data_dir)
 
 
-def _open_store(args: argparse.Namespace) -> Store:
-    from rehabtrack.storage.paths import open_data
+def _open_store(args: argparse.Namespace, *, existing: bool = False) -> Store:
+    """The store the arguments name. ``existing``: a command that only reads refuses a data folder
+    holding no database (a mistyped --data-dir) instead of creating an empty one there."""
+    from rehabtrack.storage.paths import open_data, resolve_data_dir
+    from rehabtrack.storage.store import DATABASE_NAME
 
+    if existing and not args.demo and _database(args) is None:
+        folder = resolve_data_dir(args.data_dir)
+        if not (folder / DATABASE_NAME).exists():
+            raise CommandError(
+                f"there is no RehabTrack database in {folder} (is the folder's name right?); "
+                "nothing was created."
+            )
     return open_data(args.data_dir, args.demo, _database(args))
 
 
@@ -216,7 +226,7 @@ def _export(args: argparse.Namespace) -> int:
         raise CommandError(f"{fhir_only[0]} works with --format fhir only.")
     if args.format == "fhir":
         return _export_fhir(args)
-    store = _open_store(args)
+    store = _open_store(args, existing=True)
     if args.format == "bundle":
         return _export_bundle(args, store)
     ids = [p.id for p in _patients(store, args.patient) if p.id is not None]
@@ -273,7 +283,7 @@ def _export_fhir(args: argparse.Namespace) -> int:
             identifier = parse_subject_identifier(args.subject_identifier)
         except ValueError as exc:
             raise CommandError(f"--subject-identifier: {exc}.") from None
-    store = _open_store(args)
+    store = _open_store(args, existing=True)
     try:
         patients = _patients(store, args.patient)
         if len(patients) != 1 or patients[0].id is None:
@@ -379,7 +389,7 @@ def _report(args: argparse.Namespace) -> int:
 
     try:
         request = check_request(args.out, args.patient, args.start, args.end, args.paper)
-        store = _open_store(args)
+        store = _open_store(args, existing=True)
         try:
             patient, pages = run_report(store, request)
         finally:

@@ -164,8 +164,9 @@ class PostgresServer:
 
         with psycopg.connect(f"dbname={name}", autocommit=True) as conn:
             conn.execute(  # whatever the test left connected (a store it did not close)
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # (not autovacuum: a superuser's)
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
             )
             found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             tables = {r[0] for r in found}

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rehabtrack import __version__
 
 
@@ -120,3 +122,27 @@ def test_import_lists_conflicts_keeps_the_stored_values_unless_told_and_never_er
         "sleep_hours": "7",
         "notes": "slept well",
     }
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("csv", "weeks.csv"), ("bundle", "all.json"), ("fhir", "record.json"), ("pdf", "p.pdf")]
+)
+def test_an_output_name_that_is_a_link_writes_the_file_it_points_to(
+    tmp_path: Path, fmt: str, name: str
+) -> None:
+    """A person who keeps ``progress.pdf`` as a link into a synced folder finds the synced file new and the
+    link still a link."""
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    (synced / name).write_text("last week's")
+    link = tmp_path / name
+    link.symlink_to(synced / name)
+    if fmt == "pdf":
+        out = _run("--demo", "report", "--out", str(link))
+    else:
+        out = _run("--demo", "export", "--format", fmt, "--out", str(link), "--patient", "Margaret Demo")
+    assert out.returncode == 0, out.stderr
+    assert link.is_symlink() and link.resolve() == synced / name
+    assert (synced / name).read_bytes() != b"last week's"
+    assert (synced / name).stat().st_size > 1000
+    assert [p.name for p in synced.iterdir()] == [name]  # no temporary file left beside it

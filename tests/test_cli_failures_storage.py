@@ -368,3 +368,30 @@ def test_restoring_a_folder_names_the_folder(tmp_path: Path) -> None:
     before = _sha(path)
     line = assert_refused(run(data, "restore", str(data / "backups")), "is a folder; give one backup file")
     assert str(data / "backups") in line and _sha(path) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--out", "{out}/weeks.csv"],
+        ["export", "--format", "bundle", "--out", "{out}/all.json"],
+        ["export", "--format", "fhir", "--out", "{out}/record.json"],
+        ["report", "--out", "{out}/progress.pdf"],
+        ["backup"],
+    ],
+    ids=["csv", "bundle", "fhir", "report", "backup"],
+)
+def test_a_mistyped_data_folder_is_named_and_nothing_is_created(tmp_path: Path, command: list[str]) -> None:
+    """A command that reads the records, given a folder holding none (a typo), says so: it creates no empty
+    database a person would later take for their own, and writes no file."""
+    real = tmp_path / "RehabTrack"
+    csv_file = tmp_path / "weeks.csv"
+    csv_file.write_text(CSV)
+    assert run(real, "import", str(csv_file), "--patient", "Ann").returncode == 0
+    typo = tmp_path / "RehabTrak"
+    out = tmp_path / "out"
+    out.mkdir()
+    line = assert_refused(run(typo, *(a.format(out=out) for a in command)), str(typo))
+    assert "database" in line
+    assert not typo.exists()
+    assert list(out.iterdir()) == []

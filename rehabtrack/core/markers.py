@@ -8,9 +8,10 @@ watch are all built from it; nothing else states these facts.
 
 Adding a weekly marker ("swelling, 0–10, lower is better") takes three things:
 
-1. its ``Marker(...)`` entry in ``WEEKLY_MARKERS`` below: key, label, range, unit, direction, anchors,
-   group, ``short_title``, ``threshold`` (a published MCID as ``Threshold(value, unit, source,
-   cite=...)``, or a clinic convention made with ``convention(...)``) and ``watched``;
+1. its ``Marker(...)`` entry in ``WEEKLY_MARKERS`` below: key, label, range, unit (and its ``ucum``
+   code), direction, anchors, group, ``short_title``, ``threshold`` (a published MCID as
+   ``Threshold(value, unit, source, cite=...)``, or a clinic convention made with ``convention(...)``)
+   and ``watched``;
 2. an Alembic migration in ``storage/migrations/versions/`` that adds its column to ``weekly_entry``
    (with the CHECK constraint ``storage/tables.py`` builds from this table), and ``HEAD_REVISION`` in
    ``storage/engine.py`` set to it; ``tests/storage/test_migrations.py`` names the missing column until
@@ -46,6 +47,7 @@ class Marker:
     short_title: str = ""  # the PDF's column heading: "Pain (0–10)"
     threshold: Threshold | None = None  # the meaningful change; None: never judged
     watched: bool = False  # followed by the recurrence watch in the maintenance phase
+    ucum: str = ""  # the unit's UCUM code, as a health record (FHIR) states it: "min", "{score}", "/wk"
 
     def __post_init__(self) -> None:
         # A threshold is about its marker: its label defaults to the marker's, and a therapist may set a
@@ -92,6 +94,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             "people recall how long morning stiffness lasted to about the nearest 5 minutes",
         ),
         watched=True,
+        ucum="min",
     ),
     Marker(
         "stiffness_severity",
@@ -112,6 +115,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             _ONE_STEP,
         ),
         watched=True,
+        ucum="{score}",
     ),
     Marker(
         "flareup_count",
@@ -130,6 +134,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             "one flare-up, the smallest change a count can show",
         ),
         watched=True,
+        ucum="/wk",
     ),
     Marker(
         "flareup_worst",
@@ -153,6 +158,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             _ONE_STEP,
         ),
         watched=True,
+        ucum="{score}",
     ),
     Marker(
         "pain",
@@ -177,6 +183,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             relative=30.0,  # Farrar: "2 points or 30 %"
         ),
         watched=True,
+        ucum="{score}",
     ),
     Marker(
         "sleep_hours",
@@ -196,6 +203,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             0.25,
             "people recall their average sleep to about a quarter of an hour",
         ),
+        ucum="h",
     ),
     Marker(
         "sleep_quality",
@@ -214,6 +222,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             1,
             _ONE_STEP,
         ),
+        ucum="{score}",
     ),
     Marker(
         "nights_woken",
@@ -232,6 +241,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
             1,
             "one night, the smallest change a count can show",
         ),
+        ucum="/wk",
     ),
     Marker(
         "exercise_days_done",
@@ -242,6 +252,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
         group="Home exercises",
         chart=False,
         short_title="Exercise days done",
+        ucum="/wk",
     ),
     Marker(
         "exercise_days_prescribed",
@@ -252,6 +263,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
         group="Home exercises",
         chart=False,
         short_title="Exercise days set",
+        ucum="/wk",
     ),
     Marker(
         "sessions_attended",
@@ -262,6 +274,7 @@ WEEKLY_MARKERS: tuple[Marker, ...] = (
         group="Therapy",
         chart=False,
         short_title="Sessions",
+        ucum="/wk",
     ),
 )
 

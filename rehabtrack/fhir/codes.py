@@ -44,20 +44,8 @@ CATEGORIES = frozenset({"survey", "exam"})  # of OBSERVATION_CATEGORY
 
 # Units: UCUM code -> the unit as a person reads it.
 UNITS = {"min": "min", "h": "h", "deg": "°", "{score}": "score", "/wk": "per week", "%": "%"}
-MARKER_UNITS = {
-    "stiffness_minutes": "min",
-    "stiffness_severity": "{score}",
-    "flareup_count": "/wk",
-    "flareup_worst": "{score}",
-    "pain": "{score}",
-    "sleep_hours": "h",
-    "sleep_quality": "{score}",
-    "nights_woken": "/wk",
-    "exercise_days_done": "/wk",
-    "exercise_days_prescribed": "/wk",
-    "sessions_attended": "/wk",
-}
-assert set(MARKER_UNITS) == {m.key for m in WEEKLY_MARKERS}, "every weekly marker needs a unit"
+MARKER_UNITS = {m.key: m.ucum for m in WEEKLY_MARKERS}  # core/markers.py states each
+assert set(MARKER_UNITS.values()) <= set(UNITS), "every weekly marker's UCUM unit has a reading"
 
 # LOINC 72514-3, Long Common Name "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (the
 # LOINC table; the same code and name are used for 0-10 pain scores in published FHIR implementation

@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
+from rehabtrack.storage import audit
+
 Step = Callable[[Connection], None]
 
 # In order; each step is one module's ``install``.
-STEPS: tuple[Step, ...] = ()
+STEPS: tuple[Step, ...] = (audit.install,)
 
 
 def apply(conn: Connection) -> None:

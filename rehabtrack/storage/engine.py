@@ -28,7 +28,7 @@ HEAD_REVISION = "0006"  # newest migration; tests/storage/test_migrations.py kee
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Engine:
+def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit: bool = False) -> Engine:
     """An engine on ``path``. ``read_only`` opens it so that it can be read but never written
     (a read-only file or folder): saves then raise ReadOnlyDatabase and nothing else changes.
     ``wal=False`` leaves the journal mode as the file has it (an upgrade of an old file in rollback
@@ -36,7 +36,10 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Eng
 
     Every transaction starts with an explicit BEGIN (the pattern of SQLAlchemy's SQLite dialect
     documentation): Python's sqlite3 opens none before CREATE or ALTER TABLE, so without it each
-    statement of a schema change would commit on its own and a crash would leave half a schema."""
+    statement of a schema change would commit on its own and a crash would leave half a schema.
+
+    ``audit``: every connection records each write to a patient table in the audit record, in the
+    write's own transaction (storage.audit; the Store's engine, never a migration's)."""
     # hide_parameters: names, notes and marker values never reach a log or an error message.
     options: dict[str, Any] = {"echo": False, "hide_parameters": True}
     if read_only:
@@ -59,6 +62,8 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Eng
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed save survives a power cut (NORMAL may roll it back in WAL mode).
             cursor.execute("PRAGMA synchronous=FULL")
+        if audit and not read_only:
+            _audit_writes(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -72,6 +77,17 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True) -> Eng
             raise problem from context.original_exception
 
     return engine
+
+
+def _audit_writes(cursor: sqlite3.Cursor) -> None:
+    """Create this connection's audit triggers (temporary: the file itself is left as it is)."""
+    found = cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_entry'")
+    if found.fetchone() is None:
+        return  # a schema older than 0006 has no audit record (it is upgraded before any write)
+    from rehabtrack.storage.audit import local_actor, sqlite_triggers
+
+    for statement in sqlite_triggers(local_actor()):
+        cursor.execute(statement)
 
 
 def save_problem(path: Path, exc: BaseException) -> CannotSave | None:

@@ -14,9 +14,12 @@ def write_atomically(path: Path, data: bytes) -> None:
     The bytes go to a temporary file in the same folder, are flushed to the disk, and only then take
     the name: on a full disk (or any failure) ``path`` keeps what it held before, and no empty or
     half-written file is left behind. OSError says why. A file the user made read-only is not replaced
-    (the rename would replace it whatever its permissions, and root's writes ignore them).
+    (the rename would replace it whatever its permissions, and root's writes ignore them). A symbolic
+    link (a report kept in a synced folder, say) is followed: the file it points to is written.
     """
     path = Path(path)
+    if path.is_symlink():  # the file the link points to takes the bytes; the link stays a link
+        path = Path(os.path.realpath(path))
     if path.is_file() and not path.stat().st_mode & 0o222:
         raise PermissionError(errno.EACCES, "the file is read-only; it was left as it was", str(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)  # mode 0600

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
+from rehabtrack.core.history import AuditEntry
 from rehabtrack.core.imports import (
     PROFILE_FIELDS,
     PROFILE_LABELS,
@@ -80,6 +81,7 @@ from rehabtrack.storage.lock import DataDirLock
 from rehabtrack.storage.tables import (
     ActivityRatingRow,
     ActivityRow,
+    AuditRow,
     EventRow,
     GoalRow,
     MeasureItemRow,
@@ -135,7 +137,7 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
             _daily_backup(data_dir, keep_backups)
         if writable and revision != db.HEAD_REVISION:
             _upgrade(path, revision, keep_backups)
-        engine = db.make_engine(path, read_only=not writable)
+        engine = db.make_engine(path, read_only=not writable, audit=True)
         if writable:
             with engine.connect():  # switches the file to WAL; a full or read-only disk says so here
                 pass
@@ -660,6 +662,20 @@ class Store:
             row.updated_at = _now()
             s.add(row)
         return plan
+
+    # Who changed what ------------------------------------------------------------------------------
+
+    def audit_entries(
+        self, patient_id: int, limit: int | None = None, before: int | None = None
+    ) -> list[AuditEntry]:
+        """The audit record of a patient's rows, newest first: at most ``limit`` rows, those older than the
+        row ``before`` (an id) for the next page. Written by the database itself (storage.audit)."""
+        with self._session() as s:
+            query = select(AuditRow).where(col(AuditRow.patient_id) == patient_id)
+            if before is not None:
+                query = query.where(col(AuditRow.id) < before)
+            rows = s.exec(query.order_by(col(AuditRow.id).desc()).limit(limit))
+            return [_audit(row) for row in rows]
 
 
 ENTRY_T, ROM_T, RATING_T = (
@@ -1275,6 +1291,13 @@ def _goal(row: GoalRow) -> Goal:
 
 def _event(row: EventRow) -> Event:
     return Event(row.day, EventKind(row.kind), row.text, row.id)
+
+
+def _audit(row: AuditRow) -> AuditEntry:
+    at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=UTC)
+    return AuditEntry(
+        at, row.actor, row.table_name, row.row_id, row.patient_id, row.action, row.old, row.new, row.id
+    )
 
 
 def _measure(row: MeasureResultRow, items: list[MeasureItemRow]) -> MeasureResult:

@@ -15,6 +15,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import QDate, QDynamicPropertyChangeEvent, QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QAccessible, QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -186,6 +187,12 @@ class DateField(QDateEdit):
     def setDate(self, day: QDate) -> None:  # noqa: N802 (Qt's name)
         super().setDate(day)
         self._publish_value()  # also when the caller blocked dateChanged
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt's names)
+        """Tab leaves the field, as in every other field: a date edit would step through its day, month
+        and year first, three presses per date for a person using the keyboard. Typing moves on from the
+        day to the month by itself; the arrow keys move between them."""
+        return QAbstractSpinBox.focusNextPrevChild(self, next)
 
     def setMinimumDate(self, day: QDate) -> None:  # noqa: N802 (Qt's name)
         super().setMinimumDate(day)

@@ -102,6 +102,27 @@ def test_a_markers_verdicts_use_the_tables_threshold(m: Marker) -> None:
         assert found.most == m.high
 
 
+def test_no_other_file_keeps_a_table_keyed_by_weekly_marker() -> None:
+    """A fixed mapping from marker keys to some fact of each (a unit, a label, a range) is a second table
+    that drifts: the FHIR units were one. Every such fact is a field of the marker in core/markers.py."""
+    keys = {m.key for m in WEEKLY_MARKERS}
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict) and all(isinstance(v, ast.Constant) for v in node.values):
+                named = {k.value for k in node.keys if isinstance(k, ast.Constant) and k.value in keys}
+                if len(named) >= 3:
+                    found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert found == []
+
+
+def test_every_weekly_marker_states_its_ucum_unit() -> None:
+    from rehabtrack.fhir.codes import UNITS
+
+    for m in WEEKLY_MARKERS:
+        assert m.ucum in UNITS, m.key
+
+
 def test_every_charted_marker_is_judged_and_has_a_short_title() -> None:
     for m in ALL_MARKERS:
         assert m.short_title, m.key

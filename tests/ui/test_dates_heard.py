@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QDateEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDateEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from rehabtrack.charts.theme import LIGHT
@@ -62,14 +62,12 @@ def shown(qtbot: QtBot, widget: QWidget) -> list[QDateEdit]:
     return fields
 
 
-def test_every_date_field_on_every_screen_is_heard_as_its_date(
-    qtbot: QtBot, demo_store: Store, today: date
-) -> None:
+def _every_screen_with_dates(demo_store: Store, today: date) -> list[QWidget]:
     [patient] = demo_store.patients()
     assert patient.id is not None
     questionnaires = QuestionnairesView(PatientSession.open(demo_store, patient.id, today))
     questionnaires.open_form("LEFS")
-    screens: list[QWidget] = [
+    return [
         ReportDialog(demo_store, patient.id, today, paper="a4"),
         EventDialog(PatientSession.open(demo_store, patient.id, today)),
         GoalDialog(
@@ -80,8 +78,13 @@ def test_every_date_field_on_every_screen_is_heard_as_its_date(
         SessionView(PatientSession.open(demo_store, patient.id, today), LIGHT),
         CheckInForm(PatientSession.open(demo_store, patient.id, today)),
     ]
+
+
+def test_every_date_field_on_every_screen_is_heard_as_its_date(
+    qtbot: QtBot, demo_store: Store, today: date
+) -> None:
     heard = 0
-    for screen in screens:
+    for screen in _every_screen_with_dates(demo_store, today):
         for field in shown(qtbot, screen):
             assert_date_heard(field)
             heard += 1
@@ -142,3 +145,26 @@ def test_the_latest_allowed_date_is_in_the_description_and_survives_an_error(
     assert f"Latest {latest}." in interface_of(form.picker).text(DESCRIPTION)
     label.clear()
     assert interface_of(form.picker).text(DESCRIPTION) == own
+
+
+def test_one_tab_leaves_every_date_field_and_one_shift_tab_comes_back(
+    qtbot: QtBot, demo_store: Store, today: date
+) -> None:
+    """A date is one field: Tab does not step through its day, month and year first."""
+    left = 0
+    for screen in _every_screen_with_dates(demo_store, today):
+        screen.activateWindow()
+        for field in shown(qtbot, screen):
+            if not field.isVisibleTo(screen):  # the session view's compare periods: hidden until asked
+                continue
+            field.setEnabled(True)  # the report's and the goal's dates wait for a choice first
+            field.setFocus()
+            qtbot.waitUntil(lambda field=field: field.hasFocus())  # type: ignore[misc]
+            qtbot.keyClick(field, Qt.Key.Key_Tab)
+            assert not field.hasFocus(), field.accessibleName()
+            after = QApplication.focusWidget()
+            assert after is not None
+            qtbot.keyClick(after, Qt.Key.Key_Backtab)
+            assert field.hasFocus(), field.accessibleName()
+            left += 1
+    assert left >= 7  # report 2, note 1, goal 1, questionnaire 1, discharge 1, week 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -13,6 +15,8 @@ from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.measure_series import measure_series
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.patient_session import PatientSession
+from rehabtrack.ui.settings import Preferences
+from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.views.questionnaires import QuestionnairesView
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -107,3 +111,34 @@ def test_maintenance_offer_and_recurrence_banner(qtbot: QtBot, demo_store: Store
     assert demo_store.maintenance(pid) == MaintenancePlan(today, 4, today) == plan
     assert view.end_maintenance_button.isVisible() and "every 4 weeks" in view.maintenance_label.text()
     assert not view.alerts.isVisible()  # no check-in since: nothing to warn about
+
+
+@pytest.mark.parametrize("scale", [175, 200])
+def test_every_score_and_its_change_is_read_whole_at_large_text(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, scale: int
+) -> None:
+    """At 1366×768 with large text, no word of the scores table is cut or elided: each column is at least as
+    wide as its longest word and its heading, and the change sentence wraps in its column."""
+    window = main_window(demo_store, size=(1366, 768))
+    window.desktop.apply(Preferences(font_scale=scale))
+    window.tabs.setCurrentWidget(window.questionnaires)
+    qtbot.wait(50)
+    table = window.questionnaires.ensure().history
+    model = table.model()
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    assert model.rowCount() > 0
+    for column in range(model.columnCount()):
+        width = header.sectionSize(column)
+        heading = str(model.headerData(column, Qt.Orientation.Horizontal))
+        assert header.fontMetrics().horizontalAdvance(heading) < width, heading
+        for row in range(model.rowCount()):
+            text = str(model.index(row, column).data())
+            for word in text.split():
+                assert metrics.horizontalAdvance(word) < width, (scale, word, width)
+            # on one line, or wrapped in as many lines as its row's height holds (the cell's margins:
+            # 3 pixels a side)
+            room = width - 6
+            lines = metrics.boundingRect(0, 0, room, 10_000, Qt.TextFlag.TextWordWrap, text)
+            fits = metrics.horizontalAdvance(text) <= room or lines.height() <= table.rowHeight(row)
+            assert fits, (scale, text, width, table.rowHeight(row))

@@ -17,7 +17,9 @@ from rehabtrack.core.numbers import signed
 class MeasureHistoryModel(QAbstractTableModel):
     """Every score, newest first: date, questionnaire, score, change since the one before."""
 
-    HEADERS = ("Date", "Questionnaire", "Score", "Change since the one before")
+    HEADERS = ("Date", "Questionnaire", "Score", "Change")
+    # The header's whole words, for a tooltip and a screen reader: a header does not wrap.
+    HEADER_HINTS = ("", "", "", "Change since the one before")
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,8 +64,12 @@ class MeasureHistoryModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.HEADER_HINTS[section] or self.HEADERS[section]
         return None
 
     def rows(self) -> list[tuple[str, ...]]:

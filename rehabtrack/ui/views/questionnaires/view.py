@@ -223,10 +223,12 @@ class QuestionnairesView(QWidget):
         # A few rows: each grows to show its whole change sentence at any text size.
         self.history.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().sectionResized.connect(lambda *_: self.history.resizeRowsToContents())
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The change sentence takes the room left and wraps in it (rows grow to fit).
+        header.setSectionResizeMode(len(MeasureHistoryModel.HEADERS) - 1, QHeaderView.ResizeMode.Stretch)
         self._fit_history_columns()
         self._keep_room()
-        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.history.horizontalHeader().setStretchLastSection(True)
         right_layout.addWidget(self.history, 1)
         self.chart_title = GrowingLabel()
         right_layout.addWidget(self.chart_title)
@@ -357,7 +359,16 @@ class QuestionnairesView(QWidget):
         widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
         padding = metrics.averageCharWidth() * 2
         least = max(widest, metrics.horizontalAdvance("variation")) + padding
-        self.history.horizontalHeader().setMinimumSectionSize(least)
+        header = self.history.horizontalHeader()
+        header.setMinimumSectionSize(least)
+        # The stretched last column never gets less than a word: the table asks the splitter for the room
+        # of its other columns plus that word, and the page scrolls sideways before a word is cut.
+        used = sum(
+            max(header.sectionSizeFromContents(c).width(), self.history.sizeHintForColumn(c), least)
+            for c in range(model.columnCount() - 1)
+        )
+        scrollbar = self.history.verticalScrollBar().sizeHint().width()
+        self.history.setMinimumWidth(used + least + scrollbar + 2 * self.history.frameWidth())
 
     def close_form(self) -> None:
         if self.form is None:
