@@ -710,18 +710,33 @@ def _read_entries(
         where.append(entry_t.c.week <= last)
     if weeks is not None:
         where.append(entry_t.c.week.in_(weeks))
+    # The columns named and unpacked in order, not looked up by name: half the time for ten years.
     ids = sa.select(entry_t.c.id).where(*where).scalar_subquery()
-    rows = conn.execute(sa.select(entry_t).where(*where).order_by(entry_t.c.week)).all()
+    markers = [entry_t.c[key] for key in MARKER_KEYS]
+    query = sa.select(entry_t.c.id, entry_t.c.week, entry_t.c.notes, *markers).where(*where)
+    rows = conn.execute(query.order_by(entry_t.c.week)).all()
     rom: dict[int, list[RomReading]] = {}
     ratings: dict[int, list[ActivityRating]] = {}
     if rows:
-        rom_query = sa.select(rom_t).where(rom_t.c.entry_id.in_(ids)).order_by(rom_t.c.id)
-        for r in conn.execute(rom_query).all():
-            rom.setdefault(r.entry_id, []).append(_rom(r))
-        rating_query = sa.select(rating_t).where(rating_t.c.entry_id.in_(ids)).order_by(rating_t.c.id)
-        for a in conn.execute(rating_query).all():
-            ratings.setdefault(a.entry_id, []).append(_rating(a))
-    return [_entry(r, rom.get(r.id or 0, []), ratings.get(r.id or 0, [])) for r in rows]
+        c = rom_t.c
+        rom_query = sa.select(c.entry_id, c.joint, c.side, c.movement, c.degrees, c.mode)
+        for entry_id, joint, side, movement, degrees, mode in conn.execute(
+            rom_query.where(c.entry_id.in_(ids)).order_by(c.id)
+        ):
+            reading = RomReading(joint, _SIDES[side], movement, degrees, _MODES[mode])
+            rom.setdefault(entry_id, []).append(reading)
+        c = rating_t.c
+        rating_query = sa.select(c.entry_id, c.activity_id, c.rating, c.minutes)
+        for entry_id, activity_id, rating, minutes in conn.execute(
+            rating_query.where(c.entry_id.in_(ids)).order_by(c.id)
+        ):
+            ratings.setdefault(entry_id, []).append(ActivityRating(activity_id, rating, minutes))
+    entries = []
+    for entry_id, week, notes, *values in rows:
+        logged = {key: value for key, value in zip(MARKER_KEYS, values, strict=True) if value is not None}
+        found = tuple(rom.get(entry_id, ())), tuple(ratings.get(entry_id, ()))
+        entries.append(WeeklyEntry(week, logged, *found, notes, entry_id))
+    return entries
 
 
 def _changed(outcome: PatientOutcome, on_conflict: OnConflict) -> bool:
@@ -1263,24 +1278,9 @@ def _activity(row: ActivityRow | sa.Row[Any]) -> Activity:
     return Activity(row.name, Discipline(row.discipline), row.archived, row.id)
 
 
+# dict lookups, not Side(...): ten years of readings are thousands of rows
 _SIDES = {side.value: side for side in Side}
 _MODES = {mode.value: mode for mode in RomMode}
-
-
-def _rom(row: RomRow | sa.Row[Any]) -> RomReading:
-    # a dict lookup, not Side(...): ten years of readings are thousands of rows
-    return RomReading(row.joint, _SIDES[row.side], row.movement, row.degrees, _MODES[row.mode])
-
-
-def _rating(row: ActivityRatingRow | sa.Row[Any]) -> ActivityRating:
-    return ActivityRating(row.activity_id, row.rating, row.minutes)
-
-
-def _entry(
-    row: WeeklyEntryRow | sa.Row[Any], rom: list[RomReading], ratings: list[ActivityRating]
-) -> WeeklyEntry:
-    values = {key: getattr(row, key) for key in MARKER_KEYS if getattr(row, key) is not None}
-    return WeeklyEntry(row.week, values, tuple(rom), tuple(ratings), row.notes, row.id)
 
 
 def _goal(row: GoalRow | sa.Row[Any]) -> Goal:
