@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from rehabtrack import __version__
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from rehabtrack.core.model import Patient
     from rehabtrack.storage.store import Store
 
@@ -136,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
         "does it, never an ordinary start)",
     )
 
+    _clinic_parser(commands, after)
+
     commands.add_parser(
         "backup", parents=after, help="back up the database now (into the data folder's backups/)"
     )
@@ -157,6 +161,101 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _clinic_parser(commands: argparse._SubParsersAction, after: list[argparse.ArgumentParser]) -> None:  # type: ignore[type-arg]
+    clinic = commands.add_parser(
+        "clinic", help="therapists and care teams of a clinic server (for the server's owner)"
+    )
+    sub = clinic.add_subparsers(dest="clinic_command", required=True, metavar="COMMAND")
+    team = sub.add_parser("add-team", parents=after, help="make a care team")
+    team.add_argument("team", metavar="TEAM")
+    add = sub.add_parser(
+        "add-therapist", parents=after, help="a login for a therapist; prints a new password once"
+    )
+    add.add_argument("name", metavar="NAME", help="their login name (lower-case letters, digits, _)")
+    add.add_argument("--team", metavar="TEAM", help="the care team they join")
+    add.add_argument(
+        "--ask-password", action="store_true", help="type the password (twice) instead of a new one"
+    )
+    join = sub.add_parser("add-to-team", parents=after, help="a therapist joins another care team")
+    join.add_argument("name", metavar="NAME")
+    join.add_argument("team", metavar="TEAM")
+    remove = sub.add_parser(
+        "remove-therapist", parents=after, help="remove a therapist's login (their audit rows stay)"
+    )
+    remove.add_argument("name", metavar="NAME")
+    assign = sub.add_parser("assign", parents=after, help="put a patient in a care team")
+    assign.add_argument("patient", metavar="PATIENT", help="the patient's name or uid")
+    assign.add_argument("team", metavar="TEAM")
+    sub.add_parser("list", parents=after, help="the care teams, their therapists and patients")
+
+
+def _clinic(args: argparse.Namespace) -> int:
+    """``rehabtrack clinic …`` on the server's database, as its owner, all in one transaction."""
+    from rehabtrack.storage import clinic_roles as clinic
+    from rehabtrack.storage.store import open_server
+
+    database = None if args.demo else _database(args)
+    if database is None:  # the data folder's SQLite file has no logins or teams
+        raise CommandError(
+            "clinic commands are for a clinic server: give --database postgresql://HOST/DATABASE."
+        )
+    password = None
+    if args.clinic_command == "add-therapist":
+        clinic.check_role_name(args.name)
+        password = _typed_password() if args.ask_password else clinic.new_password()
+    store = open_server(database)
+    try:
+        with store.engine.begin() as conn:
+            said = _clinic_command(conn, args, password)
+    finally:
+        store.close()
+    print(said)
+    return 0
+
+
+def _clinic_command(conn: Connection, args: argparse.Namespace, password: str | None) -> str:
+    from rehabtrack.storage import clinic_roles as clinic
+
+    command = args.clinic_command
+    if command == "add-team":
+        clinic.add_team(conn, args.team)
+        return f"Care team '{args.team.strip()}' made."
+    if command == "add-therapist":
+        assert password is not None
+        clinic.add_therapist(conn, args.name, password, args.team)
+        team = f" in the care team '{args.team}'" if args.team else " (in no care team yet)"
+        shown = "" if args.ask_password else f" Their password (shown only now): {password}"
+        return f"Therapist {args.name} added{team}.{shown}"
+    if command == "add-to-team":
+        clinic.add_to_team(conn, args.name, args.team)
+        return f"{args.name} is now in the care team '{args.team}'."
+    if command == "remove-therapist":
+        clinic.remove_therapist(conn, args.name)
+        return f"Therapist {args.name} removed; the audit record of their changes stays."
+    if command == "assign":
+        name = clinic.assign(conn, args.patient, args.team)
+        return f"{name} is now in the care team '{args.team}'."
+    teams = clinic.teams(conn)
+    lines = [
+        f"{t.name}: {', '.join(t.therapists) or 'no therapists'}; {t.patients} patient(s)" for t in teams
+    ] or ["No care teams yet (rehabtrack clinic add-team NAME makes one)."]
+    placed = {name for t in teams for name in t.therapists}
+    if alone := [name for name in clinic.therapists(conn) if name not in placed]:
+        lines.append(f"In no care team: {', '.join(alone)}")
+    return "\n".join(lines)
+
+
+def _typed_password() -> str:
+    import getpass
+
+    first = getpass.getpass("Password for the new therapist: ")
+    if len(first) < 12:
+        raise CommandError("the password must have at least 12 characters. Nothing was changed.")
+    if getpass.getpass("The same password again: ") != first:
+        raise CommandError("the two passwords differ. Nothing was changed.")
+    return first
+
+
 def _database(args: argparse.Namespace) -> str | None:
     """The server address to open (--database, REHABTRACK_DATABASE_URL), None for the data folder."""
     from rehabtrack.storage.paths import resolve_database
@@ -176,11 +275,15 @@ def _open_store(args: argparse.Namespace, *, existing: bool = False) -> Store:
 
     if existing and not args.demo and _database(args) is None:
         folder = resolve_data_dir(args.data_dir)
-        if not (folder / DATABASE_NAME).exists():
+        try:
+            (folder / DATABASE_NAME).lstat()
+        except FileNotFoundError:
             raise CommandError(
                 f"there is no RehabTrack database in {folder} (is the folder's name right?); "
                 "nothing was created."
-            )
+            ) from None
+        except OSError:
+            pass  # a folder that cannot be looked into: opening it names the cause
     return open_data(args.data_dir, args.demo, _database(args))
 
 
@@ -435,6 +538,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "db":
             return _db_upgrade(args)
+        if args.command == "clinic":
+            return _clinic(args)
         if args.command in ("backup", "restore") and args.demo:
             raise CommandError(f"{args.command} works on your data folder, not with --demo.")
         if args.command in ("backup", "restore"):
@@ -447,7 +552,9 @@ def main(argv: list[str] | None = None) -> int:
             return _self_test(args)
         from rehabtrack.ui.shell.app import run_app
 
-        return run_app(data_dir=args.data_dir, demo=args.demo, database=_database(args))
+        _database(args)  # refuses --database with --data-dir or --demo
+        # only the address given (--database): the window reads the environment and Preferences itself
+        return run_app(data_dir=args.data_dir, demo=args.demo, database=args.database)
     except (CommandError, DatabaseProblem, ResourceProblem) as exc:
         return _fail(str(exc))
     except OSError as exc:  # the disk or the folder refused something the messages above do not name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -107,6 +108,23 @@ def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
         pytest.fail(f"the test used the network: {guard.attempts}")
 
 
+@pytest.fixture(autouse=True)
+def test_keyring(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Passwords go to a file of the test's own (tests/keyring_file.py), never to the system keyring,
+    in this process and in the command-line runs it starts."""
+    here = str(Path(__file__).parent)
+    path = tmp_path / "keyring.json"
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring_file.FileKeyring")
+    monkeypatch.setenv("REHABTRACK_TEST_KEYRING", str(path))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])))
+    if "keyring" in sys.modules:  # chosen already (by an earlier test): choose again
+        import keyring
+        from keyring_file import FileKeyring
+
+        keyring.set_keyring(FileKeyring())
+    return path
+
+
 @pytest.fixture
 def today() -> date:
     return TODAY
@@ -166,7 +184,8 @@ class PostgresServer:
             conn.execute(  # whatever the test left connected (a store it did not close)
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # (not autovacuum: a superuser's)
                 "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                "AND backend_type = 'client backend'"
+                "AND backend_type = 'client backend' "
+                "AND pg_has_role(usesysid, 'MEMBER')"  # a therapist's login (tests/storage) is ending itself
             )
             found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
             tables = {r[0] for r in found}

@@ -49,11 +49,15 @@ def test_bad_import_says_which_row_and_column(tmp_path: Path) -> None:
 
 
 def test_unknown_patient_is_named(tmp_path: Path) -> None:
+    csv_file = tmp_path / "ann.csv"
+    csv_file.write_text("week,pain\n2025-03-10,5\n")
+    made = _run("--data-dir", str(tmp_path / "data"), "import", str(csv_file), "--patient", "Ann")
+    assert made.returncode == 0, made.stderr
     out = _run(
         "--data-dir", str(tmp_path / "data"), "export", "--out", str(tmp_path / "x.csv"), "--patient", "Bob"
     )
     assert out.returncode != 0
-    assert "no patient named 'Bob'" in out.stderr
+    assert "no patient named 'Bob' (patients: Ann)" in out.stderr
 
 
 def test_a_file_that_is_not_ours_is_refused_unchanged(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from rehabtrack.core.instruments import INSTRUMENTS
 from rehabtrack.core.markers import ACTIVITY_RATING, ADHERENCE, WEEKLY_MARKERS
-from rehabtrack.core.numbers import MINUS, change_decimals, plain, signed_amount
+from rehabtrack.core.numbers import MINUS, plain, shown_change, signed_amount
 from rehabtrack.core.series import describe
 from rehabtrack.core.threshold import Threshold
 from rehabtrack.core.validation import Problem, range_problem
@@ -104,9 +104,13 @@ class Change:
 
     @property
     def decimals(self) -> int:
-        """Decimals the values and the change are shown with: 1, or 2 when one would hide which side
-        of the threshold the change is on."""
-        return change_decimals(abs(self.delta), self.threshold.value)
+        """Decimals the values and the change are shown with (core.numbers.shown_change)."""
+        return shown_change(self.before, self.after, self.threshold.value)[1]
+
+    @property
+    def shown_delta(self) -> float:
+        """The change as shown beside the two values: their difference as shown (shown_change)."""
+        return shown_change(self.before, self.after, self.threshold.value)[0]
 
     def describe(self) -> str:
         """A plain sentence, e.g. "Pain fell from 6.2 to 3.1 (−3.1 points): improved, more than the
@@ -120,7 +124,8 @@ class Change:
         else:
             verb = "rose" if self.delta > 0 else "fell"
             share = f", {self.percent_text}" if self.relative is not None and self.percent_text else ""
-            moved = f"{verb} from {before} to {after} ({signed_amount(self.delta, t.unit, decimals)}{share})"
+            change = signed_amount(self.shown_delta, t.unit, decimals)
+            moved = f"{verb} from {before} to {after} ({change}{share})"
         return f"{self.label} {moved}: {self.judgement()}"
 
     def judgement(self) -> str:

@@ -22,7 +22,7 @@ from rehabtrack.core.instruments import INSTRUMENTS, SERIES_PREFIX, Instrument, 
 from rehabtrack.core.meaningful_change import Change, classify_change, threshold_for
 from rehabtrack.core.measures import CopmProblem, classify, copm, gas, gas_range, score
 from rehabtrack.core.model import Activity, WeeklyEntry
-from rehabtrack.core.numbers import exact, format_value
+from rehabtrack.core.numbers import exact, plain, shown_change
 from rehabtrack.core.series import Point, Series, describe, series_for
 from rehabtrack.core.validation import InvalidInput, Problem
 
@@ -318,11 +318,21 @@ def answer_choices(inst: Instrument) -> list[tuple[int, str]]:
 def score_text(key: str, value: float) -> str:
     """A score as a patient reads it: "52/80", "20.5/100", "T-score 57.3"."""
     inst = instrument(key)
-    whole = inst.key == "LEFS"
-    number = format_value(value, "", whole)
+    number = plain(value, score_decimals(key))
     if inst.key == "GAS":
         return number
     return f"{number}/{exact(inst.high)}"
+
+
+def score_decimals(key: str) -> int:
+    """Decimals a score is shown with: the LEFS is a whole number, the others one decimal."""
+    return 0 if instrument(key).key == "LEFS" else 1
+
+
+def score_change(key: str, change: Change) -> tuple[float, int]:
+    """The change between two scores as the scores are shown (22.7 after 27.3 is −4.6, not the −4.5 of
+    22.73 − 27.27), and its decimals (core.numbers.shown_change)."""
+    return shown_change(change.before, change.after, change.threshold.value, score_decimals(key))
 
 
 def day_text(day: date, today: date | None = None) -> str:
@@ -360,11 +370,12 @@ def change_since(key: str, results: Sequence[MeasureResult], result: MeasureResu
     return classify(key, previous, value)
 
 
-def _moved(change: Change) -> str:
+def _moved(key: str, change: Change) -> str:
     if change.delta == 0:
         return "no change"
     word = "up" if change.delta > 0 else "down"
-    return f"{word} {format_value(abs(change.delta), '', False)}"
+    shown, decimals = score_change(key, change)
+    return f"{word} {plain(abs(shown), decimals)}"
 
 
 def _judgement(change: Change) -> str:
@@ -398,7 +409,7 @@ def score_message(result: MeasureResult, results: Sequence[MeasureResult], today
         elif change is None or before is None:
             text += f" — the first {name} score; the next one will be compared with it"
         else:
-            text += f" — {_moved(change)} since {day_text(before.taken, today)}: {_judgement(change)}"
+            text += f" — {_moved(key, change)} since {day_text(before.taken, today)}: {_judgement(change)}"
         parts.append(text)
     return ". ".join(parts) + "."
 

@@ -85,14 +85,39 @@ def signed_amount(delta: float, unit: str, decimals: int = 1) -> str:
     return f"{text[0]}{amount(abs(delta), unit, decimals)}"
 
 
-def change_decimals(size: float, threshold: float) -> int:
-    """Decimals to show a change of ``size`` with: 1, or 2 when one decimal would put it on the other
-    side of ``threshold`` than it is (1.96 against 2 must not read "2")."""
+def shown_change(
+    before: float, after: float, threshold: float, decimals: int | None = None
+) -> tuple[float, int]:
+    """The change from ``before`` to ``after`` as it is shown beside them, and the decimals to show all
+    three with, so a reader's own subtraction agrees: 6.5 → 2.25 reads "6.5 → 2.25 (−4.25)", never
+    "6.5 → 2.3 (−4.3)". One decimal when that is exact, else two. The shown change also stays on the
+    side of ``threshold`` (and of zero) the real one is on: 1.96 against 2 never reads "2". Values no
+    number of decimals makes exact (thirds) show the difference of the two values as shown.
+    ``decimals``: the values are shown with this many (a table column), so the change is their difference
+    as shown, unless that would misstate its side of the threshold."""
+    delta = after - before
 
-    def side(x: float) -> int:
-        return (x > threshold) - (x < threshold)
+    def side(x: float, line: float) -> int:
+        return (x > line) - (x < line)
 
-    return 1 if side(round_half_up(size, 1)) == side(size) else 2
+    def as_shown(decimals: int) -> float:
+        return round_half_up(round_half_up(after, decimals) - round_half_up(before, decimals), decimals)
+
+    def honest(shown: float) -> bool:
+        return side(shown, 0) == side(round(delta, 9), 0) and side(abs(shown), threshold) == side(
+            round(abs(delta), 9), threshold
+        )
+
+    if decimals is not None and honest(shown := as_shown(decimals)):
+        return shown, decimals
+    for places in (1, 2):
+        shown = as_shown(places)
+        if shown == round_half_up(delta, places) and honest(shown):
+            return shown, places
+    for places in (2, 3):
+        if honest(shown := as_shown(places)):
+            return shown, places
+    return round_half_up(delta, 3), 3
 
 
 def whole_percent(percent: float) -> str:

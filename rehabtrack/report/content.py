@@ -363,11 +363,12 @@ def _scale(key: str) -> str:
 
 def _change_text(change: Change) -> str:
     """ "24 → 58 (+34 points)"."""
-    before, after = format_value(change.before, ""), format_value(change.after, "")
+    decimals = change.decimals
+    before, after = plain(change.before, decimals), plain(change.after, decimals)
     if change.delta == 0:
         return f"{before} → {after} (no change)"
     share = f", {change.percent_text}" if change.relative is not None and change.percent_text else ""
-    return f"{before} → {after} ({signed_amount(change.delta, change.threshold.unit)}{share})"
+    return f"{before} → {after} ({signed_amount(change.shown_delta, change.threshold.unit, decimals)}{share})"
 
 
 def _measure_row(
@@ -469,7 +470,7 @@ def _change_row(series: Series) -> ChangeRow:
         measure=_measure(series),
         first=plain(change.before, decimals),
         last=plain(change.after, decimals),
-        change=signed_amount(change.delta, threshold.unit, decimals)
+        change=signed_amount(change.shown_delta, threshold.unit, decimals)
         + (f", {change.percent_text}" if change.relative is not None and change.percent_text else ""),
         # A verdict that rests on a clinic convention says so, unlike one on a published MCID.
         judgement=f"{change.direction}{threshold.tag() if change.meaningful else ''}",

@@ -17,6 +17,7 @@ The patient tables are derived from the schema: ``patient`` and every table with
 from __future__ import annotations
 
 import getpass
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -60,10 +61,19 @@ def _json(table: sa.Table, row: str) -> str:
     return f"json_object({pairs})"
 
 
+CLOCK = "audit_clock"
+
+
 def sqlite_triggers(actor: str) -> list[str]:
     """CREATE TEMP TRIGGER statements recording every insert, update and delete of a patient table on one
-    connection. An UPDATE that leaves a row as it was is not recorded (as on PostgreSQL)."""
-    statements = []
+    connection. An UPDATE that leaves a row as it was is not recorded (as on PostgreSQL).
+
+    Every row a transaction writes has the time the transaction began (``start_clock``), as PostgreSQL's
+    ``now()`` has: the rows of one save are told apart from the next save's by their time."""
+    statements = [
+        f"CREATE TEMP TABLE IF NOT EXISTS {CLOCK} (at TEXT)",
+        f"INSERT INTO {CLOCK} SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM {CLOCK})",
+    ]
     for table in patient_tables():
         for op, action in ACTIONS.items():
             row = "OLD" if op == "DELETE" else "NEW"
@@ -76,10 +86,17 @@ def sqlite_triggers(actor: str) -> list[str]:
                 f'AFTER {op} ON "{table.name}" {when} '
                 f"BEGIN INSERT INTO {AUDIT_TABLE} "
                 "(at, actor, table_name, row_id, patient_id, action, old, new) "
-                f"VALUES (strftime('%Y-%m-%d %H:%M:%f000', 'now'), {_quote(actor)}, {_quote(table.name)}, "
+                f"VALUES (coalesce((SELECT at FROM {CLOCK}), strftime('%Y-%m-%d %H:%M:%f000', 'now')), "
+                f"{_quote(actor)}, {_quote(table.name)}, "
                 f"{row_id}, {row}.{_patient_column(table)}, '{action}', {old}, {new}); END"
             )
     return statements
+
+
+def start_clock(conn: Connection) -> None:
+    """The time of the transaction ``conn`` just began, for its audit rows (SQLite)."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    conn.exec_driver_sql(f"UPDATE {CLOCK} SET at = ?", (now,))
 
 
 # PostgreSQL ----------------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection
 
-from rehabtrack.storage import audit
+from rehabtrack.storage import audit, clinic_roles
 
 Step = Callable[[Connection], None]
 
-# In order; each step is one module's ``install``.
-STEPS: tuple[Step, ...] = (audit.install,)
+# In order; each step is one module's ``install``. clinic_roles.hand_over stays last: it gives the owner
+# role whatever the migrations and the steps before it created.
+STEPS: tuple[Step, ...] = (clinic_roles.install, audit.install, clinic_roles.hand_over)
 
 
 def apply(conn: Connection) -> None:

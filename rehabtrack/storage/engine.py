@@ -63,12 +63,19 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
             # FULL: a committed save survives a power cut (NORMAL may roll it back in WAL mode).
             cursor.execute("PRAGMA synchronous=FULL")
         if audit and not read_only:
-            _audit_writes(cursor)
+            _record.info["audit"] = _audit_writes(cursor)
         cursor.close()
+        # SQLite's own lower() leaves non-ASCII letters as they are: a search for "émile" would miss
+        # "Émile", which PostgreSQL finds. Python's is the same for every letter.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
+        if conn.connection.info.get("audit"):
+            from rehabtrack.storage.audit import start_clock
+
+            start_clock(conn)
 
     @event.listens_for(engine, "handle_error")
     def _explain(context: ExceptionContext) -> None:
@@ -79,15 +86,21 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
     return engine
 
 
-def _audit_writes(cursor: sqlite3.Cursor) -> None:
-    """Create this connection's audit triggers (temporary: the file itself is left as it is)."""
+def _lower(text: object) -> object:
+    return text.lower() if isinstance(text, str) else text
+
+
+def _audit_writes(cursor: sqlite3.Cursor) -> bool:
+    """Create this connection's audit triggers (temporary: the file itself is left as it is). False for
+    a schema older than 0006, which has no audit record (it is upgraded before anything is written)."""
     found = cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_entry'")
     if found.fetchone() is None:
-        return  # a schema older than 0006 has no audit record (it is upgraded before any write)
+        return False
     from rehabtrack.storage.audit import local_actor, sqlite_triggers
 
     for statement in sqlite_triggers(local_actor()):
         cursor.execute(statement)
+    return True
 
 
 def save_problem(path: Path, exc: BaseException) -> CannotSave | None:

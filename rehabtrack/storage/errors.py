@@ -49,6 +49,11 @@ class DiskFull(CannotSave):
     pass
 
 
+class NotPermitted(CannotSave):
+    """A clinic server refused what this login may not do (row security, a right it lacks, a therapist in
+    no care team); nothing of it was written."""
+
+
 class ReadOnlyDatabase(CannotSave):
     pass
 
@@ -64,3 +69,15 @@ class BackupProblem(DatabaseProblem):
 class CannotOpen(DatabaseProblem):
     """The folder or the disk, not the data, keeps the database from being opened (a folder or a broken
     link where the file should be, another user's folder). Nothing was changed; no backup is offered."""
+
+
+class ConnectionProblem(DatabaseProblem):
+    """The database server could not be reached, refused the login or the certificate, or the connection
+    broke during a change: nothing was written, and trying again may work once the cause is fixed.
+
+    ``kind`` says which: "down", "password", "certificate" or "lost" (the window offers the clinic
+    server's preferences for a password or a certificate)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind

@@ -1,5 +1,7 @@
 """Where the user's data lives. One rule for the app and the command line: ``--data-dir``, then
-``REHABTRACK_DATA_DIR``, then the folder chosen in Preferences, then the platform's data folder.
+``REHABTRACK_DATA_DIR``, then the folder chosen in Preferences, then the platform's data folder. A clinic
+server is used instead with ``--database``, else REHABTRACK_DATABASE_URL, else the server chosen in
+Preferences (Clinic server, "use it when RehabTrack starts"), unless ``--data-dir`` names a folder.
 
 The folder chosen in Preferences and the number of backups to keep are kept in a small JSON file in
 the user's configuration folder (``choice_file()``), beside the app's other settings, so that the
@@ -37,10 +39,13 @@ class DataChoiceProblem(DatabaseProblem):
 @dataclass(frozen=True)
 class DataChoice:
     """What the user chose in Preferences about their data: ``folder`` ("" for the platform's data
-    folder) and how many backups to keep."""
+    folder), how many backups to keep, and a clinic server's address (never its password) with
+    whether to open it instead of the folder."""
 
     folder: str = ""
     backups_kept: int = DEFAULT_KEEP
+    server: str = ""
+    use_server: bool = False
 
 
 def default_data_dir() -> Path:
@@ -73,14 +78,17 @@ def read_choice(path: Path | None = None) -> DataChoice:
         data: Any = json.loads(text)
         folder = data.get("folder", "")
         kept = data.get("backups_kept", DEFAULT_KEEP)
+        server, use_server = data.get("server", ""), data.get("use_server", False)
         if not isinstance(folder, str) or type(kept) is not int or kept < 1:
             raise ValueError("folder must be text and backups_kept a whole number of at least 1")
+        if not isinstance(server, str) or not isinstance(use_server, bool):
+            raise ValueError("server must be text and use_server true or false")
     except (ValueError, AttributeError) as exc:
         raise DataChoiceProblem(
             f"The data folder chosen in Preferences cannot be read from {path} ({exc}). "
             "Choose the folder again in Edit → Preferences, or delete that file."
         ) from exc
-    return DataChoice(folder, kept)
+    return DataChoice(folder, kept, server, use_server)
 
 
 def save_choice(choice: DataChoice, path: Path | None = None) -> None:
@@ -89,7 +97,16 @@ def save_choice(choice: DataChoice, path: Path | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(
-        json.dumps({"folder": choice.folder, "backups_kept": choice.backups_kept}, indent=1) + "\n",
+        json.dumps(
+            {
+                "folder": choice.folder,
+                "backups_kept": choice.backups_kept,
+                "server": choice.server,
+                "use_server": choice.use_server,
+            },
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
     os.replace(partial, path)
@@ -146,12 +163,16 @@ def _my_uid() -> int:
 
 def resolve_database(cli_value: str | None = None, data_dir: str | None = None) -> str | None:
     """The PostgreSQL server address to open instead of a data folder: ``--database``, else
-    REHABTRACK_DATABASE_URL unless ``--data-dir`` names a folder. None: the data folder's file."""
+    REHABTRACK_DATABASE_URL, else the clinic server chosen in Preferences, unless ``--data-dir`` names
+    a folder. None: the data folder's file."""
     if cli_value:
         return cli_value
     if data_dir:
         return None
-    return os.environ.get(ENV_DATABASE_URL) or None
+    if os.environ.get(ENV_DATABASE_URL):
+        return os.environ[ENV_DATABASE_URL]
+    choice = read_choice()
+    return choice.server if choice.use_server and choice.server else None
 
 
 def open_data(data_dir: str | None = None, demo: bool = False, database: str | None = None) -> Store:

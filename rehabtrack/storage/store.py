@@ -10,7 +10,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -160,17 +160,19 @@ def open_store(data_dir: Path, *, keep_backups: int = DEFAULT_KEEP, read_only: b
         raise
 
 
-def open_server(address: str, *, upgrade: bool = False) -> Store:
+def open_server(address: str, *, upgrade: bool = False, password: str | None = None) -> Store:
     """Open the RehabTrack database on a PostgreSQL server, ``address`` as a person types it (see
     storage.server). Only ``upgrade`` (``rehabtrack db upgrade``, run by the database's owner) sets the
     schema up or upgrades it; an ordinary start on a database behind this RehabTrack raises SchemaBehind
     and changes nothing. No lock file and no file backups: the server serves several people at once,
     and its owner backs it up with ``pg_dump``. BadAddress, CannotOpen (the server cannot be reached),
-    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise."""
+    NotRehabTrackDatabase, NewerSchema or MigrationFailed otherwise; ConnectionProblem (a plain
+    message) when the server is down or refuses the login or its certificate fails. ``password``
+    replaces the one the system keyring holds (trying a password before it is saved)."""
     from rehabtrack.storage import server
 
     url = server.server_url(address)
-    engine = server.make_server_engine(url)
+    engine = server.make_server_engine(url, password)
     try:
         with engine.connect() as conn:
             revision = server.stored_revision(conn, url)
@@ -197,7 +199,8 @@ def open_server(address: str, *, upgrade: bool = False) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, None, location=server.shown(url))
+    reads = engine.execution_options(isolation_level="AUTOCOMMIT")  # see Store._reading
+    return Store(engine, None, location=server.shown(url), reads=reads)
 
 
 def _environment(data_dir: Path, exc: OSError) -> DatabaseProblem:
@@ -269,8 +272,10 @@ class Store:
         read_only: bool = False,
         *,
         location: str | None = None,
+        reads: Engine | None = None,
     ) -> None:
         self.engine = engine
+        self._reads = reads or engine  # what _reading uses
         self.path = path  # the SQLite file; None on a server
         self.location = location or str(path)  # what a message calls the database
         self.read_only = read_only  # opened read-only: reading works, a save raises ReadOnlyDatabase
@@ -285,6 +290,15 @@ class Store:
     @contextmanager
     def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session that only reads. On a server it opens no transaction of its own: each statement
+        reads what is committed when it starts, as inside PostgreSQL's default transaction (READ
+        COMMITTED) too, without the BEGIN and ROLLBACK round trips (a clinic's patient list took
+        2.5x as long with them)."""
+        with Session(self._reads, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
@@ -304,7 +318,7 @@ class Store:
     def _read(self, query: sa.Select[Any]) -> list[sa.Row[Any]]:
         """The rows of a plain SELECT. The reads of a start use no ORM session: no objects to track and
         no mapper set-up, about three times faster (the writes still go through the ORM)."""
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return list(conn.execute(query).all())
 
     def _patient_row(self, patient_id: int) -> sa.Row[Any]:
@@ -313,11 +327,18 @@ class Store:
             raise KeyError(f"no patient with id {patient_id}")
         return found[0]
 
-    def patients(self, include_archived: bool = False) -> list[Patient]:
-        query = sa.select(PATIENT_T).order_by(PATIENT_T.c.display_name)
+    def patients(self, include_archived: bool = False, search: str = "") -> list[Patient]:
+        """The patients by name; with ``search``, only those whose name holds it, without regard to
+        case ("mar" finds Mary Olsen and Omar Silva): what a therapist types to find one of theirs."""
+        table = PATIENT_T  # plain rows in Patient's order, not ORM objects: a clinic's list reads 4x faster
+        query = sa.select(*(table.c[name] for name in PATIENT_FIELDS)).order_by(table.c.display_name)
         if not include_archived:
-            query = query.where(PATIENT_T.c.archived.is_(False))
-        return [_patient(row) for row in self._read(query)]
+            query = query.where(table.c.archived.is_(False))
+        if search.strip():
+            typed = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(sa.func.lower(table.c.display_name).like(f"%{typed}%", escape="\\"))
+        with self._reads.connect() as conn:
+            return [Patient(*row) for row in conn.execute(query).all()]
 
     def patient(self, patient_id: int) -> Patient:
         return _patient(self._patient_row(patient_id))
@@ -390,7 +411,7 @@ class Store:
         self, patient_id: int, first: date | None = None, last: date | None = None
     ) -> list[WeeklyEntry]:
         """All entries of a patient, oldest first (optionally only weeks in first..last)."""
-        with self.engine.connect() as conn:
+        with self._reads.connect() as conn:
             return _read_entries(conn, patient_id, first, last)
 
     def entry(self, patient_id: int, week: date) -> WeeklyEntry | None:
@@ -427,7 +448,19 @@ class Store:
 
         ``histories`` may come a batch at a time (a large CSV file is read that way): several
         histories of one patient add up to one outcome, and an exception the iterator raises (a bad
-        row near the end of the file) leaves the database as it was."""
+        row near the end of the file) leaves the database as it was.
+
+        On a server two people may bring the same patient's home copy in at once: the second import
+        waits for the first, finds the patient's uid taken, and (given a list of histories, as a
+        bundle is) runs again, merging into the patient the first one created."""
+        try:
+            return self._import(histories, on_conflict, dry_run)
+        except sa.exc.IntegrityError:
+            if not isinstance(histories, Sequence):
+                raise
+            return self._import(histories, on_conflict, dry_run)
+
+    def _import(self, histories: Iterable[History], on_conflict: OnConflict, dry_run: bool) -> ImportReport:
         report = ImportReport(on_conflict=on_conflict)
         with self._session() as s:
             s.begin()
@@ -551,7 +584,7 @@ class Store:
         return [_measure(r, items.get(r.id or 0, [])) for r in rows]
 
     def measure(self, measure_id: int) -> MeasureResult | None:
-        with self._session() as s:
+        with self._reading() as s:
             row = s.get(MeasureResultRow, measure_id)
             if row is None:
                 return None
@@ -595,7 +628,7 @@ class Store:
         """The questionnaire's item wording: the clinic's where it typed some in, else the shipped text
         (placeholders such as "Item 3" where the licence does not allow shipping the wording)."""
         texts = list(family_instrument(instrument).items)
-        with self._session() as s:
+        with self._reading() as s:
             rows = s.exec(select(MeasureItemTextRow).where(MeasureItemTextRow.instrument == instrument))
             for row in rows:
                 if 1 <= row.position <= len(texts) and row.text.strip():
@@ -1257,6 +1290,9 @@ def _write_entry(
 
 
 # Row -> core conversions ------------------------------------------------------------------------
+
+
+PATIENT_FIELDS = tuple(f.name for f in fields(Patient))  # each is a column of the patient table
 
 
 def _patient(row: PatientRow | sa.Row[Any]) -> Patient:

@@ -69,6 +69,8 @@ class Preferences:
     backups_kept: int = DEFAULT_BACKUPS_KEPT
     data_folder: str = ""  # "" for the platform's data folder
     rom_norms: str = DEFAULT_SOURCE  # which table of typical range of motion the charts show: AAOS or VA
+    server: str = ""  # a clinic server's address, user included (postgresql://USER@HOST/DB); never a password
+    use_server: bool = False  # open the clinic server instead of the data folder when RehabTrack starts
 
     def paper_size(self) -> str:
         """The paper to print on: the chosen one, else the locale's (Letter in the US, else A4)."""
@@ -125,7 +127,12 @@ class SharedWithStorage:
 
     That file is what counts once it exists; a folder chosen before it existed is copied into it."""
 
-    SHARED = {"data/folder": "folder", "data/backups_kept": "backups_kept"}
+    SHARED = {
+        "data/folder": "folder",
+        "data/backups_kept": "backups_kept",
+        "server/address": "server",
+        "server/use": "use_server",
+    }
 
     def __init__(self, qsettings: Backend, path: Path | None = None) -> None:
         self.qsettings = qsettings
@@ -163,6 +170,10 @@ class SharedWithStorage:
         elif key == "data/backups_kept":
             kept = min(max(_int(value, DEFAULT_KEEP), BACKUPS_MIN), BACKUPS_MAX)
             self._save(replace(self._choice() or DataChoice(), backups_kept=kept))
+        elif key == "server/address":
+            self._save(replace(self._choice() or DataChoice(), server=str(value or "")))
+        elif key == "server/use":
+            self._save(replace(self._choice() or DataChoice(), use_server=_bool(value, False)))
 
     def remove(self, key: str) -> None:
         self.qsettings.remove(key)
@@ -211,6 +222,8 @@ class Settings:
             backups_kept=_int(v("data/backups_kept", d.backups_kept), d.backups_kept),
             data_folder=str(v("data/folder", d.data_folder) or ""),
             rom_norms=str(v("charts/rom_norms", d.rom_norms) or d.rom_norms),
+            server=str(v("server/address", d.server) or ""),
+            use_server=_bool(v("server/use", d.use_server), d.use_server),
         ).checked()
 
     def save_preferences(self, prefs: Preferences) -> None:
@@ -224,6 +237,8 @@ class Settings:
         s("data/backups_kept", prefs.backups_kept)
         s("data/folder", prefs.data_folder)
         s("charts/rom_norms", prefs.rom_norms)
+        s("server/address", prefs.server)
+        s("server/use", prefs.use_server)
         self.backend.sync()
 
     # Reminder ------------------------------------------------------------------------------------

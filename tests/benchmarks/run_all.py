@@ -1,4 +1,4 @@
-"""Measure every figure of issues 9 and 18 in one run and print RESULTS.md's machine section and table.
+"""Measure every figure of issues 9, 18 and 19 in one run and print RESULTS.md's machine section and table.
 
     QT_QPA_PLATFORM=offscreen /tmp/venv/bin/python tests/benchmarks/run_all.py [--json out.json] [--quick]
         [--one-core] [--only NAME ...]
@@ -8,7 +8,8 @@ floor interleaved (see measure.py). ``--quick`` takes fewer repeats (for trying 
 ``--one-core`` runs everything on one CPU (the old-laptop case of issue 18), floors included: the
 same as starting the script under ``taskset -c 0``; the start-up and CSV probes inherit it. After the
 table it prints each goal of issue 18 as met, missed or not measured in this run. ``--only`` measures
-only the named figures (e.g. ``--only range-redraw startup``).
+only the named figures (e.g. ``--only range-redraw startup``). ``--only clinic`` measures issue 19's
+clinic-scale figures (PostgreSQL against SQLite; the records are kept between runs, see clinic.py).
 Takes about 3 minutes on the 2-core reference machine, plus about 6 for the 50 MB CSV import
 (``--only csv-import csv-import-large`` for the CSV figures alone).
 """
@@ -29,6 +30,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import clinic  # noqa: E402
 import dataset  # noqa: E402
 import fhir_bench  # noqa: E402
 import measure  # noqa: E402
@@ -45,6 +47,7 @@ STEPS = (
     "csv-import-large",
     "memory",
     "fhir-export",
+    "clinic",
 )
 
 
@@ -119,6 +122,9 @@ def main() -> int:
         "--one-core", action="store_true", help="run every figure and floor on one CPU (as `taskset -c 0`)"
     )
     parser.add_argument("--only", nargs="+", choices=STEPS, metavar="NAME", help=", ".join(STEPS))
+    parser.add_argument(
+        "--rebuild-clinic", action="store_true", help="build the kept clinic records again (see clinic.py)"
+    )
     args = parser.parse_args()
     quick = args.quick
     if args.one_core:
@@ -148,14 +154,16 @@ def main() -> int:
             "csv-import-large": lambda: measure.csv_import_large(data_dir=data_dir, rounds=1 if quick else 3),
             "memory": lambda: measure.peak_memory(data_dir=data_dir, rounds=1 if quick else 3),
             "fhir-export": lambda: fhir_bench.fhir_export(data_dir=data_dir, rounds=1 if quick else 3),
+            "clinic": lambda: clinic.clinic_figures(rounds=10 if quick else 40, rebuild=args.rebuild_clinic),
         }
         assert tuple(steps) == STEPS
         for name, step in steps.items():
             if args.only and name not in args.only:
                 continue
-            figure = step()
-            print(f"{figure.what}: {figure.value} ({figure.verdict})", file=sys.stderr)
-            figures.append(figure)
+            found = step()
+            for figure in found if isinstance(found, list) else [found]:
+                print(f"{figure.what}: {figure.value} ({figure.verdict})", file=sys.stderr)
+                figures.append(figure)
     del app
     print("## Machine\n")
     print("\n".join(lines))
@@ -167,6 +175,11 @@ def main() -> int:
     print("\n## Issue 18 goals\n")
     for line in issue_18_verdicts(figures, one_core=args.one_core):
         print(line)
+    clinic_figures = [f for f in figures if f.what.startswith(clinic.FIGURE_PREFIXES)]
+    if clinic_figures:
+        print("\n## Issue 19 goals (clinic scale)\n")
+        for figure in clinic_figures:
+            print(f"- {figure.what}: {figure.value} — goal {figure.goal}: {figure.verdict}")
     if args.json:
         args.json.write_text(json.dumps([asdict(f) for f in figures], indent=1, default=str))
     return 0 if all(f.met for f in figures) else 1

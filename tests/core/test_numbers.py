@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 
 from rehabtrack.core.meaningful_change import classify_change
 from rehabtrack.core.numbers import (
-    change_decimals,
     data_text,
     exact,
     plain,
     round_half_up,
+    shown_change,
     signed,
     signed_amount,
     typed,
@@ -41,22 +41,20 @@ def test_a_half_left_by_float_arithmetic_still_rounds_up_as_written() -> None:
     assert (signed(2.15), signed(-2.25), signed(0.04), signed(-0.04)) == ("+2.2", "\u22122.3", "0", "0")
 
 
-def test_changes_read_with_sign_and_unit_from_the_unrounded_change() -> None:
+def test_changes_read_with_sign_and_unit() -> None:
     pain = classify_change("pain", 4.75, 2.5, lower_is_better=True)
-    assert "(\u22122.3 points, \u221247 %)" in pain.describe()
-    sleep = classify_change("sleep_hours", 5.05, 7.2, lower_is_better=False)
-    assert "(+2.2 hours)" in sleep.describe()
+    assert "from 4.8 to 2.5 (\u22122.3 points, \u221247 %)" in pain.describe()
     assert signed_amount(1.0, "points") == "+1 point"
     assert signed_amount(-8.25, "°") == "\u22128.3°"
 
 
 def test_a_change_just_short_of_its_threshold_keeps_a_second_decimal() -> None:
     assert (
-        change_decimals(1.96, 2),
-        change_decimals(1.94, 2),
-        change_decimals(2.04, 2),
-        change_decimals(2.06, 2),
-    ) == (2, 1, 2, 1)
+        shown_change(6, 4.04, 2),
+        shown_change(6, 4.06, 2),
+        shown_change(4.04, 6, 2),
+        shown_change(4, 6.06, 2),
+    ) == ((-1.96, 2), (-1.9, 1), (1.96, 2), (2.1, 1))
     near = classify_change("pain", 6.0, 4.04, lower_is_better=True)
     assert not near.meaningful and "(\u22121.96 points, \u221233 %)" in near.describe()
 
@@ -65,3 +63,31 @@ def test_limits_and_typed_values_read_as_given() -> None:
     assert (exact(0.5), exact(240), exact(-30), exact(12.25)) == ("0.5", "240", "\u221230", "12.25")
     assert (typed(-8), typed(7.5)) == ("-8", "7.5")  # back into a field, where a plain "-" is typed
     assert data_text(7.25) == "7.25" and data_text(-8.0) == "-8"
+
+
+def test_a_change_reads_as_the_difference_of_the_values_beside_it() -> None:
+    """6.5 → 2.25 was shown "6.5 → 2.3 (−4.3)": a reader's own subtraction gives −4.2."""
+    pain = classify_change("pain", 6.5, 2.25, lower_is_better=True)
+    assert "from 6.5 to 2.25 (\u22124.25 points" in pain.describe()
+    sleep = classify_change("sleep_hours", 5.05, 7.2, lower_is_better=False)
+    assert "from 5.05 to 7.2 (+2.15 hours)" in sleep.describe()
+    thirds = classify_change("pain", 19 / 3, 8 / 3, lower_is_better=True)  # means of three weeks
+    assert "from 6.33 to 2.67 (\u22123.66 points" in thirds.describe()
+
+
+@given(
+    st.floats(0, 240, allow_nan=False).map(lambda x: round(x * 12) / 12),
+    st.floats(0, 240, allow_nan=False).map(lambda x: round(x * 12) / 12),
+    st.sampled_from([0.5, 1, 2, 10, 15.9]),
+)
+def test_every_shown_change_is_the_shown_difference_and_on_the_right_side(
+    before: float, after: float, threshold: float
+) -> None:
+    """For means of up to four weeks (twelfths): the change shown is the difference of the two values as
+    shown, its sign is the real change's, and it is on the real change's side of the threshold."""
+    shown, decimals = shown_change(before, after, threshold)
+    assert shown == round_half_up(round_half_up(after, decimals) - round_half_up(before, decimals), decimals)
+    delta = round(after - before, 9)
+    assert (shown > 0) == (delta > 0) and (shown < 0) == (delta < 0)
+    assert (abs(shown) >= threshold) == (abs(delta) >= threshold)
+    assert decimals <= 3

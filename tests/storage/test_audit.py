@@ -255,8 +255,8 @@ def test_the_record_is_read_newest_first_a_page_at_a_time(store: Store) -> None:
 @pytest.fixture
 def therapist(postgres_url: str) -> Iterator[tuple[str, str]]:
     """A therapist's login role on the test server (name, libpq connection string over TCP with a
-    password), with the ordinary rights on the patient tables and none on the audit record; dropped
-    afterwards."""
+    password), with a therapist's rights (storage.clinic_roles: the patient tables of its care team's
+    patients, none to write the audit record) and a care team of its own; dropped afterwards."""
     import psycopg
 
     from rehabtrack.storage.audit import patient_tables
@@ -265,7 +265,15 @@ def therapist(postgres_url: str) -> Iterator[tuple[str, str]]:
     secret = uuid.uuid4().hex
     database = postgres_url.rsplit("/", 1)[1]
     with psycopg.connect(f"dbname={database}", autocommit=True) as admin:
-        admin.execute(f"CREATE ROLE {name} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '{secret}'")
+        admin.execute(
+            f"CREATE ROLE {name} LOGIN NOSUPERUSER NOBYPASSRLS IN ROLE rehabtrack_therapist "
+            f"PASSWORD '{secret}'"
+        )
+        admin.execute(
+            "WITH team AS (INSERT INTO care_team (name) VALUES (%s) RETURNING id) "
+            "INSERT INTO care_team_member (team_id, therapist) SELECT id, %s FROM team",
+            (name, name),
+        )
         for table in patient_tables():
             admin.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{table.name}" TO {name}')
         admin.execute(f"GRANT SELECT ON audit_entry TO {name}")
@@ -297,6 +305,12 @@ def test_hand_written_sql_on_the_server_is_recorded_under_the_therapists_login(
             pid, Goal(Discipline.PT, "Bend the knee", "rom/knee/left/flexion/active", 115, Direction.HIGHER)
         )
         name, dsn = therapist
+        with store.engine.begin() as admin:  # the patient joins the therapist's care team
+            admin.exec_driver_sql(
+                "INSERT INTO patient_care_team (patient_id, team_id) "
+                "SELECT %s, team_id FROM care_team_member WHERE therapist = %s",
+                (pid, name),
+            )
         with psycopg.connect(dsn) as conn:
             conn.execute("SET ROLE NONE")
             conn.execute("UPDATE goal SET target = 120")
@@ -330,3 +344,56 @@ def test_db_upgrade_sets_the_triggers_up_again_without_doubling_them(postgres_ur
         assert [(a.table, a.action) for a in store.audit_entries(patient.id or 0)] == [("patient", "insert")]
     finally:
         store.close()
+
+
+def test_the_rows_of_one_save_share_its_time_and_the_next_save_has_its_own(store: Store) -> None:
+    """The history tells one save from the next by the time its rows share (a transaction's start)."""
+    patient = store.save_patient(Patient("Ann"))
+    pid = patient.id or 0
+    rom = (RomReading("knee", Side.LEFT, "flexion", 95), RomReading("knee", Side.LEFT, "extension", -5))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 6}, rom))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 4}, rom))
+    second, first, created = _saves(store.audit_entries(pid))
+    assert [len(second), len(first), len(created)] == [5, 3, 1]  # 2 readings out and back in, the week
+
+
+def _saves(rows: list[AuditEntry]) -> list[list[AuditEntry]]:
+    saves: dict[datetime, list[AuditEntry]] = {}
+    for row in rows:
+        saves.setdefault(row.at, []).append(row)
+    return list(saves.values())
+
+
+def test_the_history_reads_the_same_from_either_database(actor: str, store: Store) -> None:
+    """The sentences from the rows each database really writes (SQLite's JSON text, PostgreSQL's jsonb)."""
+    from dataclasses import replace
+
+    from rehabtrack.core.history import changes
+
+    patient = store.save_patient(Patient("Carl"))
+    pid = patient.id or 0
+    walk = store.save_activity(pid, Activity("Walk to the shop", Discipline.PT))
+    rom = (RomReading("knee", Side.LEFT, "flexion", 95),)
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 6}, rom, (ActivityRating(walk.id or 0, 4),)))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 4}, rom, (ActivityRating(walk.id or 0, 4),)))
+    store.save_entry(pid, WeeklyEntry(MONDAY, {"pain": 4}, rom, (ActivityRating(walk.id or 0, 4),)))
+    goal = store.save_goal(
+        pid, Goal(Discipline.PT, "Bend the knee", "rom/knee/left/flexion/active", 115, Direction.HIGHER)
+    )
+    store.save_goal(pid, replace(goal, target=120))
+    store.save_activity(pid, replace(walk, archived=True))
+    store.save_patient(replace(store.patient(pid), archived=True))
+    store.delete_entry(pid, MONDAY)
+    said = [c.what for c in changes(store.audit_entries(pid), {}, date(2025, 6, 1))]
+    assert said == [
+        "week of 3 Mar deleted",
+        "profile: archived",
+        "activity 'Walk to the shop' archived",
+        "goal 'Bend the knee' target changed 115° → 120°",
+        "goal 'Bend the knee' added",
+        "week of 3 Mar: pain 6 → 4",
+        "week of 3 Mar added",
+        "activity 'Walk to the shop' added",
+        "patient record of Carl created",
+    ]
+    assert {c.actor for c in changes(store.audit_entries(pid))} == {actor}

@@ -46,7 +46,22 @@ def test_models_and_migrations_agree(place: Place) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     store.close()
+    if place.kind == "postgres":  # what a clinic server's set-up changes on purpose (clinic_roles)
+        diff = [d for d in diff if _changed_by_clinic_setup(d) is None]
     assert diff == []
+
+
+def _changed_by_clinic_setup(change: tuple[object, ...]) -> str | None:
+    """The uid is unique per care team (not by index), and a patient's team may be written before the
+    patient within one statement (its reference is checked at commit)."""
+    what, thing = change[0], change[1]
+    if what in ("remove_index", "add_index") and getattr(thing, "name", None) == "ix_patient_uid":
+        return "uid unique per care team"
+    table = getattr(getattr(thing, "table", None), "name", None)
+    target = getattr(getattr(thing, "referred_table", None), "name", None)
+    if what in ("remove_fk", "add_fk") and (table, target) == ("patient_care_team", "patient"):
+        return "deferred reference to the patient"
+    return None
 
 
 def test_up_to_date_database_does_not_import_alembic(place: Place) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from rehabtrack.core.model import Patient
 from rehabtrack.storage.engine import HEAD_REVISION
-from rehabtrack.storage.errors import CannotOpen, NewerSchema, NotRehabTrackDatabase, SchemaBehind
+from rehabtrack.storage.errors import ConnectionProblem, NewerSchema, NotRehabTrackDatabase, SchemaBehind
 from rehabtrack.storage.server import BadAddress, server_url
 from rehabtrack.storage.store import open_server
 
@@ -67,7 +67,7 @@ def test_an_address_that_is_not_a_postgresql_database_is_refused(typed: str, sai
 
 def test_an_unreachable_server_is_one_plain_message(tmp_path: Path) -> None:
     address = f"postgresql:///rehab?host={tmp_path}"  # a socket folder where no server listens
-    with pytest.raises(CannotOpen) as caught:
+    with pytest.raises(ConnectionProblem) as caught:
         open_server(address)
     message = str(caught.value)
     said = f"RehabTrack cannot connect to the database postgresql:///rehab?host={tmp_path} ("

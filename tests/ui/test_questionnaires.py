@@ -142,3 +142,25 @@ def test_every_score_and_its_change_is_read_whole_at_large_text(
             lines = metrics.boundingRect(0, 0, room, 10_000, Qt.TextFlag.TextWordWrap, text)
             fits = metrics.horizontalAdvance(text) <= room or lines.height() <= table.rowHeight(row)
             assert fits, (scale, text, width, table.rowHeight(row))
+
+
+def test_each_change_in_the_scores_table_is_the_difference_of_the_scores_shown(
+    qtbot: QtBot, demo_store: Store, today: date
+) -> None:
+    """A person checking "22.7/100, −4.5" against the 27.3 below it gets −4.6: the table's change is the
+    difference of the two scores as the table shows them."""
+    view, _ = _view(qtbot, demo_store, today)
+    rows = view.history_model.rows()  # newest first
+
+    def number(text: str) -> float:
+        return float(text.split("/")[0].split(":")[0].replace("\u2212", "-").replace("±", ""))
+
+    checked = 0
+    for i, (_day, name, score, change) in enumerate(rows):
+        older = next((r for r in rows[i + 1 :] if r[1] == name), None)
+        if older is None or change == "first score":
+            continue
+        decimals = len(change.split(":")[0].partition(".")[2])
+        assert number(change) == round(number(score) - number(older[2]), decimals), (name, score, older[2])
+        checked += 1
+    assert checked >= 5

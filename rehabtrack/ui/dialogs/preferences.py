@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from rehabtrack.core.rom_norms import sources as rom_sources
+from rehabtrack.ui.dialogs.preferences_server import ClinicServerPage
 from rehabtrack.ui.settings import (
     BACKUPS_MAX,
     BACKUPS_MIN,
@@ -176,8 +178,14 @@ class PreferencesDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        general = QWidget()
+        general.setLayout(form)
+        self.server_page = ClinicServerPage(prefs.server, prefs.use_server)
+        self.pages = QTabWidget()
+        self.pages.addTab(general, "&General")
+        self.pages.addTab(self.server_page, "Clinic ser&ver")
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.pages)
         layout.addWidget(buttons)
 
         for signal in (
@@ -201,6 +209,19 @@ class PreferencesDialog(QDialog):
             if needed > self.height():
                 self.resize(self.width(), needed)
 
+    def show_server_page(self) -> None:
+        """Open on the Clinic server page, in its address field (the server could not be reached)."""
+        self.pages.setCurrentWidget(self.server_page)
+        self.server_page.address.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def accept(self) -> None:
+        """OK: a clinic server's address that cannot be used, or a password the keyring refuses, is
+        said on its page and the dialog stays open."""
+        if not self.server_page.keep():
+            self.show_server_page()
+            return
+        super().accept()
+
     def preferences(self) -> Preferences:
         """What the dialog shows. The data folder stays as it was: a move is ``new_folder()``."""
         return replace(
@@ -212,7 +233,17 @@ class PreferencesDialog(QDialog):
             paper=str(self.paper.currentData()),
             rom_norms=str(self.rom_norms.currentData()),
             backups_kept=self.backups.value(),
+            server=self._server(),
+            use_server=self.server_page.use.isChecked(),
         )
+
+    def _server(self) -> str:
+        from rehabtrack.storage.errors import DatabaseProblem
+
+        try:
+            return self.server_page.server()
+        except DatabaseProblem:  # accept() says why; until then the address kept is the one before
+            return self.initial.server
 
     def new_folder(self) -> Path | None:
         """The folder the records should move to, if the user chose one."""

@@ -1,4 +1,5 @@
-"""Profiles: everyone tracked on this computer. Add (runs the set-up wizard), rename, switch, archive."""
+"""Profiles: everyone tracked on this computer (or the clinic's server). Find by name, add (runs the set-up
+wizard), rename, switch, archive."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -48,15 +50,28 @@ class ProfilesDialog(QDialog):
         self.list.setAccessibleName("Profiles")
         self.list.setAccessibleDescription("Arrow keys choose a profile; Enter opens it.")
         title.setBuddy(self.list)
+        find_label = QLabel("&Find:")
+        self.find_field = QLineEdit()
+        self.find_field.setAccessibleName("Find a profile")
+        self.find_field.setAccessibleDescription("Lists only the people whose name holds what is typed.")
+        self.find_field.setPlaceholderText("part of a name")
+        self.find_field.setClearButtonEnabled(True)
+        find_label.setBuddy(self.find_field)
+        find_row = QHBoxLayout()
+        find_row.addWidget(find_label)
+        find_row.addWidget(self.find_field, 1)
         self.show_archived = QCheckBox("Show &archived profiles")
         self.show_archived.setAccessibleDescription("Also list profiles that were archived.")
         self.error = error_label()
+        layout.addLayout(find_row)
         layout.addWidget(title)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.show_archived)
         layout.addWidget(self.error)
         layout.addWidget(
-            hint_label("Keys: Enter open · Ctrl+N add · F2 rename · Del archive or restore · Esc close")
+            hint_label(
+                "Keys: Alt+F find · Enter open · Ctrl+N add · F2 rename · Del archive or restore · Esc close"
+            )
         )
         buttons = QHBoxLayout()
         self.open_button = Button("Open")
@@ -79,6 +94,7 @@ class ProfilesDialog(QDialog):
         self.list.itemActivated.connect(lambda _item: self.open_current())
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.show_archived.toggled.connect(lambda _on: self.refresh())
+        self.find_field.textChanged.connect(lambda _text: self.refresh())
         for keys, slot in (("Ctrl+N", self.add), ("F2", self.rename), ("Del", self.toggle_archived)):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
@@ -90,7 +106,8 @@ class ProfilesDialog(QDialog):
     def refresh(self, select_id: int | None = None) -> None:
         selected = select_id if select_id is not None else self.current_id()
         self.list.clear()
-        for patient in self.store.patients(include_archived=self.show_archived.isChecked()):
+        shown = self.store.patients(self.show_archived.isChecked(), search=self.find_field.text())
+        for patient in shown:
             text = patient.display_name + (f" — {patient.condition}" if patient.condition else "")
             if patient.archived:
                 text += " (archived)"

@@ -53,10 +53,11 @@ def run_app(data_dir: str | None = None, demo: bool = False, database: str | Non
     def open_store():  # type: ignore[no-untyped-def]
         # the storage stack loads after first paint; storage.paths applies the one data-folder rule
         # (--data-dir, REHABTRACK_DATA_DIR, the folder chosen in Preferences, the platform's folder),
-        # or the server database (--database, REHABTRACK_DATABASE_URL) the command line resolved
-        from rehabtrack.storage.paths import open_data
+        # or a server database (--database, REHABTRACK_DATABASE_URL, the clinic server chosen in
+        # Preferences), read again at each try: a Retry after changing Preferences uses the new address
+        from rehabtrack.storage.paths import open_data, resolve_database
 
-        return open_data(data_dir, demo, database)
+        return open_data(data_dir, demo, resolve_database(database, data_dir))
 
     window = MainWindow(open_store, settings=settings)
     window.show()

@@ -68,8 +68,11 @@ class DesktopBehaviour(QObject):
         dialog.changed.connect(self.apply)  # live preview
         return dialog
 
-    def open_preferences(self) -> None:
+    def open_preferences(self, server: bool = False) -> None:
+        """Edit → Preferences… (``server``: on its Clinic server page)."""
         dialog = self.make_dialog()
+        if server:
+            dialog.show_server_page()
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.accept(dialog)
         else:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -36,6 +37,7 @@ from rehabtrack.ui.shell.recurrence_notice import RecurrenceNotice
 from rehabtrack.ui.shell.reminder import ReminderBanner, WeeklyReminder, week_logged, weeks_per_checkin
 from rehabtrack.ui.theme import app_icon, chart_theme
 from rehabtrack.ui.views.history import HistoryModel
+from rehabtrack.ui.views.history_changes import ChangesPanel
 from rehabtrack.ui.widgets import scaled_point_size
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from rehabtrack.storage.errors import DatabaseProblem, StoreLocked
     from rehabtrack.storage.store import Store
     from rehabtrack.ui.changed import Changed
+    from rehabtrack.ui.patient_data import PatientData
     from rehabtrack.ui.patient_session import PatientSession
     from rehabtrack.ui.views.checkin import CheckInForm
     from rehabtrack.ui.views.dashboard import Dashboard
@@ -116,6 +119,14 @@ class MainWindow(QMainWindow):
         self.history_view.activated.connect(self._open_history_week)
         for corner in self.history_view.findChildren(QAbstractButton):  # the select-all corner
             corner.setAccessibleName("Select all weeks")
+        # The History tab: the weeks above, who changed what below.
+        self.changes = ChangesPanel()
+        self.history_page = QSplitter(Qt.Orientation.Vertical)
+        self.history_page.setChildrenCollapsible(False)
+        self.history_page.addWidget(self.history_view)
+        self.history_page.addWidget(self.changes)
+        self.history_page.setStretchFactor(0, 3)
+        self.history_page.setStretchFactor(1, 2)
         self.checkin: CheckInForm | None = None
         self.dashboard: Dashboard | None = None
         self.questionnaires: LazyTab[QuestionnairesView] | None = None
@@ -522,12 +533,26 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Open the database and show the first patient (or run the setup wizard)."""
-        from rehabtrack.storage.errors import DatabaseProblem, MigrationFailed, StoreLocked
+        from rehabtrack.storage.errors import (
+            ConnectionProblem,
+            DatabaseProblem,
+            MigrationFailed,
+            StoreLocked,
+        )
+        from rehabtrack.ui.connection import StartChoice, start_choice
 
         try:
             self.store = self._open_store()
         except StoreLocked as exc:
             self._already_open(exc)
+            return
+        except ConnectionProblem as exc:  # the clinic server: down, or the login or certificate refused
+            self.patient_label.setText("The clinic server cannot be reached")
+            choice = start_choice(self, exc)
+            if choice is StartChoice.PREFERENCES:
+                self.desktop.open_preferences(server=True)
+            if choice is not StartChoice.GIVE_UP:
+                self.load()
             return
         except DatabaseProblem as exc:
             self.patient_label.setText("Your records could not be opened")
@@ -617,7 +642,7 @@ class MainWindow(QMainWindow):
         self.checkin = CheckInForm(session)
         self.checkin.status.connect(self.statusBar().showMessage)
         self.tabs.addTab(self.checkin, "&Check-in")
-        self.tabs.addTab(self.history_view, "Histor&y")
+        self.tabs.addTab(self.history_page, "Histor&y")
         self.dashboard = Dashboard(session, entries=self.checkin.entries, states=self.settings)
         self.tabs.addTab(self.dashboard, "&Dashboard")
         self.questionnaires = LazyTab(lambda: self._make_questionnaires(session))
@@ -625,7 +650,8 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._on_changed)  # after the check-in's: see _on_changed
         self.tabs.setCurrentIndex(max(current, 0))
         entries = self._show_history(self.dashboard.data.entries)
-        self._show_watch(entries)
+        self.changes.show_session(session)
+        self._show_watch(entries, self.dashboard.data)  # all just read: nothing read again
         self.statusBar().showMessage(f"Showing {session.patient.display_name}", 4000)
         self._apply_to_dashboard(self.desktop.prefs)
         self.reminder.check()
@@ -734,6 +760,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.patient = self.session.patient
+        self.changes.refresh()  # every change leaves its audit rows
         if what.patient or what.everything:
             self._show_patient()
         if what.everything or what.weeks or what.activities or what.maintenance or what.thresholds:
@@ -743,15 +770,16 @@ class MainWindow(QMainWindow):
         if what.everything or what.weeks or what.maintenance:
             self.reminder.check()
 
-    def _show_watch(self, entries: list[WeeklyEntry]) -> None:
-        """In the maintenance phase: a marker worse than at discharge for two check-ins in a row."""
+    def _show_watch(self, entries: list[WeeklyEntry], read: PatientData | None = None) -> None:
+        """In the maintenance phase: a marker worse than at discharge for two check-ins in a row.
+        ``read``: the patient's activities and thresholds as the dashboard has just read them."""
         assert self.store is not None and self.patient is not None and self.patient.id is not None
         pid = self.patient.id
         self.watch_notice.show_alerts(
             self.store.maintenance(pid),
             entries,
-            self.store.activities(pid, include_archived=True),
-            self.store.thresholds(pid),
+            read.activities if read else self.store.activities(pid, include_archived=True),
+            read.thresholds if read else self.store.thresholds(pid),
         )
         self._place_watch_notice()
 

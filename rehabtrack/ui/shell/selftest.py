@@ -350,6 +350,9 @@ class _Run:
         dialog.changed.disconnect()  # nothing here may change the window being checked
         self.show_dialog(dialog)
         self.check(dialog, "Preferences")
+        dialog.show_server_page()
+        dialog.server_page.test_connection()  # no address typed: the page must say so, and fit
+        self.check(dialog, "Preferences: Clinic server")
         self.close(dialog)
 
     def export(self, window: MainWindow) -> None:

@@ -279,7 +279,7 @@ def test_enter_on_a_history_week_opens_it_with_typing_in_its_first_field(
     window = launch(qtbot, data_dir, today)
     keys = Keyboard(qtbot)
     keys.press(Qt.Key.Key_Y, ALT)
-    assert window.tabs.currentWidget() is window.history_view
+    assert window.tabs.currentWidget() is window.history_page
     window.history_view.setFocus()
     window.history_view.setCurrentIndex(window.history_model.index(2, 0))
     keys.press(Qt.Key.Key_Return)

@@ -36,8 +36,10 @@ from rehabtrack.core.rom import RomMode, RomReading, Side
 from rehabtrack.core.templates import sides_for, template_named
 from rehabtrack.core.validation import Problem
 from rehabtrack.core.weeks import ONE_WEEK, week_start
+from rehabtrack.storage.errors import DatabaseProblem
 from rehabtrack.ui.changed import Changed
 from rehabtrack.ui.commands import short_week
+from rehabtrack.ui.connection import retry_save
 from rehabtrack.ui.patient_session import PatientSession
 from rehabtrack.ui.views.checkin.fields import Field, describe_range, marker_anchors, show_problems
 from rehabtrack.ui.views.checkin.keys import KEYS_HELP, SHORTCUTS, UndoPassThrough
@@ -178,8 +180,15 @@ class CheckInForm(QWidget):
         self._pushing = True
         try:
             self.session.save_week(entry)
+        except DatabaseProblem as exc:  # the server or the disk refused: nothing written, the form kept
+            refused: DatabaseProblem | None = exc
+        else:
+            refused = None
         finally:
             self._pushing = False
+        if refused is not None:
+            self._say(f"Not saved: {refused}")
+            return retry_save(self, refused, f"the {short_week(self._week)}") and self.save()
         self._say(f"Saved {short_week(self._week)}")
         return True
 

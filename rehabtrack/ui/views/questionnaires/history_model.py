@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from rehabtrack.core.instruments import INSTRUMENTS
-from rehabtrack.core.measure_series import MeasureResult, change_since, day_text, score_text
+from rehabtrack.core.measure_series import MeasureResult, change_since, day_text, score_change, score_text
 from rehabtrack.core.numbers import signed
 
 
@@ -37,7 +37,7 @@ class MeasureHistoryModel(QAbstractTableModel):
                 if change is None:
                     moved = "first score"
                 else:
-                    delta = signed(change.delta)
+                    delta = signed(*score_change(key, change))
                     tag = change.threshold.tag() if change.meaningful else ""
                     moved = f"{'±0' if delta == '0' else delta}: {change.direction}{tag}"
                 inst = INSTRUMENTS[key]
