@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from rehabtrack.storage.engine import AUDIT_CLOCK
 from rehabtrack.storage.tables import AuditRow, metadata
 
 AUDIT_TABLE = AuditRow.__tablename__
@@ -61,19 +62,17 @@ def _json(table: sa.Table, row: str) -> str:
     return f"json_object({pairs})"
 
 
-CLOCK = "audit_clock"
+CLOCK = AUDIT_CLOCK  # an SQL function of each audited connection (engine.make_engine)
 
 
 def sqlite_triggers(actor: str) -> list[str]:
     """CREATE TEMP TRIGGER statements recording every insert, update and delete of a patient table on one
     connection. An UPDATE that leaves a row as it was is not recorded (as on PostgreSQL).
 
-    Every row a transaction writes has the time the transaction began (``start_clock``), as PostgreSQL's
-    ``now()`` has: the rows of one save are told apart from the next save's by their time."""
-    statements = [
-        f"CREATE TEMP TABLE IF NOT EXISTS {CLOCK} (at TEXT)",
-        f"INSERT INTO {CLOCK} SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM {CLOCK})",
-    ]
+    Every row a transaction writes has the time the transaction began (``clock_time``, which the
+    connection's ``CLOCK()`` function answers), as PostgreSQL's ``now()`` has: the rows of one save are
+    told apart from the next save's by their time. Setting it costs no statement, so a read pays nothing."""
+    statements = []
     for table in patient_tables():
         for op, action in ACTIONS.items():
             row = "OLD" if op == "DELETE" else "NEW"
@@ -86,17 +85,16 @@ def sqlite_triggers(actor: str) -> list[str]:
                 f'AFTER {op} ON "{table.name}" {when} '
                 f"BEGIN INSERT INTO {AUDIT_TABLE} "
                 "(at, actor, table_name, row_id, patient_id, action, old, new) "
-                f"VALUES (coalesce((SELECT at FROM {CLOCK}), strftime('%Y-%m-%d %H:%M:%f000', 'now')), "
+                f"VALUES (coalesce({CLOCK}(), strftime('%Y-%m-%d %H:%M:%f000', 'now')), "
                 f"{_quote(actor)}, {_quote(table.name)}, "
                 f"{row_id}, {row}.{_patient_column(table)}, '{action}', {old}, {new}); END"
             )
     return statements
 
 
-def start_clock(conn: Connection) -> None:
-    """The time of the transaction ``conn`` just began, for its audit rows (SQLite)."""
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    conn.exec_driver_sql(f"UPDATE {CLOCK} SET at = ?", (now,))
+def clock_time() -> str:
+    """The time a transaction began, as its audit rows hold it (SQLite)."""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 # PostgreSQL ----------------------------------------------------------------------------------------

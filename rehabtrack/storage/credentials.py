@@ -44,7 +44,7 @@ def password(url: URL) -> str | None:
     # A missing or broken keyring (no secret service on this desktop, a backend that cannot load)
     # must not keep RehabTrack from a server that needs no password: the server says if it does.
     except (KeyringError, RuntimeError, OSError, ImportError) as exc:
-        log.warning("could not read the password from the system keyring: %s", exc)
+        log.info("no password from the system keyring: %s", exc)
         return None
 
 

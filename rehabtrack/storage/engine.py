@@ -26,6 +26,8 @@ from rehabtrack.storage.errors import (
 APPLICATION_ID = 0x52485442  # "RHTB": marks a RehabTrack database (PRAGMA application_id)
 HEAD_REVISION = "0006"  # newest migration; tests/storage/test_migrations.py keeps it in step with Alembic
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The SQL function an audited connection answers with the time its transaction began (storage.audit).
+AUDIT_CLOCK = "rehabtrack_audit_clock"
 
 
 def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit: bool = False) -> Engine:
@@ -62,8 +64,10 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed save survives a power cut (NORMAL may roll it back in WAL mode).
             cursor.execute("PRAGMA synchronous=FULL")
-        if audit and not read_only:
-            _record.info["audit"] = _audit_writes(cursor)
+        if audit and not read_only and _audit_writes(cursor):
+            clock: list[str | None] = [None]  # the time this connection's transaction began
+            _record.info["audit_clock"] = clock
+            dbapi_connection.create_function(AUDIT_CLOCK, 0, lambda: clock[0])
         cursor.close()
         # SQLite's own lower() leaves non-ASCII letters as they are: a search for "émile" would miss
         # "Émile", which PostgreSQL finds. Python's is the same for every letter.
@@ -72,10 +76,11 @@ def make_engine(path: Path, *, read_only: bool = False, wal: bool = True, audit:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
-        if conn.connection.info.get("audit"):
-            from rehabtrack.storage.audit import start_clock
+        clock = conn.connection.info.get("audit_clock")
+        if clock is not None:
+            from rehabtrack.storage.audit import clock_time
 
-            start_clock(conn)
+            clock[0] = clock_time()
 
     @event.listens_for(engine, "handle_error")
     def _explain(context: ExceptionContext) -> None:

@@ -92,7 +92,8 @@ def address_parts(address: str) -> tuple[str, str]:
         url = make_url(address.strip())
     except (sa.exc.ArgumentError, ValueError):
         return address, ""
-    return shown(url.set(username=None)), url.username or ""
+    without = URL.create(url.drivername, None, None, url.host, url.port, url.database, url.query)
+    return shown(without), url.username or ""
 
 
 def shown(url: URL) -> str:
@@ -181,7 +182,7 @@ def connection_problem(url: URL, exc: BaseException, connecting: bool) -> Connec
     if not connecting and (state.startswith(("08", "57P")) or any(word in text for word in _LOST)):
         return ConnectionProblem(
             f"The connection to {where} was lost (the network was cut or the server restarted). "
-            f"{nothing} Check the network, then retry: what you entered is kept.",
+            f"{nothing} Check the network, then try again.",
             "lost",
         )
     if connecting:

@@ -71,6 +71,7 @@ from rehabtrack.storage.bulk import insert_rows
 from rehabtrack.storage.errors import (
     BackupProblem,
     CannotOpen,
+    ConnectionProblem,
     DatabaseProblem,
     MigrationFailed,
     NotRehabTrackDatabase,
@@ -184,7 +185,7 @@ def open_server(address: str, *, upgrade: bool = False, password: str | None = N
 
             try:
                 upgrade_to_head(engine, revision)
-            except sa.exc.OperationalError:
+            except (sa.exc.OperationalError, ConnectionProblem):  # the connection, not the upgrade
                 raise
             except Exception as exc:
                 raise server.upgrade_failed(url, revision, db.HEAD_REVISION, exc) from exc

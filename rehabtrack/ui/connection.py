@@ -1,11 +1,17 @@
 """What the window asks when the database refuses: a save that failed (the server went away, the disk is
 full) offers Retry and keeps what was typed; a clinic server that cannot be reached at start-up offers
 Retry and the Clinic server preferences. The message itself comes from storage (plain words, no
-traceback); these only choose the buttons."""
+traceback); these only choose the buttons.
+
+Anything else that reads or writes while the connection is gone (a tab refreshing, a dialog's save) raises
+the same DatabaseProblem out of a Qt slot: ``say_database_problems`` shows it as a message instead of the
+traceback Python would print, and leaves every other exception to the hook it found."""
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
+from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -51,3 +57,17 @@ def start_choice(parent: QWidget, problem: ConnectionProblem) -> StartChoice:
     if box.clickedButton() is prefs:
         return StartChoice.PREFERENCES
     return StartChoice.GIVE_UP
+
+
+def say_database_problems(window: QWidget) -> None:
+    """From now on a DatabaseProblem nobody caught is a message over ``window``, not a traceback."""
+    before = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+        if not isinstance(value, DatabaseProblem):
+            before(kind, value, trace)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "RehabTrack", str(value), parent=window)
+        box.exec()
+
+    sys.excepthook = hook

@@ -153,15 +153,16 @@ def _weeks_on_server(address: str) -> int:
     return int(row[0]) + int(rom[0])
 
 
-def _cut_after_first_write(store: Store) -> None:
-    """The connection dies between the statements of the next save (after its first INSERT or UPDATE)."""
+def _cut_before_write(store: Store, at: int = 2) -> None:
+    """The connection dies within the next save, before its ``at``-th INSERT, UPDATE or DELETE (by
+    default after the first, between the statements of one save)."""
     writes = 0
 
     def cut(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
         nonlocal writes
         if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
             writes += 1
-            if writes == 2:
+            if writes == at:
                 event.remove(store.engine, "before_cursor_execute", cut)
                 _kill(cursor.connection.info.backend_pid)
 
@@ -173,7 +174,7 @@ def test_a_connection_cut_in_the_middle_of_a_save_writes_nothing_and_retry_works
     store = open_server(postgres_url)
     patient = store.save_patient(Patient("Ann Lee"))
     pid = patient.id or 0
-    _cut_after_first_write(store)
+    _cut_before_write(store)
     with pytest.raises(ConnectionProblem) as caught:
         store.save_entry(pid, _entry())
     message = _one_plain_line(caught.value)

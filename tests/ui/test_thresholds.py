@@ -69,12 +69,12 @@ def test_the_patients_threshold_is_used_by_the_dashboard_the_session_view_and_th
     pid = _pid(demo_store)
     # The demo's sleep rose 2.2 hours: meaningful against the clinic's 0.5 hours, not against 3 hours.
     before = _pdf_text(demo_store, pid, today, tmp_path / "before.pdf")
-    assert re.search(r"Sleep \(h a night\) 5\.1 7\.2 \+2\.2 hours 0\.5 hours Yes improved \(clinic\n", before)
+    assert re.search(r"Sleep \(h a night\) 5\.08 7\.23 \+2\.15 hours 0\.5 hours Yes improved \(clinic\n", before)
     demo_store.save_thresholds(pid, {"sleep_hours": 3})
 
     after = _pdf_text(demo_store, pid, today, tmp_path / "after.pdf")
     assert re.search(
-        r"Sleep \(h a night\) 5\.1 7\.2 \+2\.2 hours 3 hours \(set for No within normal\n", after
+        r"Sleep \(h a night\) 5\.08 7\.23 \+2\.15 hours 3 hours \(set for No within normal\n", after
     )
     assert "Sleep 3 hours (set for this patient)" in re.sub(r"\s+", " ", after)
 

@@ -60,6 +60,9 @@ def run_app(data_dir: str | None = None, demo: bool = False, database: str | Non
         return open_data(data_dir, demo, resolve_database(database, data_dir))
 
     window = MainWindow(open_store, settings=settings)
+    from rehabtrack.ui.connection import say_database_problems
+
+    say_database_problems(window)  # a server lost while a view reads: a message, never a traceback
     window.show()
 
     def load() -> None:

@@ -77,6 +77,7 @@ class DesktopBehaviour(QObject):
             self.accept(dialog)
         else:
             self.apply(self.prefs)
+        dialog.deleteLater()  # its combo boxes' pop-ups are windows of their own
 
     def accept(self, dialog: PreferencesDialog) -> None:
         """Keep what the dialog shows, and ask for the records to move if a new folder was chosen."""
