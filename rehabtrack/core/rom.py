@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cache
 
 from rehabtrack.core.numbers import MINUS
 from rehabtrack.core.validation import Problem, in_range, range_problem
@@ -107,10 +107,10 @@ class RomReading:
     degrees: float
     mode: RomMode = RomMode.ACTIVE
 
-    @cached_property
+    @property
     def series_key(self) -> str:
-        """Identifies one ROM series: the same joint, side, movement and mode week after week.
-        Worked out once per reading: every chart and goal looks it up week after week."""
+        """Identifies one ROM series: the same joint, side, movement and mode week after week (a lookup:
+        ``rom_key`` keeps each key it has made, and ten years hold thousands of readings of a few)."""
         return rom_key(self.joint, self.side, self.movement, self.mode)
 
     @property
@@ -139,6 +139,7 @@ class RomReading:
         return [p for p in (problem, side_problem) if p is not None]
 
 
+@cache
 def rom_key(joint: str, side: Side | str, movement: str, mode: RomMode | str = RomMode.ACTIVE) -> str:
     return f"rom/{joint}/{Side(side).value}/{movement}/{RomMode(mode).value}"
 

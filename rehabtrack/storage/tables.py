@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Field, SQLModel
 
 from rehabtrack.core.instruments import INSTRUMENTS
@@ -25,8 +27,25 @@ from rehabtrack.core.model import NAME_MAX_CHARS, Direction, Discipline, EventKi
 from rehabtrack.core.rom import ROM_LIMITS, RomMode, Side
 
 metadata = SQLModel.metadata
-# jsonb on PostgreSQL (indexable, compared by value), JSON text on SQLite
-_JSON = JSON().with_variant(JSONB(), "postgresql")
+
+
+class JsonValue(TypeDecorator[Any]):
+    """jsonb on PostgreSQL (indexable, compared by value), JSON text on SQLite. PostgreSQL's type is
+    looked up on a PostgreSQL connection only: importing SQLAlchemy's PostgreSQL dialect took about
+    35 ms of every start on SQLite."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+_JSON = JsonValue()
 
 
 def _in(column: str, values: list[str]) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QUndoStack
@@ -25,14 +25,14 @@ from rehabtrack.core.imports import ImportReport, OnConflict
 from rehabtrack.core.maintenance import MaintenancePlan
 from rehabtrack.core.measure_series import MeasureResult
 from rehabtrack.core.model import Activity, Event, Goal, GoalStatus, Patient, WeeklyEntry, same_activity_name
-from rehabtrack.core.templates import ConditionTemplate, sides_for
 from rehabtrack.core.validation import raise_if_any
-from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
-from rehabtrack.storage.csv_io import CsvImportError, import_csv, read_header
 from rehabtrack.storage.errors import ChangedMeanwhile, DatabaseProblem
 from rehabtrack.storage.store import Store
 from rehabtrack.ui import commands
 from rehabtrack.ui.changed import Changed
+
+if TYPE_CHECKING:  # templates, bundles and CSV files are imported when a patient is made or a file imported
+    from rehabtrack.core.templates import ConditionTemplate
 
 MAX_PROBLEMS_SHOWN = 15
 UNDO_KEYS = (QKeySequence.StandardKey.Undo,)
@@ -245,6 +245,8 @@ def _goal_markers(marker: str, affected_side: str, activity_ids: dict[str, int])
     if marker.startswith("activity:"):
         return [f"activity/{activity_ids[marker.split(':', 1)[1]]}"]
     if marker.startswith("rom/"):
+        from rehabtrack.core.templates import sides_for
+
         _, joint, side, movement, mode = marker.split("/")
         return [f"rom/{joint}/{s.value}/{movement}/{mode}" for s in sides_for(joint, side, affected_side)]
     return [marker]
@@ -271,6 +273,8 @@ class Outcome:
 
 
 def _has_patient_column(path: Path) -> bool:
+    from rehabtrack.storage.csv_io import read_header
+
     return "patient" in read_header(path)  # reads the first row only: a file may be large
 
 
@@ -287,6 +291,8 @@ def import_file(
     A CSV file without a ``patient`` column goes to ``patient_name`` (the patient on screen).
     """
     from rehabtrack.fhir.reading import FhirImportError, import_fhir, is_fhir
+    from rehabtrack.storage.bundle import BundleError, import_bundle, is_bundle
+    from rehabtrack.storage.csv_io import CsvImportError, import_csv
 
     left_out: list[str] = []
     try:

@@ -108,12 +108,19 @@ def ms(seconds: float) -> str:
 # Fresh processes -----------------------------------------------------------------------------
 
 
-def probe_env(config_dir: Path) -> dict[str, str]:
+def probe_env(config_dir: Path, *, bytecode: bool = False) -> dict[str, str]:
+    """The environment of a probe. ``bytecode``: Python may keep the compiled form of our modules
+    (``__pycache__``, as any start after the first does, and as a wheel or the bundle ships them) even
+    where this environment says not to (``PYTHONDONTWRITEBYTECODE``): the libraries of the floor come
+    compiled from their install, and otherwise every start of the app compiled our ~80 modules from
+    source (about 0.1 s). The warm-up pair writes them."""
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["XDG_CONFIG_HOME"] = str(config_dir)  # no saved window size or preferences leak in
     env.pop("REHABTRACK_DATA_DIR", None)
     env["PYTHONPATH"] = str(REPO)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -137,7 +144,7 @@ def paired_probes(
     floors: list[dict[str, Any]] = []
     apps: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-config-") as config:
-        env = probe_env(Path(config))
+        env = probe_env(Path(config), bytecode=warmup > 0)
         runner(
             lambda: apps.append(run_probe(app_mode, data_dir, env)),
             lambda: floors.append(run_probe(floor_mode, data_dir, env)),

@@ -58,3 +58,89 @@ def test_start_up_shows_the_patient_and_turns_the_collector_back_on(tmp_path: Pa
     assert seen["collector_during_start"] is False  # off while the first patient loads
     assert seen["collector_on"] is True
     assert seen["frozen"] > 0  # what start-up left alive is set aside, not walked by every collection
+
+
+# Runs in the child: starts the app, clicks the Dashboard tab once the patient is shown, and prints which
+# of the modules start-up has no use for were imported by the time the dashboard's charts were painted.
+DEFERRED_CHILD = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from rehabtrack.ui.shell import app as ui_app
+
+qt_app = QApplication(sys.argv[:1])
+NOT_AT_START = json.loads(sys.argv[2])
+
+def watch():
+    windows = [w for w in QApplication.topLevelWidgets() if w.windowTitle().startswith("RehabTrack")]
+    if not windows or "—" not in windows[0].windowTitle():
+        QTimer.singleShot(20, watch)
+        return
+    window = windows[0]
+    if window.tabs.currentWidget() is not window.dashboard:
+        window.tabs.setCurrentWidget(window.dashboard)
+    page = window.dashboard._pages[window.dashboard.visible_group()]
+    if not page.drawn:
+        QTimer.singleShot(20, watch)
+        return
+    print(json.dumps({
+        "charts_drawn": len(page.drawn),
+        "imported": [name for name in NOT_AT_START if name in sys.modules],
+    }), flush=True)
+    QApplication.quit()
+
+QTimer.singleShot(0, watch)
+ui_app.run_app(sys.argv[1])
+"""
+
+# What start-up to the dashboard leaves for later: each costs time at every start and is needed only when
+# the person asks for it (a server database, an import or export, a report, a schema upgrade).
+NOT_AT_START = [
+    "alembic",
+    "sqlalchemy.dialects.postgresql",
+    "psycopg",
+    "fhir.resources",
+    "rehabtrack.fhir.reading",
+    "rehabtrack.storage.bundle",
+    "rehabtrack.storage.csv_io",
+    "rehabtrack.storage.migrate",
+    "rehabtrack.storage.server",
+    "rehabtrack.report.pdf",
+    "rehabtrack.ui.dialogs.wizard",
+]
+
+
+def test_start_up_to_the_dashboard_imports_nothing_it_does_not_show(tmp_path: Path, today: date) -> None:
+    data = tmp_path / "data"
+    store = open_store(data)
+    seed_demo(store, today)
+    store.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("REHABTRACK_DATA_DIR", None)
+    done = subprocess.run(
+        [sys.executable, "-c", DEFERRED_CHILD, str(data), json.dumps(NOT_AT_START)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["charts_drawn"] > 0
+    assert seen["imported"] == []
+
+
+def test_the_quicker_pyside_check_gives_pyside_s_own_answer_for_every_module() -> None:
+    """PySide6 asks of each module imported after it whether its source mentions PySide6; the app
+    answers from the file's bytes instead of ``inspect.getsource`` (ui/shell/import_check.py)."""
+    import PySide6.QtWidgets  # noqa: F401 (PySide's check exists once PySide6 is imported)
+
+    from rehabtrack.ui.shell import import_check, main_window  # noqa: F401 (a module that uses PySide6)
+
+    assert import_check.speed_up()
+    upstream = sys.modules["shibokensupport.feature"]._mod_uses_pyside.pyside_check
+    modules = [m for m in list(sys.modules.values()) if str(getattr(m, "__file__", "")).endswith(".py")]
+    answers = {m.__name__: import_check.uses_pyside(m, upstream) for m in modules}
+    assert answers == {m.__name__: upstream(m) for m in modules}
+    assert answers["rehabtrack.ui.shell.main_window"] is True
+    assert answers["rehabtrack.core.model"] is False

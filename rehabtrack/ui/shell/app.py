@@ -11,9 +11,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rehabtrack import __version__
+from rehabtrack.ui.shell import import_check
+
+import_check.speed_up()  # before the rest of the app and its libraries are imported
 
 if TYPE_CHECKING:
     from rehabtrack.ui.settings import Settings
+    from rehabtrack.ui.shell.main_window import MainWindow
 
 
 def make_application() -> QApplication:
@@ -65,7 +69,7 @@ def run_app(data_dir: str | None = None, demo: bool = False, database: str | Non
         try:
             window.load()
         finally:
-            QTimer.singleShot(SETTLE_AFTER_MS, settle_memory)
+            QTimer.singleShot(SETTLE_AFTER_MS, lambda: settle(window))
 
     after_first_paint(window, load)
     return app.exec()
@@ -74,6 +78,13 @@ def run_app(data_dir: str | None = None, demo: bool = False, database: str | Non
 # How long after the first patient is shown the one full garbage collection waits: a patient looking
 # at the screen for the first time does not notice it.
 SETTLE_AFTER_MS = 1500
+
+
+def settle(window: MainWindow) -> None:
+    """Once the first patient is shown: what start-up left for later, then ``settle_memory``."""
+    if window.store is not None:
+        window.store.prepare_writes()  # the first save does not pay for it
+    settle_memory()
 
 
 def settle_memory() -> None:
