@@ -159,11 +159,12 @@ def _cut_before_write(store: Store, at: int = 2) -> None:
     writes = 0
 
     def cut(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        # It stays listening, inert after its cut: removing a listener while the engine runs its
+        # listeners would break their iteration.
         nonlocal writes
         if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
             writes += 1
             if writes == at:
-                event.remove(store.engine, "before_cursor_execute", cut)
                 _kill(cursor.connection.info.backend_pid)
 
     event.listen(store.engine, "before_cursor_execute", cut)

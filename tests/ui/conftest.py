@@ -19,6 +19,8 @@ from pytestqt.qtbot import QtBot  # noqa: E402
 from rehabtrack.storage.store import Store, open_store  # noqa: E402
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from rehabtrack.ui.settings import Settings
     from rehabtrack.ui.shell.main_window import MainWindow
 
@@ -80,7 +82,7 @@ def main_window(qtbot: QtBot, today: date) -> Iterator[Callable[..., MainWindow]
         else:
             open_records = records
         window = MainWindow(open_records, today, settings=settings)
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=_answer_discard)
         if isinstance(records, Path):
             opened.append(window)
         if size is not None:
@@ -98,6 +100,23 @@ def main_window(qtbot: QtBot, today: date) -> Iterator[Callable[..., MainWindow]
     for window in opened:  # the records the window opened itself
         if window.store is not None:
             window.store.close()
+
+
+def _answer_discard(window: QWidget) -> None:
+    """The window is closed after the test: a question it asks then (a typed week left unsaved by a
+    failed test) is answered Discard, so a failure is reported instead of waiting for ever."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QMessageBox):
+            button = modal.button(QMessageBox.StandardButton.Discard)
+            (button.click if button is not None else modal.reject)()
+
+    timer = QTimer(window)
+    timer.timeout.connect(answer)
+    timer.start(50)
 
 
 @pytest.fixture(autouse=True)
