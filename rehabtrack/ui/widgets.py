@@ -317,6 +317,14 @@ def make_room(shown: QWidget) -> None:
     width = dialog.width()
     needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1
     needed = max(needed, layout.totalMinimumSize().height(), dialog.sizeHint().height())
+    # Never taller than the screen, nor than the window it belongs to: a dialog's scroll area takes the rest.
+    frame = dialog.frameGeometry().height() - dialog.height()
+    screen = dialog.screen()
+    if screen is not None:
+        needed = min(needed, screen.availableGeometry().height() - frame)
+    owner = dialog.parentWidget()
+    if owner is not None and owner.window().isVisible():
+        needed = min(needed, owner.window().height())
     if needed > dialog.height():
         dialog.resize(width, needed)
 

@@ -223,7 +223,7 @@ def test_what_the_store_saves_names_its_patient_and_goes_with_it(demo: Store, pl
 
     [margaret] = demo.patients()
     ann = demo.save_patient(Patient("Ann Second"))
-    weeks = [replace(e, id=None, activities=()) for e in demo.entries(margaret.id or 0)[:3]]
+    weeks = [replace(e, id=None, version=None, activities=()) for e in demo.entries(margaret.id or 0)[:3]]
     demo.save_entries(ann.id or 0, weeks)  # her readings; the activities are Margaret's
     found = _patients_named(demo)
     assert all(rows > 0 and wrong == 0 for rows, wrong in found.values()), found

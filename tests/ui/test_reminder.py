@@ -106,7 +106,7 @@ def test_log_this_week_opens_the_checkin_and_logging_hides_the_banner(
 
     patient_id = window.patient.id  # type: ignore[union-attr]
     last_week = unlogged.entries(patient_id)[-1]
-    window.session.save_week(replace(last_week, week=week_start(today), id=None))  # type: ignore[union-attr]
+    window.session.save_week(last_week.copied_to(week_start(today)))  # type: ignore[union-attr]
     assert not window.reminder_banner.isVisible()
 
 

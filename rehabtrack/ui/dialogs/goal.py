@@ -6,12 +6,14 @@ import math
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -110,7 +112,20 @@ class GoalDialog(QDialog):
             if name:
                 self.errors[name] = error_label(widget)
                 form.addRow("", self.errors[name])
-        layout.addLayout(form)
+        # The fields scroll, never the buttons: with large text and a notice shown, the dialog stays on a
+        # 768-pixel screen.
+        fields = QWidget()
+        fields.setLayout(form)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields are the Tab stops
+        area.setWidget(fields)
+        area.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        area.setSizeAdjustPolicy(QScrollArea.SizeAdjustPolicy.AdjustToContents)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the fields fit its width
+        area.setMinimumWidth(fields.sizeHint().width() + area.verticalScrollBar().sizeHint().width())
+        layout.addWidget(area, 1)
         self.scale_hint = hint_label()
         layout.addWidget(self.scale_hint)
         self.conflict = ConflictNotice()
