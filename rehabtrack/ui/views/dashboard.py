@@ -119,13 +119,10 @@ class ChartPage:
 
 class WrappingDelegate(QStyledItemDelegate):
     """Row heights for word-wrapped cells of a tree: Qt measures a tree's rows without the column's
-    width, so a long sentence would get one line and be cut off with "…" instead of wrapping."""
+    width, so a long sentence would get one line and be cut off with "…" instead of wrapping.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        # Each cell's size by everything it depends on: the tree asks again for every row whenever a
-        # column is fitted to its contents (every change of a goal's text), mostly for the same texts.
-        self._sizes: dict[tuple[object, ...], QSize] = {}
+    Nothing of the option Qt passes in is kept or read beyond the rectangle: a cache keyed by its font
+    crashed the process once (a segmentation fault in CI while the panel refilled)."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         view = self.parent()
@@ -134,21 +131,7 @@ class WrappingDelegate(QStyledItemDelegate):
             option = QStyleOptionViewItem(option)
             width = view.columnWidth(index.column())
             option.rect = QRect(0, 0, max(width, 1), 1)  # a valid rect: the style wraps text to its width
-        font = index.data(Qt.ItemDataRole.FontRole)
-        key = (
-            index.column(),
-            index.data(Qt.ItemDataRole.DisplayRole),
-            font.key() if font is not None else None,
-            option.font.key(),  # type: ignore[attr-defined]
-            option.rect.size(),  # type: ignore[attr-defined]
-            int(option.features.value),  # type: ignore[attr-defined]
-        )
-        found = self._sizes.get(key)
-        if found is None:
-            if len(self._sizes) > 2048:
-                self._sizes.clear()
-            found = self._sizes[key] = super().sizeHint(option, index)
-        return QSize(found)
+        return super().sizeHint(option, index)
 
 
 class GoalsPanel(QTreeWidget):
