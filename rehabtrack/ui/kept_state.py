@@ -27,13 +27,21 @@ class KeptState(QObject):
 
     def __init__(self, widget: QWidget, states: WidgetStates, name: str) -> None:
         super().__init__(widget)
-        self.widget = widget
         self.states = states
         self.name = name
         self.restored = self.restore()
         widget.installEventFilter(self)
         if isinstance(widget, QSplitter):
             widget.splitterMoved.connect(self._dragged)
+
+    @property
+    def widget(self) -> QWidget:
+        """Its widget, the parent. Kept as an attribute it made a cycle (this object, the widget, Qt's
+        parent-to-child link) that Python's collector cleared while Qt still called the filter: the
+        filter then met an object without its attributes."""
+        parent = self.parent()
+        assert isinstance(parent, QWidget)
+        return parent
 
     def restore(self) -> bool:
         """Put back what was saved; False when nothing was (the widget keeps its first size)."""
