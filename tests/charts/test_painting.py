@@ -228,3 +228,40 @@ def test_ticks_of_a_range_shown_again_are_those_worked_out_afresh(
             assert plain_specs(axis._specs) == plain_specs(theirs), (theme.name, start, size, name)
             compared += len(theirs[1]) + len(theirs[2])
     assert compared > 300
+
+
+def test_what_is_on_screen_after_each_change_is_the_chart_painted_afresh(
+    qtbot: QtBot, make_series: SeriesMaker, week: Callable[[int], date]
+) -> None:
+    """Qt paints again only the part of a chart that changed (the plot after a saved week, say) and
+    items skip what they would draw outside it: the screen must then hold exactly what a paint of the
+    whole chart gives."""
+    from rehabtrack.charts.theme import DARK, LIGHT
+    from rehabtrack.core.model import Direction, Discipline, Event, EventKind, Goal
+
+    chart = MarkerChart()
+    qtbot.addWidget(chart)
+    chart.resize(436, 240)
+    chart.show()
+    qtbot.waitExposed(chart)
+    goal = Goal(Discipline.PT, "Pain", "pain", 2, Direction.LOWER, target_date=week(70))
+    first = [Event(week(i), EventKind.CLINICIAN_NOTE, f"Note {i} about the home programme") for i in (40, 52)]
+    other = [Event(week(45), EventKind.SURGERY, "Knee replacement")]
+    values = [5.0 - 0.03 * i + (i % 3) * 0.4 for i in range(60)]
+    later = make_series([*values, 6.0])
+    changes: list[tuple[str, Callable[[], None]]] = [
+        ("first data", lambda: chart.set_data(make_series(values), [goal], first, band=1.0)),
+        ("a week saved", lambda: chart.set_data(make_series([*values, 3.0]), [goal], first, band=1.0)),
+        ("its value changed", lambda: chart.set_data(later, [goal], first, band=1.0)),
+        ("other events", lambda: chart.set_data(later, [goal], other, band=1.0)),
+        ("a shorter range", lambda: chart.set_x_range(week(48), week(60))),
+        ("all of it", lambda: chart.set_x_range(week(0), week(60))),
+        ("the dark theme", lambda: chart.set_data(later, [goal], other, DARK, band=1.0)),
+        ("the light theme", lambda: chart.set_data(later, [goal], first, LIGHT)),
+        ("hovered point", lambda: chart.drawing.update()),
+    ]
+    for what, change in changes:
+        change()
+        qtbot.wait(20)
+        on_screen = chart.screen().grabWindow(chart.winId()).toImage()
+        assert on_screen.convertToFormat(QImage.Format.Format_RGB32) == pixels(chart), what
