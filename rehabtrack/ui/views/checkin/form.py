@@ -182,7 +182,7 @@ class CheckInForm(QWidget):
             return False
         self._pushing = True
         try:
-            self.session.save_week(entry)
+            self.session.save_week(entry, self._loaded)
         except ChangedMeanwhile as exc:  # the typed values stay; Reload shows the other person's
             self._show_conflict(exc)
             return False
@@ -311,6 +311,7 @@ class CheckInForm(QWidget):
 
     def reload_after_conflict(self) -> None:
         """Show the week as it is saved now (someone else's values), dropping what was typed."""
+        self.session.forget()  # someone else may have changed more than the week
         self.reload()
         self.week_changed.emit(self._week)
         self._say(f"Reloaded the {short_week(self._week)} as it is saved now.")
