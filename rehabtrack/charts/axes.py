@@ -21,7 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
 
-from rehabtrack.charts.tick_specs import draw_specs, handled
+from rehabtrack.charts.tick_specs import handled, specs_and_text_size
 from rehabtrack.core.numbers import plain
 
 TickSpec = tuple[QPen, QPointF, QPointF]
@@ -30,6 +30,7 @@ TickSpec = tuple[QPen, QPointF, QPointF]
 _SPECS_CACHED: Any = object()
 # (An ordering comparison of these enums crashes PySide6 6.11: membership it is.)
 _ONE_TO_ONE = (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate)
+KEPT_SPECS = 8  # an axis's draw specs kept for this many ranges and sizes
 
 
 def _hairline_fill(pen: QPen) -> QColor | None:
@@ -124,6 +125,41 @@ def _grid_rects(
     return fills, rects, rest
 
 
+def _pen_key(pen: QPen) -> tuple[Any, ...]:
+    return (pen.color().rgba(), pen.widthF(), pen.style(), pen.isCosmetic(), pen.brush().style())
+
+
+def _specs_key(axis: Any, p: QPainter) -> tuple[Any, ...]:
+    """What an axis's draw specs are made from: its range, place, size and the view's (the grid spans
+    it), the painter's transform (the axis's length in pixels), the tick font and the screen's dots
+    per inch (label sizes), pens, style and scale."""
+    view = axis.linkedView()
+    view_rect = None if view is None or axis.grid is False else view.mapRectToItem(axis, view.boundingRect())
+    t = p.transform()
+    font = axis.style["tickFont"] or p.font()
+    style = tuple((k, v) for k, v in axis.style.items() if k != "tickFont")
+    return (
+        type(axis),
+        axis.orientation,
+        tuple(axis.range),
+        axis.mapRectFromParent(axis.geometry()).getRect(),
+        None if view_rect is None else view_rect.getRect(),
+        (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy()),
+        font.key(),
+        p.device().logicalDpiY(),
+        _pen_key(axis.pen()),
+        _pen_key(axis.tickPen()),
+        axis.grid,
+        axis.scale,
+        axis.autoSIPrefixScale,
+        axis.logMode,
+        repr(axis._tickSpacing),
+        axis._tickDensity,
+        getattr(axis, "utcOffset", None),
+        repr(style),
+    )
+
+
 class FastGridMixin:
     """Draws the translucent grid and tick lines as filled rectangles when painting to the screen.
 
@@ -132,7 +168,6 @@ class FastGridMixin:
     """
 
     _specs: Any = None
-    _rects: Any = None  # (the tick specs, then what _grid_rects made of them)
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
         axis: Any = self
@@ -146,7 +181,9 @@ class FastGridMixin:
             if axis.style["tickFont"]:
                 p.setFont(axis.style["tickFont"])
             measuring = _MeasuringPainter(p)
-            self._specs = draw_specs(axis, measuring) if handled(axis) else axis.generateDrawSpecs(measuring)
+            self._specs = (
+                self._known_specs(p, measuring) if handled(axis) else axis.generateDrawSpecs(measuring)
+            )
             p.restore()
             axis.picture = _SPECS_CACHED
         if self._specs is not None:
@@ -154,13 +191,34 @@ class FastGridMixin:
             self.drawPicture(p, *self._specs)
             p.restore()
 
+    def _known_specs(self, p: QPainter, measuring: _MeasuringPainter) -> Any:
+        """``draw_specs``, remembered for the ranges and sizes shown lately: a range preset chosen again
+        (or the plot's height going back as a row of event names comes and goes) finds its ticks, grid
+        and labels without working them out again. The key holds everything they are made from."""
+        axis: Any = self
+        key = _specs_key(axis, p)
+        known: dict[tuple[Any, ...], tuple[Any, Any]] = self.__dict__.setdefault("_specs_known", {})
+        found = known.get(key)
+        if found is None:
+            if len(known) >= KEPT_SPECS:
+                known.pop(next(iter(known)))  # the oldest
+            found = known[key] = specs_and_text_size(axis, measuring)
+        specs, text_size = found
+        if text_size is not None:
+            axis._updateMaxTextSize(text_size)  # as draw_specs does each time
+        return specs
+
     def drawPicture(  # noqa: N802 (pyqtgraph's name)
         self, p: QPainter, axisSpec: Any, tickSpecs: Sequence[TickSpec], textSpecs: Any
     ) -> None:
         if screen_raster(p):
-            kept = self._rects
-            if kept is None or kept[0] is not tickSpecs:  # the same ticks: the same rectangles
-                kept = self._rects = (tickSpecs, *_grid_rects(tickSpecs))
+            # The same ticks (the same list: remembered specs): the same rectangles.
+            made: dict[int, Any] = self.__dict__.setdefault("_rects_made", {})
+            kept = made.get(id(tickSpecs))
+            if kept is None or kept[0] is not tickSpecs:
+                if len(made) >= KEPT_SPECS:
+                    made.pop(next(iter(made)))
+                kept = made[id(tickSpecs)] = (tickSpecs, *_grid_rects(tickSpecs))
             _, fills, rects, rest = kept
             if rects:
                 # drawRects without a pen fills each rectangle as fillRect does, in one call

@@ -105,6 +105,7 @@ class Symbols:
         self.styles: list[tuple[str, float, QPen, QBrush]] = []
         self.data: list[Any] = []
         self._images: dict[tuple[int, float], tuple[QPixmap, float, float]] = {}
+        self._half: dict[float, tuple[np.ndarray, np.ndarray]] = {}
 
     def set(
         self,
@@ -121,6 +122,7 @@ class Symbols:
             self._images.clear()
         self.style_of = np.asarray(style_of, dtype=np.int64)
         self.data = list(data)
+        self._half.clear()
 
     def image(self, style: int, dpr: float) -> tuple[QPixmap, float, float]:
         """The symbol of ``style`` drawn once (as pyqtgraph's atlas holds it), and its size in pixels."""
@@ -133,12 +135,26 @@ class Symbols:
         return found
 
     def half_sizes(self, dpr: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-        """Each point's half width and height in pixels, as pyqtgraph tests what lies under the pointer."""
-        sizes = [self.image(style, dpr)[1:] for style in range(len(self.styles))]
-        if not sizes:
-            return np.zeros(0), np.zeros(0)
-        w, h = (np.array([size[i] for size in sizes]) / 2 for i in (0, 1))
-        return w[self.style_of], h[self.style_of]
+        """Each point's half width and height in pixels, as pyqtgraph tests what lies under the pointer
+        (worked out once per ``set`` and pixel ratio: every paint asks)."""
+        found = self._half.get(dpr)
+        if found is None:
+            sizes = [self.image(style, dpr)[1:] for style in range(len(self.styles))]
+            if not sizes:
+                return np.zeros(0), np.zeros(0)
+            w, h = (np.array([size[i] for size in sizes]) / 2 for i in (0, 1))
+            found = self._half[dpr] = (w[self.style_of], h[self.style_of])
+        return found
+
+
+def _mapped(transform: QTransform, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The points through ``transform``, as rows of x and y, kept within ±2³⁰: the same arithmetic in
+    the same order as pyqtgraph's ``transformCoordinates`` and ``clip_array``, without their set-up."""
+    t = transform
+    mapped = np.empty((2, len(xs)))
+    np.add(t.m11() * xs + t.m21() * ys, t.dx(), out=mapped[0])
+    np.add(t.m12() * xs + t.m22() * ys, t.dy(), out=mapped[1])
+    return np.clip(mapped, -(2**30), 2**30, out=mapped)
 
 
 def _segmented(pen: QPen) -> bool:
@@ -290,8 +306,9 @@ class ChartDrawing(pg.GraphicsObject):  # type: ignore[misc]
             painter.drawLine(QPointF(rect.left(), goal.target), QPointF(rect.right(), goal.target))
             painter.restore()
             self._paint_label(painter, goal.label, widget)
+        pixel = self._pixel()
         for symbols in (self.marks, self.points):
-            self._paint_symbols(painter, symbols, widget, export)
+            self._paint_symbols(painter, symbols, widget, export, pixel)
 
     def _paint_label(self, painter: QPainter, label: GoalLabel, widget: Any) -> None:
         """As pyqtgraph's TextItem: unscaled, its fill behind it, its corner at the anchor point."""
@@ -319,15 +336,18 @@ class ChartDrawing(pg.GraphicsObject):  # type: ignore[misc]
         label.textItem.paint(painter, text_option, widget)
         painter.restore()
 
-    def _paint_symbols(self, painter: QPainter, symbols: Symbols, widget: Any, export: bool) -> None:
+    def _paint_symbols(
+        self, painter: QPainter, symbols: Symbols, widget: Any, export: bool, pixel: tuple[float, float]
+    ) -> None:
         """As pyqtgraph's ScatterPlotItem (pixel-sized symbols): on screen each point is a copy of its
-        symbol's image (only those reaching into the view); for export each symbol is drawn as a path."""
+        symbol's image (only those reaching into the view); for export each symbol is drawn as a path.
+        ``pixel``: a screen pixel's size in view units (``_pixel``)."""
         if len(symbols.xs) == 0:
             return
         dpr = widget.devicePixelRatioF() if widget is not None and not export else 1.0
         w, h = symbols.half_sizes(dpr)
         rect = self._rect
-        px, py = self._pixel()
+        px, py = pixel
         shown = (
             (symbols.xs + w * px > rect.left())
             & (symbols.xs - w * px < rect.right())
@@ -335,8 +355,7 @@ class ChartDrawing(pg.GraphicsObject):  # type: ignore[misc]
             & (symbols.ys - h * py < rect.bottom())
         )
         painter.save()
-        mapped = pg.functions.transformCoordinates(painter.transform(), np.vstack([symbols.xs, symbols.ys]))
-        mapped = pg.functions.clip_array(mapped, -(2**30), 2**30)
+        mapped = _mapped(painter.transform(), symbols.xs, symbols.ys)
         painter.resetTransform()
         if export:
             painter.setRenderHint(

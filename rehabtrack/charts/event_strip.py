@@ -12,6 +12,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from rehabtrack.charts.axes import TitleOnceMixin
 
@@ -47,6 +48,7 @@ class EventStrip(TitleOnceMixin, pg.AxisItem):  # type: ignore[misc]
         self.wanted_height = 0  # the height its rows of labels need (the layout gives it later)
         self._placed: tuple[object, ...] | None = None  # what the labels were last laid out for
         self.setHeight(0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # paint() reads exposedRect
 
     def set_look(self, font: QFont, colour: str, line_colour: str, background: str) -> None:
         self._font = QFont(font)
@@ -110,8 +112,11 @@ class EventStrip(TitleOnceMixin, pg.AxisItem):  # type: ignore[misc]
         self.setHeight(self.wanted_height)
         self.update()
 
-    def paint(self, painter: QPainter, *_: Any) -> None:
-        if not self.labels:
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, *_: Any) -> None:
+        # Everything is drawn between the strip's top and bottom: when only the plot below is painted
+        # again (a saved week), nothing here shows, and nothing is drawn.
+        exposed: QRectF = option.exposedRect  # type: ignore[attr-defined]
+        if not self.labels or not exposed.intersects(QRectF(0, 0, self.width(), self.height())):
             return
         painter.save()
         painter.setFont(self._font)

@@ -288,6 +288,9 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self.setMouseEnabled(x=False, y=False)
         plot.showGrid(x=True, y=True)
         plot.showAxis("top")
+        # The right axis is never shown: it need not follow every change of range and size (it set its
+        # title's HTML again each time).
+        plot.getAxis("right").unlinkFromView()
         self._strip: EventStrip = plot.getAxis("top")
         self._strip.setGrid(False)
 

@@ -35,6 +35,15 @@ def handled(axis: Any) -> bool:
 def draw_specs(axis: Any, p: Any) -> Any:
     """``axis.generateDrawSpecs(p)`` for an axis ``handled`` accepts. ``p.label_box(text)`` is a tick
     label's box as pyqtgraph measures it (``p.boundingRect`` of the text, 0.8 of its height)."""
+    specs, text_size = specs_and_text_size(axis, p)
+    if text_size is not None:
+        axis._updateMaxTextSize(text_size)
+    return specs
+
+
+def specs_and_text_size(axis: Any, p: Any) -> tuple[Any, Any]:
+    """``draw_specs`` without its one side effect: the specs, and the labels' size across the axis that
+    it tells the axis (``_updateMaxTextSize``), None when it tells none."""
     if axis.style["tickFont"] is not None:
         p.setFont(axis.style["tickFont"])
     if isinstance(axis, pg.DateAxisItem):
@@ -53,10 +62,10 @@ def draw_specs(axis: Any, p: Any) -> Any:
         tick_start, tick_stop, tick_dir, across = tick_bounds.top(), bounds.top(), 1, 1
     ends = [axis.mapToDevice(point) for point in span]
     if None in ends:
-        return None
+        return None, None
     length = hypot((ends[1] - ends[0]).x(), (ends[1] - ends[0]).y())
     if length == 0:
-        return None
+        return None, None
 
     levels = axis.tickValues(axis.range[0], axis.range[1], length)
     low, high = axis.range
@@ -93,7 +102,7 @@ def draw_specs(axis: Any, p: Any) -> Any:
 
     text_specs: list[tuple[QRectF, Any, str]] = []
     if not axis.style["showValues"]:
-        return axis_spec, tick_specs, text_specs
+        return (axis_spec, tick_specs, text_specs), None
     text_offset = axis.style["tickTextOffset"][across]
     last_size2 = 0
     text_rects: list[QRectF] = []
@@ -147,8 +156,7 @@ def draw_specs(axis: Any, p: Any) -> Any:
             if box & place != place:
                 continue
             text_specs.append((place, flags, s))
-    axis._updateMaxTextSize(last_size2)
-    return axis_spec, tick_specs, text_specs
+    return (axis_spec, tick_specs, text_specs), last_size2
 
 
 def _level_pen(axis: Any, level: int, ticks: int, length: float) -> QPen:
