@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
+from rehabtrack.storage import integrity
 from rehabtrack.storage.errors import (
     CannotSave,
     DatabaseBusy,
@@ -245,7 +246,7 @@ def _inspect(path: Path) -> str | None:
             if app_id == APPLICATION_ID:
                 # Reads every page once (milliseconds for years of weekly entries): damage is found
                 # now, with a clear message, rather than in the middle of a save.
-                verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+                verdict = integrity.verdict(path, conn)  # begun early by paths.open_data
                 if verdict != ["ok"]:
                     raise NotRehabTrackDatabase(f"{path} is damaged ({'; '.join(verdict)}).")
             elif tables and _unfinished_set_up(conn, tables):
