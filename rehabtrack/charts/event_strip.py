@@ -45,6 +45,7 @@ class EventStrip(TitleOnceMixin, pg.AxisItem):  # type: ignore[misc]
         self._fill = QColor("#FFFFFF")
         self._row_height = 0.0
         self.wanted_height = 0  # the height its rows of labels need (the layout gives it later)
+        self._placed: tuple[object, ...] | None = None  # what the labels were last laid out for
         self.setHeight(0)
 
     def set_look(self, font: QFont, colour: str, line_colour: str, background: str) -> None:
@@ -53,6 +54,7 @@ class EventStrip(TitleOnceMixin, pg.AxisItem):  # type: ignore[misc]
         self._colour = QColor(colour)
         self._line_colour = QColor(line_colour)
         self._row_height = QFontMetricsF(self._font).height()
+        self._placed = None
 
     def _pixel(self, x: float) -> float:
         view = self.linkedView()
@@ -62,7 +64,12 @@ class EventStrip(TitleOnceMixin, pg.AxisItem):  # type: ignore[misc]
         return (x - x0) / (x1 - x0) * self.width() if x1 > x0 else 0.0
 
     def place(self, labels: list[StripLabel], width: float, x_range: tuple[float, float]) -> None:
-        """Lay ``labels`` (sorted by x) out for a plot ``width`` pixels wide showing ``x_range``."""
+        """Lay ``labels`` (sorted by x) out for a plot ``width`` pixels wide showing ``x_range``; the
+        same labels for the same width and range (a saved week) keep their places, unpainted."""
+        placed = (tuple((label.x, label.text) for label in labels), width, x_range)
+        if placed == self._placed:
+            return
+        self._placed = placed
         metrics = QFontMetricsF(self._font)
         x0, x1 = x_range
         scale = width / (x1 - x0) if x1 > x0 and width > 0 else 0.0

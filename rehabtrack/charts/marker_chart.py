@@ -15,10 +15,10 @@ import calendar
 import html
 import math
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pyqtgraph as pg
@@ -40,12 +40,13 @@ from rehabtrack.core.numbers import exact, format_value
 from rehabtrack.core.progress import (
     NO_TREND_LINE,
     TREND_WINDOW_WEEKS,
+    GoalProgress,
     clear_trend,
     default_baseline,
     progress_toward,
 )
 from rehabtrack.core.series import Point, Series, describe
-from rehabtrack.core.trend import rolling_mean
+from rehabtrack.core.trend import Trend, rolling_mean
 
 ROLLING_WEEKS = 4
 TREND_WEEKS = TREND_WINDOW_WEEKS
@@ -168,9 +169,19 @@ def _day_text(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def chart_summary(series: Series, goals: Sequence[Goal] = (), today: date | None = None) -> str:
+ProgressOf = Callable[[Goal, Series, date], GoalProgress]
+
+
+def chart_summary(
+    series: Series,
+    goals: Sequence[Goal] = (),
+    today: date | None = None,
+    progress: ProgressOf = progress_toward,
+    trend: Trend | None | Literal["unknown"] = "unknown",
+) -> str:
     """One sentence a screen reader says for a chart, in the goals panel's words: what was logged, the
-    latest value, and where each goal stands (core's progress sentence)."""
+    latest value, and where each goal stands (core's progress sentence). ``progress`` and ``trend``
+    (``clear_trend`` of the series): what the caller has worked out already."""
     points = sorted(series.points, key=_week)
     if not points:
         text = f"{series.label}: no weeks logged yet"
@@ -179,17 +190,17 @@ def chart_summary(series: Series, goals: Sequence[Goal] = (), today: date | None
         count = f"{len(points)} week{'s' if len(points) != 1 else ''} logged"
         text = (
             f"{series.label}: {count} from {_day_text(first.week)} to {_day_text(last.week)}, "
-            f"latest {value_text(last.value, series)}; {trend_text(series)}"
+            f"latest {value_text(last.value, series)}; {trend_text(series, trend)}"
         )
     day = today or (points[-1].week if points else date.today())
     for goal in goals:
-        text += f"; {goal.discipline} goal: {progress_toward(goal, series, day).sentence()}"
+        text += f"; {goal.discipline} goal: {progress(goal, series, day).sentence()}"
     return text + "."
 
 
-def trend_text(series: Series) -> str:
+def trend_text(series: Series, trend: Trend | None | Literal["unknown"] = "unknown") -> str:
     """What the dashed line says: the clear trend's direction, or that there is none (core's rule)."""
-    line = clear_trend(series.points, series.key, TREND_WEEKS)
+    line = clear_trend(series.points, series.key, TREND_WEEKS) if trend == "unknown" else trend
     if line is None:
         return NO_TREND_LINE
     way = "rising" if line.slope_per_week > 0 else "falling"
@@ -329,13 +340,15 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         x_range: tuple[date, date] | None = None,
         band: float | None = None,
         typical: tuple[float, float] | None = None,
+        progress: ProgressOf = progress_toward,
     ) -> None:
         """Show ``series``; goals for other series keys are ignored.
 
         ``band`` is the meaningful-change half-width (see ``core.meaningful_change.threshold_for``): a
         band of ± that much is shaded around the baseline (the first goal's own baseline if it has
         one, else the mean of the first two logged weeks). ``x_range`` None fits the data and the
-        goals' target dates.
+        goals' target dates. ``progress`` works out where a goal stands (the caller's, when it keeps
+        what it worked out for the goals panel).
         """
         if theme != self._theme:
             self.apply_theme(theme)
@@ -396,7 +409,7 @@ class MarkerChart(pg.PlotWidget):  # type: ignore[misc]
         self.setAccessibleName(axis_title(series))
         self.viewport().setAccessibleName(axis_title(series))  # the drawing area takes clicks: named too
         today = x_range[1] if x_range is not None else None
-        self.setAccessibleDescription(chart_summary(series, self._goals, today))
+        self.setAccessibleDescription(chart_summary(series, self._goals, today, progress, line))
 
     def _take_points(self, points: list[Point], weekly: bool) -> None:
         """Keep ``points`` (in week order) as drawn: weeks, values, positions, joins and 4-week means.

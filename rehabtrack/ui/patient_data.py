@@ -61,6 +61,7 @@ class PatientData:
         self.results: list[MeasureResult] = store.measures(patient_id)
         self.thresholds: dict[str, float] = store.thresholds(patient_id)  # set by the therapist
         self._series: dict[str, Series] = {}
+        self._progress: dict[Goal, tuple[Series, GoalProgress]] = {}  # by goal, for the series it used
 
     def applied(self) -> AbstractContextManager[None]:
         """Inside it, every verdict uses this patient's thresholds (``core.meaningful_change``)."""
@@ -120,9 +121,11 @@ class PatientData:
         ):
             return None
         touched: set[str] = set()
+        groups_kept = "chart_groups" in self.__dict__
         for week in sorted(changed.weeks):
             entry = read(week) if read is not None else store.entry(self.patient_id, week)
-            put_week(self.entries, week, entry)
+            previous = put_week(self.entries, week, entry)
+            groups_kept = groups_kept and self._same_groups(week, previous, entry)
             for key, series in list(self._series.items()):
                 if not from_checkins(key):
                     continue
@@ -131,9 +134,28 @@ class PatientData:
                 if updated != series:
                     self._series[key] = updated
                     touched.add(key)
-        if changed.weeks:
-            self.__dict__.pop("chart_groups", None)  # worked out again when next asked (cheaply)
+        if not groups_kept:
+            self.__dict__.pop("chart_groups", None)  # worked out again when next asked
         return touched
+
+    def _week_keys(self, entry: WeeklyEntry | None) -> list[str]:
+        """The chartable series one week holds, in the order ``chart_groups`` would list them."""
+        if entry is None:
+            return []
+        keys = [key for _, key in chart_keys([entry], self.activities)]
+        return keys + measure_keys([entry], self.activities, ())
+
+    def _same_groups(self, week: date, previous: WeeklyEntry | None, entry: WeeklyEntry | None) -> bool:
+        """Whether ``chart_groups`` (worked out before ``week`` went from ``previous`` to ``entry``)
+        still holds, without going through every week: the week holds the same series as before, or it
+        is a new last week holding only series logged before (their first-logged order stays)."""
+        before, after = self._week_keys(previous), self._week_keys(entry)
+        if before == after:
+            return True
+        if previous is not None or self.entries[-1].week != week:
+            return False
+        logged = {k for group, keys in self.chart_groups.items() if group != GOALS_GROUP for k in keys}
+        return logged.issuperset(after)
 
     def _one_week(self, key: str, entry: WeeklyEntry) -> Series:
         return any_series(key, [entry], self.activities, self.results)
@@ -145,8 +167,22 @@ class PatientData:
         return [g for g in self.open_goals() if g.marker == key]
 
     def progress(self, goal: Goal) -> GoalProgress:
+        """Where ``goal`` stands today; worked out again only when its series changed."""
+        series = self.series(goal.marker)
+        kept = self._progress.get(goal)
+        if kept is not None and kept[0] is series:
+            return kept[1]
         with self.applied():
-            return progress_toward(goal, self.series(goal.marker), self.today)
+            found = progress_toward(goal, series, self.today)
+        self._progress[goal] = (series, found)
+        return found
+
+    def progress_on(self, goal: Goal, series: Series, day: date) -> GoalProgress:
+        """``progress_toward`` with this patient's thresholds; the goals panel's when it is the same."""
+        if day == self.today and series is self._series.get(goal.marker):
+            return self.progress(goal)
+        with self.applied():
+            return progress_toward(goal, series, day)
 
     def first_week(self) -> date | None:
         """Where "All" starts: the first logged week, or an earlier event (the surgery, say)."""

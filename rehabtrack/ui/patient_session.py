@@ -58,6 +58,7 @@ class PatientSession(QObject):
         self.patient_id: int = patient.id
         self._today = today  # None: the computer's date, read each time (the app may stay open for days)
         self._told: dict[object, Any] | None = None  # what was read while a change is told
+        self._kept: dict[str, Any] = {}  # goals, activities, plan, thresholds: until a change names them
         self.undo_stack = QUndoStack(self)
         self.versions: dict[tuple[str, object], int | None] = {}  # see commands.Change.version
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
@@ -81,6 +82,7 @@ class PatientSession(QObject):
         """Tell every view what changed (commands call this from ``redo`` and ``undo``)."""
         if what.patient or what.everything:
             self.patient = self.store.patient(self.patient_id)
+        self.forget(what)
         outer = self._told
         self._told = {}
         try:
@@ -96,31 +98,55 @@ class PatientSession(QObject):
             self._told[key] = read()
         return self._told[key]
 
+    def forget(self, what: Changed | None = None) -> None:
+        """Drop the kept reads ``what`` may have changed; all of them when None (someone else changed
+        the records: a reload)."""
+        if what is None or what.everything:
+            self._kept.clear()
+            return
+        named = {
+            "goals": bool(what.goals),
+            "activities": what.activities,
+            "plan": what.maintenance or what.patient,
+            "thresholds": what.thresholds,
+        }
+        for key, changed in named.items():
+            if changed:
+                self._kept.pop(key, None)
+
+    def _kept_read(self, key: str, read: Callable[[], Any]) -> Any:
+        """``read()`` once, kept until a change names it (``forget``): every change goes through this
+        session, and a save of a week then reads only that week."""
+        if key not in self._kept:
+            self._kept[key] = read()
+        return self._kept[key]
+
     def stored_week(self, week: date) -> WeeklyEntry | None:
         """``week`` as stored."""
         found: WeeklyEntry | None = self._shared(week, lambda: self.store.entry(self.patient_id, week))
         return found
 
     def stored_plan(self) -> MaintenancePlan:
-        plan: MaintenancePlan = self._shared("plan", lambda: self.store.maintenance(self.patient_id))
+        plan: MaintenancePlan = self._kept_read("plan", lambda: self.store.maintenance(self.patient_id))
         return plan
 
     def stored_activities(self) -> list[Activity]:
         """Every activity of the patient, archived ones too."""
-        read = self._shared(
+        read = self._kept_read(
             "activities", lambda: self.store.activities(self.patient_id, include_archived=True)
         )
         return list(read)
 
     def stored_goals(self) -> list[Goal]:
-        return list(self._shared("goals", lambda: self.store.goals(self.patient_id)))
+        return list(self._kept_read("goals", lambda: self.store.goals(self.patient_id)))
 
     def stored_thresholds(self) -> dict[str, float]:
-        return dict(self._shared("thresholds", lambda: self.store.thresholds(self.patient_id)))
+        return dict(self._kept_read("thresholds", lambda: self.store.thresholds(self.patient_id)))
 
     def refused(self, problem: ChangedMeanwhile) -> None:
         """An undo or redo was refused: the row it would write was changed by someone else meanwhile.
         The command is dropped from the stack (it no longer describes what is stored)."""
+        self.forget()
         self.refused_undo.emit(problem)
 
     def run(self, command: commands.Change) -> None:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
-from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus
+from rehabtrack.core.model import Direction, Discipline, Goal, GoalStatus, WeeklyEntry
 from rehabtrack.core.progress import progress_toward
 from rehabtrack.core.series import series_for, value_in
+from rehabtrack.core.weeks import week_start
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.dialogs.goal import GoalDialog
 from rehabtrack.ui.patient_data import GOALS_GROUP
 from rehabtrack.ui.patient_session import PatientSession
+from rehabtrack.ui.shell.main_window import MainWindow
 from rehabtrack.ui.views.dashboard import CHART_MIN_HEIGHT, Dashboard
 
 
@@ -319,3 +324,49 @@ def test_a_goal_starting_next_month_says_when_it_starts_though_weeks_were_logged
     [(_discipline, _title, sentence, status)] = board.goals_panel.rows()
     assert f"the goal starts {starts.day} {starts:%b}" in sentence, sentence
     assert "nothing logged" not in sentence and status == "Not enough data yet"
+
+
+def _cut_cells(panel) -> list[str]:  # type: ignore[no-untyped-def]
+    """The title and status cells whose text is wider than its column: what would show cut off."""
+    from PySide6.QtGui import QFontMetrics
+
+    cut = []
+    for i in range(panel.topLevelItemCount()):
+        head = panel.topLevelItem(i)
+        for item in [head, *(head.child(j) for j in range(head.childCount()))]:
+            for column in (0, 1):
+                metrics = QFontMetrics(item.font(column).resolve(panel.font()))
+                if metrics.horizontalAdvance(item.text(column)) >= panel.columnWidth(column):
+                    cut.append(item.text(column))
+    return cut
+
+
+def test_goal_titles_and_statuses_are_never_cut_off_as_they_change_and_the_text_grows(
+    main_window: Callable[..., MainWindow], qtbot: QtBot, demo_store: Store, today: date
+) -> None:
+    """The title and status columns are as wide as their widest text: when the window opens, when a
+    saved week changes a status ("On track" to "Target met", say), and at 200 % text."""
+    from rehabtrack.ui.settings import Preferences
+
+    window = main_window(demo_store)
+    window.tabs.setCurrentWidget(window.dashboard)
+    dashboard = window.dashboard
+    assert isinstance(dashboard, Dashboard)
+    panel = dashboard.goals_panel
+    qtbot.waitUntil(lambda: panel.isVisible())
+    assert not _cut_cells(panel)
+    pid = _patient(demo_store)
+    long_title = "Walk to the corner shop and back with the shopping, twice a week"
+    goal = next(g for g in demo_store.goals(pid) if g.marker == "pain")
+    dashboard.session.edit_goal(replace(goal, title=long_title))
+    qtbot.waitUntil(lambda: not _cut_cells(panel))
+    statuses = {row[3] for row in panel.rows()}
+    week = week_start(today)
+    stored = demo_store.entry(pid, week)
+    values = {"pain": 0.0}
+    dashboard.session.save_week(WeeklyEntry(week, values, version=stored.version if stored else 0))
+    assert {row[3] for row in panel.rows()} != statuses  # a status changed ("Behind" went)
+    assert not _cut_cells(panel)
+    window.desktop.apply(Preferences(font_scale=200))
+    qtbot.waitUntil(lambda: not _cut_cells(panel))
+    assert long_title in [row[1] for row in panel.rows()]

@@ -242,3 +242,53 @@ def _keys_differing(before: WeeklyEntry, after: WeeklyEntry, data: PatientData) 
 
     keys = {k for keys in data.chart_groups.values() for k in keys if not k.startswith("measure/")}
     return {k for k in keys if value_in(before, k) != value_in(after, k)}
+
+
+KNEE_FLEX, KNEE_EXT, SHOULDER = (RomReading(j, s, m, 10) for j, s, m in MOVEMENTS[:3])
+
+
+@pytest.mark.parametrize(
+    ("week_offset", "rom", "what"),
+    [
+        (3, (KNEE_EXT, KNEE_FLEX), "a new last week, known movements in another order: the same charts"),
+        (3, (SHOULDER,), "a new last week with a movement never logged: its chart is added"),
+        (-1, (KNEE_EXT,), "a new first week: extension is now logged first, so its chart comes first"),
+        (0, (KNEE_EXT, KNEE_FLEX), "the first week again, its movements swapped: the charts swap"),
+        (1, (), "the only week with extension loses it: its chart goes"),
+        (2, (KNEE_FLEX,), "the last week again with fewer markers: pain is still logged earlier"),
+    ],
+)
+def test_chart_groups_kept_after_a_save_are_those_of_a_fresh_read(
+    qapp, store: Store, today: date, week_offset: int, rom: tuple[RomReading, ...], what: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The chart list is kept across a saved week when the week cannot change it, and worked out
+    again when it can: either way it is the list a fresh read gives (which charts, in which order)."""
+    from rehabtrack.core.model import Patient
+
+    pid = store.save_patient(Patient("Ada Park")).id
+    assert pid is not None
+    first = week_start(today) - timedelta(weeks=8)
+    weeks = [first + timedelta(weeks=i) for i in range(3)]
+    store.save_entry(pid, WeeklyEntry(weeks[0], {"pain": 5.0}, (KNEE_FLEX, KNEE_EXT)))
+    store.save_entry(pid, WeeklyEntry(weeks[1], {"pain": 4.0, "sleep_hours": 6.0}, (KNEE_FLEX, KNEE_EXT)))
+    store.save_entry(pid, WeeklyEntry(weeks[2], {"pain": 4.0}, (KNEE_FLEX,)))
+    kept = PatientData(store, pid, today)
+    before = kept.chart_groups
+    session = PatientSession.open(store, pid, today)
+    session.changed.connect(lambda changed: kept.apply(changed, store))
+
+    week = first + timedelta(weeks=week_offset)
+    stored = store.entry(pid, week)
+    entry = WeeklyEntry(week, {"pain": 3.0}, rom, version=stored.version if stored else 0)
+    if week_offset == 1:  # extension is then logged in this week only
+        version = store.entry(pid, weeks[0]).version  # type: ignore[union-attr]
+        store.save_entry(pid, WeeklyEntry(weeks[0], {"pain": 5.0}, (KNEE_FLEX,), version=version))
+        kept = PatientData(store, pid, today)
+        before = kept.chart_groups
+    session.save_week(entry)
+
+    fresh = PatientData(store, pid, today)
+    assert kept.chart_groups == fresh.chart_groups, what
+    assert kept.entries == fresh.entries
+    if week_offset == 3 and len(rom) == 2:
+        assert kept.chart_groups is before  # kept: not worked out again from every week

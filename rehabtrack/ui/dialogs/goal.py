@@ -227,6 +227,7 @@ class GoalDialog(QDialog):
 
     def reload(self) -> None:
         """Show the goal as it is saved now (someone else changed it), in place of the typed values."""
+        self.session.forget()
         if self.goal is not None:
             goal_id, stored = self.goal.id, self.session.store.goals(self.session.patient_id)
             self.goal = next((g for g in stored if g.id == goal_id), None)

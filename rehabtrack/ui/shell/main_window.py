@@ -715,6 +715,12 @@ class MainWindow(QMainWindow):
     def _week_logged(self, day: date) -> bool:
         if self.store is None or self.patient is None or self.patient.id is None:
             return True  # nobody to remind
+        from rehabtrack.core.maintenance import checkin_logged
+
+        session, checkin = self.session, self.checkin
+        if session is not None and session.patient_id == self.patient.id and checkin is not None:
+            # the weeks the check-in keeps up to date, and the plan the views of a change share
+            return checkin_logged(session.stored_plan(), [e.week for e in checkin.entries], day)
         return week_logged(self.store, self.patient.id, day)
 
     def _weeks_per_checkin(self) -> int:

@@ -6,11 +6,21 @@ other groups are built the first time they are shown and refreshed when shown ag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -149,14 +159,40 @@ class GoalsPanel(QTreeWidget):
         self.setWordWrap(True)  # a progress sentence is never cut off: it wraps
         self.setUniformRowHeights(False)
         self.header().setStretchLastSection(True)
-        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # The title and status columns are as wide as their widest text, fitted here when a text of
+        # theirs changes (``_fit``), not by Qt's ResizeToContents: that measures every row of both
+        # columns again after any change of any cell, three times per goal saved.
+        for column in self.FITTED:
+            self.header().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         self.setItemDelegate(WrappingDelegate(self))
         self._relayout = QTimer(self)  # rows measured again once a column changed width
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(0)
         self._relayout.timeout.connect(self.doItemsLayout)
         self.header().sectionResized.connect(lambda *_: self._relayout.start())
+        # Fitted once Qt has finished: measuring rows from inside expandAll() crashes it.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit)
+        self.expanded.connect(lambda *_: self._refit.start())
+        self.collapsed.connect(lambda *_: self._refit.start())
+
+    FITTED = (0, 1)
+
+    def _fit(self, columns: Iterable[int] = FITTED) -> None:
+        """Each of ``columns`` as wide as its widest shown text or its heading, as ResizeToContents."""
+        for column in columns:
+            self.resizeColumnToContents(column)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._refit.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._fit()  # now polished: the style's own fonts and margins
 
     def show_goals(self, data: PatientData) -> None:
         selected = self.current_goal()
@@ -179,6 +215,7 @@ class GoalsPanel(QTreeWidget):
                 if selected is not None and goal.id == selected.id:
                     self.setCurrentItem(item)
             head.setExpanded(True)
+        self._fit()
 
     def update_goals(self, data: PatientData, keys: set[str]) -> None:
         """Work out again the rows of the goals measured by series ``keys`` (the others stay as shown).
@@ -190,30 +227,36 @@ class GoalsPanel(QTreeWidget):
             head = self.topLevelItem(i)
             assert head is not None
             changed: list[QTreeWidgetItem] = []
+            columns: set[int] = set()
             model.blockSignals(True)
             try:
                 for j in range(head.childCount()):
                     item = head.child(j)
                     assert item is not None
                     goal = item.data(0, Qt.ItemDataRole.UserRole)
-                    if isinstance(goal, Goal) and goal.marker in keys and self._show_row(item, goal, data):
-                        changed.append(item)
+                    if isinstance(goal, Goal) and goal.marker in keys:
+                        changed_here = self._show_row(item, goal, data)
+                        if changed_here:
+                            changed.append(item)
+                            columns |= changed_here
             finally:
                 model.blockSignals(False)
-            if changed:  # one notice for the rows whose text changed (the view, screen readers)
+            if changed:  # one notice for the cells whose text changed (the view, screen readers)
                 model.dataChanged.emit(
-                    self.indexFromItem(changed[0], 0), self.indexFromItem(changed[-1], len(self.COLUMNS) - 1)
+                    self.indexFromItem(changed[0], min(columns)),
+                    self.indexFromItem(changed[-1], max(columns)),
                 )
+                self._fit(columns.intersection(self.FITTED))
 
-    def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> bool:
-        """Put ``goal``'s row in words into ``item``; whether any text changed."""
+    def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> set[int]:
+        """Put ``goal``'s row in words into ``item``; the columns whose text changed."""
         threshold = data.threshold(goal.marker)
         why = f"\n{threshold.explained()}" if threshold is not None else ""
-        changed = False
+        changed = set()
         for column, text in enumerate(self._row(goal, data)):
             if item.text(column) != text:
                 item.setText(column, text)
-                changed = True
+                changed.add(column)
             if column in (1, 2) and item.toolTip(column) != f"{text}{why}":
                 item.setToolTip(column, f"{text}{why}")
         return changed
@@ -437,6 +480,7 @@ class Dashboard(QWidget):
             x_range,
             self.data.band(key),
             typical_for(key, self.rom_norms),
+            self.data.progress_on,
         )
         chart.set_band_tip(band_tip(self.data.threshold(key)))
         page.drawn.add(index)

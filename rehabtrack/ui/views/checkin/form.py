@@ -311,6 +311,7 @@ class CheckInForm(QWidget):
 
     def reload_after_conflict(self) -> None:
         """Show the week as it is saved now (someone else's values), dropping what was typed."""
+        self.session.forget()  # someone else may have changed more than the week
         self.reload()
         self.week_changed.emit(self._week)
         self._say(f"Reloaded the {short_week(self._week)} as it is saved now.")
