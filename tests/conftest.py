@@ -9,7 +9,7 @@ import os
 import socket
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -276,3 +276,41 @@ def empty_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     name = postgres_server.database(empty=True)
     yield postgres_server.url(name)
     postgres_server.give_back(name)
+
+
+ClinicOpener = Callable[[int, int], Any]  # (weeks, patients) -> Store
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def clinic_of(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ClinicOpener]:
+    """``clinic_of(weeks, patients)``: a new database holding that clinic (``tests/benchmarks/clinic.py``:
+    its patients and weeks, a LEFS result each and one patient's own threshold), on an SQLite file and on
+    the PostgreSQL server."""
+    from rehabtrack.core.measure_series import MeasureResult
+    from rehabtrack.storage.store import Store, open_server, open_store
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
+    import clinic  # type: ignore[import-not-found]
+
+    opened: list[Store] = []
+    given: list[str] = []
+    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
+
+    def make(weeks: int, patients: int) -> Store:
+        if server is None:
+            store = open_store(tmp_path / f"clinic-{len(opened)}")
+        else:
+            given.append(server.database())
+            store = open_server(server.url(given[-1]))
+        opened.append(store)
+        clinic.fill(store, weeks, patients)
+        for p in store.patients():  # a questionnaire each: its answers are read too
+            store.save_measure(p.id or 0, MeasureResult("LEFS", clinic.TODAY, (3.0,) * 20))
+        store.save_thresholds(store.patients()[-1].id or 0, {"sleep_hours": 1.0})
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+    for name in given:
+        server.give_back(name)

@@ -81,7 +81,8 @@ class Obstacles:
             joined = joined & ~(above | below | beside)
         x0, y0, x1, y1 = xs[:-1][joined], ys[:-1][joined], xs[1:][joined], ys[1:][joined]
         lengths = np.hypot(x1 - x0, y1 - y0)
-        counts = np.nan_to_num(np.ceil(lengths / SAMPLE_PX), nan=0).astype(int) + 1  # samples a segment
+        steps = np.ceil(lengths / SAMPLE_PX)
+        counts = np.where(np.isnan(steps), 0.0, steps).astype(int) + 1  # samples a segment
         if counts.size == 0:
             return
         # Every segment's samples at once: segment number and position 0..1 along it, per sample.

@@ -779,18 +779,17 @@ class Store:
     ) -> list[AuditEntry]:
         """The audit record of a patient's rows, newest first: at most ``limit`` rows, those older than the
         row ``before`` (an id) for the next page. Written by the database itself (storage.audit)."""
-        with self._session() as s:
-            query = select(AuditRow).where(col(AuditRow.patient_id) == patient_id)
-            if before is not None:
-                query = query.where(col(AuditRow.id) < before)
-            rows = s.exec(query.order_by(col(AuditRow.id).desc()).limit(limit))
-            return [_audit(row) for row in rows]
+        c = AUDIT_T.c  # plain rows, as the other reads
+        query = sa.select(AUDIT_T).where(c.patient_id == patient_id)
+        if before is not None:
+            query = query.where(c.id < before)
+        return [_audit(row) for row in self._read(query.order_by(c.id.desc()).limit(limit))]
 
 
 ENTRY_T, ROM_T, RATING_T = (
     cast(sa.Table, sa.inspect(t).local_table) for t in (WeeklyEntryRow, RomRow, ActivityRatingRow)
 )
-PATIENT_T, ACTIVITY_T, GOAL_T, EVENT_T, THRESHOLD_T, RESULT_T, ITEM_T = (
+PATIENT_T, ACTIVITY_T, GOAL_T, EVENT_T, THRESHOLD_T, RESULT_T, ITEM_T, AUDIT_T = (
     cast(sa.Table, sa.inspect(t).local_table)
     for t in (
         PatientRow,
@@ -800,6 +799,7 @@ PATIENT_T, ACTIVITY_T, GOAL_T, EVENT_T, THRESHOLD_T, RESULT_T, ITEM_T = (
         PatientThresholdRow,
         MeasureResultRow,
         MeasureItemRow,
+        AuditRow,
     )
 )
 GOAL_FIELDS = ("title", "marker", "baseline", "target", "start", "target_date", "set_by")
@@ -1480,7 +1480,7 @@ def _event(row: EventRow | sa.Row[Any]) -> Event:
     return Event(row.day, EventKind(row.kind), row.text, row.id)
 
 
-def _audit(row: AuditRow) -> AuditEntry:
+def _audit(row: AuditRow | sa.Row[Any]) -> AuditEntry:
     at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=UTC)
     return AuditEntry(
         at, row.actor, row.table_name, row.row_id, row.patient_id, row.action, row.old, row.new, row.id

@@ -15,6 +15,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import replace
 from datetime import date
+from enum import Enum
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
@@ -25,6 +26,19 @@ from rehabtrack.core.model import NEW, Activity, Event, EventKind, Goal, GoalSta
 from rehabtrack.storage.errors import ChangedMeanwhile
 from rehabtrack.storage.store import Store
 from rehabtrack.ui.changed import Changed
+
+
+class Unread(Enum):
+    """What a caller passes for a week it has not read."""
+
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
+
+
+def _version_of(entry: WeeklyEntry | None) -> int | None:
+    return NEW if entry is None else entry.version
 
 
 class Records(Protocol):
@@ -133,10 +147,17 @@ class SaveEntry(Change):
     """Save one week; undo restores the previous version of that week, or deletes it if it was new.
     ``entry.version`` is the one the form was opened with."""
 
-    def __init__(self, records: Records, entry: WeeklyEntry) -> None:
+    def __init__(
+        self, records: Records, entry: WeeklyEntry, opened: WeeklyEntry | None | Unread = UNREAD
+    ) -> None:
+        """``opened``: the week as the form read it, when it has it. At the version ``entry`` carries it
+        is what is stored (every write moves the version, and the save checks it), so it is not read
+        again for the undo."""
         super().__init__(records, f"Save {short_week(entry.week)}")
         self.entry = entry
-        self.previous = records.store.entry(records.patient_id, entry.week)
+        if isinstance(opened, Unread) or entry.version is None or _version_of(opened) != entry.version:
+            opened = records.store.entry(records.patient_id, entry.week)
+        self.previous = opened
         self.key = ("week", entry.week)
         records.versions[self.key] = entry.version
 

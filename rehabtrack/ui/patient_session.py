@@ -157,8 +157,11 @@ class PatientSession(QObject):
 
     # Weekly entries ----------------------------------------------------------------------------
 
-    def save_week(self, entry: WeeklyEntry) -> None:
-        self.run(commands.SaveEntry(self, entry))
+    def save_week(
+        self, entry: WeeklyEntry, opened: WeeklyEntry | None | commands.Unread = commands.UNREAD
+    ) -> None:
+        """Save ``entry`` (at the version it was read at); ``opened``: the week as read then, if known."""
+        self.run(commands.SaveEntry(self, entry, opened))
 
     def delete_week(self, week: date, version: int | None = None) -> None:
         """Delete ``week``'s entry, refused (ChangedMeanwhile) when it is no longer at ``version``."""

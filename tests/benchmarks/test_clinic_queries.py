@@ -4,46 +4,16 @@ SQLite file and on the PostgreSQL server alike. Runs in the normal test run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import clinic  # type: ignore[import-not-found]
-import pytest
 
-from rehabtrack.core.measure_series import MeasureResult
-from rehabtrack.storage.store import Store, open_server, open_store
+from rehabtrack.storage.store import Store
 
 MAX_DASHBOARD_STATEMENTS = 10  # patient, 3 for the weeks, activities, goals, events, 2 results, thresholds
 
 Opener = Callable[[int, int], Store]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def clinic_of(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    """``clinic_of(weeks, patients)``: a new database holding that clinic (clinic.fill)."""
-    opened: list[Store] = []
-    given: list[str] = []
-    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
-
-    def make(weeks: int, patients: int) -> Store:
-        if server is None:
-            store = open_store(tmp_path / f"clinic-{len(opened)}")
-        else:
-            given.append(server.database())
-            store = open_server(server.url(given[-1]))
-        opened.append(store)
-        clinic.fill(store, weeks, patients)
-        for p in store.patients():  # a questionnaire each: its answers are read too
-            store.save_measure(p.id or 0, MeasureResult("LEFS", clinic.TODAY, (3.0,) * 20))
-        store.save_thresholds(store.patients()[-1].id or 0, {"sleep_hours": 1.0})
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
-    for name in given:
-        server.give_back(name)
 
 
 def statements(store: Store, read: Callable[[], Any]) -> list[str]:

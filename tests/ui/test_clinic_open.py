@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-from rehabtrack.storage.store import Store, open_server, open_store
+from rehabtrack.storage.store import Store
 from rehabtrack.ui.shell.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -21,29 +20,6 @@ import clinic  # type: ignore[import-not-found]  # noqa: E402
 MAX_STATEMENTS = 18  # the check-in, the dashboard, the reminder and the maintenance plan each read
 
 Opener = Callable[[int, int], Store]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def clinic_of(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    opened: list[Store] = []
-    given: list[str] = []
-    server = request.getfixturevalue("postgres_server") if request.param == "postgres" else None
-
-    def make(weeks: int, patients: int) -> Store:
-        if server is None:
-            store = open_store(tmp_path / f"clinic-{len(opened)}")
-        else:
-            given.append(server.database())
-            store = open_server(server.url(given[-1]))
-        opened.append(store)
-        clinic.fill(store, weeks, patients)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
-    for name in given:
-        server.give_back(name)
 
 
 def opening(qtbot: QtBot, main_window: Callable[..., MainWindow], store: Store) -> list[str]:

@@ -182,7 +182,7 @@ class CheckInForm(QWidget):
             return False
         self._pushing = True
         try:
-            self.session.save_week(entry)
+            self.session.save_week(entry, self._loaded)
         except ChangedMeanwhile as exc:  # the typed values stay; Reload shows the other person's
             self._show_conflict(exc)
             return False
