@@ -68,10 +68,11 @@ DEFERRED_CHILD = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from rehabtrack.ui.shell import app as ui_app
+from rehabtrack.ui.shell import app as ui_app, main_window
 
 qt_app = QApplication(sys.argv[:1])
 NOT_AT_START = json.loads(sys.argv[2])
+main_window.LISTEN_AFTER_MS = 60_000  # the listener for a second copy comes later than the dashboard here
 
 def watch():
     windows = [w for w in QApplication.topLevelWidgets() if w.windowTitle().startswith("RehabTrack")]
@@ -109,6 +110,8 @@ NOT_AT_START = [
     "rehabtrack.storage.server",
     "rehabtrack.report.pdf",
     "rehabtrack.ui.dialogs.wizard",
+    "PySide6.QtNetwork",  # the listener for a second copy, once the first patient is shown
+    "rehabtrack.ui.shell.single_instance",
 ]
 
 
