@@ -189,10 +189,11 @@ def stored_revision(path: Path) -> str | None:
 def _sidecars_made_while(path: Path) -> Callable[[], None]:
     """A function removing the ``-shm`` and empty ``-wal`` that SQLite makes beside ``path`` from now on
     while reading it (a read-only connection leaves them behind): the folder is left as it was."""
-    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    existed = [p.exists() for p in sidecars]
+    sidecars = [path.with_name(path.name + suffix) for suffix in integrity.SIDECARS]
+    existed = integrity.sidecars_before(path) or [p.exists() for p in sidecars]  # before an early check
 
     def tidy() -> None:
+        integrity.finish(path)
         for sidecar, was_there in zip(sidecars, existed, strict=True):
             with contextlib.suppress(OSError):
                 if not was_there and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0):

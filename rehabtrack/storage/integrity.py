@@ -34,11 +34,16 @@ def _state(path: Path) -> tuple[tuple[int, int, int], ...]:
     return tuple(found)
 
 
+SIDECARS = ("-wal", "-shm")  # what SQLite makes beside a file it reads in WAL mode
+
+
 class _Check(threading.Thread):
     def __init__(self, path: Path) -> None:
         super().__init__(name="rehabtrack-integrity-check", daemon=True)
         self.path = path
         self.state = _state(path)
+        # which sidecars were there before this check could make any (see sidecars_before)
+        self.sidecars = [path.with_name(path.name + suffix).exists() for suffix in SIDECARS]
         self.verdict: list[str] | None = None
 
     def run(self) -> None:
@@ -67,6 +72,21 @@ def begin(path: Path) -> None:
         check = _Check(path)
         _begun[path] = check
         check.start()
+
+
+def sidecars_before(path: Path) -> list[bool] | None:
+    """Whether each of ``SIDECARS`` was beside ``path`` before a check begun for it started (None: none
+    was begun). Opening a damaged file removes the sidecars its reading made (``engine.stored_revision``),
+    the early check's too."""
+    check = _begun.get(path.absolute())
+    return None if check is None else list(check.sidecars)
+
+
+def finish(path: Path) -> None:
+    """Wait for a check begun for ``path`` to end (before its sidecars are removed)."""
+    check = _begun.get(path.absolute())
+    if check is not None:
+        check.join()
 
 
 def verdict(path: Path, conn: sqlite3.Connection) -> list[str]:

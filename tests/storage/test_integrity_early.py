@@ -46,14 +46,19 @@ def _refusal(data_dir: Path) -> str:
     return str(caught.value)
 
 
-def test_the_app_s_opening_refuses_damaged_pages_with_the_same_message(data_dir: Path) -> None:
+def test_the_app_s_opening_refuses_damaged_pages_with_the_same_message_leaving_the_folder_as_it_was(
+    data_dir: Path,
+) -> None:
     path = _good_database(data_dir)
+    open_store(data_dir).close()  # today's backup is made
     _damage_pages(path)
+    before = sorted(p.name for p in data_dir.iterdir())
     said = _refusal(data_dir)  # the check run by the opening itself
     assert "is damaged" in said
     with pytest.raises(NotRehabTrackDatabase) as caught:
         open_data(str(data_dir))  # the app's way: the check begun early
     assert str(caught.value) == said
+    assert sorted(p.name for p in data_dir.iterdir()) == before  # no -wal or -shm left by either reading
 
 
 def test_a_file_changed_after_the_early_check_is_checked_again(data_dir: Path) -> None:
