@@ -6,10 +6,15 @@ import socket
 import tempfile
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
+from rehabtrack.core.model import Patient
+from rehabtrack.storage.store import open_store
+from rehabtrack.ui.shell.main_window import LISTEN_AFTER_MS, MainWindow
 from rehabtrack.ui.shell.single_instance import WAKE, server_name, wake_running
 
 
@@ -50,3 +55,20 @@ def test_a_second_copy_gives_up_when_nobody_answers(qapp: QApplication, tmp_path
     started = time.monotonic()
     assert not wake_running(tmp_path, patience_s=0.3)
     assert time.monotonic() - started < 3  # it gives up after its patience, it does not hang
+
+
+def test_a_window_gone_before_it_listens_leaves_no_listener(
+    qtbot: QtBot, data_dir: Path, today: date
+) -> None:
+    store = open_store(data_dir)
+    store.save_patient(Patient("Ann Example"))
+    store.close()
+    window = MainWindow(lambda: open_store(data_dir), today)
+    window.show()
+    window.load()
+    assert window.patient is not None and window.store is not None
+    window.store.close()
+    window.close()
+    window.deleteLater()
+    qtbot.wait(LISTEN_AFTER_MS + 300)  # its listener would have started by now: nothing fails
+    assert not wake_running(data_dir, patience_s=0)

@@ -577,7 +577,10 @@ class MainWindow(QMainWindow):
         if self.store.data_dir is not None:  # one window per data folder; a server serves several
             # Once the first patient is on screen: Qt's network module takes ~10 ms to load, and a
             # second copy started meanwhile keeps asking (single_instance.wake_running).
-            QTimer.singleShot(LISTEN_AFTER_MS, self._listen_for_second_copy)
+            listen = QTimer(self)  # goes with the window, should it close first
+            listen.setSingleShot(True)
+            listen.timeout.connect(self._listen_for_second_copy)
+            listen.start(LISTEN_AFTER_MS)
         patients = self.store.patients()
         if not patients:
             patient_id = self._run_setup_wizard()
