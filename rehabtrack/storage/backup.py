@@ -20,9 +20,8 @@ from rehabtrack.storage import engine as db
 from rehabtrack.storage.errors import BackupProblem, DatabaseProblem, NotRehabTrackDatabase, StoreLocked
 from rehabtrack.storage.faults import folder_problem, path_problem
 from rehabtrack.storage.lock import DataDirLock, FileLock
-from rehabtrack.storage.paths import DEFAULT_KEEP
+from rehabtrack.storage.paths import DATABASE_NAME, DEFAULT_KEEP
 
-DATABASE_NAME = "rehabtrack.db"
 BACKUP_DIR = "backups"
 PREFIX = "rehabtrack-"
 WRITER_LOCK = "backup.lock"  # held while a backup is written (any .partial without it is a leftover)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 
+from rehabtrack.storage import integrity
 from rehabtrack.storage.errors import (
     CannotSave,
     DatabaseBusy,
@@ -188,10 +189,11 @@ def stored_revision(path: Path) -> str | None:
 def _sidecars_made_while(path: Path) -> Callable[[], None]:
     """A function removing the ``-shm`` and empty ``-wal`` that SQLite makes beside ``path`` from now on
     while reading it (a read-only connection leaves them behind): the folder is left as it was."""
-    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    existed = [p.exists() for p in sidecars]
+    sidecars = [path.with_name(path.name + suffix) for suffix in integrity.SIDECARS]
+    existed = integrity.sidecars_before(path) or [p.exists() for p in sidecars]  # before an early check
 
     def tidy() -> None:
+        integrity.finish(path)
         for sidecar, was_there in zip(sidecars, existed, strict=True):
             with contextlib.suppress(OSError):
                 if not was_there and (sidecar.name.endswith("-shm") or sidecar.stat().st_size == 0):
@@ -245,7 +247,7 @@ def _inspect(path: Path) -> str | None:
             if app_id == APPLICATION_ID:
                 # Reads every page once (milliseconds for years of weekly entries): damage is found
                 # now, with a clear message, rather than in the middle of a save.
-                verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+                verdict = integrity.verdict(path, conn)  # begun early by paths.open_data
                 if verdict != ["ok"]:
                     raise NotRehabTrackDatabase(f"{path} is damaged ({'; '.join(verdict)}).")
             elif tables and _unfinished_set_up(conn, tables):

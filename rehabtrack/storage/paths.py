@@ -30,6 +30,7 @@ ENV_DATABASE_URL = "REHABTRACK_DATABASE_URL"  # a PostgreSQL server instead of t
 APP_NAME = "RehabTrack"
 CHOICE_FILE_NAME = "data-folder.json"
 DEFAULT_KEEP = 10  # backups kept unless Preferences say otherwise
+DATABASE_NAME = "rehabtrack.db"  # the records in a data folder
 
 
 class DataChoiceProblem(DatabaseProblem):
@@ -178,14 +179,21 @@ def resolve_database(cli_value: str | None = None, data_dir: str | None = None) 
 def open_data(data_dir: str | None = None, demo: bool = False, database: str | None = None) -> Store:
     """Open the user's store (on the server ``database`` if given), or a freshly seeded demo store in a
     temporary folder."""
+    if not database and not demo:
+        from rehabtrack.storage.integrity import begin
+
+        folder = resolve_data_dir(data_dir)
+        begin(folder / DATABASE_NAME)  # on another core while the storage stack loads
+        from rehabtrack.storage.store import open_store
+
+        return open_store(folder, keep_backups=backups_kept())
     from rehabtrack.storage.store import open_server, open_store
 
-    if database and not demo:
+    if not demo:
+        assert database
         return open_server(database)
-    if demo:
-        from rehabtrack.storage.demo import seed_demo
+    from rehabtrack.storage.demo import seed_demo
 
-        store = open_store(new_demo_dir())
-        seed_demo(store)
-        return store
-    return open_store(resolve_data_dir(data_dir), keep_backups=backups_kept())
+    store = open_store(new_demo_dir())
+    seed_demo(store)
+    return store

@@ -1,7 +1,8 @@
 """SQLModel tables. The CHECK and UNIQUE constraints repeat core's validation in the schema,
-so even a buggy caller cannot store an impossible value or a second entry for one week."""
+so even a buggy caller cannot store an impossible value or a second entry for one week.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: pydantic and SQLAlchemy read the row classes' annotations,
+and would evaluate each one from a string (about 4 ms of every start)."""
 
 import math
 from datetime import date, datetime
@@ -27,6 +28,14 @@ from rehabtrack.core.model import NAME_MAX_CHARS, Direction, Discipline, EventKi
 from rehabtrack.core.rom import ROM_LIMITS, RomMode, Side
 
 metadata = SQLModel.metadata
+
+
+class Row(SQLModel):
+    """The base of every table's row class. The rows are written through the ORM and never validated by
+    pydantic (a table model's ``__init__`` does not validate), so pydantic builds their validators only
+    if one is ever asked for: that was about 8 ms of every start."""
+
+    model_config = {"defer_build": True}
 
 
 class JsonValue(TypeDecorator[Any]):
@@ -78,7 +87,7 @@ def _version() -> Column:  # type: ignore[type-arg]
     return Column(Integer, nullable=False, server_default=text("1"))
 
 
-class PatientRow(SQLModel, table=True):
+class PatientRow(Row, table=True):
     __tablename__ = "patient"
     __table_args__ = (
         CheckConstraint(f"length(trim(display_name)) BETWEEN 1 AND {NAME_MAX_CHARS}", name="ck_patient_name"),
@@ -112,7 +121,7 @@ class PatientRow(SQLModel, table=True):
     maintenance_since: date | None = None
 
 
-class WeeklyEntryRow(SQLModel, table=True):
+class WeeklyEntryRow(Row, table=True):
     __tablename__ = "weekly_entry"
     __table_args__ = (
         UniqueConstraint("patient_id", "week", name="uq_entry_patient_week"),
@@ -140,7 +149,7 @@ _ROM_LOW = min(low for low, _ in ROM_LIMITS.values())
 _ROM_HIGH = max(high for _, high in ROM_LIMITS.values())
 
 
-class RomRow(SQLModel, table=True):
+class RomRow(Row, table=True):
     __tablename__ = "rom_measurement"
     __table_args__ = (
         UniqueConstraint("entry_id", "joint", "side", "movement", "mode", name="uq_rom_entry_series"),
@@ -158,7 +167,7 @@ class RomRow(SQLModel, table=True):
     mode: str = RomMode.ACTIVE.value
 
 
-class ActivityRow(SQLModel, table=True):
+class ActivityRow(Row, table=True):
     __tablename__ = "activity"
     __table_args__ = (
         UniqueConstraint("patient_id", "name", name="uq_activity_patient_name"),
@@ -172,7 +181,7 @@ class ActivityRow(SQLModel, table=True):
     position: int = 0
 
 
-class ActivityRatingRow(SQLModel, table=True):
+class ActivityRatingRow(Row, table=True):
     __tablename__ = "activity_rating"
     __table_args__ = (
         UniqueConstraint("entry_id", "activity_id", name="uq_rating_entry_activity"),
@@ -187,7 +196,7 @@ class ActivityRatingRow(SQLModel, table=True):
     minutes: int | None = None
 
 
-class GoalRow(SQLModel, table=True):
+class GoalRow(Row, table=True):
     __tablename__ = "goal"
     __table_args__ = (
         CheckConstraint(_in("discipline", [d.value for d in Discipline]), name="ck_goal_discipline"),
@@ -210,7 +219,7 @@ class GoalRow(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_version())
 
 
-class EventRow(SQLModel, table=True):
+class EventRow(Row, table=True):
     __tablename__ = "event"
     __table_args__ = (CheckConstraint(_in("kind", [k.value for k in EventKind]), name="ck_event_kind"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -230,7 +239,7 @@ def _score_ranges() -> str:
     return " OR ".join(rules)
 
 
-class MeasureResultRow(SQLModel, table=True):
+class MeasureResultRow(Row, table=True):
     """One questionnaire filled in (see core.measure_series.MeasureResult). Item answers are JSON."""
 
     __tablename__ = "measure_result"
@@ -256,7 +265,7 @@ class MeasureResultRow(SQLModel, table=True):
     created_at: datetime
 
 
-class MeasureItemRow(SQLModel, table=True):
+class MeasureItemRow(Row, table=True):
     """A COPM problem (importance, performance, satisfaction) or a GAS goal (level, weight)."""
 
     __tablename__ = "measure_item"
@@ -296,7 +305,7 @@ class MeasureItemRow(SQLModel, table=True):
     )
 
 
-class MeasureItemTextRow(SQLModel, table=True):
+class MeasureItemTextRow(Row, table=True):
     """Item wording a clinic typed in from its licensed copy of a questionnaire (shared by all patients)."""
 
     __tablename__ = "measure_item_text"
@@ -312,7 +321,7 @@ class MeasureItemTextRow(SQLModel, table=True):
     text: str
 
 
-class PatientThresholdRow(SQLModel, table=True):
+class PatientThresholdRow(Row, table=True):
     """A clinic-convention meaningful-change threshold a therapist set for one patient (series key ->
     value); core checks the value is not below the marker's measurement error before it is stored."""
 
@@ -327,7 +336,7 @@ class PatientThresholdRow(SQLModel, table=True):
     value: float
 
 
-class CareTeamRow(SQLModel, table=True):
+class CareTeamRow(Row, table=True):
     """A clinic's care team (schema 0006): the therapists who see a group of patients on a clinic server."""
 
     __tablename__ = "care_team"
@@ -338,7 +347,7 @@ class CareTeamRow(SQLModel, table=True):
     name: str = Field(unique=True)
 
 
-class CareTeamMemberRow(SQLModel, table=True):
+class CareTeamMemberRow(Row, table=True):
     """A therapist (their database login role's name) in a care team."""
 
     __tablename__ = "care_team_member"
@@ -348,7 +357,7 @@ class CareTeamMemberRow(SQLModel, table=True):
     therapist: str = Field(index=True)
 
 
-class PatientCareTeamRow(SQLModel, table=True):
+class PatientCareTeamRow(Row, table=True):
     """The care team a patient is assigned to (at most one)."""
 
     __tablename__ = "patient_care_team"
@@ -361,7 +370,7 @@ class PatientCareTeamRow(SQLModel, table=True):
 AUDIT_ACTIONS = ("insert", "update", "delete")
 
 
-class AuditRow(SQLModel, table=True):
+class AuditRow(Row, table=True):
     """Who changed what (schema 0006): one row per row written to a patient table, with the old and new
     values. It names the patient without a foreign key, so the record outlives the rows it describes."""
 

@@ -10,6 +10,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from rehabtrack.storage.demo import seed_demo
 from rehabtrack.storage.store import open_store
 
@@ -66,10 +68,11 @@ DEFERRED_CHILD = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from rehabtrack.ui.shell import app as ui_app
+from rehabtrack.ui.shell import app as ui_app, main_window
 
 qt_app = QApplication(sys.argv[:1])
 NOT_AT_START = json.loads(sys.argv[2])
+main_window.LISTEN_AFTER_MS = 60_000  # the listener for a second copy comes later than the dashboard here
 
 def watch():
     windows = [w for w in QApplication.topLevelWidgets() if w.windowTitle().startswith("RehabTrack")]
@@ -107,6 +110,8 @@ NOT_AT_START = [
     "rehabtrack.storage.server",
     "rehabtrack.report.pdf",
     "rehabtrack.ui.dialogs.wizard",
+    "PySide6.QtNetwork",  # the listener for a second copy, once the first patient is shown
+    "rehabtrack.ui.shell.single_instance",
 ]
 
 
@@ -144,3 +149,47 @@ def test_the_quicker_pyside_check_gives_pyside_s_own_answer_for_every_module() -
     assert answers == {m.__name__: upstream(m) for m in modules}
     assert answers["rehabtrack.ui.shell.main_window"] is True
     assert answers["rehabtrack.core.model"] is False
+
+
+# Runs in the child: once the patient is shown, prints how many threads numpy's BLAS was set to use.
+BLAS_CHILD = """
+import json, os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from rehabtrack.ui.shell import app as ui_app
+
+qt_app = QApplication(sys.argv[:1])
+
+def watch():
+    windows = [w for w in QApplication.topLevelWidgets() if w.windowTitle().startswith("RehabTrack")]
+    if not windows or "—" not in windows[0].windowTitle() or "numpy" not in sys.modules:
+        QTimer.singleShot(20, watch)
+        return
+    print(json.dumps({"blas_threads": os.environ.get("OPENBLAS_NUM_THREADS")}), flush=True)
+    QApplication.quit()
+
+QTimer.singleShot(0, watch)
+ui_app.run_app(sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("3", "3")], ids=["not set", "set by the user"])
+def test_numpy_s_blas_runs_on_one_thread_unless_the_user_says_otherwise(
+    tmp_path: Path, today: date, given: str | None, used: str
+) -> None:
+    """The charts' few hundred points gain nothing from a BLAS thread per core, which start with numpy
+    and spin a while, taking the CPU from the window at start-up."""
+    data = tmp_path / "data"
+    store = open_store(data)
+    seed_demo(store, today)
+    store.close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("REHABTRACK_DATA_DIR", None)
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", BLAS_CHILD, str(data)], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"blas_threads": used}

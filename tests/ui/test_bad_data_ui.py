@@ -53,6 +53,9 @@ def test_a_second_copy_brings_the_first_forward_and_does_not_open_the_records(
     first = main_window(data_dir, load=False)
     first.load()
     assert first.patient is not None and first.patient.display_name == "Ann Example"
+    # it answers a second copy once its first patient is on screen (a second copy keeps asking till then)
+    qtbot.waitUntil(lambda: getattr(first, "instance_server", None) is not None, timeout=5000)
+    assert first.instance_server.listening
 
     seen: list[str] = []
     timer = _answer_modals(QMessageBox.StandardButton.Ok, seen)

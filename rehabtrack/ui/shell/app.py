@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -31,6 +32,13 @@ def make_application() -> QApplication:
     return app
 
 
+def one_blas_thread() -> None:
+    """numpy's BLAS, loaded with the charts, starts a thread per core and keeps them spinning a while;
+    the charts' arrays (a few hundred points) gain nothing from them, and on a busy or one-core machine
+    they take the CPU from the window (~15 ms of a start here). A value set by the user is kept."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def settings_for(demo: bool) -> Settings:
     """The user's own settings; the demo gets a copy in memory, so a preference tried out on the demo
     patient (a text size, a theme, a data folder) never changes the user's own."""
@@ -45,6 +53,7 @@ def settings_for(demo: bool) -> Settings:
 
 def run_app(data_dir: str | None = None, demo: bool = False, database: str | None = None) -> int:
     gc.disable()  # until the first patient is on screen: see settle_memory
+    one_blas_thread()
     app = make_application()
     from rehabtrack.ui.shell.main_window import MainWindow
 

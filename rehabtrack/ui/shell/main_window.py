@@ -60,6 +60,8 @@ if TYPE_CHECKING:
 PREFERRED_SIZE = QSize(1200, 820)
 HEADING_EXTRA_PERCENT = 50  # the patient's name: the window's text plus half the desktop's
 RESTORE_OFFER_TITLE = "Your records could not be opened"
+# How long after the records are opened the window starts answering a second copy (see load).
+LISTEN_AFTER_MS = 1000
 
 
 def restore_offer_text(problem: str, backup: Path) -> str:
@@ -572,10 +574,13 @@ class MainWindow(QMainWindow):
             elif self._offer_restore(exc):
                 self.load()
             return
-        from rehabtrack.ui.shell.single_instance import InstanceServer
-
         if self.store.data_dir is not None:  # one window per data folder; a server serves several
-            self.instance_server = InstanceServer(self.store.data_dir, self.bring_forward, self)
+            # Once the first patient is on screen: Qt's network module takes ~10 ms to load, and a
+            # second copy started meanwhile keeps asking (single_instance.wake_running).
+            listen = QTimer(self)  # goes with the window, should it close first
+            listen.setSingleShot(True)
+            listen.timeout.connect(self._listen_for_second_copy)
+            listen.start(LISTEN_AFTER_MS)
         patients = self.store.patients()
         if not patients:
             patient_id = self._run_setup_wizard()
@@ -586,6 +591,14 @@ class MainWindow(QMainWindow):
         self.set_patient(patients[0].id or 0)
         if getattr(self, "_first_run_import", ""):
             self.statusBar().showMessage(self._first_run_import, 15000)
+
+    def _listen_for_second_copy(self) -> None:
+        """Answer a second copy started on the same data folder (it asks this window to come forward)."""
+        from rehabtrack.ui.shell.single_instance import InstanceServer
+
+        data_dir = self.store.data_dir if self.store is not None else None
+        if data_dir is not None and getattr(self, "instance_server", None) is None:
+            self.instance_server = InstanceServer(data_dir, self.bring_forward, self)
 
     def _already_open(self, exc: StoreLocked) -> None:
         """A second copy on the same records: bring the first one forward and step aside."""

@@ -7,6 +7,7 @@ request, over a local socket named after the folder (never a network connection)
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 WAKE = b"come forward\n"
 TIMEOUT_MS = 500
+PATIENCE_S = 3.0  # how long a second copy keeps asking a first copy still starting up
+RETRY_S = 0.1
 
 
 def server_name(data_dir: Path) -> str:
@@ -48,12 +51,20 @@ class InstanceServer(QObject):
         self.server.close()
 
 
-def wake_running(data_dir: Path) -> bool:
-    """Ask the copy that owns ``data_dir`` to come to the front; True if it was reached."""
+def wake_running(data_dir: Path, patience_s: float = PATIENCE_S) -> bool:
+    """Ask the copy that owns ``data_dir`` to come to the front; True if it was reached. The copy starts
+    listening only once its first patient is on screen: until then, and for ``patience_s`` at most,
+    the request is tried again."""
+    deadline = time.monotonic() + patience_s
     socket = QLocalSocket()
-    socket.connectToServer(server_name(data_dir))
-    if not socket.waitForConnected(TIMEOUT_MS):
-        return False
+    while True:
+        socket.connectToServer(server_name(data_dir))
+        if socket.waitForConnected(TIMEOUT_MS):
+            break
+        socket.abort()
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(RETRY_S)
     socket.write(WAKE)
     sent = socket.waitForBytesWritten(TIMEOUT_MS)
     socket.disconnectFromServer()
