@@ -180,10 +180,20 @@ class GoalsPanel(QTreeWidget):
 
     FITTED = (0, 1)
 
-    def _fit(self, columns: Iterable[int] = FITTED) -> None:
-        """Each of ``columns`` as wide as its widest shown text or its heading, as ResizeToContents."""
+    def _fit(self, columns: Iterable[int] = FITTED, grow_only: bool = False) -> None:
+        """Each of ``columns`` as wide as its widest shown text or its heading, as ResizeToContents;
+        ``grow_only``: never narrower than now. A saved week only widens a column: statuses coming and
+        going do not make the columns jump back and forth (each jump lays the whole tree out again and
+        repaints it and its scroll bar). Filling the panel and a new text size fit them afresh."""
+        header = self.header()
         for column in columns:
-            self.resizeColumnToContents(column)
+            wanted = max(
+                self.sizeHintForColumn(column), 0 if header.isHidden() else header.sectionSizeHint(column)
+            )
+            if grow_only:
+                wanted = max(wanted, self.columnWidth(column))
+            if wanted != self.columnWidth(column):
+                self.setColumnWidth(column, wanted)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         super().changeEvent(event)
@@ -246,7 +256,7 @@ class GoalsPanel(QTreeWidget):
                     self.indexFromItem(changed[0], min(columns)),
                     self.indexFromItem(changed[-1], max(columns)),
                 )
-                self._fit(columns.intersection(self.FITTED))
+                self._fit(columns.intersection(self.FITTED), grow_only=True)
 
     def _show_row(self, item: QTreeWidgetItem, goal: Goal, data: PatientData) -> set[int]:
         """Put ``goal``'s row in words into ``item``; the columns whose text changed."""
