@@ -242,6 +242,7 @@ def save_checkin(runner: Runner = plain_runner, *, data_dir: Path, saves: int = 
     Before each save (untimed) the week is deleted, so every timed save writes a new check-in, as on
     the first save of a week.
     """
+    from rehabtrack.core.model import NEW
     from rehabtrack.storage.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="rehabtrack-bench-save-") as tmp:
@@ -250,7 +251,7 @@ def save_checkin(runner: Runner = plain_runner, *, data_dir: Path, saves: int = 
             patient_id = store.patients()[0].id
             assert patient_id is not None
             latest = store.entries(patient_id)[-1]
-            entry = replace(latest, id=None, notes="Saved by the benchmark")
+            entry = replace(latest, id=None, version=NEW, notes="Saved by the benchmark")  # a new week
             with store.engine.connect() as conn:
                 journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
                 synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar()
