@@ -10,7 +10,7 @@ same as starting the script under ``taskset -c 0``; the start-up and CSV probes 
 table it prints each goal of issue 18 as met, missed or not measured in this run. ``--only`` measures
 only the named figures (e.g. ``--only range-redraw startup``). ``--only clinic`` measures issue 19's
 clinic-scale figures (PostgreSQL against SQLite; the records are kept between runs, see clinic.py).
-Takes about 3 minutes on the 2-core reference machine, plus about 6 for the 50 MB CSV import
+Takes about 3 minutes on the 2-core reference machine, plus about 10 for the 50 MB CSV import
 (``--only csv-import csv-import-large`` for the CSV figures alone).
 """
 
